@@ -1,0 +1,136 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// Everything the rules ask about EF Core in one compilation: the symbols, the query chains, the round trips and
+    /// the loops around them. Create it once in <c>RegisterCompilationStartAction</c> with <see cref="TryCreate"/>;
+    /// null means EF Core is not referenced and the rule should register nothing.
+    /// </summary>
+    internal sealed class EfCompilation
+    {
+        private EfCompilation(EfSymbols symbols)
+        {
+            Symbols = symbols;
+            Queries = new QueryChainBuilder(symbols);
+            Loops = new LoopAnalysis(this);
+        }
+
+        public EfSymbols Symbols { get; }
+
+        public QueryChainBuilder Queries { get; }
+
+        public LoopAnalysis Loops { get; }
+
+        public static EfCompilation? TryCreate(Compilation compilation)
+        {
+            var symbols = EfSymbols.TryCreate(compilation);
+            return symbols is null ? null : new EfCompilation(symbols);
+        }
+
+        /// <summary>Is this operation (an invocation or a foreach loop) a database round trip, and of which query?</summary>
+        public bool TryGetRoundTrip(IOperation operation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
+        {
+            roundTrip = null!;
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    return TryGetRoundTrip(invocation, out roundTrip, cancellationToken);
+
+                case IForEachLoopOperation forEach:
+                    var collection = forEach.Collection.WalkDownConversions();
+                    if (!Symbols.IsQueryable(collection.Type) && !Symbols.IsAsyncEnumerable(collection.Type) && !Symbols.IsDbSet(collection.Type))
+                    {
+                        return false;
+                    }
+
+                    if (forEach.IsInsideExpressionTree())
+                    {
+                        return false;
+                    }
+
+                    var chain = Queries.Build(collection, cancellationToken);
+                    if (!chain.IsEfQuery)
+                    {
+                        return false;
+                    }
+
+                    roundTrip = new RoundTrip(RoundTripKind.Enumeration, forEach, forEach.IsAsynchronous ? "await foreach" : "foreach", chain, forEach.IsAsynchronous);
+                    return true;
+
+                default:
+                    return false;
+            }
+        }
+
+        public bool TryGetRoundTrip(IInvocationOperation invocation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
+        {
+            roundTrip = null!;
+            var method = invocation.TargetMethod;
+            var name = method.Name;
+            var isAsync = name.EndsWith("Async", System.StringComparison.Ordinal);
+
+            if (Symbols.IsSaveChanges(method))
+            {
+                roundTrip = new RoundTrip(RoundTripKind.SaveChanges, invocation, name, QueryChain.None, isAsync);
+                return !invocation.IsInsideExpressionTree();
+            }
+
+            if (Symbols.IsFindMethod(method))
+            {
+                var find = invocation.Instance is { } instance && Symbols.IsDbSet(instance.Type)
+                    ? Queries.Build(instance, cancellationToken)
+                    : QueryChain.None;
+                roundTrip = new RoundTrip(RoundTripKind.Find, invocation, name, find, isAsync);
+                return !invocation.IsInsideExpressionTree();
+            }
+
+            if ((name == "Load" || name == "LoadAsync") && Symbols.IsNavigationEntryMember(method))
+            {
+                roundTrip = new RoundTrip(RoundTripKind.Load, invocation, name, QueryChain.None, isAsync);
+                return true;
+            }
+
+            if (Symbols.IsDatabaseFacade(invocation.GetReceiverOrThisArgument()?.Type)
+                && name.StartsWith("ExecuteSql", System.StringComparison.Ordinal))
+            {
+                roundTrip = new RoundTrip(RoundTripKind.RawSqlCommand, invocation, name, QueryChain.None, isAsync);
+                return true;
+            }
+
+            var syncName = EfSymbols.SyncName(name);
+            var isExecuteUpdate = syncName == "ExecuteUpdate";
+            var isExecuteDelete = syncName == "ExecuteDelete";
+            if (!isExecuteUpdate && !isExecuteDelete && !Queries.IsMaterializingCall(method))
+            {
+                return false;
+            }
+
+            if ((isExecuteUpdate || isExecuteDelete) && !EfSymbols.IsEfExtensionMethod(method))
+            {
+                return false;
+            }
+
+            var source = invocation.GetReceiverOrThisArgument();
+            if (source is null || invocation.IsInsideExpressionTree())
+            {
+                return false;
+            }
+
+            var chain = Queries.Build(source, cancellationToken);
+            if (!chain.IsEfQuery)
+            {
+                return false;
+            }
+
+            var kind = isExecuteUpdate ? RoundTripKind.BulkUpdate
+                : isExecuteDelete ? RoundTripKind.BulkDelete
+                : syncName == "Load" ? RoundTripKind.Load
+                : RoundTripKind.Query;
+            roundTrip = new RoundTrip(kind, invocation, name, chain, isAsync);
+            return true;
+        }
+    }
+}

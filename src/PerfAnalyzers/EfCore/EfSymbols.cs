@@ -1,0 +1,281 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// The EF Core (and LINQ) symbols every rule asks about, resolved once per compilation.
+    /// <see cref="TryCreate"/> returns null when the compilation does not reference EF Core, so rules register nothing.
+    /// </summary>
+    internal sealed class EfSymbols
+    {
+        private const string EfNamespace = "Microsoft.EntityFrameworkCore";
+
+        /// <summary>LINQ/EF operators that execute the query and return a result (sync names; EF adds "Async").</summary>
+        internal static readonly ImmutableHashSet<string> MaterializingOperators = ImmutableHashSet.Create(
+            "ToList", "ToArray", "ToDictionary", "ToHashSet", "ToLookup",
+            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
+            "ElementAt", "ElementAtOrDefault", "Count", "LongCount", "Any", "All",
+            "Min", "Max", "MinBy", "MaxBy", "Sum", "Average", "Contains", "Aggregate", "SequenceEqual",
+            "Load", "ForEach");
+
+        /// <summary>Operators that return at most one row or a scalar: they bound the rows a query transfers.</summary>
+        internal static readonly ImmutableHashSet<string> SingleResultOperators = ImmutableHashSet.Create(
+            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
+            "ElementAt", "ElementAtOrDefault", "Count", "LongCount", "Any", "All",
+            "Min", "Max", "MinBy", "MaxBy", "Sum", "Average", "Contains", "Aggregate", "SequenceEqual");
+
+        private EfSymbols(Compilation compilation, INamedTypeSymbol dbContext, INamedTypeSymbol dbSet)
+        {
+            Compilation = compilation;
+            DbContext = dbContext;
+            DbSet = dbSet;
+            IQueryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
+            IQueryableOfT = compilation.GetTypeByMetadataName("System.Linq.IQueryable`1");
+            IEnumerableOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
+            IAsyncEnumerableOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
+            Queryable = compilation.GetTypeByMetadataName("System.Linq.Queryable");
+            Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+            Expression = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
+            DatabaseFacade = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
+            EntityEntry = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry");
+            NavigationEntry = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ChangeTracking.NavigationEntry");
+            ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+            Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
+            Array = compilation.GetSpecialType(SpecialType.System_Array);
+            Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+            DbUpdateConcurrencyException = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException");
+        }
+
+        public Compilation Compilation { get; }
+        public INamedTypeSymbol DbContext { get; }
+        public INamedTypeSymbol DbSet { get; }
+        public INamedTypeSymbol? IQueryable { get; }
+        public INamedTypeSymbol? IQueryableOfT { get; }
+        public INamedTypeSymbol IEnumerableOfT { get; }
+        public INamedTypeSymbol? IAsyncEnumerableOfT { get; }
+        public INamedTypeSymbol? Queryable { get; }
+        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? Expression { get; }
+        public INamedTypeSymbol? DatabaseFacade { get; }
+        public INamedTypeSymbol? EntityEntry { get; }
+        public INamedTypeSymbol? NavigationEntry { get; }
+        public INamedTypeSymbol? ListOfT { get; }
+        public INamedTypeSymbol? Parallel { get; }
+        public INamedTypeSymbol Array { get; }
+        public INamedTypeSymbol? Task { get; }
+        public INamedTypeSymbol? DbUpdateConcurrencyException { get; }
+
+        /// <summary>The major version of the referenced Microsoft.EntityFrameworkCore assembly (0 when unknown).</summary>
+        public int EfMajorVersion => DbContext.ContainingAssembly.Identity.Version.Major;
+
+        public static EfSymbols? TryCreate(Compilation compilation)
+        {
+            var dbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
+            var dbSet = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbSet`1");
+            if (dbContext is null || dbSet is null)
+            {
+                return null;
+            }
+
+            return new EfSymbols(compilation, dbContext, dbSet);
+        }
+
+        // ---- types ----
+
+        public bool IsDbContext(ITypeSymbol? type) => InheritsFrom(type, DbContext);
+
+        public bool IsDbSet(ITypeSymbol? type)
+            => type is INamedTypeSymbol named && InheritsFrom(named, DbSet);
+
+        /// <summary>IQueryable, IQueryable&lt;T&gt; or a type implementing it (DbSet, IOrderedQueryable, IIncludableQueryable...).</summary>
+        public bool IsQueryable(ITypeSymbol? type)
+        {
+            if (type is null || IQueryable is null)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type, IQueryable) || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, IQueryableOfT))
+            {
+                return true;
+            }
+
+            foreach (var i in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(i, IQueryable))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool IsAsyncEnumerable(ITypeSymbol? type)
+        {
+            if (type is null || IAsyncEnumerableOfT is null)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, IAsyncEnumerableOfT))
+            {
+                return true;
+            }
+
+            foreach (var i in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, IAsyncEnumerableOfT))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The T of IQueryable&lt;T&gt;/DbSet&lt;T&gt;/IEnumerable&lt;T&gt; (the element type of a sequence).</summary>
+        public ITypeSymbol? GetElementType(ITypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return null;
+            }
+
+            if (type is IArrayTypeSymbol array)
+            {
+                return array.ElementType;
+            }
+
+            if (type is INamedTypeSymbol named && named.IsGenericType && named.TypeArguments.Length == 1
+                && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, IQueryableOfT)
+                    || SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, IEnumerableOfT)
+                    || SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, IAsyncEnumerableOfT)))
+            {
+                return named.TypeArguments[0];
+            }
+
+            foreach (var i in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, IQueryableOfT))
+                {
+                    return i.TypeArguments[0];
+                }
+            }
+
+            foreach (var i in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, IEnumerableOfT))
+                {
+                    return i.TypeArguments[0];
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>True for arrays and generic collections (not string): the element of a loop over batches.</summary>
+        public bool IsSequenceType(ITypeSymbol? type)
+        {
+            if (type is null || type.SpecialType == SpecialType.System_String)
+            {
+                return false;
+            }
+
+            if (type is IArrayTypeSymbol)
+            {
+                return true;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, IEnumerableOfT))
+            {
+                return true;
+            }
+
+            foreach (var i in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, IEnumerableOfT))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool IsExpressionTree(ITypeSymbol? type)
+            => type is not null && Expression is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, Expression);
+
+        // ---- methods ----
+
+        public bool IsQueryableMethod(IMethodSymbol method) => SymbolEqualityComparer.Default.Equals(method.ContainingType, Queryable);
+
+        public bool IsEnumerableMethod(IMethodSymbol method) => SymbolEqualityComparer.Default.Equals(method.ContainingType, Enumerable);
+
+        /// <summary>A static extension class of EF Core or of an EF Core provider (namespace Microsoft.EntityFrameworkCore).</summary>
+        public static bool IsEfExtensionMethod(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            return type is not null && type.IsStatic && IsInEfNamespace(type);
+        }
+
+        public static bool IsInEfNamespace(ISymbol symbol)
+        {
+            var ns = symbol.ContainingNamespace?.ToDisplayString();
+            return ns is not null && (ns == EfNamespace || ns.StartsWith(EfNamespace + ".", System.StringComparison.Ordinal));
+        }
+
+        /// <summary>DbContext.SaveChanges / SaveChangesAsync, including overrides in derived contexts.</summary>
+        public bool IsSaveChanges(IMethodSymbol method)
+            => (method.Name == "SaveChanges" || method.Name == "SaveChangesAsync") && IsDbContext(method.ContainingType);
+
+        /// <summary>DbContext.Set&lt;T&gt;().</summary>
+        public bool IsSetMethod(IMethodSymbol method)
+            => method.Name == "Set" && method.IsGenericMethod && IsDbContext(method.ContainingType) && IsDbSet(method.ReturnType);
+
+        public bool IsFindMethod(IMethodSymbol method)
+            => (method.Name == "Find" || method.Name == "FindAsync")
+               && (IsDbSet(method.ContainingType) || IsDbContext(method.ContainingType));
+
+        /// <summary>EntityEntry.Collection(..)/Reference(..)/Navigation(..).Load(Async), and .Query().</summary>
+        public bool IsNavigationEntryMember(IMethodSymbol method)
+            => NavigationEntry is not null && InheritsFrom(method.ContainingType, NavigationEntry);
+
+        public bool IsDatabaseFacade(ITypeSymbol? type) => DatabaseFacade is not null && InheritsFrom(type, DatabaseFacade);
+
+        public bool IsList(ITypeSymbol? type)
+            => type is not null && ListOfT is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, ListOfT);
+
+        public static bool InheritsFrom(ITypeSymbol? type, ITypeSymbol? baseType)
+        {
+            if (baseType is null)
+            {
+                return false;
+            }
+
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Strips a trailing "Async" from an EF async operator name (ToListAsync -> ToList).</summary>
+        public static string SyncName(string name)
+            => name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
+
+        internal static IEnumerable<INamedTypeSymbol> SelfAndBaseTypes(INamedTypeSymbol? type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                yield return t;
+            }
+        }
+    }
+}

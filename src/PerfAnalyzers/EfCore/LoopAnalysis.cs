@@ -1,0 +1,491 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    internal enum LoopKind
+    {
+        For,
+        ForEach,
+        AwaitForEach,
+        While,
+        DoWhile,
+
+        /// <summary>A lambda run once per element: List.ForEach, Parallel.ForEach(Async), Select/Where/... over an in-memory sequence.</summary>
+        PerElementLambda,
+    }
+
+    /// <summary>The loop (or per-element lambda) that repeats an operation, and how the operation sits in it.</summary>
+    internal sealed class EnclosingLoop
+    {
+        public EnclosingLoop(LoopKind kind, IOperation loop, IOperation body, string displayName, IAnonymousFunctionOperation? lambda)
+        {
+            Kind = kind;
+            Loop = loop;
+            Body = body;
+            DisplayName = displayName;
+            Lambda = lambda;
+        }
+
+        public LoopKind Kind { get; }
+
+        /// <summary>The <see cref="ILoopOperation"/>, or the invocation that runs the lambda per element.</summary>
+        public IOperation Loop { get; }
+
+        /// <summary>The part that runs per iteration (loop body or lambda body).</summary>
+        public IOperation Body { get; }
+
+        /// <summary>"foreach", "for", "while", "do", "await foreach", "List.ForEach", "Parallel.ForEach", "Select"...</summary>
+        public string DisplayName { get; }
+
+        public IAnonymousFunctionOperation? Lambda { get; }
+
+        /// <summary>The sequence iterated: foreach collection, or the source of the per-element method.</summary>
+        public IOperation? Source => Loop switch
+        {
+            IForEachLoopOperation forEach => forEach.Collection.WalkDownConversions(),
+            IInvocationOperation invocation => invocation.GetReceiverOrThisArgument()?.WalkDownConversions(),
+            _ => null,
+        };
+    }
+
+    /// <summary>How an operation executes relative to its enclosing loop.</summary>
+    internal sealed class LoopPlacement
+    {
+        public LoopPlacement(EnclosingLoop loop, bool inCatchOrFinally, bool exitsLoopAfter, bool isBatchGuarded)
+        {
+            Loop = loop;
+            InCatchOrFinally = inCatchOrFinally;
+            ExitsLoopAfter = exitsLoopAfter;
+            IsBatchGuarded = isBatchGuarded;
+        }
+
+        public EnclosingLoop Loop { get; }
+
+        /// <summary>The operation runs in a catch or finally block inside the loop (error handling, not per-row work).</summary>
+        public bool InCatchOrFinally { get; }
+
+        /// <summary>
+        /// The loop is left right after the operation succeeds (<c>break</c>, <c>return</c>, <c>throw</c>, or a flag the
+        /// loop condition tests): a retry loop or a search, so the operation completes at most once.
+        /// </summary>
+        public bool ExitsLoopAfter { get; }
+
+        /// <summary>
+        /// The operation runs only when a counter reaches a threshold (<c>if (++n % 500 == 0)</c>,
+        /// <c>if (batch.Count >= 1000)</c>): a deliberate periodic batch.
+        /// </summary>
+        public bool IsBatchGuarded { get; }
+
+        /// <summary>Per-row work: none of the exceptions above apply.</summary>
+        public bool RunsPerIteration => !InCatchOrFinally && !ExitsLoopAfter && !IsBatchGuarded;
+    }
+
+    /// <summary>Which loop or per-element lambda encloses an operation, and how.</summary>
+    internal sealed class LoopAnalysis
+    {
+        /// <summary>Enumerable/List/Parallel methods whose delegate argument runs once per element.</summary>
+        private static readonly HashSet<string> PerElementMethods = new HashSet<string>
+        {
+            "Select", "SelectMany", "Where", "Any", "All", "Count", "LongCount", "First", "FirstOrDefault", "Single",
+            "SingleOrDefault", "Last", "LastOrDefault", "Sum", "Min", "Max", "MinBy", "MaxBy", "Average", "Aggregate",
+            "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "GroupBy", "ToDictionary", "ToLookup",
+            "TakeWhile", "SkipWhile", "DistinctBy", "ForEach", "ForEachAsync", "ConvertAll", "TrueForAll", "Exists",
+            "Find", "FindAll", "RemoveAll", "Zip", "Join", "GroupJoin", "ToHashSet",
+        };
+
+        private readonly EfCompilation _ef;
+
+        public LoopAnalysis(EfCompilation ef)
+        {
+            _ef = ef;
+        }
+
+        /// <summary>The innermost loop or per-element lambda that repeats <paramref name="operation"/>, or null.</summary>
+        public LoopPlacement? FindEnclosingLoop(IOperation operation)
+        {
+            var inCatchOrFinally = false;
+            IOperation child = operation;
+            for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+            {
+                switch (current)
+                {
+                    case ICatchClauseOperation:
+                        inCatchOrFinally = true;
+                        break;
+
+                    case ITryOperation tryOperation when tryOperation.Finally == child:
+                        inCatchOrFinally = true;
+                        break;
+
+                    case ILoopOperation loop when IsRepeatedPart(loop, child):
+                        var enclosing = new EnclosingLoop(KindOf(loop), loop, loop.Body, DisplayName(loop), null);
+                        return new LoopPlacement(enclosing, inCatchOrFinally, ExitsAfter(operation, enclosing), IsBatchGuarded(operation, enclosing));
+
+                    case IAnonymousFunctionOperation lambda:
+                        if (OperationExtensions.IsExpressionTreeLambda(lambda))
+                        {
+                            return null;
+                        }
+
+                        var perElement = GetPerElementInvocation(lambda);
+                        if (perElement is null)
+                        {
+                            // A callback run at an unknown time (Task.Run, an event handler...): not a loop we can see.
+                            return null;
+                        }
+
+                        var lambdaLoop = new EnclosingLoop(LoopKind.PerElementLambda, perElement, lambda.Body, PerElementDisplayName(perElement.TargetMethod), lambda);
+                        return new LoopPlacement(lambdaLoop, inCatchOrFinally, ExitsAfter(operation, lambdaLoop), IsBatchGuarded(operation, lambdaLoop));
+
+                    case ILocalFunctionOperation:
+                    case IMethodBodyBaseOperation:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The Select/ForEach/Parallel.ForEach call that runs this lambda once per element of an in-memory sequence.</summary>
+        public IInvocationOperation? GetPerElementInvocation(IAnonymousFunctionOperation lambda)
+        {
+            IOperation? current = lambda.Parent;
+            while (current is IDelegateCreationOperation || current is IConversionOperation)
+            {
+                current = current.Parent;
+            }
+
+            if (current is not IArgumentOperation argument || argument.Parent is not IInvocationOperation invocation)
+            {
+                return null;
+            }
+
+            var method = invocation.TargetMethod;
+            if (!PerElementMethods.Contains(method.Name))
+            {
+                return null;
+            }
+
+            var symbols = _ef.Symbols;
+            if (symbols.IsEnumerableMethod(method))
+            {
+                // LINQ to Objects over an EF query is the query's own (client-side) evaluation, not a loop of ours to judge
+                // differently: the lambda still runs per row, so it counts.
+                return invocation;
+            }
+
+            var containing = method.ContainingType;
+            if (symbols.IsList(containing) || SymbolEqualityComparer.Default.Equals(containing, symbols.Array)
+                || SymbolEqualityComparer.Default.Equals(containing, symbols.Parallel))
+            {
+                return invocation;
+            }
+
+            // Collection types with their own ForEach/Find (ImmutableList, ...) and extension ForEach helpers over sequences.
+            if ((method.Name == "ForEach" || method.Name == "ForEachAsync") && !EfSymbols.IsEfExtensionMethod(method)
+                && symbols.IsSequenceType(invocation.GetReceiverOrThisArgument()?.Type))
+            {
+                return invocation;
+            }
+
+            return null;
+        }
+
+        /// <summary>For a foreach, only the body repeats; for for/while/do, also the condition and the increment.</summary>
+        private static bool IsRepeatedPart(ILoopOperation loop, IOperation child)
+        {
+            switch (loop)
+            {
+                case IForEachLoopOperation forEach:
+                    return child == forEach.Body;
+                case IForLoopOperation forLoop:
+                    return child == forLoop.Body || child == forLoop.Condition || forLoop.AtLoopBottom.Contains(child);
+                case IWhileLoopOperation whileLoop:
+                    return child == whileLoop.Body || child == whileLoop.Condition;
+                default:
+                    return child == loop.Body;
+            }
+        }
+
+        private static LoopKind KindOf(ILoopOperation loop) => loop switch
+        {
+            IForEachLoopOperation { IsAsynchronous: true } => LoopKind.AwaitForEach,
+            IForEachLoopOperation => LoopKind.ForEach,
+            IForLoopOperation => LoopKind.For,
+            IWhileLoopOperation { ConditionIsTop: false } => LoopKind.DoWhile,
+            _ => LoopKind.While,
+        };
+
+        private static string DisplayName(ILoopOperation loop) => KindOf(loop) switch
+        {
+            LoopKind.AwaitForEach => "await foreach",
+            LoopKind.ForEach => "foreach",
+            LoopKind.For => "for",
+            LoopKind.DoWhile => "do",
+            _ => "while",
+        };
+
+        private static string PerElementDisplayName(IMethodSymbol method)
+            => method.IsExtensionMethod || method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+
+        /// <summary>
+        /// Whether the loop is left right after the operation: a following <c>break</c>/<c>return</c>/<c>throw</c> in the
+        /// same or an enclosing block, the operation inside a return, or a following assignment to a variable that the loop
+        /// condition reads (<c>saved = true</c> in <c>while (!saved)</c>).
+        /// </summary>
+        private static bool ExitsAfter(IOperation operation, EnclosingLoop loop)
+        {
+            var conditionSymbols = ConditionSymbols(loop.Loop);
+            for (var current = operation; current is not null && current != loop.Body && current != loop.Loop; current = current.Parent)
+            {
+                if (current is IReturnOperation || current is IThrowOperation)
+                {
+                    return true;
+                }
+
+                if (current.Parent is IBlockOperation block)
+                {
+                    var index = block.Operations.IndexOf(current);
+                    for (var i = index + 1; i < block.Operations.Length; i++)
+                    {
+                        var next = block.Operations[i];
+                        if (IsLoopExit(next, loop) || AssignsAny(next, conditionSymbols))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                if (current is IAnonymousFunctionOperation)
+                {
+                    break;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsLoopExit(IOperation statement, EnclosingLoop loop)
+        {
+            switch (statement)
+            {
+                case IReturnOperation:
+                    // In a per-element lambda, 'return' only ends this element.
+                    return loop.Kind != LoopKind.PerElementLambda;
+                case IExpressionStatementOperation { Operation: IThrowOperation }:
+                case IThrowOperation:
+                    return true;
+                case IBranchOperation branch when branch.BranchKind == BranchKind.Break:
+                    return loop.Loop is ILoopOperation l && SymbolEqualityComparer.Default.Equals(branch.Target, l.ExitLabel);
+                case IBranchOperation branch when branch.BranchKind == BranchKind.GoTo:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private static HashSet<ISymbol> ConditionSymbols(IOperation loop)
+        {
+            var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var condition = loop switch
+            {
+                IWhileLoopOperation w => w.Condition,
+                IForLoopOperation f => f.Condition,
+                _ => null,
+            };
+            if (condition is null)
+            {
+                return result;
+            }
+
+            foreach (var op in condition.DescendantsAndSelf())
+            {
+                switch (op)
+                {
+                    case ILocalReferenceOperation local:
+                        result.Add(local.Local);
+                        break;
+                    case IFieldReferenceOperation field:
+                        result.Add(field.Field);
+                        break;
+                }
+            }
+
+            return result;
+        }
+
+        private static bool AssignsAny(IOperation statement, HashSet<ISymbol> symbols)
+        {
+            if (symbols.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var op in statement.DescendantsAndSelf())
+            {
+                if (op is ISimpleAssignmentOperation assignment)
+                {
+                    var target = assignment.Target switch
+                    {
+                        ILocalReferenceOperation local => (ISymbol)local.Local,
+                        IFieldReferenceOperation field => field.Field,
+                        _ => null,
+                    };
+                    if (target is not null && symbols.Contains(target))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether the operation only runs when a counter reaches a threshold: an enclosing <c>if</c> (inside the loop)
+        /// whose condition uses <c>%</c>, or compares a Count/Length or a counter incremented in the loop.
+        /// </summary>
+        private static bool IsBatchGuarded(IOperation operation, EnclosingLoop loop)
+        {
+            IOperation child = operation;
+            for (var current = operation.Parent; current is not null && current != loop.Loop; child = current, current = current.Parent)
+            {
+                if (current is IConditionalOperation conditional && child != conditional.Condition && IsThresholdCondition(conditional.Condition, loop))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsThresholdCondition(IOperation condition, EnclosingLoop loop)
+        {
+            HashSet<ISymbol>? counters = null;
+            foreach (var op in condition.DescendantsAndSelf())
+            {
+                if (op is not IBinaryOperation binary)
+                {
+                    continue;
+                }
+
+                if (binary.OperatorKind == BinaryOperatorKind.Remainder)
+                {
+                    return true;
+                }
+
+                if (binary.OperatorKind is BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.GreaterThan
+                    or BinaryOperatorKind.Equals or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.LessThan)
+                {
+                    counters ??= IncrementedInLoop(loop);
+                    if (IsCountLike(binary.LeftOperand, counters) || IsCountLike(binary.RightOperand, counters))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsCountLike(IOperation operand, HashSet<ISymbol> counters)
+        {
+            var op = operand.WalkDownConversions();
+            switch (op)
+            {
+                case IPropertyReferenceOperation property:
+                    return property.Property.Name is "Count" or "Length" or "LongLength" or "LongCount";
+                case IInvocationOperation invocation:
+                    return invocation.TargetMethod.Name is "Count" or "LongCount";
+                case ILocalReferenceOperation local:
+                    return counters.Contains(local.Local);
+                case IFieldReferenceOperation field:
+                    return counters.Contains(field.Field);
+                case IIncrementOrDecrementOperation increment:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private static HashSet<ISymbol> IncrementedInLoop(EnclosingLoop loop)
+        {
+            var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var op in loop.Loop.DescendantsAndSelf())
+            {
+                var target = op switch
+                {
+                    IIncrementOrDecrementOperation inc => inc.Target,
+                    ICompoundAssignmentOperation compound => compound.Target,
+                    _ => null,
+                };
+                switch (target)
+                {
+                    case ILocalReferenceOperation local:
+                        result.Add(local.Local);
+                        break;
+                    case IFieldReferenceOperation field:
+                        result.Add(field.Field);
+                        break;
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// The loop works in batches: it iterates chunks (each element is itself a collection, e.g. <c>ids.Chunk(500)</c>)
+        /// or loads a page of rows per iteration (a query with Take/Skip, or a Contains filter over a collection).
+        /// </summary>
+        public bool IsBatchLoop(EnclosingLoop loop)
+        {
+            if (loop.Loop is IForEachLoopOperation forEach && _ef.Symbols.IsSequenceType(_ef.Symbols.GetElementType(forEach.Collection.WalkDownConversions().Type)))
+            {
+                return true;
+            }
+
+            foreach (var op in loop.Body.Descendants())
+            {
+                if (op is IInvocationOperation invocation && _ef.TryGetRoundTrip(invocation, out var roundTrip)
+                    && roundTrip.Kind == RoundTripKind.Query && IsBatchQuery(roundTrip.Query))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A query that loads a page or a key set: Take(n > 1) / Skip, or a Where with Contains over a collection.</summary>
+        public static bool IsBatchQuery(QueryChain query)
+        {
+            foreach (var op in query.Operators)
+            {
+                if (op.Name == "Skip")
+                {
+                    return true;
+                }
+
+                if (op.Name == "Take")
+                {
+                    var count = op.Invocation.GetArgumentValue(1);
+                    if (count?.ConstantValue is not { HasValue: true, Value: 1 })
+                    {
+                        return true;
+                    }
+                }
+
+                if (op.Name == "Where" && op.Invocation.GetArgumentValue(1) is { } predicate
+                    && predicate.Descendants().OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name == "Contains" && i.Arguments.Length >= 1))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

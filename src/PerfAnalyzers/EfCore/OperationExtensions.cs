@@ -1,0 +1,168 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    internal static class OperationExtensions
+    {
+        /// <summary>Skips implicit/explicit conversions and parentheses.</summary>
+        public static IOperation WalkDownConversions(this IOperation operation)
+        {
+            var current = operation;
+            while (true)
+            {
+                switch (current)
+                {
+                    case IConversionOperation conversion:
+                        current = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        current = parenthesized.Operand;
+                        continue;
+                    default:
+                        return current;
+                }
+            }
+        }
+
+        /// <summary>The receiver of an instance call, or the first argument of an extension method call.</summary>
+        public static IOperation? GetReceiverOrThisArgument(this IInvocationOperation invocation)
+        {
+            if (invocation.Instance is not null)
+            {
+                return invocation.Instance;
+            }
+
+            if (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0)
+            {
+                return GetArgumentValue(invocation, 0);
+            }
+
+            return null;
+        }
+
+        /// <summary>The argument bound to parameter <paramref name="ordinal"/> (arguments may be reordered by name).</summary>
+        public static IOperation? GetArgumentValue(this IInvocationOperation invocation, int ordinal)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The lambda passed as an argument (through delegate creation and conversions), if any.</summary>
+        public static IAnonymousFunctionOperation? AsLambda(this IOperation? operation)
+        {
+            var current = operation?.WalkDownConversions();
+            if (current is IDelegateCreationOperation creation)
+            {
+                current = creation.Target.WalkDownConversions();
+            }
+
+            return current as IAnonymousFunctionOperation;
+        }
+
+        /// <summary>
+        /// True when the operation sits inside a lambda converted to an <c>Expression&lt;T&gt;</c>:
+        /// that code is translated (to SQL, for EF), never executed on the client.
+        /// </summary>
+        public static bool IsInsideExpressionTree(this IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation lambda)
+                {
+                    if (IsExpressionTreeLambda(lambda))
+                    {
+                        return true;
+                    }
+                }
+                else if (current is IMethodBodyBaseOperation || current is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        public static bool IsExpressionTreeLambda(IAnonymousFunctionOperation lambda)
+        {
+            // A lambda converted to Expression<T> is wrapped in a conversion whose type is the expression type.
+            var parent = lambda.Parent;
+            if (parent is IDelegateCreationOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IConversionOperation conversion
+                   && conversion.Type is INamedTypeSymbol type
+                   && type.Name == "Expression"
+                   && type.ContainingNamespace?.ToDisplayString() == "System.Linq.Expressions";
+        }
+
+        /// <summary>The location of the invoked method's name (the smallest meaningful span of a call).</summary>
+        public static Location GetMethodNameLocation(this IInvocationOperation invocation)
+        {
+            if (invocation.Syntax is InvocationExpressionSyntax syntax)
+            {
+                switch (syntax.Expression)
+                {
+                    case MemberAccessExpressionSyntax member:
+                        return member.Name.GetLocation();
+                    case MemberBindingExpressionSyntax binding:
+                        return binding.Name.GetLocation();
+                    case SimpleNameSyntax name:
+                        return name.GetLocation();
+                }
+            }
+
+            return invocation.Syntax.GetLocation();
+        }
+
+        /// <summary>The outermost operation of the executable body that contains this operation.</summary>
+        public static IOperation GetRootOperation(this IOperation operation)
+        {
+            var current = operation;
+            while (current.Parent is not null)
+            {
+                current = current.Parent;
+            }
+
+            return current;
+        }
+
+        /// <summary>The statement (a direct child of a block or switch section) that contains the operation.</summary>
+        public static IOperation? GetContainingStatement(this IOperation operation)
+        {
+            for (var current = operation; current is not null; current = current.Parent)
+            {
+                if (current.Parent is IBlockOperation || current.Parent is ISwitchCaseOperation)
+                {
+                    return current;
+                }
+            }
+
+            return null;
+        }
+
+        public static bool IsDescendantOf(this IOperation operation, IOperation ancestor)
+        {
+            for (var current = operation; current is not null; current = current.Parent)
+            {
+                if (current == ancestor)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,372 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// Follows an expression back to the query it comes from. Bounded: at most <see cref="MaxSteps"/> operations
+    /// visited and <see cref="MaxMethodHops"/> source methods/properties entered per question, whatever the code looks
+    /// like, so a self-referencing local (<c>q = q.Where(..)</c>) or mutual recursion can never hang the compiler.
+    /// </summary>
+    internal sealed class QueryChainBuilder
+    {
+        internal const int MaxSteps = 96;
+        internal const int MaxMethodHops = 3;
+
+        private readonly EfSymbols _ef;
+        private readonly ConcurrentDictionary<ISymbol, QueryChain> _memberCache = new ConcurrentDictionary<ISymbol, QueryChain>(SymbolEqualityComparer.Default);
+
+        public QueryChainBuilder(EfSymbols ef)
+        {
+            _ef = ef;
+        }
+
+        public QueryChain Build(IOperation expression, CancellationToken cancellationToken = default)
+        {
+            var walk = new Walk(this, cancellationToken);
+            return walk.Visit(expression, isConditional: false, hops: 0);
+        }
+
+        /// <summary>Operators that shape a query without executing it (Queryable, EF and provider extension methods).</summary>
+        internal bool IsComposingOperator(IMethodSymbol method, out bool isClientSide)
+        {
+            isClientSide = false;
+            if (!method.IsExtensionMethod && !method.IsStatic)
+            {
+                return false;
+            }
+
+            var name = method.Name;
+            if (_ef.IsQueryableMethod(method))
+            {
+                return !EfSymbols.MaterializingOperators.Contains(name);
+            }
+
+            if (_ef.IsEnumerableMethod(method))
+            {
+                // Enumerable.Where(query, func) etc.: still the same query, but evaluated on the client from here on.
+                isClientSide = true;
+                return !EfSymbols.MaterializingOperators.Contains(name);
+            }
+
+            if (EfSymbols.IsEfExtensionMethod(method))
+            {
+                return _ef.IsQueryable(method.ReturnType) || _ef.IsAsyncEnumerable(method.ReturnType);
+            }
+
+            return false;
+        }
+
+        /// <summary>A call that executes a query and returns its rows or a scalar (ToList, First, Count, ToListAsync...).</summary>
+        internal bool IsMaterializingCall(IMethodSymbol method)
+        {
+            var syncName = EfSymbols.SyncName(method.Name);
+            if (_ef.IsQueryableMethod(method) || _ef.IsEnumerableMethod(method))
+            {
+                return EfSymbols.MaterializingOperators.Contains(method.Name);
+            }
+
+            if (EfSymbols.IsEfExtensionMethod(method))
+            {
+                return EfSymbols.MaterializingOperators.Contains(syncName) || syncName == "ForEach";
+            }
+
+            return false;
+        }
+
+        private sealed class Walk
+        {
+            private readonly QueryChainBuilder _owner;
+            private readonly CancellationToken _cancellationToken;
+            private readonly HashSet<ISymbol> _visitingLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            private int _steps;
+
+            public Walk(QueryChainBuilder owner, CancellationToken cancellationToken)
+            {
+                _owner = owner;
+                _cancellationToken = cancellationToken;
+            }
+
+            private EfSymbols Ef => _owner._ef;
+
+            public QueryChain Visit(IOperation? operation, bool isConditional, int hops)
+            {
+                if (operation is null || ++_steps > MaxSteps)
+                {
+                    return FromType(operation);
+                }
+
+                _cancellationToken.ThrowIfCancellationRequested();
+                var op = operation.WalkDownConversions();
+                switch (op)
+                {
+                    case IInvocationOperation invocation:
+                        return VisitInvocation(invocation, isConditional, hops);
+
+                    case IPropertyReferenceOperation property:
+                        if (Ef.IsDbSet(property.Type))
+                        {
+                            return Root(QueryRootKind.DbSet, property, property.Instance);
+                        }
+
+                        if (Ef.IsQueryable(property.Type) && hops < MaxMethodHops
+                            && TryFollowMember(property.Property, hops, out var fromProperty))
+                        {
+                            return fromProperty;
+                        }
+
+                        return FromType(property);
+
+                    case IFieldReferenceOperation field:
+                        if (Ef.IsDbSet(field.Type))
+                        {
+                            return Root(QueryRootKind.DbSet, field, field.Instance);
+                        }
+
+                        return FromType(field);
+
+                    case ILocalReferenceOperation local:
+                        return VisitLocal(local, hops);
+
+                    case IConditionalOperation conditional when conditional.WhenFalse is not null:
+                        return Merge(Visit(conditional.WhenTrue, true, hops), Visit(conditional.WhenFalse, true, hops));
+
+                    case ICoalesceOperation coalesce:
+                        return Merge(Visit(coalesce.Value, isConditional, hops), Visit(coalesce.WhenNull, true, hops));
+
+                    case IAwaitOperation:
+                        return QueryChain.None;
+
+                    default:
+                        return FromType(op);
+                }
+            }
+
+            private QueryChain VisitInvocation(IInvocationOperation invocation, bool isConditional, int hops)
+            {
+                var method = invocation.TargetMethod;
+
+                if (Ef.IsSetMethod(method))
+                {
+                    return Root(QueryRootKind.SetMethod, invocation, invocation.Instance);
+                }
+
+                if (method.Name == "Query" && Ef.IsNavigationEntryMember(method))
+                {
+                    return Root(QueryRootKind.NavigationQuery, invocation, null);
+                }
+
+                if ((method.Name == "SqlQuery" || method.Name == "SqlQueryRaw") && EfSymbols.IsEfExtensionMethod(method))
+                {
+                    return new QueryChain(QueryRootKind.RawSql, invocation, Ef.GetElementType(invocation.Type), null, ImmutableArray<QueryOperator>.Empty, null);
+                }
+
+                if (_owner.IsComposingOperator(method, out var isClientSide))
+                {
+                    var source = invocation.GetReceiverOrThisArgument();
+                    var inner = Visit(source, isConditional, hops);
+                    if (method.Name.StartsWith("FromSql", System.StringComparison.Ordinal))
+                    {
+                        return new QueryChain(QueryRootKind.RawSql, invocation, inner.EntityType ?? Ef.GetElementType(invocation.Type), inner.Context, ImmutableArray<QueryOperator>.Empty, null);
+                    }
+
+                    if (!inner.IsEfQuery)
+                    {
+                        // LINQ over an in-memory sequence (or a materialized query): not an EF query.
+                        return inner.MaterializedBy is null ? QueryChain.None : inner;
+                    }
+
+                    var clientSide = isClientSide || inner.Operators.Any(o => o.IsClientSide) || method.Name == "AsEnumerable";
+                    return inner.With(new QueryOperator(method.Name, invocation, clientSide, isConditional));
+                }
+
+                if (_owner.IsMaterializingCall(method))
+                {
+                    var inner = Visit(invocation.GetReceiverOrThisArgument(), isConditional, hops);
+                    return inner.IsEfQuery
+                        ? new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, invocation)
+                        : QueryChain.None;
+                }
+
+                if ((Ef.IsQueryable(method.ReturnType) || Ef.IsDbSet(method.ReturnType)) && hops < MaxMethodHops
+                    && TryFollowMember(method, hops, out var fromMethod))
+                {
+                    return fromMethod;
+                }
+
+                return FromType(invocation);
+            }
+
+            private QueryChain VisitLocal(ILocalReferenceOperation reference, int hops)
+            {
+                var local = reference.Local;
+                if (!Ef.IsQueryable(local.Type) && !Ef.IsAsyncEnumerable(local.Type) && !Ef.IsSequenceType(local.Type))
+                {
+                    return QueryChain.None;
+                }
+
+                if (!_visitingLocals.Add(local))
+                {
+                    // q = q.Where(...): the self reference contributes nothing new.
+                    return SelfMarker;
+                }
+
+                try
+                {
+                    var root = reference.GetRootOperation();
+                    QueryChain? result = null;
+                    foreach (var (value, conditional) in FindAssignments(root, local))
+                    {
+                        var chain = Visit(value, conditional, hops);
+                        result = result is null ? chain : Merge(result, chain);
+                        if (_steps > MaxSteps)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (result is null || ReferenceEquals(result, SelfMarker))
+                    {
+                        return FromType(reference);
+                    }
+
+                    return result;
+                }
+                finally
+                {
+                    _visitingLocals.Remove(local);
+                }
+            }
+
+            private bool TryFollowMember(ISymbol member, int hops, [NotNullWhen(true)] out QueryChain? chain)
+            {
+                chain = null;
+                var definition = member.OriginalDefinition;
+                if (_owner._memberCache.TryGetValue(definition, out var cached))
+                {
+                    chain = cached.IsEfQuery ? cached : null;
+                    return chain is not null;
+                }
+
+                var body = SourceBodies.GetBody(Ef.Compilation, definition, _cancellationToken);
+                if (body is null)
+                {
+                    return false;
+                }
+
+                QueryChain? result = null;
+                foreach (var returned in SourceBodies.ReturnedValues(body))
+                {
+                    var returnedChain = Visit(returned, false, hops + 1);
+                    result = result is null ? returnedChain : Merge(result, returnedChain);
+                }
+
+                result ??= QueryChain.None;
+                if (ReferenceEquals(result, SelfMarker))
+                {
+                    result = QueryChain.None;
+                }
+
+                _owner._memberCache.TryAdd(definition, result);
+                chain = result.IsEfQuery ? result : null;
+                return chain is not null;
+            }
+
+            private QueryChain Root(QueryRootKind kind, IOperation root, IOperation? context)
+                => new QueryChain(kind, root, Ef.GetElementType(root.Type), context, ImmutableArray<QueryOperator>.Empty, null);
+
+            private QueryChain FromType(IOperation? operation)
+            {
+                if (operation?.Type is { } type && (Ef.IsQueryable(type) || Ef.IsDbSet(type)))
+                {
+                    return new QueryChain(QueryRootKind.UnknownQueryable, operation, Ef.GetElementType(type), null, ImmutableArray<QueryOperator>.Empty, null);
+                }
+
+                return QueryChain.None;
+            }
+
+            private static readonly QueryChain SelfMarker = new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
+
+            /// <summary>Joins two possible sources of one value: the better-known root wins, operators are kept from both.</summary>
+            private static QueryChain Merge(QueryChain a, QueryChain b)
+            {
+                if (ReferenceEquals(a, SelfMarker))
+                {
+                    return b;
+                }
+
+                if (ReferenceEquals(b, SelfMarker))
+                {
+                    return a;
+                }
+
+                var primary = Rank(b) > Rank(a) ? b : a;
+                var secondary = ReferenceEquals(primary, a) ? b : a;
+                if (!secondary.IsEfQuery)
+                {
+                    return primary;
+                }
+
+                var operators = primary.Operators.AddRange(secondary.Operators.Where(o => !primary.Operators.Any(p => p.Invocation == o.Invocation)));
+                return new QueryChain(primary.RootKind, primary.Root, primary.EntityType ?? secondary.EntityType, primary.Context ?? secondary.Context, operators, primary.MaterializedBy);
+            }
+
+            private static int Rank(QueryChain chain)
+                => chain.HasKnownRoot ? 3 : chain.IsEfQuery ? 2 : chain.MaterializedBy is not null ? 1 : 0;
+
+            /// <summary>Initializer and assignments of a local in its body, each with whether it happens only on some paths.</summary>
+            private static IEnumerable<(IOperation Value, bool Conditional)> FindAssignments(IOperation root, ILocalSymbol local)
+            {
+                foreach (var op in root.Descendants())
+                {
+                    switch (op)
+                    {
+                        case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                            var initializer = declarator.GetVariableInitializer();
+                            if (initializer is not null)
+                            {
+                                yield return (initializer.Value, false);
+                            }
+
+                            break;
+                        case ISimpleAssignmentOperation assignment
+                            when assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, local):
+                            yield return (assignment.Value, IsConditionallyExecuted(assignment, local));
+                            break;
+                    }
+                }
+            }
+
+            private static bool IsConditionallyExecuted(IOperation operation, ILocalSymbol local)
+            {
+                for (var current = operation.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IBlockOperation block && block.Locals.Contains(local, SymbolEqualityComparer.Default))
+                    {
+                        return false;
+                    }
+
+                    if (current is IConditionalOperation || current is ISwitchOperation || current is ISwitchCaseOperation
+                        || current is ILoopOperation || current is ICatchClauseOperation || current is ISwitchExpressionArmOperation)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+    }
+
+    internal static class QueryChainExtensions
+    {
+        public static QueryChain With(this QueryChain chain, QueryOperator op)
+            => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators.Add(op), chain.MaterializedBy);
+    }
+}

@@ -1,0 +1,40 @@
+namespace PerfAnalyzers
+{
+    /// <summary>Every rule ID, and where its documentation lives.</summary>
+    public static class RuleIds
+    {
+        public const string HelpBaseUri = "https://github.com/perfanalyzers/PerfAnalyzers/blob/main/docs/rules/";
+
+        // N+1 and loading
+        public const string QueryInLoop = "EFP101";
+        public const string LazyLoadingNPlusOne = "EFP102";
+        public const string NavigationNotLoaded = "EFP103";
+        public const string NPlusOneThroughCall = "EFP104";
+        public const string CartesianExplosion = "EFP105";
+        public const string UnusedInclude = "EFP106";
+
+        // Writes
+        public const string SaveChangesInLoop = "EFP201";
+        public const string AddInLoop = "EFP202";
+        public const string UpdateLoopToExecuteUpdate = "EFP203";
+        public const string DeleteLoopToExecuteDelete = "EFP204";
+        public const string BulkOperationWithoutFilter = "EFP205";
+
+        // Query shape and tracking
+        public const string UnboundedQuery = "EFP301";
+        public const string ReadOnlyTrackingQuery = "EFP302";
+        public const string PrematureMaterialization = "EFP303";
+        public const string CountInsteadOfAny = "EFP304";
+        public const string WholeEntityWhereProjectionSuffices = "EFP305";
+        public const string PagingWithoutOrderBy = "EFP306";
+        public const string FuncPredicateOnQuery = "EFP307";
+
+        // Async
+        public const string SyncCallInAsyncCode = "EFP401";
+
+        // Configuration
+        public const string DbContextPooling = "EFP501";
+
+        public static string HelpUri(string id) => HelpBaseUri + id + ".md";
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Writes
+{
+    /// <summary>
+    /// EFP201: SaveChanges(Async) executed per iteration of a loop. Not for retry loops (left after a successful save),
+    /// saves in catch/finally, periodic batch saves (<c>if (++n % 500 == 0)</c>), or loops that work in batches.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: "true" when the save can be moved after the loop by the code fix.</summary>
+        public const string CanMoveProperty = "CanMove";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP201_SaveChangesInLoop);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!ef.Symbols.IsSaveChanges(invocation.TargetMethod) || invocation.IsInsideExpressionTree())
+            {
+                return;
+            }
+
+            var placement = ef.Loops.FindEnclosingLoop(invocation);
+            if (placement is null || !placement.RunsPerIteration || ef.Loops.IsBatchLoop(placement.Loop))
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(CanMoveProperty, CanMoveAfterLoop(invocation, placement.Loop) ? "true" : "false");
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP201_SaveChangesInLoop,
+                invocation.GetMethodNameLocation(),
+                properties,
+                invocation.TargetMethod.Name,
+                placement.Loop.DisplayName));
+        }
+
+        /// <summary>
+        /// The fix moves the save after the loop only when that keeps the meaning: the save is an unconditional statement
+        /// at the end of a statement loop's body, its result is unused, and neither its context nor its arguments are
+        /// declared inside the loop.
+        /// </summary>
+        private static bool CanMoveAfterLoop(IInvocationOperation invocation, EnclosingLoop loop)
+        {
+            if (loop.Loop is not ILoopOperation loopOperation || loopOperation.Parent is not IBlockOperation)
+            {
+                return false;
+            }
+
+            if (loop.Body is not IBlockOperation body || body.Operations.Length == 0)
+            {
+                return false;
+            }
+
+            var statement = body.Operations[body.Operations.Length - 1];
+            var expression = (statement as IExpressionStatementOperation)?.Operation;
+            if (expression is IAwaitOperation awaitOperation)
+            {
+                expression = awaitOperation.Operation;
+                if (expression is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait)
+                {
+                    expression = configureAwait.Instance;
+                }
+            }
+
+            if (expression != invocation)
+            {
+                return false;
+            }
+
+            // Context and arguments must mean the same after the loop.
+            var loopLocals = ImmutableHashSet.CreateBuilder<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var op in loopOperation.DescendantsAndSelf())
+            {
+                if (op is IVariableDeclaratorOperation declarator)
+                {
+                    loopLocals.Add(declarator.Symbol);
+                }
+            }
+
+            if (loopOperation is IForEachLoopOperation forEach)
+            {
+                foreach (var local in forEach.Locals)
+                {
+                    loopLocals.Add(local);
+                }
+            }
+
+            foreach (var op in invocation.DescendantsAndSelf())
+            {
+                if (op is ILocalReferenceOperation local && loopLocals.Contains(local.Local))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
