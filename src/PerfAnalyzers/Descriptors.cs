@@ -2,12 +2,15 @@ using Microsoft.CodeAnalysis;
 
 namespace PerfAnalyzers
 {
-    /// <summary>Every <see cref="DiagnosticDescriptor"/> of the package, in one place.</summary>
-    internal static class Descriptors
+    /// <summary>
+    /// Every <see cref="DiagnosticDescriptor"/> of the package, in one type: this file holds the factory, and one
+    /// partial file per rule family (Descriptors.Writes.cs, ...) holds that family's descriptors.
+    /// </summary>
+    internal static partial class Descriptors
     {
         internal const string Performance = "Performance";
 
-        private static DiagnosticDescriptor Create(
+        internal static DiagnosticDescriptor Create(
             string id, string title, string message, DiagnosticSeverity severity, string description, bool enabledByDefault = true)
             => new DiagnosticDescriptor(
                 id,
@@ -18,12 +21,5 @@ namespace PerfAnalyzers
                 isEnabledByDefault: enabledByDefault,
                 description: description,
                 helpLinkUri: RuleIds.HelpUri(id));
-
-        internal static readonly DiagnosticDescriptor EFP201_SaveChangesInLoop = Create(
-            RuleIds.SaveChangesInLoop,
-            "SaveChanges is called inside a loop",
-            "'{0}' runs once per iteration of this '{1}' loop: each call is a database round trip and its own transaction; call it once after the loop",
-            DiagnosticSeverity.Warning,
-            "Calling SaveChanges or SaveChangesAsync on every iteration sends one batch, one transaction and one round trip per row. Let the change tracker collect the changes and save them once after the loop.");
     }
 }
