@@ -26,6 +26,13 @@ namespace PerfAnalyzers.Samples.Proof
         public virtual ProofMetric Improves => ProofMetric.RoundTrips;
 
         /// <summary>
+        /// What the fixed variant must improve on one provider (<see cref="ProofDb.Provider"/>: "SQLite" or
+        /// "PostgreSQL"), for wins that depend on the provider (EF Core's SQLite provider sends one command per saved
+        /// row, PostgreSQL batches them). Defaults to <see cref="Improves"/>.
+        /// </summary>
+        public virtual ProofMetric ImprovesOn(string provider) => Improves;
+
+        /// <summary>
         /// Runs the flagged code on a freshly seeded database. Return the observable result (a list of DTOs or
         /// scalars, not entities): the runner serializes it to JSON and also snapshots every table afterwards.
         /// </summary>

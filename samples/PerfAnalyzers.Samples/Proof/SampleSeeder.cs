@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -40,19 +41,23 @@ namespace PerfAnalyzers.Samples.Proof
             "connection", "transaction", "projection", "include", "split", "async", "pool", "plan", "scan", "row",
         };
 
+        /// <summary>
+        /// Writes the seed into an empty database created by <c>EnsureCreated</c>. The rows are built as entities and
+        /// written with multi-row INSERTs in one transaction (tables, columns and parameter types come from the EF
+        /// model), which takes a fraction of a second where 45,000 tracked inserts take many.
+        /// </summary>
         public static async Task<SeedSummary> SeedAsync(SampleDbContext context, CancellationToken ct)
         {
             var random = new Random(RandomSeed);
-            context.ChangeTracker.AutoDetectChangesEnabled = false;
-
             var authors = Enumerable.Range(1, AuthorCount)
                 .Select(i => new Author { Id = i, Name = $"Author {i:000}", Email = $"author{i:000}@example.com" })
                 .ToList();
             var tags = TagLabels.Select((label, i) => new Tag { Id = i + 1, Label = label }).ToList();
-            context.AddRange(authors);
-            context.AddRange(tags);
+            var blogs = new List<Blog>(BlogCount);
+            var posts = new List<Post>(BlogCount * PostsPerBlog);
+            var comments = new List<Comment>();
+            var blogTags = new List<(Blog Blog, Tag Tag)>();
 
-            int postId = 0, commentId = 0, blogTags = 0;
             for (var b = 1; b <= BlogCount; b++)
             {
                 var blogAuthor = random.Next(10) < 8 ? authors[random.Next(AuthorCount)] : null;
@@ -66,11 +71,11 @@ namespace PerfAnalyzers.Samples.Proof
                     CreatedAt = Epoch.AddMinutes(random.Next(0, 365 * 24 * 60)),
                     AuthorId = blogAuthor?.Id,
                 };
+                blogs.Add(blog);
 
                 foreach (var tag in tags.OrderBy(_ => random.Next()).Take(random.Next(0, 4)).OrderBy(t => t.Id))
                 {
-                    blog.Tags.Add(tag);
-                    blogTags++;
+                    blogTags.Add((blog, tag));
                 }
 
                 for (var p = 1; p <= PostsPerBlog; p++)
@@ -83,7 +88,7 @@ namespace PerfAnalyzers.Samples.Proof
                     };
                     var post = new Post
                     {
-                        Id = ++postId,
+                        Id = posts.Count + 1,
                         Title = $"{Capitalize(Word(random))} {Word(random)} in blog {b} #{p}",
                         Content = string.Join(" ", Enumerable.Range(0, 30 + random.Next(40)).Select(_ => Word(random))),
                         Views = random.Next(0, 10_000),
@@ -92,23 +97,44 @@ namespace PerfAnalyzers.Samples.Proof
                         BlogId = b,
                         AuthorId = postAuthor?.Id,
                     };
+                    posts.Add(post);
 
                     for (var c = random.Next(0, 4); c > 0; c--)
                     {
-                        post.Comments.Add(new Comment { Id = ++commentId, Text = $"{Capitalize(Word(random))} {Word(random)}, {Word(random)}!", PostId = post.Id });
+                        comments.Add(new Comment { Id = comments.Count + 1, Text = $"{Capitalize(Word(random))} {Word(random)}, {Word(random)}!", PostId = post.Id });
                     }
-
-                    blog.Posts.Add(post);
                 }
-
-                context.Add(blog);
             }
 
-            context.ChangeTracker.DetectChanges();
-            await context.SaveChangesAsync(ct);
-            context.ChangeTracker.Clear();
-            context.ChangeTracker.AutoDetectChangesEnabled = true;
-            return new SeedSummary(authors.Count, tags.Count, BlogCount, postId, commentId, blogTags);
+            var model = context.Model;
+            var tagsNavigation = model.FindEntityType(typeof(Blog))!.FindSkipNavigation(nameof(Blog.Tags))!;
+            var blogKey = tagsNavigation.ForeignKey.Properties.Single();
+            var tagKey = tagsNavigation.Inverse!.ForeignKey.Properties.Single();
+
+            var connection = context.Database.GetDbConnection();
+            await context.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var writer = new BulkWriter(context, transaction);
+                await writer.InsertAsync(model.FindEntityType(typeof(Author))!, authors, ct);
+                await writer.InsertAsync(model.FindEntityType(typeof(Tag))!, tags, ct);
+                await writer.InsertAsync(model.FindEntityType(typeof(Blog))!, blogs, ct);
+                await writer.InsertAsync(model.FindEntityType(typeof(Post))!, posts, ct);
+                await writer.InsertAsync(model.FindEntityType(typeof(Comment))!, comments, ct);
+                await writer.InsertAsync(
+                    tagsNavigation.JoinEntityType,
+                    new[] { blogKey, tagKey },
+                    blogTags.Select(bt => new object?[] { bt.Blog.Id, bt.Tag.Id }),
+                    ct);
+                await transaction.CommitAsync(ct);
+            }
+            finally
+            {
+                await context.Database.CloseConnectionAsync();
+            }
+
+            return new SeedSummary(authors.Count, tags.Count, blogs.Count, posts.Count, comments.Count, blogTags.Count);
         }
 
         /// <summary>
