@@ -13,5 +13,16 @@ namespace PerfAnalyzers
             isEnabledByDefault: true,
             description: "SELECT COUNT(*) must visit every matching row (or index entry); EXISTS stops at the first one. When only 'is there any?' matters, Any()/AnyAsync() is never slower and usually much faster on large tables.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.CountInsteadOfAny));
+    
+
+        internal static readonly DiagnosticDescriptor EFP306_PagingWithoutOrderBy = new DiagnosticDescriptor(
+            RuleIds.PagingWithoutOrderBy,
+            title: "Paging without OrderBy",
+            messageFormat: "'{0}' on a query without OrderBy{1} picks rows in an undefined order: the result can change from one run to the next; order the query first{2}",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Without ORDER BY a relational database returns rows in whatever order its plan produces, which changes with data, indexes, parallelism and provider. Skip/Take/ElementAt then page over an undefined order (rows repeat or go missing between pages), and First() without a filter returns an arbitrary row; EF Core itself logs RowLimitingOperationWithoutOrderByWarning and FirstWithoutOrderByAndFilterWarning at run time.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.PagingWithoutOrderBy));
     }
 }
