@@ -24,5 +24,16 @@ namespace PerfAnalyzers
             isEnabledByDefault: true,
             description: "Without ORDER BY a relational database returns rows in whatever order its plan produces, which changes with data, indexes, parallelism and provider. Skip/Take/ElementAt then page over an undefined order (rows repeat or go missing between pages), and First() without a filter returns an arbitrary row; EF Core itself logs RowLimitingOperationWithoutOrderByWarning and FirstWithoutOrderByAndFilterWarning at run time.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.PagingWithoutOrderBy));
+    
+
+        internal static readonly DiagnosticDescriptor EFP307_FuncPredicateOnQuery = new DiagnosticDescriptor(
+            RuleIds.FuncPredicateOnQuery,
+            title: "Func predicate on an EF query",
+            messageFormat: "'{0}' is a delegate, not an expression: this '{1}' binds to Enumerable.{1}, so every row of the query is loaded and filtered in memory; pass an Expression<Func<...>> instead",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Queryable.Where and its siblings take Expression<Func<T, bool>>, which EF Core translates to SQL. A Func<T, bool> variable, parameter, field or method group does not convert to an expression, so C# silently picks Enumerable.Where: the query runs without the filter and every row is materialized (and tracked) before the predicate runs on the client.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.FuncPredicateOnQuery));
     }
 }
