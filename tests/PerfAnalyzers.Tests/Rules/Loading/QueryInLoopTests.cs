@@ -546,7 +546,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 {
                     void M(BlogContext db)
                     {
-                        foreach (var blog in db.Blogs.Include(b2 => b2.Posts).Where(b => b.Rating > 3).ToList())
+                        foreach (var blog in db.Blogs.Include(b => b.Posts).Where(b => b.Rating > 3).ToList())
                         {
                             var posts = blog.Posts.ToList();
                             Console.WriteLine(posts.Count);
