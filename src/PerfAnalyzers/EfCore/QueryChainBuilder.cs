@@ -167,6 +167,13 @@ namespace PerfAnalyzers.EfCore
                     return new QueryChain(QueryRootKind.RawSql, invocation, Ef.GetElementType(invocation.Type), null, ImmutableArray<QueryOperator>.Empty, null);
                 }
 
+                if (method.Name is "AsQueryable" or "AsAsyncEnumerable" && !method.IsStatic && Ef.IsDbSet(method.ContainingType))
+                {
+                    // DbSet<T>.AsQueryable() / DbSet<T>.AsAsyncEnumerable() are instance methods: same query, same root.
+                    var set = Visit(invocation.Instance, isConditional, hops);
+                    return set.IsEfQuery ? set.With(new QueryOperator(method.Name, invocation, false, isConditional)) : set;
+                }
+
                 if (_owner.IsComposingOperator(method, out var isClientSide))
                 {
                     var source = invocation.GetReceiverOrThisArgument();
@@ -174,6 +181,14 @@ namespace PerfAnalyzers.EfCore
                     if (method.Name.StartsWith("FromSql", System.StringComparison.Ordinal))
                     {
                         return new QueryChain(QueryRootKind.RawSql, invocation, inner.EntityType ?? Ef.GetElementType(invocation.Type), inner.Context, ImmutableArray<QueryOperator>.Empty, null);
+                    }
+
+                    if (IsSelf(inner))
+                    {
+                        // q = q.Where(...): keep the operator; Merge joins it with q's other assignments.
+                        var self = new QueryChain(QueryRootKind.None, null, null, null, inner.Operators.Add(new QueryOperator(method.Name, invocation, isClientSide || method.Name == "AsEnumerable", isConditional)), null);
+                        _selfChains.Add(self);
+                        return self;
                     }
 
                     if (!inner.IsEfQuery)
@@ -231,7 +246,7 @@ namespace PerfAnalyzers.EfCore
                         }
                     }
 
-                    if (result is null || ReferenceEquals(result, SelfMarker))
+                    if (result is null || IsSelf(result))
                     {
                         return FromType(reference);
                     }
@@ -268,7 +283,7 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 result ??= QueryChain.None;
-                if (ReferenceEquals(result, SelfMarker))
+                if (IsSelf(result))
                 {
                     result = QueryChain.None;
                 }
@@ -294,16 +309,32 @@ namespace PerfAnalyzers.EfCore
             private static readonly QueryChain SelfMarker = new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
 
             /// <summary>Joins two possible sources of one value: the better-known root wins, operators are kept from both.</summary>
-            private static QueryChain Merge(QueryChain a, QueryChain b)
+            private readonly HashSet<QueryChain> _selfChains = new HashSet<QueryChain>();
+
+            /// <summary>The self reference of a local being followed, or operators applied to it (<c>q = q.Where(..)</c>).</summary>
+            private bool IsSelf(QueryChain chain) => ReferenceEquals(chain, SelfMarker) || _selfChains.Contains(chain);
+
+            private QueryChain Merge(QueryChain a, QueryChain b)
             {
-                if (ReferenceEquals(a, SelfMarker))
+                if (IsSelf(a) && IsSelf(b))
                 {
-                    return b;
+                    var both = new QueryChain(QueryRootKind.None, null, null, null, a.Operators.AddRange(b.Operators.Where(o => !a.Operators.Any(p => p.Invocation == o.Invocation))), null);
+                    _selfChains.Add(both);
+                    return both;
                 }
 
-                if (ReferenceEquals(b, SelfMarker))
+                if (IsSelf(a) || IsSelf(b))
                 {
-                    return a;
+                    // The operators applied through self-reassignment come after the other source's own operators.
+                    var self = IsSelf(a) ? a : b;
+                    var source = IsSelf(a) ? b : a;
+                    if (!source.IsEfQuery)
+                    {
+                        return source;
+                    }
+
+                    var added = self.Operators.Where(o => !source.Operators.Any(p => p.Invocation == o.Invocation));
+                    return new QueryChain(source.RootKind, source.Root, source.EntityType, source.Context, source.Operators.AddRange(added), source.MaterializedBy);
                 }
 
                 var primary = Rank(b) > Rank(a) ? b : a;
