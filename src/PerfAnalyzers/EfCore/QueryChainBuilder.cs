@@ -55,6 +55,14 @@ namespace PerfAnalyzers.EfCore
                 return !EfSymbols.MaterializingOperators.Contains(name);
             }
 
+            if (_ef.IsAsyncEnumerableMethod(method))
+            {
+                // System.Linq.AsyncEnumerable (.NET 10) over a DbSet/query: AsAsyncEnumerable is the query itself, the rest
+                // runs on the client.
+                isClientSide = name != "AsAsyncEnumerable";
+                return !EfSymbols.MaterializingOperators.Contains(EfSymbols.SyncName(name));
+            }
+
             if (EfSymbols.IsEfExtensionMethod(method))
             {
                 return _ef.IsQueryable(method.ReturnType) || _ef.IsAsyncEnumerable(method.ReturnType);
@@ -70,6 +78,11 @@ namespace PerfAnalyzers.EfCore
             if (_ef.IsQueryableMethod(method) || _ef.IsEnumerableMethod(method))
             {
                 return EfSymbols.MaterializingOperators.Contains(method.Name);
+            }
+
+            if (_ef.IsAsyncEnumerableMethod(method))
+            {
+                return EfSymbols.MaterializingOperators.Contains(syncName);
             }
 
             if (EfSymbols.IsEfExtensionMethod(method))
@@ -167,9 +180,9 @@ namespace PerfAnalyzers.EfCore
                     return new QueryChain(QueryRootKind.RawSql, invocation, Ef.GetElementType(invocation.Type), null, ImmutableArray<QueryOperator>.Empty, null);
                 }
 
-                if (method.Name is "AsQueryable" or "AsAsyncEnumerable" && !method.IsStatic && Ef.IsDbSet(method.ContainingType))
+                if ((method.Name == "AsAsyncEnumerable" || method.Name == "AsQueryable") && !method.IsStatic && Ef.IsDbSet(method.ContainingType))
                 {
-                    // DbSet<T>.AsQueryable() / DbSet<T>.AsAsyncEnumerable() are instance methods: same query, same root.
+                    // DbSet<T>.AsAsyncEnumerable() / AsQueryable(): instance forms of the same query.
                     var set = Visit(invocation.Instance, isConditional, hops);
                     return set.IsEfQuery ? set.With(new QueryOperator(method.Name, invocation, false, isConditional)) : set;
                 }
@@ -181,14 +194,6 @@ namespace PerfAnalyzers.EfCore
                     if (method.Name.StartsWith("FromSql", System.StringComparison.Ordinal))
                     {
                         return new QueryChain(QueryRootKind.RawSql, invocation, inner.EntityType ?? Ef.GetElementType(invocation.Type), inner.Context, ImmutableArray<QueryOperator>.Empty, null);
-                    }
-
-                    if (IsSelf(inner))
-                    {
-                        // q = q.Where(...): keep the operator; Merge joins it with q's other assignments.
-                        var self = new QueryChain(QueryRootKind.None, null, null, null, inner.Operators.Add(new QueryOperator(method.Name, invocation, isClientSide || method.Name == "AsEnumerable", isConditional)), null);
-                        _selfChains.Add(self);
-                        return self;
                     }
 
                     if (!inner.IsEfQuery)
@@ -246,7 +251,7 @@ namespace PerfAnalyzers.EfCore
                         }
                     }
 
-                    if (result is null || IsSelf(result))
+                    if (result is null || ReferenceEquals(result, SelfMarker))
                     {
                         return FromType(reference);
                     }
@@ -283,7 +288,7 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 result ??= QueryChain.None;
-                if (IsSelf(result))
+                if (ReferenceEquals(result, SelfMarker))
                 {
                     result = QueryChain.None;
                 }
@@ -306,35 +311,21 @@ namespace PerfAnalyzers.EfCore
                 return QueryChain.None;
             }
 
-            private static readonly QueryChain SelfMarker = new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
+            // The value of a local while its own assignments are being followed (q = q.Where(..)): an EF query of unknown root
+            // so that the operators applied to it are kept and merged with the local's other assignments.
+            private static readonly QueryChain SelfMarker = new QueryChain(QueryRootKind.UnknownQueryable, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
 
             /// <summary>Joins two possible sources of one value: the better-known root wins, operators are kept from both.</summary>
-            private readonly HashSet<QueryChain> _selfChains = new HashSet<QueryChain>();
-
-            /// <summary>The self reference of a local being followed, or operators applied to it (<c>q = q.Where(..)</c>).</summary>
-            private bool IsSelf(QueryChain chain) => ReferenceEquals(chain, SelfMarker) || _selfChains.Contains(chain);
-
-            private QueryChain Merge(QueryChain a, QueryChain b)
+            private static QueryChain Merge(QueryChain a, QueryChain b)
             {
-                if (IsSelf(a) && IsSelf(b))
+                if (ReferenceEquals(a, SelfMarker))
                 {
-                    var both = new QueryChain(QueryRootKind.None, null, null, null, a.Operators.AddRange(b.Operators.Where(o => !a.Operators.Any(p => p.Invocation == o.Invocation))), null);
-                    _selfChains.Add(both);
-                    return both;
+                    return b;
                 }
 
-                if (IsSelf(a) || IsSelf(b))
+                if (ReferenceEquals(b, SelfMarker))
                 {
-                    // The operators applied through self-reassignment come after the other source's own operators.
-                    var self = IsSelf(a) ? a : b;
-                    var source = IsSelf(a) ? b : a;
-                    if (!source.IsEfQuery)
-                    {
-                        return source;
-                    }
-
-                    var added = self.Operators.Where(o => !source.Operators.Any(p => p.Invocation == o.Invocation));
-                    return new QueryChain(source.RootKind, source.Root, source.EntityType, source.Context, source.Operators.AddRange(added), source.MaterializedBy);
+                    return a;
                 }
 
                 var primary = Rank(b) > Rank(a) ? b : a;
