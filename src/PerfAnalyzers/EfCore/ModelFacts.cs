@@ -1,0 +1,305 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// What the source code says about the EF model: primary keys (convention, <c>[Key]</c>, <c>[PrimaryKey]</c>,
+    /// <c>HasKey</c>), entities seeded with <c>HasData</c> (lookup tables), and contexts configured with
+    /// <c>UseQueryTrackingBehavior(NoTracking)</c>. The fluent configuration is read once per compilation, lazily, from the
+    /// <c>OnModelCreating</c>/<c>OnConfiguring</c> overrides and <c>IEntityTypeConfiguration&lt;T&gt;.Configure</c>
+    /// implementations declared in source, and the service-registration methods that call <c>AddDbContext</c> (found by
+    /// member name through the declaration table, never by a syntax walk; at most a fixed number of bodies).
+    /// </summary>
+    internal sealed class ModelFacts
+    {
+        private readonly EfSymbols _ef;
+        private readonly Lazy<FluentIndex> _fluent;
+
+        public ModelFacts(EfSymbols ef, CancellationToken cancellationToken = default)
+        {
+            _ef = ef;
+            _fluent = new Lazy<FluentIndex>(() => FluentIndex.Build(ef, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>
+        /// The single primary-key property of an entity when the code shows it: <c>HasKey(x =&gt; x.P)</c> in fluent
+        /// configuration, <c>[PrimaryKey(nameof(P))]</c>, one <c>[Key]</c> property, or the <c>Id</c>/<c>&lt;Type&gt;Id</c>
+        /// convention. Null for composite keys, keyless entities, or when nothing is known.
+        /// </summary>
+        public IPropertySymbol? FindSingleKey(ITypeSymbol? entityType)
+        {
+            if (entityType is not INamedTypeSymbol type)
+            {
+                return null;
+            }
+
+            var fluent = _fluent.Value;
+            if (fluent.Keys.TryGetValue(type.OriginalDefinition, out var fluentKey))
+            {
+                return fluentKey;
+            }
+
+            if (fluent.Keyless.Contains(type.OriginalDefinition) || HasAttribute(type, "KeylessAttribute"))
+            {
+                return null;
+            }
+
+            var properties = AllProperties(type).ToList();
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name == "PrimaryKeyAttribute")
+                {
+                    // [PrimaryKey(nameof(A))] -> A; [PrimaryKey(nameof(A), nameof(B))] -> composite.
+                    if (attribute.ConstructorArguments.Length >= 1
+                        && attribute.ConstructorArguments[0].Value is string name
+                        && (attribute.ConstructorArguments.Length == 1
+                            || (attribute.ConstructorArguments[1].Kind == TypedConstantKind.Array && attribute.ConstructorArguments[1].Values.Length == 0)))
+                    {
+                        return properties.FirstOrDefault(p => p.Name == name);
+                    }
+
+                    return null;
+                }
+            }
+
+            var keyed = properties.Where(p => HasAttribute(p, "KeyAttribute")).ToList();
+            if (keyed.Count == 1)
+            {
+                return keyed[0];
+            }
+
+            if (keyed.Count > 1)
+            {
+                return null;
+            }
+
+            return properties.FirstOrDefault(p => string.Equals(p.Name, "Id", StringComparison.OrdinalIgnoreCase))
+                   ?? properties.FirstOrDefault(p => string.Equals(p.Name, type.Name + "Id", StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>True when the entity's data is seeded with <c>HasData</c>: a lookup table of known, small size.</summary>
+        public bool IsSeeded(ITypeSymbol? entityType)
+            => entityType is INamedTypeSymbol type && _fluent.Value.Seeded.Contains(type.OriginalDefinition);
+
+        /// <summary>
+        /// True when the context type configures <c>UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)</c> (or
+        /// NoTrackingWithIdentityResolution) in its <c>OnConfiguring</c>, its constructor, or anywhere a
+        /// <c>DbContextOptionsBuilder&lt;ThatContext&gt;</c> is configured in source (AddDbContext/AddDbContextPool/
+        /// AddDbContextFactory registrations, design-time factories).
+        /// </summary>
+        public bool IsNoTrackingByDefault(ITypeSymbol? contextType)
+        {
+            if (contextType is null)
+            {
+                return false;
+            }
+
+            var fluent = _fluent.Value;
+            foreach (var type in EfSymbols.SelfAndBaseTypes(contextType as INamedTypeSymbol))
+            {
+                if (fluent.NoTrackingContexts.Contains(type.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return fluent.NoTrackingUnknownContext;
+        }
+
+        private static IEnumerable<IPropertySymbol> AllProperties(INamedTypeSymbol type)
+        {
+            var seen = new HashSet<string>();
+            foreach (var t in EfSymbols.SelfAndBaseTypes(type))
+            {
+                foreach (var member in t.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsStatic: false, IsIndexer: false } property && seen.Add(property.Name))
+                    {
+                        yield return property;
+                    }
+                }
+            }
+        }
+
+        private static bool HasAttribute(ISymbol symbol, string name)
+            => symbol.GetAttributes().Any(a => a.AttributeClass?.Name == name);
+
+        /// <summary>The fluent model configuration of one compilation.</summary>
+        private sealed class FluentIndex
+        {
+            public Dictionary<ITypeSymbol, IPropertySymbol?> Keys { get; } = new Dictionary<ITypeSymbol, IPropertySymbol?>(SymbolEqualityComparer.Default);
+            public HashSet<ITypeSymbol> Keyless { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            public HashSet<ITypeSymbol> Seeded { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            public HashSet<ITypeSymbol> NoTrackingContexts { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+
+            /// <summary>NoTracking configured on a non-generic options builder whose context we cannot tell.</summary>
+            public bool NoTrackingUnknownContext { get; set; }
+
+            private const int MaxBodies = 200;
+
+            public static FluentIndex Build(EfSymbols ef, CancellationToken cancellationToken)
+            {
+                var index = new FluentIndex();
+                var compilation = ef.Compilation;
+                var bodies = 0;
+                var symbols = compilation.GetSymbolsWithName(IsConfigurationMemberName, SymbolFilter.Member, cancellationToken);
+                {
+                    foreach (var symbol in symbols)
+                    {
+                        if (symbol is not IMethodSymbol method || ++bodies > MaxBodies)
+                        {
+                            continue;
+                        }
+
+                        var body = SourceBodies.GetBody(compilation, method, cancellationToken);
+                        if (body is not null)
+                        {
+                            index.Read(ef, body, method);
+                        }
+                    }
+                }
+
+                return index;
+            }
+
+            /// <summary>Members that configure the model, the context options or the service registrations.</summary>
+            private static bool IsConfigurationMemberName(string name)
+                => name == "OnModelCreating" || name == "Configure" || name == "OnConfiguring" || name == "CreateDbContext"
+                   || name == "Main" || name == "<Main>$"
+                   || name.IndexOf("Services", StringComparison.Ordinal) >= 0
+                   || name.IndexOf("Infrastructure", StringComparison.Ordinal) >= 0
+                   || name.IndexOf("Persistence", StringComparison.Ordinal) >= 0
+                   || name.IndexOf("DbContext", StringComparison.Ordinal) >= 0
+                   || name.IndexOf("Database", StringComparison.Ordinal) >= 0;
+
+            private void Read(EfSymbols ef, IOperation body, IMethodSymbol method)
+            {
+                foreach (var op in body.DescendantsAndSelf())
+                {
+                    if (op is not IInvocationOperation invocation)
+                    {
+                        continue;
+                    }
+
+                    var name = invocation.TargetMethod.Name;
+                    switch (name)
+                    {
+                        case "HasKey":
+                        case "HasNoKey":
+                        case "HasData":
+                            var entity = BuilderEntity(invocation.Instance?.Type);
+                            if (entity is null)
+                            {
+                                break;
+                            }
+
+                            if (name == "HasData")
+                            {
+                                Seeded.Add(entity);
+                            }
+                            else if (name == "HasNoKey")
+                            {
+                                Keyless.Add(entity);
+                            }
+                            else
+                            {
+                                Keys[entity] = KeyFromHasKey(invocation, entity);
+                            }
+
+                            break;
+
+                        case "UseQueryTrackingBehavior":
+                            if (invocation.Arguments.Length == 1
+                                && invocation.Arguments[0].Value.WalkDownConversions() is IFieldReferenceOperation { Field.Name: "NoTracking" or "NoTrackingWithIdentityResolution" })
+                            {
+                                var builderType = invocation.Instance?.Type as INamedTypeSymbol;
+                                if (builderType is { IsGenericType: true, TypeArguments.Length: 1 } && ef.IsDbContext(builderType.TypeArguments[0]))
+                                {
+                                    NoTrackingContexts.Add(builderType.TypeArguments[0].OriginalDefinition);
+                                }
+                                else if (ef.IsDbContext(method.ContainingType))
+                                {
+                                    NoTrackingContexts.Add(method.ContainingType.OriginalDefinition);
+                                }
+                                else if (FindRegisteredContext(ef, invocation) is { } registered)
+                                {
+                                    NoTrackingContexts.Add(registered.OriginalDefinition);
+                                }
+                                else
+                                {
+                                    NoTrackingUnknownContext = true;
+                                }
+                            }
+
+                            break;
+                    }
+                }
+            }
+
+            /// <summary><c>services.AddDbContext&lt;T&gt;(o =&gt; o.UseX().UseQueryTrackingBehavior(..))</c>: T.</summary>
+            private static ITypeSymbol? FindRegisteredContext(EfSymbols ef, IOperation operation)
+            {
+                for (var current = operation.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IInvocationOperation { TargetMethod: { IsGenericMethod: true } target }
+                        && target.Name.StartsWith("AddDbContext", StringComparison.Ordinal))
+                    {
+                        return target.TypeArguments.FirstOrDefault(ef.IsDbContext);
+                    }
+                }
+
+                return null;
+            }
+
+            /// <summary>EntityTypeBuilder&lt;T&gt; -> T.</summary>
+            private static ITypeSymbol? BuilderEntity(ITypeSymbol? builderType)
+            {
+                for (var t = builderType as INamedTypeSymbol; t is not null; t = t.BaseType)
+                {
+                    if (t.Name == "EntityTypeBuilder" && t.IsGenericType && t.TypeArguments.Length == 1)
+                    {
+                        return t.TypeArguments[0].OriginalDefinition;
+                    }
+                }
+
+                return null;
+            }
+
+            /// <summary><c>HasKey(x =&gt; x.Code)</c> or <c>HasKey("Code")</c> / <c>HasKey(nameof(X.Code))</c>; null when composite.</summary>
+            private static IPropertySymbol? KeyFromHasKey(IInvocationOperation invocation, ITypeSymbol entity)
+            {
+                if (invocation.Arguments.Length != 1)
+                {
+                    return null;
+                }
+
+                var value = invocation.Arguments[0].Value;
+                if (value.AsLambda() is { } lambda)
+                {
+                    var returned = SourceBodies.ReturnedValues(lambda.Body).ToList();
+                    return returned.Count == 1 && returned[0].WalkDownConversions() is IPropertyReferenceOperation property
+                        ? property.Property
+                        : null;
+                }
+
+                if (value is IArrayCreationOperation { Initializer.ElementValues: { Length: 1 } values })
+                {
+                    value = values[0];
+                }
+
+                if (value.ConstantValue is { HasValue: true, Value: string name })
+                {
+                    return entity.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault();
+                }
+
+                return null;
+            }
+        }
+    }
+}
