@@ -24,6 +24,21 @@ namespace PerfAnalyzers.EfCore
 
         public LoopAnalysis Loops { get; }
 
+        /// <summary>The EF model as the source shows it (lazy loading, AutoInclude, owned, split queries), scanned once on first use.</summary>
+        public ModelFacts GetModel(CancellationToken cancellationToken = default)
+        {
+            var model = System.Threading.Volatile.Read(ref _model);
+            if (model is null)
+            {
+                model = ModelFacts.Scan(Symbols, cancellationToken);
+                model = Interlocked.CompareExchange(ref _model, model, null) ?? model;
+            }
+
+            return model;
+        }
+
+        private ModelFacts? _model;
+
         public static EfCompilation? TryCreate(Compilation compilation)
         {
             var symbols = EfSymbols.TryCreate(compilation);
