@@ -13,5 +13,45 @@ namespace PerfAnalyzers
             isEnabledByDefault: true,
             description: "Calling SaveChanges or SaveChangesAsync on every iteration sends one batch, one transaction and one round trip per row. Let the change tracker collect the changes and save them once after the loop.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.SaveChangesInLoop));
+
+        internal static readonly DiagnosticDescriptor EFP202_AddInLoop = new DiagnosticDescriptor(
+            RuleIds.AddInLoop,
+            title: "Entities are added one at a time in a loop",
+            messageFormat: "'{0}' adds one entity per iteration of this '{1}' loop that only builds and adds entities; collect them and call {2} once after the loop",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "A loop that only builds entities and adds them one by one reads better, and does less per-call work, as one AddRange of a list built by the loop. The INSERT statements sent by SaveChanges are the same either way.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.AddInLoop));
+
+        internal static readonly DiagnosticDescriptor EFP203_UpdateLoopToExecuteUpdate = new DiagnosticDescriptor(
+            RuleIds.UpdateLoopToExecuteUpdate,
+            title: "Entities are loaded and updated one by one; use ExecuteUpdate",
+            messageFormat: "These '{0}' entities are loaded, changed in a loop and saved: one ExecuteUpdate does the same in a single statement without loading them{1}",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Loading entities only to set columns from constants, captured values or their own columns, then saving them, costs a query, the transfer of every row and one UPDATE per row. ExecuteUpdate (EF Core 7+) sends one UPDATE statement.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.UpdateLoopToExecuteUpdate));
+
+        internal static readonly DiagnosticDescriptor EFP204_DeleteLoopToExecuteDelete = new DiagnosticDescriptor(
+            RuleIds.DeleteLoopToExecuteDelete,
+            title: "Entities are loaded only to be deleted; use ExecuteDelete",
+            messageFormat: "'{0}' deletes '{1}' entities that are loaded only to be deleted: one ExecuteDelete does the same in a single statement without loading them{2}",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Loading entities to pass them to Remove/RemoveRange and SaveChanges costs a query, the transfer of every row and one DELETE per row. ExecuteDelete (EF Core 7+) sends one DELETE statement.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.DeleteLoopToExecuteDelete));
+
+        internal static readonly DiagnosticDescriptor EFP205_BulkOperationWithoutFilter = new DiagnosticDescriptor(
+            RuleIds.BulkOperationWithoutFilter,
+            title: "Bulk update or delete without a filter",
+            messageFormat: "'{0}' runs on every row of '{1}': the query has no Where filter",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "ExecuteUpdate and ExecuteDelete on a query without a Where clause change or delete the whole table in one statement, bypassing the change tracker. Make sure that is intended, or add the missing filter.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.BulkOperationWithoutFilter));
     }
 }

@@ -24,20 +24,20 @@ namespace PerfAnalyzers.EfCore
 
         public LoopAnalysis Loops { get; }
 
-        /// <summary>The EF model as the source shows it (lazy loading, AutoInclude, owned, split queries), scanned once on first use.</summary>
-        public ModelFacts GetModel(CancellationToken cancellationToken = default)
+        /// <summary>What the source shows about loading (lazy loading per context, AutoInclude, owned, split queries), scanned once on first use.</summary>
+        public LoadingFacts GetLoadingFacts(CancellationToken cancellationToken = default)
         {
-            var model = System.Threading.Volatile.Read(ref _model);
+            var model = System.Threading.Volatile.Read(ref _loadingFacts);
             if (model is null)
             {
-                model = ModelFacts.Scan(Symbols, cancellationToken);
-                model = Interlocked.CompareExchange(ref _model, model, null) ?? model;
+                model = LoadingFacts.Scan(Symbols, cancellationToken);
+                model = Interlocked.CompareExchange(ref _loadingFacts, model, null) ?? model;
             }
 
             return model;
         }
 
-        private ModelFacts? _model;
+        private LoadingFacts? _loadingFacts;
 
         public static EfCompilation? TryCreate(Compilation compilation)
         {

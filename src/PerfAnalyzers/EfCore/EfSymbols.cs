@@ -37,6 +37,7 @@ namespace PerfAnalyzers.EfCore
             IAsyncEnumerableOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
             Queryable = compilation.GetTypeByMetadataName("System.Linq.Queryable");
             Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+            AsyncEnumerable = compilation.GetTypeByMetadataName("System.Linq.AsyncEnumerable");
             Expression = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
             DatabaseFacade = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
             EntityEntry = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry");
@@ -57,6 +58,9 @@ namespace PerfAnalyzers.EfCore
         public INamedTypeSymbol? IAsyncEnumerableOfT { get; }
         public INamedTypeSymbol? Queryable { get; }
         public INamedTypeSymbol? Enumerable { get; }
+
+        /// <summary>System.Linq.AsyncEnumerable (.NET 10 BCL): LINQ over IAsyncEnumerable, which DbSet implements.</summary>
+        public INamedTypeSymbol? AsyncEnumerable { get; }
         public INamedTypeSymbol? Expression { get; }
         public INamedTypeSymbol? DatabaseFacade { get; }
         public INamedTypeSymbol? EntityEntry { get; }
@@ -213,6 +217,9 @@ namespace PerfAnalyzers.EfCore
         public bool IsQueryableMethod(IMethodSymbol method) => SymbolEqualityComparer.Default.Equals(method.ContainingType, Queryable);
 
         public bool IsEnumerableMethod(IMethodSymbol method) => SymbolEqualityComparer.Default.Equals(method.ContainingType, Enumerable);
+
+        public bool IsAsyncEnumerableMethod(IMethodSymbol method)
+            => AsyncEnumerable is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType, AsyncEnumerable);
 
         /// <summary>A static extension class of EF Core or of an EF Core provider (namespace Microsoft.EntityFrameworkCore).</summary>
         public static bool IsEfExtensionMethod(IMethodSymbol method)

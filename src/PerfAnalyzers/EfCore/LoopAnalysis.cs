@@ -241,7 +241,8 @@ namespace PerfAnalyzers.EfCore
             var conditionSymbols = ConditionSymbols(loop.Loop);
             for (var current = operation; current is not null && current != loop.Body && current != loop.Loop; current = current.Parent)
             {
-                if (current is IReturnOperation || current is IThrowOperation)
+                // In a per-element lambda, 'return' (explicit, or the implicit one of an expression body) only ends this element.
+                if ((current is IReturnOperation && loop.Kind != LoopKind.PerElementLambda) || current is IThrowOperation)
                 {
                     return true;
                 }

@@ -100,15 +100,15 @@ namespace PerfAnalyzers.EfCore
         };
 
         private readonly EfCompilation _ef;
-        private readonly ModelFacts _model;
+        private readonly LoadingFacts _model;
 
-        public NavigationAccess(EfCompilation ef, ModelFacts model)
+        public NavigationAccess(EfCompilation ef, LoadingFacts model)
         {
             _ef = ef;
             _model = model;
         }
 
-        public ModelFacts Model => _model;
+        public LoadingFacts Model => _model;
 
         /// <summary>Is this property a navigation: declared on an entity type, typed as an entity or a collection of one?</summary>
         public bool TryGetNavigation(IPropertySymbol property, out Navigation navigation)

@@ -55,6 +55,14 @@ namespace PerfAnalyzers.EfCore
                 return !EfSymbols.MaterializingOperators.Contains(name);
             }
 
+            if (_ef.IsAsyncEnumerableMethod(method))
+            {
+                // System.Linq.AsyncEnumerable (.NET 10) over a DbSet/query: AsAsyncEnumerable is the query itself, the rest
+                // runs on the client.
+                isClientSide = name != "AsAsyncEnumerable";
+                return !EfSymbols.MaterializingOperators.Contains(EfSymbols.SyncName(name));
+            }
+
             if (EfSymbols.IsEfExtensionMethod(method))
             {
                 return _ef.IsQueryable(method.ReturnType) || _ef.IsAsyncEnumerable(method.ReturnType);
@@ -70,6 +78,11 @@ namespace PerfAnalyzers.EfCore
             if (_ef.IsQueryableMethod(method) || _ef.IsEnumerableMethod(method))
             {
                 return EfSymbols.MaterializingOperators.Contains(method.Name);
+            }
+
+            if (_ef.IsAsyncEnumerableMethod(method))
+            {
+                return EfSymbols.MaterializingOperators.Contains(syncName);
             }
 
             if (EfSymbols.IsEfExtensionMethod(method))
@@ -165,6 +178,13 @@ namespace PerfAnalyzers.EfCore
                 if ((method.Name == "SqlQuery" || method.Name == "SqlQueryRaw") && EfSymbols.IsEfExtensionMethod(method))
                 {
                     return new QueryChain(QueryRootKind.RawSql, invocation, Ef.GetElementType(invocation.Type), null, ImmutableArray<QueryOperator>.Empty, null);
+                }
+
+                if ((method.Name == "AsAsyncEnumerable" || method.Name == "AsQueryable") && !method.IsStatic && Ef.IsDbSet(method.ContainingType))
+                {
+                    // DbSet<T>.AsAsyncEnumerable() / AsQueryable(): instance forms of the same query.
+                    var set = Visit(invocation.Instance, isConditional, hops);
+                    return set.IsEfQuery ? set.With(new QueryOperator(method.Name, invocation, false, isConditional)) : set;
                 }
 
                 if (_owner.IsComposingOperator(method, out var isClientSide))
@@ -291,7 +311,9 @@ namespace PerfAnalyzers.EfCore
                 return QueryChain.None;
             }
 
-            private static readonly QueryChain SelfMarker = new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
+            // The value of a local while its own assignments are being followed (q = q.Where(..)): an EF query of unknown root
+            // so that the operators applied to it are kept and merged with the local's other assignments.
+            private static readonly QueryChain SelfMarker = new QueryChain(QueryRootKind.UnknownQueryable, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
 
             /// <summary>Joins two possible sources of one value: the better-known root wins, operators are kept from both.</summary>
             private static QueryChain Merge(QueryChain a, QueryChain b)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -147,13 +148,36 @@ namespace PerfAnalyzers.EfCore
             }
 
             var resultType = call.Type;
-            if (resultType is null || resultType.SpecialType != SpecialType.None && resultType.SpecialType != SpecialType.System_Collections_Generic_IEnumerable_T
-                || resultType.IsValueType)
+            if (resultType is null || resultType.IsValueType || resultType.SpecialType == SpecialType.System_String)
+            {
+                return false;
+            }
+
+            // Only results that still hold the entities are followed: Select(b => new { b.Id }) leaves them behind.
+            var source = call.GetReceiverOrThisArgument()?.WalkDownConversions().Type;
+            var sourceElement = symbols.GetElementType(source);
+            if (sourceElement is not null && !ContainsType(resultType, sourceElement, symbols))
             {
                 return false;
             }
 
             return Escapes(call, body, symbols, depth + 1);
+        }
+
+        private static bool ContainsType(ITypeSymbol type, ITypeSymbol element, EfSymbols symbols)
+        {
+            if (EfSymbols.InheritsFrom(type, element))
+            {
+                return true;
+            }
+
+            var inner = symbols.GetElementType(type);
+            if (inner is not null && !SymbolEqualityComparer.Default.Equals(inner, type) && ContainsType(inner, element, symbols))
+            {
+                return true;
+            }
+
+            return type is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments.Any(t => EfSymbols.InheritsFrom(t, element));
         }
 
         /// <summary>A lambda parameter escapes when it is the lambda's result (Select(b => b)) or flows anywhere but a member read or comparison.</summary>

@@ -60,7 +60,7 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var model = ef.GetModel(context.CancellationToken);
+            var model = ef.GetLoadingFacts(context.CancellationToken);
             if (model.UsesSplitQueries(chain.Context?.Type) || IsSplitLater(top, ef))
             {
                 return;

@@ -53,7 +53,7 @@ namespace PerfAnalyzers.Rules.Loading
                     var current = Volatile.Read(ref access);
                     if (current is null)
                     {
-                        current = new NavigationAccess(ef, ef.GetModel(ct));
+                        current = new NavigationAccess(ef, ef.GetLoadingFacts(ct));
                         current = Interlocked.CompareExchange(ref access, current, null) ?? current;
                     }
 
@@ -82,9 +82,30 @@ namespace PerfAnalyzers.Rules.Loading
 
                         var nav = GetAccess(end.CancellationToken);
                         BodyFacts? facts = null;
-                        foreach (var read in reads)
+                        var seen = new Dictionary<ISymbol, HashSet<string>>(SymbolEqualityComparer.Default);
+                        foreach (var read in reads.OrderBy(r => r.Syntax.SpanStart))
                         {
-                            Analyze(end, ef, nav, read, ref facts);
+                            // One report per navigation of one variable: the first read loads it (or finds it empty).
+                            var variable = read.Instance?.WalkDownConversions() switch
+                            {
+                                ILocalReferenceOperation local => (ISymbol)local.Local,
+                                IParameterReferenceOperation parameter => parameter.Parameter,
+                                _ => null,
+                            };
+                            if (variable is not null && seen.TryGetValue(variable, out var names) && names.Contains(read.Property.Name))
+                            {
+                                continue;
+                            }
+
+                            if (Analyze(end, ef, nav, read, ref facts) && variable is not null)
+                            {
+                                if (!seen.TryGetValue(variable, out var reported))
+                                {
+                                    seen[variable] = reported = new HashSet<string>();
+                                }
+
+                                reported.Add(read.Property.Name);
+                            }
                         }
                     });
                 });
@@ -113,43 +134,43 @@ namespace PerfAnalyzers.Rules.Loading
             return !property.IsInsideExpressionTree();
         }
 
-        private static void Analyze(OperationBlockAnalysisContext context, EfCompilation ef, NavigationAccess access, IPropertyReferenceOperation read, ref BodyFacts? facts)
+        private static bool Analyze(OperationBlockAnalysisContext context, EfCompilation ef, NavigationAccess access, IPropertyReferenceOperation read, ref BodyFacts? facts)
         {
             if (!access.TryGetNavigation(read.Property, out var navigation))
             {
-                return;
+                return false;
             }
 
             var model = access.Model;
             if (model.IsOwned(navigation.Property, navigation.TargetType))
             {
-                return;
+                return false;
             }
 
             var origin = access.TraceEntity(read.Instance, context.CancellationToken);
             if (origin is null)
             {
-                return;
+                return false;
             }
 
             var chain = origin.Query;
             if (!NavigationAccess.TryGetIncludePaths(chain, out var includes))
             {
-                return;
+                return false;
             }
 
             var ignoreAutoIncludes = chain.Has("IgnoreAutoIncludes");
             var names = origin.Path.Select(n => n.Name).Concat(new[] { navigation.Name }).ToList();
             if (NavigationAccess.Covers(includes, names) || (!ignoreAutoIncludes && model.IsAutoIncluded(navigation.Property)))
             {
-                return;
+                return false;
             }
 
             var contextType = chain.Context?.Type;
             var state = model.GetLazyLoading(contextType, navigation.Property.ContainingType, navigation.Property);
             if (state == LazyLoadingState.Unknown)
             {
-                return;
+                return false;
             }
 
             // Each navigation on the way must be loaded too; otherwise the outer read is the one to fix first.
@@ -161,21 +182,21 @@ namespace PerfAnalyzers.Rules.Loading
                              || model.IsOwned(step.Property, step.TargetType);
                 if (!loaded && state == LazyLoadingState.Off)
                 {
-                    return;
+                    return false;
                 }
             }
 
             facts ??= BodyFacts.Collect(ef, read.GetRootOperation(), context.CancellationToken);
             if (facts.AssignedOrLoaded.Contains(navigation.Name))
             {
-                return;
+                return false;
             }
 
             if (!chain.Has("AsNoTracking") && !chain.Has("AsNoTrackingWithIdentityResolution")
                 && facts.TrackedQueries.Any(q => q.Root != chain.Root && q.Position < read.Syntax.SpanStart && q.Types.Any(t => EfSymbols.InheritsFrom(navigation.TargetType, t) || EfSymbols.InheritsFrom(t, navigation.TargetType))))
             {
                 // Related rows loaded by another tracked query of this method are fixed up into the navigation.
-                return;
+                return false;
             }
 
             DiagnosticDescriptor descriptor;
@@ -183,7 +204,7 @@ namespace PerfAnalyzers.Rules.Loading
             {
                 if (origin.Kind != EntityOriginKind.Iteration)
                 {
-                    return;
+                    return false;
                 }
 
                 descriptor = Descriptors.EFP102_LazyLoadingNPlusOne;
@@ -208,6 +229,7 @@ namespace PerfAnalyzers.Rules.Loading
                 properties,
                 ownerName + "." + navigation.Name,
                 chain.EntityType?.Name ?? ownerName));
+            return true;
         }
 
         private static Location NameLocation(IPropertyReferenceOperation read) => read.Syntax switch
@@ -314,7 +336,10 @@ namespace PerfAnalyzers.Rules.Loading
                 {
                     switch (op)
                     {
-                        case IAssignmentOperation { Target: IPropertyReferenceOperation target }:
+                        case IAssignmentOperation { Target: IPropertyReferenceOperation target }
+                            when !target.Property.ContainingType.IsAnonymousType
+                                 && target.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
+                            // x.Nav = ...; not the members of an object or anonymous-object initializer (new Dto { Posts = ... }).
                             names.Add(target.Property.Name);
                             break;
 

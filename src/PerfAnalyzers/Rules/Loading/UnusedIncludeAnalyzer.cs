@@ -64,7 +64,7 @@ namespace PerfAnalyzers.Rules.Loading
 
             // The Include group must be followed by another call for the removal to keep the expression's type usable.
             var canRemove = rest.Count > 0;
-            var model = ef.GetModel(context.CancellationToken);
+            var model = ef.GetLoadingFacts(context.CancellationToken);
 
             var projection = rest.FirstOrDefault(c => c.TargetMethod.Name is "Select" or "SelectMany" or "GroupBy" or "Count" or "LongCount" or "Any" or "All" or "Sum" or "Min" or "Max" or "Average");
             if (projection is not null)
@@ -167,7 +167,7 @@ namespace PerfAnalyzers.Rules.Loading
         }
 
         /// <summary>Does the projection return entities (Select(b => b), new { Blog = b }, b.Posts.ToList())? Then Include still applies.</summary>
-        private static bool ProjectsEntity(IInvocationOperation projection, ModelFacts model, EfSymbols symbols)
+        private static bool ProjectsEntity(IInvocationOperation projection, LoadingFacts model, EfSymbols symbols)
         {
             if (projection.TargetMethod.Name is not ("Select" or "SelectMany" or "GroupBy"))
             {

@@ -1,0 +1,106 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using PerfAnalyzers.Samples.Model;
+
+namespace PerfAnalyzers.Samples.Proof
+{
+    /// <summary>
+    /// PostgreSQL: the seed goes into a template database once; each variant gets <c>CREATE DATABASE ... TEMPLATE</c>
+    /// (a file-level copy, fast) and the database is dropped afterwards. Database names carry a per-run id, so
+    /// concurrent runs against the same server do not collide.
+    /// </summary>
+    internal sealed class PostgresProofDatabase : ProofDatabase
+    {
+        private readonly NpgsqlConnectionStringBuilder server;
+        private readonly string maintenanceConnectionString;
+        private readonly string runId = Guid.NewGuid().ToString("N").Substring(0, 8);
+        private string? templateName;
+        private int counter;
+
+        public PostgresProofDatabase(string connectionString)
+        {
+            server = new NpgsqlConnectionStringBuilder(connectionString);
+            maintenanceConnectionString = new NpgsqlConnectionStringBuilder(connectionString)
+            {
+                Database = string.IsNullOrEmpty(server.Database) ? "postgres" : server.Database,
+                Pooling = false,
+            }.ToString();
+        }
+
+        public override string ProviderName => "PostgreSQL";
+
+        public override void Configure(DbContextOptionsBuilder builder, string connectionString) => builder.UseNpgsql(connectionString);
+
+        public override async Task<SeedSummary> PrepareTemplateAsync(CancellationToken ct)
+        {
+            templateName = $"perfproof_{runId}_template";
+            var connectionString = ConnectionStringFor(templateName);
+            var options = new DbContextOptionsBuilder<SampleDbContext>();
+            Configure(options, connectionString);
+            SeedSummary summary;
+            await using (var context = new SampleDbContext(options.Options))
+            {
+                await context.Database.EnsureDeletedAsync(ct);
+                await context.Database.EnsureCreatedAsync(ct);
+                summary = await SampleSeeder.SeedAsync(context, ct);
+                await SampleSeeder.ResetIdentitySequencesAsync(context, ct);
+            }
+
+            // A template must have no open connections when it is copied.
+            using (var pooled = new NpgsqlConnection(connectionString))
+            {
+                NpgsqlConnection.ClearPool(pooled);
+            }
+
+            return summary;
+        }
+
+        public override async Task<FreshDatabase> CreateFreshAsync(CancellationToken ct)
+        {
+            if (templateName is null)
+            {
+                throw new InvalidOperationException("PrepareTemplateAsync must run first.");
+            }
+
+            var name = $"perfproof_{runId}_{Interlocked.Increment(ref counter)}";
+            await ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{templateName}\"", ct);
+            var connectionString = ConnectionStringFor(name);
+            return new FreshDatabase(connectionString, () => DropAsync(name, connectionString));
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (templateName is not null)
+            {
+                await DropAsync(templateName, ConnectionStringFor(templateName));
+                templateName = null;
+            }
+        }
+
+        private async ValueTask DropAsync(string name, string connectionString)
+        {
+            using (var pooled = new NpgsqlConnection(connectionString))
+            {
+                NpgsqlConnection.ClearPool(pooled);
+            }
+
+            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None);
+        }
+
+        private string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder(server.ConnectionString)
+        {
+            Database = database,
+        }.ToString();
+
+        private async Task ExecuteAsync(string sql, CancellationToken ct)
+        {
+            await using var connection = new NpgsqlConnection(maintenanceConnectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+}

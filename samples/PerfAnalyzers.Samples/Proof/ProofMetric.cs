@@ -1,0 +1,23 @@
+using System;
+
+namespace PerfAnalyzers.Samples.Proof
+{
+    /// <summary>What a scenario's fixed variant must use less of than its bad variant.</summary>
+    [Flags]
+    public enum ProofMetric
+    {
+        None = 0,
+
+        /// <summary>SQL commands sent to the database.</summary>
+        RoundTrips = 1,
+
+        /// <summary>Rows read from data readers.</summary>
+        RowsRead = 2,
+
+        /// <summary>Values (rows x columns) read from data readers.</summary>
+        ValuesRead = 4,
+
+        /// <summary>Bytes allocated by the process while the variant ran.</summary>
+        Allocations = 8,
+    }
+}

@@ -1,0 +1,44 @@
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace PerfAnalyzers.Samples.Proof
+{
+    /// <summary>
+    /// One rule's proof: the code the rule flags (<see cref="RunBadAsync"/>) and the same job written the way the rule's
+    /// fix writes it (<see cref="RunFixedAsync"/>). The runner finds every non-abstract subclass by reflection, runs each
+    /// variant on a freshly seeded database, measures it and compares what both variants return and leave behind.
+    /// </summary>
+    public abstract class ProofScenario
+    {
+        /// <summary>The rule the bad variant triggers, e.g. "EFP201".</summary>
+        public abstract string RuleId { get; }
+
+        /// <summary>A short description of the job, for the table.</summary>
+        public abstract string Title { get; }
+
+        /// <summary>False only where the bad code is a silent data bug (EFP103): then the results must differ.</summary>
+        public virtual bool ExpectSameResult => true;
+
+        /// <summary>How many measured runs per variant (after one warm-up run); the table shows the median.</summary>
+        public virtual int Repetitions => 1;
+
+        /// <summary>What the fixed variant must improve over the bad one (every flag is checked).</summary>
+        public virtual ProofMetric Improves => ProofMetric.RoundTrips;
+
+        /// <summary>
+        /// What the fixed variant must improve on one provider (<see cref="ProofDb.Provider"/>: "SQLite" or
+        /// "PostgreSQL"), for wins that depend on the provider (EF Core's SQLite provider sends one command per saved
+        /// row, PostgreSQL batches them). Defaults to <see cref="Improves"/>.
+        /// </summary>
+        public virtual ProofMetric ImprovesOn(string provider) => Improves;
+
+        /// <summary>
+        /// Runs the flagged code on a freshly seeded database. Return the observable result (a list of DTOs or
+        /// scalars, not entities): the runner serializes it to JSON and also snapshots every table afterwards.
+        /// </summary>
+        public abstract Task<object?> RunBadAsync(ProofDb db, CancellationToken ct);
+
+        /// <summary>Runs the code as the rule's fix leaves it, on its own freshly seeded database.</summary>
+        public abstract Task<object?> RunFixedAsync(ProofDb db, CancellationToken ct);
+    }
+}

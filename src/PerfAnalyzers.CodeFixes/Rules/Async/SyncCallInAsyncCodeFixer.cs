@@ -1,0 +1,337 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using PerfAnalyzers.Rules.Async;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Async
+{
+    /// <summary>
+    /// EFP401: <c>q.ToList()</c> becomes <c>await q.ToListAsync(ct)</c> (arguments kept, parenthesized when the result is
+    /// used further, <c>using Microsoft.EntityFrameworkCore;</c> added when the Async operators are not in scope), and
+    /// <c>foreach (var x in q)</c> becomes <c>await foreach (var x in q.AsAsyncEnumerable())</c>.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncCallInAsyncCodeFixer)), Shared]
+    public sealed class SyncCallInAsyncCodeFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP401_AwaitAsyncForm";
+
+        private const string EfNamespace = "Microsoft.EntityFrameworkCore";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SyncCallInAsyncCode);
+
+        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (!IsFixable(diagnostic) || FindTarget(root, diagnostic) is null)
+                {
+                    continue;
+                }
+
+                var asyncName = diagnostic.Properties[SyncCallInAsyncCodeAnalyzer.AsyncNameProperty];
+                var title = asyncName == SyncCallInAsyncCodeAnalyzer.ForEachMarker ? "Use 'await foreach' over AsAsyncEnumerable()" : $"Await '{asyncName}'";
+                context.RegisterCodeFix(
+                    CodeAction.Create(title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
+                    diagnostic);
+            }
+        }
+
+        private static bool IsFixable(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
+               && diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.AsyncNameProperty, out var name) && !string.IsNullOrEmpty(name);
+
+        /// <summary>The invocation or foreach statement the diagnostic is on.</summary>
+        private static SyntaxNode? FindTarget(SyntaxNode root, Diagnostic diagnostic)
+        {
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (diagnostic.Properties[SyncCallInAsyncCodeAnalyzer.AsyncNameProperty] == SyncCallInAsyncCodeAnalyzer.ForEachMarker)
+            {
+                var forEach = node.FirstAncestorOrSelf<ForEachStatementSyntax>();
+                return forEach is not null && forEach.Expression.Span.Contains(diagnostic.Location.SourceSpan) ? forEach : null;
+            }
+
+            var invocation = node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
+            if (invocation is null)
+            {
+                return null;
+            }
+
+            var name = invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax member => member.Name,
+                SimpleNameSyntax simple => simple,
+                _ => null,
+            };
+            return name is not null && name.Span == diagnostic.Location.SourceSpan ? invocation : null;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return document;
+            }
+
+            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var needsEfUsing = false;
+            var needsTasksUsing = false;
+            foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
+            {
+                if (!IsFixable(diagnostic))
+                {
+                    continue;
+                }
+
+                var target = FindTarget(root, diagnostic);
+                var token = diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.TokenProperty, out var t) && !string.IsNullOrEmpty(t) ? t : null;
+                if (target is ForEachStatementSyntax forEach)
+                {
+                    needsEfUsing |= !IsInScope(model, forEach.Expression.SpanStart, EfNamespace);
+                    needsTasksUsing |= token is not null && !IsInScope(model, forEach.Expression.SpanStart, "System.Threading.Tasks");
+                    editor.ReplaceNode(forEach, (current, _) => RewriteForEach((ForEachStatementSyntax)current, token));
+                }
+                else if (target is InvocationExpressionSyntax invocation)
+                {
+                    var asyncName = diagnostic.Properties[SyncCallInAsyncCodeAnalyzer.AsyncNameProperty]!;
+                    var wrap = diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.WrapParamsProperty, out var w) && w == "true";
+                    var paramsStart = wrap ? ParamsStart(model, invocation, cancellationToken) : -1;
+                    if (wrap && paramsStart < 0)
+                    {
+                        continue;
+                    }
+
+                    if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { IsExtensionMethod: true })
+                    {
+                        needsEfUsing |= !IsInScope(model, invocation.SpanStart, EfNamespace);
+                    }
+
+                    var parenthesize = NeedsParentheses(invocation);
+                    editor.ReplaceNode(invocation, (current, _) => RewriteInvocation((InvocationExpressionSyntax)current, asyncName, token, paramsStart, parenthesize));
+                }
+            }
+
+            var newRoot = editor.GetChangedRoot();
+            if (newRoot is CompilationUnitSyntax unit)
+            {
+                if (needsEfUsing)
+                {
+                    unit = AddUsing(unit, EfNamespace);
+                }
+
+                if (needsTasksUsing)
+                {
+                    unit = AddUsing(unit, "System.Threading.Tasks");
+                }
+
+                newRoot = unit;
+            }
+
+            return document.WithSyntaxRoot(newRoot);
+        }
+
+        private static SyntaxNode RewriteForEach(ForEachStatementSyntax forEach, string? token)
+        {
+            var source = forEach.Expression.WithoutTrivia();
+            ExpressionSyntax receiver = source is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ElementAccessExpressionSyntax or ThisExpressionSyntax
+                ? source
+                : SyntaxFactory.ParenthesizedExpression(source);
+            ExpressionSyntax collection = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName("AsAsyncEnumerable")));
+            if (token is not null)
+            {
+                collection = SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, collection, SyntaxFactory.IdentifierName("WithCancellation")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(Identifier(token)))));
+            }
+
+            return forEach
+                .WithAwaitKeyword(SyntaxFactory.Token(forEach.ForEachKeyword.LeadingTrivia, SyntaxKind.AwaitKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space)))
+                .WithForEachKeyword(forEach.ForEachKeyword.WithLeadingTrivia())
+                .WithExpression(collection.WithTriviaFrom(forEach.Expression));
+        }
+
+        private static ExpressionSyntax RewriteInvocation(InvocationExpressionSyntax invocation, string asyncName, string? token, int paramsStart, bool parenthesize)
+        {
+            ExpressionSyntax callee = invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax member => member.WithName(Rename(member.Name, asyncName)),
+                SimpleNameSyntax simple => Rename(simple, asyncName),
+                _ => invocation.Expression,
+            };
+
+            var arguments = invocation.ArgumentList.Arguments;
+            if (token is not null)
+            {
+                if (paramsStart >= 0 && paramsStart < arguments.Count)
+                {
+                    var elements = arguments.Skip(paramsStart).Select(a => a.Expression.WithoutTrivia());
+                    var array = SyntaxFactory.ArrayCreationExpression(
+                        SyntaxFactory.ArrayType(
+                            SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.ObjectKeyword)),
+                            SyntaxFactory.SingletonList(SyntaxFactory.ArrayRankSpecifier(SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(SyntaxFactory.OmittedArraySizeExpression())))),
+                        SyntaxFactory.InitializerExpression(SyntaxKind.ArrayInitializerExpression, SyntaxFactory.SeparatedList(elements)));
+                    arguments = SyntaxFactory.SeparatedList(arguments.Take(paramsStart).Append(SyntaxFactory.Argument(array)));
+                }
+
+                var tokenArgument = SyntaxFactory.Argument(Identifier(token));
+                if (arguments.Any(a => a.NameColon is not null))
+                {
+                    tokenArgument = tokenArgument.WithNameColon(SyntaxFactory.NameColon("cancellationToken"));
+                }
+
+                arguments = arguments.Add(tokenArgument);
+            }
+
+            var call = invocation.WithExpression(callee)
+                .WithArgumentList(invocation.ArgumentList.WithArguments(arguments))
+                .WithoutLeadingTrivia();
+            ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(call.WithTrailingTrivia());
+            if (parenthesize)
+            {
+                awaited = SyntaxFactory.ParenthesizedExpression(awaited);
+            }
+
+            return awaited.WithLeadingTrivia(invocation.GetLeadingTrivia()).WithTrailingTrivia(invocation.GetTrailingTrivia());
+        }
+
+        private static SimpleNameSyntax Rename(SimpleNameSyntax name, string newName)
+            => name.WithIdentifier(SyntaxFactory.Identifier(name.Identifier.LeadingTrivia, newName, name.Identifier.TrailingTrivia));
+
+        private static IdentifierNameSyntax Identifier(string name)
+            => SyntaxFactory.IdentifierName(SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name);
+
+        /// <summary>The awaited call is the receiver of something that binds tighter than <c>await</c>.</summary>
+        private static bool NeedsParentheses(InvocationExpressionSyntax invocation)
+            => invocation.Parent switch
+            {
+                MemberAccessExpressionSyntax member => member.Expression == invocation,
+                ConditionalAccessExpressionSyntax conditional => conditional.Expression == invocation,
+                ElementAccessExpressionSyntax element => element.Expression == invocation,
+                InvocationExpressionSyntax call => call.Expression == invocation,
+                PostfixUnaryExpressionSyntax => true,
+                _ => false,
+            };
+
+        /// <summary>The index of the first argument of an expanded params array (-1 when there is none).</summary>
+        private static int ParamsStart(SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
+        {
+            if (model.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation)
+            {
+                return -1;
+            }
+
+            foreach (var argument in operation.Arguments)
+            {
+                if (argument.ArgumentKind != Microsoft.CodeAnalysis.Operations.ArgumentKind.ParamArray)
+                {
+                    continue;
+                }
+
+                var arguments = invocation.ArgumentList.Arguments;
+                if (arguments.Any(a => a.NameColon is not null))
+                {
+                    return -1;
+                }
+
+                // Ordinal of the params parameter, minus the 'this' parameter of a reduced extension call.
+                var index = argument.Parameter!.Ordinal - (operation.TargetMethod.IsExtensionMethod && invocation.Expression is MemberAccessExpressionSyntax ? 1 : 0);
+                return index;
+            }
+
+            return -1;
+        }
+
+        private static bool IsInScope(SemanticModel model, int position, string ns)
+        {
+            // A namespace is imported when one of its types can be named unqualified here.
+            var probe = ns == EfNamespace ? "EntityFrameworkQueryableExtensions" : "TaskAsyncEnumerableExtensions";
+            foreach (var symbol in model.LookupNamespacesAndTypes(position, name: probe))
+            {
+                if (symbol.ContainingNamespace?.ToDisplayString() == ns)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string ns)
+        {
+            if (unit.Usings.Any(u => u.Name?.ToString() == ns && u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None)))
+            {
+                return unit;
+            }
+
+            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns)).NormalizeWhitespace().WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+            // System directives first, then ordinal order (the .NET default); an alias or static using ends the scan.
+            var usings = unit.Usings;
+            var index = 0;
+            while (index < usings.Count && usings[index].Alias is null && usings[index].StaticKeyword.IsKind(SyntaxKind.None)
+                   && CompareUsings(usings[index].Name?.ToString() ?? "", ns) < 0)
+            {
+                index++;
+            }
+
+            if (usings.Count > 0)
+            {
+                directive = directive.WithTrailingTrivia(usings[0].GetTrailingTrivia());
+            }
+            else
+            {
+                directive = directive.WithTrailingTrivia(SyntaxFactory.LineFeed, SyntaxFactory.LineFeed);
+            }
+
+            if (index == 0 && usings.Count > 0)
+            {
+                // Keep the file's leading trivia (header comments) in front of the first directive.
+                var first = usings[0];
+                directive = directive.WithLeadingTrivia(first.GetLeadingTrivia());
+                usings = usings.Replace(first, first.WithLeadingTrivia());
+            }
+            else if (usings.Count == 0)
+            {
+                directive = directive.WithLeadingTrivia(unit.GetLeadingTrivia());
+                unit = unit.WithoutLeadingTrivia();
+            }
+
+            return unit.WithUsings(usings.Insert(index, directive));
+        }
+
+        private static int CompareUsings(string a, string b)
+        {
+            var aSystem = a == "System" || a.StartsWith("System.", System.StringComparison.Ordinal);
+            var bSystem = b == "System" || b.StartsWith("System.", System.StringComparison.Ordinal);
+            return aSystem != bSystem ? (aSystem ? -1 : 1) : string.CompareOrdinal(a, b);
+        }
+
+        /// <summary>Applies every EFP401 fix of a document in one edit (nested calls and the using directive included).</summary>
+        private sealed class FixAll : DocumentBasedFixAllProvider
+        {
+            internal static readonly FixAll Instance = new FixAll();
+
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Await the Async forms of EF Core calls";
+
+            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+                => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}

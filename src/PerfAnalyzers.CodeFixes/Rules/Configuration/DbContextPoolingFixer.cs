@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Configuration
+{
+    /// <summary>
+    /// EFP501: <c>AddDbContext&lt;T&gt;(o =&gt; ...)</c> becomes <c>AddDbContextPool&lt;T&gt;(o =&gt; ...)</c>; the same options
+    /// lambda, the (Scoped) lifetime arguments dropped because a pool has no lifetime parameters.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DbContextPoolingFixer)), Shared]
+    public sealed class DbContextPoolingFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP501_UseAddDbContextPool";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.DbContextPooling);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+                if (invocation?.Expression is not MemberAccessExpressionSyntax { Name: GenericNameSyntax })
+                {
+                    continue;
+                }
+
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Use AddDbContextPool",
+                        ct => ApplyAsync(context.Document, invocation, ct),
+                        EquivalenceKey),
+                    diagnostic);
+            }
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || invocation.Expression is not MemberAccessExpressionSyntax { Name: GenericNameSyntax name } member)
+            {
+                return document;
+            }
+
+            // Drop the lifetime arguments (the analyzer only reports when they are Scoped).
+            var kept = invocation.ArgumentList.Arguments.Where(a =>
+                model.GetTypeInfo(a.Expression, cancellationToken).Type is not { Name: "ServiceLifetime" }).ToList();
+            var arguments = kept.Count == invocation.ArgumentList.Arguments.Count
+                ? invocation.ArgumentList.Arguments
+                : SyntaxFactory.SeparatedList(kept, Enumerable.Repeat(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space), System.Math.Max(0, kept.Count - 1)));
+            if (kept.Count > 0 && kept.Count != invocation.ArgumentList.Arguments.Count)
+            {
+                arguments = arguments.Replace(arguments[arguments.Count - 1], arguments[arguments.Count - 1].WithoutTrailingTrivia());
+            }
+            var renamed = name.WithIdentifier(SyntaxFactory.Identifier(name.Identifier.LeadingTrivia, "AddDbContextPool", name.Identifier.TrailingTrivia));
+            var updated = invocation
+                .WithExpression(member.WithName(renamed))
+                .WithArgumentList(invocation.ArgumentList.WithArguments(arguments));
+            return document.WithSyntaxRoot(root.ReplaceNode(invocation, updated));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using PerfAnalyzers.Rules.Query;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Query
+{
+    /// <summary>EFP304: <c>q.Count(p) &gt; 0</c> -&gt; <c>q.Any(p)</c>, <c>await q.CountAsync(ct) == 0</c> -&gt; <c>!await q.AnyAsync(ct)</c>.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CountInsteadOfAnyFixer)), Shared]
+    public sealed class CountInsteadOfAnyFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP304_UseAny";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.CountInsteadOfAny);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (TryFind(root, diagnostic, out _, out _, out _))
+                {
+                    var negated = diagnostic.Properties.TryGetValue(CountInsteadOfAnyAnalyzer.NegatedProperty, out var n) && n == "true";
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            negated ? "Use !Any()" : "Use Any()",
+                            ct => ApplyAsync(context.Document, diagnostic, ct),
+                            EquivalenceKey),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out SimpleNameSyntax name, out BinaryExpressionSyntax binary, out ExpressionSyntax countSide)
+        {
+            name = null!;
+            binary = null!;
+            countSide = null!;
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not SimpleNameSyntax found)
+            {
+                return false;
+            }
+
+            name = found;
+            for (SyntaxNode? current = found; current is not null; current = current.Parent)
+            {
+                if (current is BinaryExpressionSyntax b && (b.Left.Span.Contains(found.Span) || b.Right.Span.Contains(found.Span)))
+                {
+                    binary = b;
+                    countSide = b.Left.Span.Contains(found.Span) ? b.Left : b.Right;
+                    return true;
+                }
+
+                if (current is StatementSyntax or LambdaExpressionSyntax or ArgumentSyntax)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || !TryFind(root, diagnostic, out var name, out var binary, out var countSide))
+            {
+                return document;
+            }
+
+            var anyName = name.Identifier.ValueText.EndsWith("Async", System.StringComparison.Ordinal) ? "AnyAsync" : "Any";
+            var renamed = name.WithIdentifier(SyntaxFactory.Identifier(name.Identifier.LeadingTrivia, anyName, name.Identifier.TrailingTrivia));
+            var newSide = countSide.ReplaceNode(name, renamed).WithoutTrivia();
+            var negated = diagnostic.Properties.TryGetValue(CountInsteadOfAnyAnalyzer.NegatedProperty, out var n) && n == "true";
+            ExpressionSyntax replacement = negated
+                ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, newSide)
+                : newSide;
+            replacement = replacement.WithLeadingTrivia(binary.GetLeadingTrivia()).WithTrailingTrivia(binary.GetTrailingTrivia());
+            return document.WithSyntaxRoot(root.ReplaceNode(binary, replacement));
+        }
+    }
+}

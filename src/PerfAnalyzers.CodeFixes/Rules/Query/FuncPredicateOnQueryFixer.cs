@@ -1,0 +1,184 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+using PerfAnalyzers.Rules.Query;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Query
+{
+    /// <summary>
+    /// EFP307: retypes <c>Func&lt;Post, bool&gt; f = p =&gt; ...;</c> (a local, or a private field) to
+    /// <c>Expression&lt;Func&lt;Post, bool&gt;&gt;</c>, so every use binds Queryable's overload and the filter runs in SQL.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FuncPredicateOnQueryFixer)), Shared]
+    public sealed class FuncPredicateOnQueryFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP307_UseExpression";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.FuncPredicateOnQuery);
+
+        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (!diagnostic.Properties.ContainsKey(FuncPredicateOnQueryAnalyzer.FixProperty))
+                {
+                    continue;
+                }
+
+                var declaration = await FindDeclarationAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
+                if (declaration is not null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            "Make the predicate an Expression<Func<...>>",
+                            ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
+                            EquivalenceKey),
+                        diagnostic);
+                }
+            }
+        }
+
+        /// <summary>The declaration to retype, after checking (for fields) every use in the containing type.</summary>
+        private static async Task<VariableDeclarationSyntax?> FindDeclarationAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return null;
+            }
+
+            var invocationSyntax = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+            var ef = EfCompilation.TryCreate(model.Compilation);
+            if (invocationSyntax is null || ef is null
+                || model.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation
+                || !FuncPredicateOnQueryAnalyzer.IsPredicateCallOnQueryable(ef, invocation, out var predicate))
+            {
+                return null;
+            }
+
+            switch (predicate.WalkDownConversions())
+            {
+                case ILocalReferenceOperation local:
+                    // The analyzer checked the lambda and every use of the local.
+                    return local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken).Parent as VariableDeclarationSyntax;
+
+                case IFieldReferenceOperation fieldReference:
+                    return CheckField(ef, model, fieldReference.Field, cancellationToken);
+
+                default:
+                    return null;
+            }
+        }
+
+        private static VariableDeclarationSyntax? CheckField(EfCompilation ef, SemanticModel model, IFieldSymbol field, CancellationToken cancellationToken)
+        {
+            if (field.DeclaringSyntaxReferences.Length != 1
+                || field.ContainingType.DeclaringSyntaxReferences.Length != 1
+                || field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax declarator
+                || declarator.Parent is not VariableDeclarationSyntax declaration
+                || declarator.SyntaxTree != model.SyntaxTree
+                || declarator.Initializer is null
+                || model.GetOperation(declarator.Initializer, cancellationToken) is not IFieldInitializerOperation initializer
+                || initializer.Value.AsLambda() is not { } lambda
+                || !Translatability.IsTranslatable(lambda))
+            {
+                return null;
+            }
+
+            var typeSyntax = field.ContainingType.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            foreach (var name in typeSyntax.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (name.Identifier.ValueText != field.Name)
+                {
+                    continue;
+                }
+
+                var operation = model.GetOperation(name, cancellationToken);
+                if (operation is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field, field)
+                    && !FuncPredicateOnQueryAnalyzer.IsFixableUse(ef, reference))
+                {
+                    return null;
+                }
+
+                if (operation is null && model.GetSymbolInfo(name, cancellationToken).Symbol is IFieldSymbol other && SymbolEqualityComparer.Default.Equals(other, field))
+                {
+                    return null; // a use we cannot see as an operation (nameof, attribute...): leave it alone
+                }
+            }
+
+            return declaration;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var declarations = new List<VariableDeclarationSyntax>();
+            foreach (var diagnostic in diagnostics)
+            {
+                var declaration = await FindDeclarationAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
+                if (declaration is not null && !declarations.Contains(declaration))
+                {
+                    declarations.Add(declaration);
+                }
+            }
+
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || declarations.Count == 0)
+            {
+                return document;
+            }
+
+            var needsUsing = !declarations.All(d => ExpressionIsInScope(model, d.SpanStart));
+            var newRoot = root.ReplaceNodes(declarations, (original, _) =>
+            {
+                var type = original.Type;
+                var expressionType = SyntaxFactory.GenericName(
+                        SyntaxFactory.Identifier("Expression"),
+                        SyntaxFactory.TypeArgumentList(SyntaxFactory.SingletonSeparatedList(type.WithoutTrivia())))
+                    .WithTriviaFrom(type);
+                return original.WithType(expressionType);
+            });
+
+            if (needsUsing && newRoot is CompilationUnitSyntax unit
+                && !unit.Usings.Any(u => u.Name?.ToString() == "System.Linq.Expressions"))
+            {
+                var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("System.Linq.Expressions"))
+                    .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+                newRoot = unit.Usings.Count == 0
+                    ? unit.WithUsings(unit.Usings.Add(directive.WithTrailingTrivia(SyntaxFactory.EndOfLine("\n"), SyntaxFactory.EndOfLine("\n"))))
+                    : unit.WithUsings(unit.Usings.Add(directive.WithTrailingTrivia(unit.Usings.Last().GetTrailingTrivia())));
+            }
+
+            return document.WithSyntaxRoot(newRoot);
+        }
+
+        private static bool ExpressionIsInScope(SemanticModel model, int position)
+            => model.LookupNamespacesAndTypes(position, name: "Expression")
+                .OfType<INamedTypeSymbol>()
+                .Any(t => t.Arity == 1 && t.ContainingNamespace?.ToDisplayString() == "System.Linq.Expressions");
+
+        /// <summary>Retypes each declaration once, however many diagnostics point at it.</summary>
+        private sealed class FixAll : DocumentBasedFixAllProvider
+        {
+            internal static readonly FixAll Instance = new FixAll();
+
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Make the predicates Expression<Func<...>>";
+
+            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+                => await ApplyAsync(document, diagnostics.Where(d => d.Properties.ContainsKey(FuncPredicateOnQueryAnalyzer.FixProperty)).ToImmutableArray(), fixAllContext.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}

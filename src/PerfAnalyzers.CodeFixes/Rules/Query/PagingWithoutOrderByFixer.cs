@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using PerfAnalyzers.Rules.Query;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Query
+{
+    /// <summary>EFP306: <c>q.Skip(n)</c> -&gt; <c>q.OrderBy(p =&gt; p.Id).Skip(n)</c> (the entity's key, when the analyzer found it).</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingWithoutOrderByFixer)), Shared]
+    public sealed class PagingWithoutOrderByFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP306_OrderByKey";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.PagingWithoutOrderBy);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (diagnostic.Properties.TryGetValue(PagingWithoutOrderByAnalyzer.KeyProperty, out var key) && key is not null
+                    && TryFind(root, diagnostic, out _))
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            $"Order by '{key}' first",
+                            ct => ApplyAsync(context.Document, diagnostic, key, ct),
+                            EquivalenceKey),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out MemberAccessExpressionSyntax access)
+        {
+            access = null!;
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node is SimpleNameSyntax { Parent: MemberAccessExpressionSyntax member } name && member.Name == name)
+            {
+                access = member;
+                return true;
+            }
+
+            return false;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || !TryFind(root, diagnostic, out var access))
+            {
+                return document;
+            }
+
+            var receiver = access.Expression;
+            var receiverType = model.GetTypeInfo(receiver, cancellationToken).Type;
+            var queryable = receiverType is null ? null : new[] { receiverType }.Concat(receiverType.AllInterfaces)
+                .OfType<INamedTypeSymbol>()
+                .FirstOrDefault(t => t.Name == "IQueryable" && t.TypeArguments.Length == 1);
+            var elementType = queryable?.TypeArguments[0].Name ?? "x";
+            var parameter = ChooseParameterName(model, access.SpanStart, elementType);
+            var lambda = SyntaxFactory.SimpleLambdaExpression(
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameter)),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(parameter), SyntaxFactory.IdentifierName(key)));
+            var orderBy = SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver.WithoutTrailingTrivia(), SyntaxFactory.IdentifierName("OrderBy")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(lambda))))
+                .WithTrailingTrivia(receiver.GetTrailingTrivia());
+            return document.WithSyntaxRoot(root.ReplaceNode(receiver, orderBy));
+        }
+
+        private static string ChooseParameterName(SemanticModel model, int position, string typeName)
+        {
+            var first = typeName.Length > 0 ? char.ToLowerInvariant(typeName[0]).ToString() : "x";
+            foreach (var candidate in new[] { first, "x", "e", "entity", "row" })
+            {
+                if (SyntaxFacts.GetKeywordKind(candidate) == SyntaxKind.None && model.LookupSymbols(position, name: candidate).IsEmpty)
+                {
+                    return candidate;
+                }
+            }
+
+            return "x_";
+        }
+    }
+}

@@ -1,0 +1,260 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using PerfAnalyzers.Rules.Writes;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Writes
+{
+    /// <summary>
+    /// EFP202: declares a list before the loop, replaces <c>db.Posts.Add(post)</c> with <c>list.Add(post)</c> and calls
+    /// <c>db.Posts.AddRange(list)</c> once after the loop (<c>await ...AddRangeAsync(list, ct)</c> when the original was
+    /// an awaited AddAsync, keeping its cancellation token and ConfigureAwait).
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddInLoopFixer)), Shared]
+    public sealed class AddInLoopFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP202_CollectAndAddRange";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.AddInLoop);
+
+        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (!CanFix(diagnostic) || !TryFind(root, diagnostic, out var target))
+                {
+                    continue;
+                }
+
+                var title = target.IsAsync ? "Collect the entities and call AddRangeAsync once after the loop" : "Collect the entities and call AddRange once after the loop";
+                context.RegisterCodeFix(
+                    CodeAction.Create(title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
+                    diagnostic);
+            }
+        }
+
+        private static bool CanFix(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(AddInLoopAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
+               && diagnostic.Properties.TryGetValue(AddInLoopAnalyzer.ElementTypeProperty, out var type) && !string.IsNullOrEmpty(type);
+
+        private sealed class Target
+        {
+            public Target(ExpressionStatementSyntax statement, InvocationExpressionSyntax add, MemberAccessExpressionSyntax access, StatementSyntax loop, bool isAsync)
+            {
+                Statement = statement;
+                Add = add;
+                Access = access;
+                Loop = loop;
+                IsAsync = isAsync;
+            }
+
+            public ExpressionStatementSyntax Statement { get; }
+            public InvocationExpressionSyntax Add { get; }
+            public MemberAccessExpressionSyntax Access { get; }
+            public StatementSyntax Loop { get; }
+            public bool IsAsync { get; }
+        }
+
+        private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out Target target)
+        {
+            target = null!;
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { Expression: MemberAccessExpressionSyntax access } add
+                || add.ArgumentList.Arguments.Count == 0
+                || add.FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } statement)
+            {
+                return false;
+            }
+
+            var loop = statement.Ancestors().OfType<StatementSyntax>()
+                .FirstOrDefault(s => s is ForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+            if (loop?.Parent is not BlockSyntax)
+            {
+                return false;
+            }
+
+            target = new Target(statement, add, access, loop, access.Name.Identifier.ValueText == "AddAsync");
+            return true;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return document;
+            }
+
+            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var namesTaken = new Dictionary<SyntaxNode, HashSet<string>>();
+            var loopsDone = new HashSet<StatementSyntax>();
+            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+            {
+                if (!CanFix(diagnostic) || !TryFind(root, diagnostic, out var target) || !loopsDone.Add(target.Loop))
+                {
+                    continue;
+                }
+
+                var elementType = diagnostic.Properties[AddInLoopAnalyzer.ElementTypeProperty]!;
+                var listName = UniqueName(model, target.Loop, ListName(elementType), namesTaken, cancellationToken);
+                var listType = ListTypeName(model, target.Loop.SpanStart);
+                var newLine = target.Loop.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+                var eol = newLine == default ? SyntaxFactory.ElasticCarriageReturnLineFeed : newLine;
+                var indentation = target.Loop.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).LastOrDefault();
+                var indent = indentation == default ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(indentation);
+
+                // var postsToAdd = new List<Post>();
+                var declaration = SyntaxFactory.ParseStatement($"var {listName} = new {listType}<{elementType}>();")
+                    .WithLeadingTrivia(target.Loop.GetLeadingTrivia())
+                    .WithTrailingTrivia(eol);
+
+                // postsToAdd.Add(post);
+                var entity = target.Add.ArgumentList.Arguments[0].Expression.WithoutTrivia();
+                var collect = SyntaxFactory.ExpressionStatement(
+                        SyntaxFactory.InvocationExpression(
+                            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(listName), SyntaxFactory.IdentifierName("Add")),
+                            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(entity)))))
+                    .WithTriviaFrom(target.Statement);
+
+                // db.Posts.AddRange(postsToAdd); / await db.Posts.AddRangeAsync(postsToAdd, ct);
+                var rangeArguments = new List<ArgumentSyntax> { SyntaxFactory.Argument(SyntaxFactory.IdentifierName(listName)) };
+                rangeArguments.AddRange(target.Add.ArgumentList.Arguments.Skip(1).Select(a => a.WithoutTrivia()));
+                var rangeCall = target.Add
+                    .WithExpression(target.Access.WithName(SyntaxFactory.IdentifierName(target.IsAsync ? "AddRangeAsync" : "AddRange")))
+                    .WithArgumentList(SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(rangeArguments)));
+                var rangeExpression = target.Statement.Expression.ReplaceNode(target.Add, rangeCall).WithoutTrivia();
+                var addRange = SyntaxFactory.ExpressionStatement(rangeExpression)
+                    .WithLeadingTrivia(indent)
+                    .WithTrailingTrivia(eol);
+
+                editor.ReplaceNode(target.Statement, collect);
+                editor.InsertBefore(target.Loop, declaration);
+                editor.ReplaceNode(target.Loop, (loop, _) => loop.WithLeadingTrivia(indent));
+                editor.InsertAfter(target.Loop, addRange);
+            }
+
+            return document.WithSyntaxRoot(editor.GetChangedRoot());
+        }
+
+        private static string ListTypeName(SemanticModel model, int position)
+        {
+            var list = model.Compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+            if (list is null)
+            {
+                return "System.Collections.Generic.List";
+            }
+
+            var display = list.ToMinimalDisplayString(model, position);
+            var angle = display.IndexOf('<');
+            return angle < 0 ? display : display.Substring(0, angle);
+        }
+
+        /// <summary>"Post" -> "postsToAdd", "Category" -> "categoriesToAdd", "Models.Post" -> "postsToAdd".</summary>
+        private static string ListName(string elementType)
+        {
+            var name = elementType;
+            var generic = name.IndexOf('<');
+            if (generic >= 0)
+            {
+                name = name.Substring(0, generic);
+            }
+
+            var dot = name.LastIndexOf('.');
+            if (dot >= 0)
+            {
+                name = name.Substring(dot + 1);
+            }
+
+            name = name.TrimEnd('?');
+            if (name.Length == 0 || !SyntaxFacts.IsValidIdentifier(name))
+            {
+                return "entitiesToAdd";
+            }
+
+            name = char.ToLowerInvariant(name[0]) + name.Substring(1);
+            if (name.EndsWith("y", System.StringComparison.Ordinal) && name.Length > 1 && "aeiou".IndexOf(name[name.Length - 2]) < 0)
+            {
+                name = name.Substring(0, name.Length - 1) + "ies";
+            }
+            else if (name.EndsWith("s", System.StringComparison.Ordinal) || name.EndsWith("x", System.StringComparison.Ordinal)
+                     || name.EndsWith("ch", System.StringComparison.Ordinal) || name.EndsWith("sh", System.StringComparison.Ordinal))
+            {
+                name += "es";
+            }
+            else
+            {
+                name += "s";
+            }
+
+            return name + "ToAdd";
+        }
+
+        private static string UniqueName(SemanticModel model, StatementSyntax loop, string baseName, Dictionary<SyntaxNode, HashSet<string>> namesTaken, CancellationToken cancellationToken)
+        {
+            var member = loop.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)loop;
+            if (!namesTaken.TryGetValue(member, out var taken))
+            {
+                taken = new HashSet<string>(model.LookupSymbols(loop.SpanStart).Select(s => s.Name));
+                foreach (var node in member.DescendantNodes())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    switch (node)
+                    {
+                        case VariableDeclaratorSyntax v:
+                            taken.Add(v.Identifier.ValueText);
+                            break;
+                        case ForEachStatementSyntax f:
+                            taken.Add(f.Identifier.ValueText);
+                            break;
+                        case SingleVariableDesignationSyntax d:
+                            taken.Add(d.Identifier.ValueText);
+                            break;
+                        case ParameterSyntax p:
+                            taken.Add(p.Identifier.ValueText);
+                            break;
+                    }
+                }
+
+                namesTaken[member] = taken;
+            }
+
+            var name = baseName;
+            for (var i = 2; taken.Contains(name); i++)
+            {
+                name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            taken.Add(name);
+            return name;
+        }
+
+        /// <summary>Applies every EFP202 fix of a document in one edit.</summary>
+        private sealed class FixAll : DocumentBasedFixAllProvider
+        {
+            internal static readonly FixAll Instance = new FixAll();
+
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Collect the entities and call AddRange once after each loop";
+
+            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+                => await ApplyAsync(document, diagnostics.Where(CanFix).ToImmutableArray(), fixAllContext.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}

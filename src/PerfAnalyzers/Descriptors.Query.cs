@@ -1,0 +1,39 @@
+using Microsoft.CodeAnalysis;
+
+namespace PerfAnalyzers
+{
+    internal static partial class Descriptors
+    {
+        internal static readonly DiagnosticDescriptor EFP304_CountInsteadOfAny = new DiagnosticDescriptor(
+            RuleIds.CountInsteadOfAny,
+            title: "Count() compared with 0 instead of Any()",
+            messageFormat: "'{0}' counts every matching row only to compare the count with 0; use '{1}', which stops at the first row",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "SELECT COUNT(*) must visit every matching row (or index entry); EXISTS stops at the first one. When only 'is there any?' matters, Any()/AnyAsync() is never slower and usually much faster on large tables.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.CountInsteadOfAny));
+    
+
+        internal static readonly DiagnosticDescriptor EFP306_PagingWithoutOrderBy = new DiagnosticDescriptor(
+            RuleIds.PagingWithoutOrderBy,
+            title: "Paging without OrderBy",
+            messageFormat: "'{0}' on a query without OrderBy{1} picks rows in an undefined order: the result can change from one run to the next; order the query first{2}",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Without ORDER BY a relational database returns rows in whatever order its plan produces, which changes with data, indexes, parallelism and provider. Skip/Take/ElementAt then page over an undefined order (rows repeat or go missing between pages), and First() without a filter returns an arbitrary row; EF Core itself logs RowLimitingOperationWithoutOrderByWarning and FirstWithoutOrderByAndFilterWarning at run time.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.PagingWithoutOrderBy));
+    
+
+        internal static readonly DiagnosticDescriptor EFP307_FuncPredicateOnQuery = new DiagnosticDescriptor(
+            RuleIds.FuncPredicateOnQuery,
+            title: "Func predicate on an EF query",
+            messageFormat: "'{0}' is a delegate, not an expression: this '{1}' binds to Enumerable.{1}, so every row of the query is loaded and filtered in memory; pass an Expression<Func<...>> instead",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Queryable.Where and its siblings take Expression<Func<T, bool>>, which EF Core translates to SQL. A Func<T, bool> variable, parameter, field or method group does not convert to an expression, so C# silently picks Enumerable.Where: the query runs without the filter and every row is materialized (and tracked) before the predicate runs on the client.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.FuncPredicateOnQuery));
+    }
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// The EF model as far as the entity classes show it by EF Core conventions and data annotations: primary keys and
+    /// the foreign key behind a collection navigation. Fluent configuration in OnModelCreating can change both; callers
+    /// use these answers only to offer a rewrite whose result they also check (ambiguity => no answer).
+    /// </summary>
+    internal static class ModelConventions
+    {
+        /// <summary>The key property by convention: <c>Id</c>, <c>&lt;Type&gt;Id</c>, or the one marked <c>[Key]</c>.</summary>
+        public static bool IsPrimaryKey(IPropertySymbol property)
+        {
+            var type = property.ContainingType;
+            if (property.GetAttributes().Any(a => a.AttributeClass?.Name == "KeyAttribute"))
+            {
+                return true;
+            }
+
+            if (type.GetMembers().OfType<IPropertySymbol>().Any(p => p.GetAttributes().Any(a => a.AttributeClass?.Name == "KeyAttribute")))
+            {
+                return false;
+            }
+
+            return string.Equals(property.Name, "Id", StringComparison.OrdinalIgnoreCase)
+                   || string.Equals(property.Name, type.Name + "Id", StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>
+        /// The collection navigation on <paramref name="principal"/> whose dependents are <paramref name="dependent"/> rows
+        /// with <paramref name="foreignKey"/> = <paramref name="principalKey"/>: <c>Blog.Posts</c> for <c>Post.BlogId</c> = <c>Blog.Id</c>.
+        /// Null when the key is not the principal's primary key, the foreign key does not follow the conventions
+        /// (&lt;navigation&gt;Id, &lt;principal type&gt;Id, <c>[ForeignKey]</c>), or more than one navigation could match.
+        /// </summary>
+        public static IPropertySymbol? FindCollectionNavigation(ITypeSymbol? principal, ITypeSymbol? dependent, IPropertySymbol foreignKey, IPropertySymbol principalKey)
+        {
+            if (principal is not INamedTypeSymbol principalType || dependent is null || !IsPrimaryKey(principalKey)
+                || !SymbolEqualityComparer.Default.Equals(principalKey.ContainingType.OriginalDefinition, principalType.OriginalDefinition)
+                && !EfSymbols.InheritsFrom(principalType, principalKey.ContainingType))
+            {
+                return null;
+            }
+
+            var collections = AllProperties(principalType).Where(p => IsCollectionOf(p.Type, dependent)).ToList();
+            if (collections.Count != 1)
+            {
+                return null;
+            }
+
+            var navigation = collections[0];
+
+            // The dependent's reference navigation back to the principal (optional), and the FK naming it implies.
+            var references = AllProperties(dependent).Where(p => SymbolEqualityComparer.Default.Equals(p.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), principalType.WithNullableAnnotation(NullableAnnotation.NotAnnotated))).ToList();
+            if (references.Count > 1)
+            {
+                return null;
+            }
+
+            var fkName = foreignKey.Name;
+            var explicitFk = foreignKey.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name == "ForeignKeyAttribute");
+            if (explicitFk is not null)
+            {
+                var target = explicitFk.ConstructorArguments.FirstOrDefault().Value as string;
+                return references.Count == 1 && target == references[0].Name ? navigation : null;
+            }
+
+            var candidates = references.Count == 1
+                ? new[] { references[0].Name + principalKey.Name, references[0].Name + "Id", principalType.Name + principalKey.Name, principalType.Name + "Id" }
+                : new[] { principalType.Name + principalKey.Name, principalType.Name + "Id" };
+            return candidates.Any(c => string.Equals(c, fkName, StringComparison.OrdinalIgnoreCase)) ? navigation : null;
+        }
+
+        private static System.Collections.Generic.IEnumerable<IPropertySymbol> AllProperties(ITypeSymbol type)
+        {
+            for (var t = type as INamedTypeSymbol; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+            {
+                foreach (var property in t.GetMembers().OfType<IPropertySymbol>())
+                {
+                    if (!property.IsStatic && !property.IsIndexer && property.GetMethod is not null
+                        && !property.GetAttributes().Any(a => a.AttributeClass?.Name == "NotMappedAttribute"))
+                    {
+                        yield return property;
+                    }
+                }
+            }
+        }
+
+        private static bool IsCollectionOf(ITypeSymbol type, ITypeSymbol element)
+        {
+            if (type.SpecialType == SpecialType.System_String)
+            {
+                return false;
+            }
+
+            if (type is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments.Length == 1
+                && SymbolEqualityComparer.Default.Equals(named.TypeArguments[0].WithNullableAnnotation(NullableAnnotation.NotAnnotated), element.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
+            {
+                return named.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+                       || named.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T;
+            }
+
+            return false;
+        }
+    }
+}

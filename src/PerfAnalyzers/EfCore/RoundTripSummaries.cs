@@ -1,0 +1,302 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>A source method that performs a database round trip, and the call chain that leads to it.</summary>
+    internal sealed class RoundTripSummary
+    {
+        public static readonly RoundTripSummary None = new RoundTripSummary(ImmutableArray<string>.Empty, null);
+
+        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip)
+        {
+            Chain = chain;
+            RoundTrip = roundTrip;
+        }
+
+        /// <summary>"AuthorRepository.Get", ..., "FirstOrDefault": the methods entered after the summarized one, then the round trip.</summary>
+        public ImmutableArray<string> Chain { get; }
+
+        public RoundTrip? RoundTrip { get; }
+
+        public bool PerformsRoundTrip => RoundTrip is not null;
+
+        /// <summary>Number of further calls between the summarized method and the round trip.</summary>
+        public int Depth => Math.Max(0, Chain.Length - 1);
+    }
+
+    /// <summary>
+    /// Per-compilation answers to "does calling this source method perform a database round trip, and through which
+    /// calls?". Follows calls to source methods up to <see cref="MaxFurtherCalls"/> levels below the called method,
+    /// through interface methods with one implementation and virtual/abstract methods with one override in the
+    /// compilation. Cached per method; recursion-safe (a method being summarized counts as "no round trip" for its callees).
+    /// Round trips the callee makes only in catch/finally blocks, inside expression trees, in callbacks run at an unknown
+    /// time, or as batch/page queries (Skip/Take, Contains over keys) do not count; round trips in the callee's own loops do.
+    /// </summary>
+    internal sealed class RoundTripSummaries
+    {
+        /// <summary>The called method plus up to three further calls.</summary>
+        public const int MaxFurtherCalls = 3;
+
+        private readonly EfCompilation _ef;
+        private readonly Compilation _compilation;
+        private readonly ConcurrentDictionary<IMethodSymbol, RoundTripSummary> _cache = new ConcurrentDictionary<IMethodSymbol, RoundTripSummary>(SymbolEqualityComparer.Default);
+        private readonly Lazy<ImplementationMap> _implementations;
+
+        public RoundTripSummaries(EfCompilation ef, Compilation compilation)
+        {
+            _ef = ef;
+            _compilation = compilation;
+            _implementations = new Lazy<ImplementationMap>(() => ImplementationMap.Build(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>The summary for calling <paramref name="method"/> (resolving interface/abstract methods to their one implementation).</summary>
+        public RoundTripSummary Get(IMethodSymbol method, CancellationToken cancellationToken)
+            => Summarize(method, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+
+        /// <summary>The method whose body runs when <paramref name="method"/> is called, or null when unknown or ambiguous.</summary>
+        public IMethodSymbol? ResolveTarget(IMethodSymbol method)
+        {
+            method = method.OriginalDefinition;
+            if (method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
+            {
+                var implementations = _implementations.Value.Get(method);
+                return implementations.Length == 1 ? implementations[0] : null;
+            }
+
+            return method;
+        }
+
+        public string DisplayName(IMethodSymbol method)
+            => method.MethodKind == MethodKind.LocalFunction || method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+
+        private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            var target = ResolveTarget(called);
+            if (target is null)
+            {
+                return RoundTripSummary.None;
+            }
+
+            var summary = SummarizeBody(target, budget, visiting, cancellationToken);
+            if (!summary.PerformsRoundTrip && (target.IsVirtual || target.IsOverride) && !target.IsSealed)
+            {
+                // A virtual method with exactly one override: its override may run instead.
+                var overrides = _implementations.Value.Get(target);
+                if (overrides.Length == 1)
+                {
+                    summary = SummarizeBody(overrides[0], budget, visiting, cancellationToken);
+                }
+            }
+
+            return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
+        }
+
+        /// <summary>The shortest chain from this method's body to a round trip, within <see cref="MaxFurtherCalls"/>.</summary>
+        private RoundTripSummary SummarizeBody(IMethodSymbol method, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            if (_cache.TryGetValue(method, out var cached))
+            {
+                return cached.Depth <= budget ? cached : RoundTripSummary.None;
+            }
+
+            if (!method.Locations.Any(l => l.IsInSource) || !visiting.Add(method))
+            {
+                return RoundTripSummary.None;
+            }
+
+            RoundTripSummary result;
+            try
+            {
+                result = Compute(method, budget, visiting, cancellationToken);
+            }
+            finally
+            {
+                visiting.Remove(method);
+            }
+
+            // A chain found is the shortest one within the budget; a "no round trip" answer is final only when it was computed
+            // with the full budget and not cut short by recursion (no other method still being summarized).
+            if (result.PerformsRoundTrip || (visiting.Count == 0 && budget == MaxFurtherCalls))
+            {
+                _cache.TryAdd(method, result);
+            }
+
+            return result;
+        }
+
+        private RoundTripSummary Compute(IMethodSymbol method, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            var body = SourceBodies.GetBody(_compilation, method, cancellationToken);
+            if (body is null)
+            {
+                return RoundTripSummary.None;
+            }
+
+            RoundTripSummary? best = null;
+            var calls = new List<IInvocationOperation>();
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (op is not IInvocationOperation && op is not IForEachLoopOperation)
+                {
+                    continue;
+                }
+
+                if (!RunsWhenCalled(op))
+                {
+                    continue;
+                }
+
+                if (_ef.TryGetRoundTrip(op, out var roundTrip, cancellationToken))
+                {
+                    if (!LoopAnalysis.IsBatchQuery(roundTrip.Query))
+                    {
+                        return new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip);
+                    }
+
+                    continue;
+                }
+
+                if (op is IInvocationOperation invocation && invocation.TargetMethod.Locations.Any(l => l.IsInSource)
+                    || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true })
+                {
+                    calls.Add((IInvocationOperation)op);
+                }
+            }
+
+            if (budget <= 0)
+            {
+                return RoundTripSummary.None;
+            }
+
+            foreach (var call in calls)
+            {
+                var inner = Summarize(call.TargetMethod, budget - 1, visiting, cancellationToken);
+                if (inner.PerformsRoundTrip && (best is null || inner.Depth + 1 < best.Depth))
+                {
+                    var target = ResolveTarget(call.TargetMethod) ?? call.TargetMethod;
+                    best = new RoundTripSummary(inner.Chain.Insert(0, DisplayName(target)), inner.RoundTrip);
+                }
+            }
+
+            return best ?? RoundTripSummary.None;
+        }
+
+        /// <summary>
+        /// The operation runs when the method runs normally: not in catch/finally, not in a lambda that is not a
+        /// per-element callback (stored delegates, Task.Run, event handlers), not in an expression tree.
+        /// </summary>
+        private bool RunsWhenCalled(IOperation operation)
+        {
+            IOperation child = operation;
+            for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+            {
+                switch (current)
+                {
+                    case ICatchClauseOperation:
+                        return false;
+                    case ITryOperation tryOperation when tryOperation.Finally == child:
+                        return false;
+                    case IAnonymousFunctionOperation lambda:
+                        if (OperationExtensions.IsExpressionTreeLambda(lambda) || _ef.Loops.GetPerElementInvocation(lambda) is null)
+                        {
+                            return false;
+                        }
+
+                        break;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Interface method -> implementations, and virtual/abstract method -> overrides, over the source types; built once.</summary>
+        private sealed class ImplementationMap
+        {
+            private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _map = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+
+            public ImmutableArray<IMethodSymbol> Get(IMethodSymbol method)
+                => _map.TryGetValue(method.OriginalDefinition, out var list) ? list.ToImmutableArray() : ImmutableArray<IMethodSymbol>.Empty;
+
+            public static ImplementationMap Build(Compilation compilation)
+            {
+                var map = new ImplementationMap();
+                var stack = new Stack<INamespaceOrTypeSymbol>();
+                stack.Push(compilation.SourceModule.GlobalNamespace);
+                while (stack.Count > 0)
+                {
+                    var current = stack.Pop();
+                    foreach (var member in current.GetMembers())
+                    {
+                        if (member is INamespaceSymbol ns)
+                        {
+                            stack.Push(ns);
+                        }
+                        else if (member is INamedTypeSymbol type && type.Locations.Any(l => l.IsInSource))
+                        {
+                            stack.Push(type);
+                            map.AddType(type);
+                        }
+                    }
+                }
+
+                return map;
+            }
+
+            private void AddType(INamedTypeSymbol type)
+            {
+                if (type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct)
+                {
+                    return;
+                }
+
+                foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+                {
+                    if (method.OverriddenMethod is { } overridden)
+                    {
+                        Add(overridden, method);
+                    }
+                }
+
+                if (type.IsAbstract)
+                {
+                    return;
+                }
+
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    foreach (var interfaceMethod in @interface.GetMembers().OfType<IMethodSymbol>())
+                    {
+                        if (type.FindImplementationForInterfaceMember(interfaceMethod) is IMethodSymbol implementation
+                            && implementation.Locations.Any(l => l.IsInSource))
+                        {
+                            Add(interfaceMethod, implementation);
+                        }
+                    }
+                }
+            }
+
+            private void Add(IMethodSymbol key, IMethodSymbol implementation)
+            {
+                key = key.OriginalDefinition;
+                implementation = implementation.OriginalDefinition;
+                if (!_map.TryGetValue(key, out var list))
+                {
+                    _map[key] = list = new List<IMethodSymbol>();
+                }
+
+                if (!list.Contains(implementation, SymbolEqualityComparer.Default))
+                {
+                    list.Add(implementation);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// Would EF Core translate this lambda to SQL? A conservative allow-list, used before a fix moves client-side code
+    /// into a query (EFP303, EFP307): a fix must never turn slow-but-working code into a run-time "could not be
+    /// translated" exception.
+    /// <para>
+    /// Parts of the lambda that do not touch the row (its parameters) are evaluated once on the client and sent as
+    /// parameters (EF's funcletizer), so anything goes there. Parts that touch the row must be parameters, mapped
+    /// (auto-)properties, fields, operators, literals, nested lambdas over navigations, and a short list of BCL methods
+    /// EF Core has translated since 3.x on every relational provider (string, Math, LINQ over collections, EF.Functions).
+    /// </para>
+    /// </summary>
+    internal static class Translatability
+    {
+        private static readonly ImmutableHashSet<string> StringMethods = ImmutableHashSet.Create(
+            "Contains", "StartsWith", "EndsWith", "ToUpper", "ToLower", "Trim", "TrimStart", "TrimEnd",
+            "Substring", "IndexOf", "Replace", "IsNullOrEmpty", "IsNullOrWhiteSpace", "Equals", "Concat", "CompareTo");
+
+        private static readonly ImmutableHashSet<string> MathMethods = ImmutableHashSet.Create(
+            "Abs", "Round", "Floor", "Ceiling", "Max", "Min", "Pow", "Sqrt", "Sign", "Truncate");
+
+        private static readonly ImmutableHashSet<string> SequenceMethods = ImmutableHashSet.Create(
+            "Any", "All", "Count", "LongCount", "Contains", "Sum", "Min", "Max", "Average", "Where", "Select");
+
+        private static readonly ImmutableHashSet<string> DateMethods = ImmutableHashSet.Create(
+            "AddDays", "AddHours", "AddMinutes", "AddSeconds", "AddMonths", "AddYears", "AddMilliseconds", "Equals", "CompareTo");
+
+        /// <summary>True when every row-dependent part of the lambda is on the allow-list.</summary>
+        public static bool IsTranslatable(IAnonymousFunctionOperation lambda)
+        {
+            var rowParameters = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+            foreach (var nested in lambda.DescendantsAndSelf().OfType<IAnonymousFunctionOperation>())
+            {
+                foreach (var parameter in nested.Symbol.Parameters)
+                {
+                    rowParameters.Add(parameter);
+                }
+            }
+
+            return IsTranslatable(lambda.Body, rowParameters, depth: 0);
+        }
+
+        private static bool IsTranslatable(IOperation operation, HashSet<IParameterSymbol> row, int depth)
+        {
+            if (depth > 64)
+            {
+                return false;
+            }
+
+            if (!TouchesRow(operation, row))
+            {
+                return true; // evaluated on the client, once, and sent as a parameter
+            }
+
+            switch (operation)
+            {
+                case IParameterReferenceOperation:
+                    return true;
+
+                case IPropertyReferenceOperation property:
+                    return IsMappedOrKnownProperty(property.Property)
+                           && (property.Instance is null || IsTranslatable(property.Instance, row, depth + 1));
+
+                case IFieldReferenceOperation field:
+                    return field.Instance is null || IsTranslatable(field.Instance, row, depth + 1);
+
+                case IInvocationOperation invocation:
+                    return IsKnownMethod(invocation.TargetMethod)
+                           && invocation.ChildOperations.All(c => IsTranslatable(c, row, depth + 1));
+
+                case IArgumentOperation argument:
+                    return IsTranslatable(argument.Value, row, depth + 1);
+
+                case IAnonymousFunctionOperation nested:
+                    return IsTranslatable(nested.Body, row, depth + 1);
+
+                case IDelegateCreationOperation creation:
+                    return creation.Target is IAnonymousFunctionOperation && IsTranslatable(creation.Target, row, depth + 1);
+
+                case IBlockOperation block:
+                    return block.Operations.Length == 1 && IsTranslatable(block.Operations[0], row, depth + 1);
+
+                case IReturnOperation { ReturnedValue: { } returned }:
+                    return IsTranslatable(returned, row, depth + 1);
+
+                case IBinaryOperation binary:
+                    return binary.OperatorMethod is null
+                           && IsTranslatable(binary.LeftOperand, row, depth + 1)
+                           && IsTranslatable(binary.RightOperand, row, depth + 1);
+
+                case IUnaryOperation unary:
+                    return unary.OperatorMethod is null && IsTranslatable(unary.Operand, row, depth + 1);
+
+                case IConversionOperation conversion:
+                    return conversion.OperatorMethod is null && IsTranslatable(conversion.Operand, row, depth + 1);
+
+                case IParenthesizedOperation parenthesized:
+                    return IsTranslatable(parenthesized.Operand, row, depth + 1);
+
+                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                    return IsTranslatable(conditional.Condition, row, depth + 1)
+                           && IsTranslatable(conditional.WhenTrue, row, depth + 1)
+                           && IsTranslatable(whenFalse, row, depth + 1);
+
+                case ICoalesceOperation coalesce:
+                    return IsTranslatable(coalesce.Value, row, depth + 1) && IsTranslatable(coalesce.WhenNull, row, depth + 1);
+
+                default:
+                    return false;
+            }
+        }
+
+        private static bool TouchesRow(IOperation operation, HashSet<IParameterSymbol> row)
+            => operation.DescendantsAndSelf().Any(o => o is IParameterReferenceOperation p && row.Contains(p.Parameter));
+
+        /// <summary>An entity's stored property (an auto-property in source) or a well-known BCL member.</summary>
+        private static bool IsMappedOrKnownProperty(IPropertySymbol property)
+        {
+            if (property.DeclaringSyntaxReferences.Length == 0)
+            {
+                var type = property.ContainingType;
+                var ns = type?.ContainingNamespace?.ToDisplayString() ?? "";
+                return type is not null && (type.SpecialType != SpecialType.None
+                                            || type.Name is "String" or "DateTime" or "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan" or "Nullable" or "Guid"
+                                            || ns.StartsWith("System.Collections", System.StringComparison.Ordinal));
+            }
+
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is not PropertyDeclarationSyntax declaration
+                    || declaration.ExpressionBody is not null
+                    || declaration.AccessorList is null
+                    || declaration.AccessorList.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null))
+                {
+                    return false; // computed in C#: EF cannot see inside it
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsKnownMethod(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if (type is null)
+            {
+                return false;
+            }
+
+            if (EfSymbols.IsInEfNamespace(type))
+            {
+                return true; // EF.Functions.Like, EF.Property...
+            }
+
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_String:
+                    return StringMethods.Contains(method.Name);
+                case SpecialType.System_DateTime:
+                    return DateMethods.Contains(method.Name);
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString();
+            if (ns == "System" && type.Name == "Math")
+            {
+                return MathMethods.Contains(method.Name);
+            }
+
+            if (ns == "System.Linq" && (type.Name == "Enumerable" || type.Name == "Queryable"))
+            {
+                return SequenceMethods.Contains(method.Name);
+            }
+
+            if (ns == "System.Collections.Generic" && method.Name == "Contains")
+            {
+                return true; // list.Contains(p.Id) -> IN (...)
+            }
+
+            // x.Equals(y) on primitives.
+            return method.Name == "Equals" && type.SpecialType != SpecialType.None;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Async
+{
+    /// <summary>
+    /// EFP401: a synchronous EF Core round trip (ToList, First, Count, Find, SaveChanges, Load, ExecuteUpdate,
+    /// ExecuteSql*, BeginTransaction/Commit, foreach over a query) inside an async method, async lambda or async local
+    /// function, when the referenced EF Core has the Async form. Never Add/AddRange; never code inside Expression&lt;T&gt;.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SyncCallInAsyncCodeAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: the method to await instead (ToListAsync...), or "AsAsyncEnumerable" for foreach.</summary>
+        public const string AsyncNameProperty = "AsyncName";
+
+        /// <summary>Diagnostic property: the name of the only CancellationToken in scope, if the Async form takes one.</summary>
+        public const string TokenProperty = "Token";
+
+        /// <summary>Diagnostic property: "true" when expanded params arguments must become an array to pass the token.</summary>
+        public const string WrapParamsProperty = "WrapParams";
+
+        /// <summary>Diagnostic property: "true" when the code fix can rewrite this call.</summary>
+        public const string CanFixProperty = "CanFix";
+
+        /// <summary>The value of <see cref="AsyncNameProperty"/> for a foreach loop.</summary>
+        public const string ForEachMarker = "AsAsyncEnumerable";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP401_SyncCallInAsyncCode);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                var counterparts = new AsyncCounterparts(ef.Symbols);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts), OperationKind.Loop);
+            });
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var name = invocation.TargetMethod.Name;
+            if (name.EndsWith("Async", System.StringComparison.Ordinal) || AsyncCounterparts.NeverAsync.Contains(name)
+                || !IsInAsyncCode(invocation, context.ContainingSymbol))
+            {
+                return;
+            }
+
+            if (!counterparts.TryGetSyncRoundTrip(ef, invocation, out var counterpart, context.CancellationToken))
+            {
+                return;
+            }
+
+            var token = counterpart.AcceptsCancellationToken ? FindSingleToken(invocation, counterparts) : null;
+            var canFix = CanAwaitHere(invocation.Syntax) && invocation.Syntax is InvocationExpressionSyntax syntax
+                && syntax.Expression is MemberAccessExpressionSyntax or SimpleNameSyntax;
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(AsyncNameProperty, counterpart.Name)
+                .Add(TokenProperty, token ?? "")
+                .Add(WrapParamsProperty, token is not null && counterpart.NeedsArrayForParams ? "true" : "false")
+                .Add(CanFixProperty, canFix ? "true" : "false");
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP401_SyncCallInAsyncCode,
+                invocation.GetMethodNameLocation(),
+                properties,
+                name,
+                counterpart.Name));
+        }
+
+        private static void AnalyzeForEach(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts)
+        {
+            if (context.Operation is not IForEachLoopOperation forEach || forEach.IsAsynchronous
+                || !counterparts.AsAsyncEnumerableExists || !IsInAsyncCode(forEach, context.ContainingSymbol))
+            {
+                return;
+            }
+
+            var collection = forEach.Collection.WalkDownConversions();
+            if (!ef.Symbols.IsQueryable(collection.Type) || ef.Symbols.GetElementType(collection.Type) is null
+                || !ef.TryGetRoundTrip(forEach, out var roundTrip, context.CancellationToken))
+            {
+                return;
+            }
+
+            var token = FindSingleToken(forEach, counterparts);
+            var canFix = forEach.Syntax is ForEachStatementSyntax statement
+                && statement.Type is not RefTypeSyntax
+                && CanAwaitHere(forEach.Syntax);
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(AsyncNameProperty, ForEachMarker)
+                .Add(TokenProperty, token ?? "")
+                .Add(WrapParamsProperty, "false")
+                .Add(CanFixProperty, canFix ? "true" : "false");
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP401_SyncCallInAsyncCode,
+                roundTrip.Location,
+                properties,
+                "foreach",
+                "await foreach over AsAsyncEnumerable()"));
+        }
+
+        /// <summary>The nearest enclosing function (lambda, local function, or the member itself) is async.</summary>
+        internal static bool IsInAsyncCode(IOperation operation, ISymbol containingSymbol)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return lambda.Symbol.IsAsync && !EfCore.OperationExtensions.IsExpressionTreeLambda(lambda);
+                    case ILocalFunctionOperation localFunction:
+                        return localFunction.Symbol.IsAsync;
+                }
+            }
+
+            // Top-level statements are the program's start-up code: blocking there costs one thread once.
+            return containingSymbol is IMethodSymbol { IsAsync: true } method && method.Name != "<Main>$";
+        }
+
+        /// <summary>
+        /// C# forbids <c>await</c> in a lock body, an unsafe context, and query-expression clauses; conditional access
+        /// chains (<c>a?.B()</c>) are left alone too.
+        /// </summary>
+        private static bool CanAwaitHere(SyntaxNode node)
+        {
+            for (var current = node.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case LockStatementSyntax:
+                    case UnsafeStatementSyntax:
+                    case QueryExpressionSyntax:
+                    case ConditionalAccessExpressionSyntax:
+                        return false;
+                    case AnonymousFunctionExpressionSyntax:
+                    case LocalFunctionStatementSyntax:
+                    case MemberDeclarationSyntax:
+                        return true;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The name of the only parameter or local of type CancellationToken in scope (declared before the call), or null
+        /// when there is none or more than one. Ambient tokens such as HttpContext.RequestAborted are not used on purpose.
+        /// </summary>
+        private static string? FindSingleToken(IOperation operation, AsyncCounterparts counterparts)
+        {
+            var model = operation.SemanticModel;
+            if (model is null || counterparts.CancellationTokenType is null)
+            {
+                return null;
+            }
+
+            var position = operation.Syntax.SpanStart;
+            string? found = null;
+            foreach (var symbol in model.LookupSymbols(position))
+            {
+                ITypeSymbol? type;
+                switch (symbol)
+                {
+                    case IParameterSymbol parameter:
+                        type = parameter.Type;
+                        break;
+                    case ILocalSymbol local:
+                        type = local.Type;
+                        if (local.DeclaringSyntaxReferences.Length == 0 || local.DeclaringSyntaxReferences[0].Span.End > position)
+                        {
+                            continue;
+                        }
+
+                        break;
+                    default:
+                        continue;
+                }
+
+                if (!counterparts.IsCancellationToken(type))
+                {
+                    continue;
+                }
+
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = symbol.Name;
+            }
+
+            return found;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Loading
+{
+    /// <summary>
+    /// EFP104: a call inside a loop to a method of this compilation that performs a database round trip directly or
+    /// through up to three further calls (<see cref="RoundTripSummaries"/>). Same loop rules as EFP101. Calls that are
+    /// round trips themselves are EFP101/EFP201's; this rule only sees calls into the application's own methods.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class NPlusOneThroughCallAnalyzer : DiagnosticAnalyzer
+    {
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP104_NPlusOneThroughCall);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                var summaries = new RoundTripSummaries(ef, start.Compilation);
+                start.RegisterOperationAction(c => Analyze(c, ef, summaries), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, RoundTripSummaries summaries)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+
+            // Cheap checks first: only calls into this compilation's own code (or interfaces/abstract methods it implements).
+            var isSourceOrAbstract = method.Locations.Any(l => l.IsInSource)
+                                     || (method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
+                                        && method.ContainingAssembly is { } assembly
+                                        && SymbolEqualityComparer.Default.Equals(assembly, context.Compilation.Assembly);
+            if (!isSourceOrAbstract || method.MethodKind == MethodKind.DelegateInvoke)
+            {
+                return;
+            }
+
+            if (invocation.IsInsideExpressionTree() || ef.TryGetRoundTrip(invocation, out _, context.CancellationToken))
+            {
+                return;
+            }
+
+            var placement = ef.Loops.FindEnclosingLoop(invocation);
+            if (placement is null)
+            {
+                return;
+            }
+
+            var summary = summaries.Get(method, context.CancellationToken);
+            if (!summary.PerformsRoundTrip
+                || !NPlusOneLoops.RepeatsPerElement(ef, invocation, placement, NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall)))
+            {
+                return;
+            }
+
+            var target = summaries.ResolveTarget(method) ?? method;
+            var caller = context.ContainingSymbol?.ContainingType;
+            var first = SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
+                ? target.Name
+                : summaries.DisplayName(target);
+            var chain = string.Join(" -> ", new[] { first }.Concat(summary.Chain));
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP104_NPlusOneThroughCall,
+                invocation.GetMethodNameLocation(),
+                method.Name,
+                QueryInLoopAnalyzer.DescribeLoop(placement.Loop),
+                chain));
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Query
+{
+    /// <summary>
+    /// EFP304: <c>q.Count() &gt; 0</c>, <c>await q.CountAsync() == 0</c>, <c>0 &lt; q.LongCount(pred)</c>... on an EF query:
+    /// COUNT(*) where EXISTS is enough.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class CountInsteadOfAnyAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: "true" when the comparison means "there is none" (the fix writes <c>!Any()</c>).</summary>
+        public const string NegatedProperty = "Negated";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP304_CountInsteadOfAny);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Binary);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
+        {
+            var binary = (IBinaryOperation)context.Operation;
+            if (binary.OperatorMethod is not null || binary.IsInsideExpressionTree())
+            {
+                return;
+            }
+
+            bool? negated = null;
+            IInvocationOperation? count = null;
+            if (AsCount(binary.LeftOperand) is { } left && ConstantOf(binary.RightOperand) is { } right)
+            {
+                count = left;
+                negated = Polarity(binary.OperatorKind, right, countOnLeft: true);
+            }
+            else if (AsCount(binary.RightOperand) is { } r && ConstantOf(binary.LeftOperand) is { } l)
+            {
+                count = r;
+                negated = Polarity(binary.OperatorKind, l, countOnLeft: false);
+            }
+
+            if (count is null || negated is null
+                || !ef.TryGetRoundTrip(count, out var roundTrip, context.CancellationToken)
+                || roundTrip.Kind != RoundTripKind.Query
+                || !roundTrip.Query.IsEfQuery)
+            {
+                return;
+            }
+
+            var anyName = count.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal) ? "AnyAsync" : "Any";
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP304_CountInsteadOfAny,
+                count.GetMethodNameLocation(),
+                ImmutableDictionary<string, string?>.Empty.Add(NegatedProperty, negated.Value ? "true" : "false"),
+                count.TargetMethod.Name,
+                (negated.Value ? "!" : "") + anyName + "()"));
+        }
+
+        /// <summary>The Count/LongCount/CountAsync/LongCountAsync call behind an operand (through await and ConfigureAwait).</summary>
+        private static IInvocationOperation? AsCount(IOperation operand)
+        {
+            var op = operand.WalkDownConversions();
+            if (op is IAwaitOperation awaitOperation)
+            {
+                op = awaitOperation.Operation.WalkDownConversions();
+                if (op is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaited })
+                {
+                    op = awaited.WalkDownConversions();
+                }
+
+                return op is IInvocationOperation { TargetMethod.Name: "CountAsync" or "LongCountAsync" } asyncCount ? asyncCount : null;
+            }
+
+            return op is IInvocationOperation { TargetMethod.Name: "Count" or "LongCount" } count ? count : null;
+        }
+
+        private static long? ConstantOf(IOperation operand)
+        {
+            var constant = operand.WalkDownConversions().ConstantValue;
+            if (!constant.HasValue)
+            {
+                constant = operand.ConstantValue;
+            }
+
+            return constant.HasValue && constant.Value is int or long && System.Convert.ToInt64(constant.Value) is var value && value is 0 or 1
+                ? value
+                : null;
+        }
+
+        /// <summary>false: "count is positive" (Any), true: "count is zero" (!Any), null: anything else.</summary>
+        private static bool? Polarity(BinaryOperatorKind kind, long constant, bool countOnLeft)
+        {
+            if (!countOnLeft)
+            {
+                // 0 < c  is  c > 0, and so on.
+                kind = kind switch
+                {
+                    BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThan,
+                    BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThanOrEqual,
+                    BinaryOperatorKind.GreaterThan => BinaryOperatorKind.LessThan,
+                    BinaryOperatorKind.GreaterThanOrEqual => BinaryOperatorKind.LessThanOrEqual,
+                    _ => kind,
+                };
+            }
+
+            return (kind, constant) switch
+            {
+                (BinaryOperatorKind.GreaterThan, 0) => false,
+                (BinaryOperatorKind.NotEquals, 0) => false,
+                (BinaryOperatorKind.GreaterThanOrEqual, 1) => false,
+                (BinaryOperatorKind.Equals, 0) => true,
+                (BinaryOperatorKind.LessThan, 1) => true,
+                (BinaryOperatorKind.LessThanOrEqual, 0) => true,
+                _ => null,
+            };
+        }
+    }
+}

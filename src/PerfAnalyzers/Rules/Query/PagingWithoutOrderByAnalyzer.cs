@@ -1,0 +1,128 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Query
+{
+    /// <summary>
+    /// EFP306: Skip/Take/ElementAt on an EF query that is not ordered, and First/FirstOrDefault(Async) with neither an
+    /// OrderBy nor a filter. Reported once per query (on its first row-limiting operator).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class PagingWithoutOrderByAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: the key property to order by, when known and the fix can insert it.</summary>
+        public const string KeyProperty = "Key";
+
+        private static readonly ImmutableHashSet<string> PagingOperators = ImmutableHashSet.Create(
+            "Skip", "Take", "ElementAt", "ElementAtOrDefault", "TakeLast", "SkipLast");
+
+        private static readonly ImmutableHashSet<string> FirstOperators = ImmutableHashSet.Create(
+            "First", "FirstOrDefault", "FirstAsync", "FirstOrDefaultAsync");
+
+        private static readonly ImmutableHashSet<string> OrderingOperators = ImmutableHashSet.Create(
+            "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Order", "OrderDescending");
+
+        /// <summary>Operators that filter rows (a First() after them is a lookup, not an arbitrary pick).</summary>
+        private static readonly ImmutableHashSet<string> FilterOperators = ImmutableHashSet.Create(
+            "Where", "Join", "GroupJoin", "Intersect", "IntersectBy", "Distinct", "DistinctBy");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP306_PagingWithoutOrderBy);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                var model = new ModelFacts(ef.Symbols);
+                start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, ModelFacts model)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            var isPaging = PagingOperators.Contains(method.Name);
+            var isFirst = FirstOperators.Contains(method.Name);
+            if (!isPaging && !isFirst)
+            {
+                return;
+            }
+
+            var isLinq = ef.Symbols.IsQueryableMethod(method) || (isFirst && EfSymbols.IsEfExtensionMethod(method));
+            if (!isLinq || invocation.IsInsideExpressionTree())
+            {
+                return;
+            }
+
+            if (isFirst && HasPredicate(invocation))
+            {
+                return; // First(x => x.Id == id): a filter
+            }
+
+            var receiver = invocation.GetReceiverOrThisArgument();
+            if (receiver is null || IsOrderedType(receiver.WalkDownConversions().Type))
+            {
+                return;
+            }
+
+            var chain = ef.Queries.Build(receiver, context.CancellationToken);
+            if (chain.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod or QueryRootKind.NavigationQuery))
+            {
+                return; // raw SQL may carry its own ORDER BY; an IQueryable parameter may be ordered by the caller
+            }
+
+            var earlier = chain.Operators.Where(o => o.Invocation != invocation).ToList();
+            if (earlier.Any(o => o.IsClientSide || OrderingOperators.Contains(o.Name) || PagingOperators.Contains(o.Name)))
+            {
+                return; // ordered (even on some paths), in memory, or already reported on the first paging operator
+            }
+
+            if (isFirst && earlier.Any(o => FilterOperators.Contains(o.Name)))
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            var key = model.FindSingleKey(chain.EntityType);
+            var elementType = ef.Symbols.GetElementType(receiver.WalkDownConversions().Type);
+            var canFix = key is not null
+                         && elementType is not null
+                         && SymbolEqualityComparer.Default.Equals(elementType, chain.EntityType)
+                         && invocation.Instance is null
+                         && invocation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax };
+            if (canFix)
+            {
+                properties = properties.Add(KeyProperty, key!.Name);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP306_PagingWithoutOrderBy,
+                invocation.GetMethodNameLocation(),
+                properties,
+                method.Name,
+                isFirst ? " or a filter" : "",
+                key is not null ? $" (for example by its key '{key.Name}')" : ""));
+        }
+
+        private static bool HasPredicate(IInvocationOperation invocation)
+            => invocation.TargetMethod.Parameters.Skip(1).Any(p => p.Type is INamedTypeSymbol { Name: "Expression" or "Func" });
+
+        private static bool IsOrderedType(ITypeSymbol? type)
+            => type is INamedTypeSymbol named
+               && (named.Name == "IOrderedQueryable" || named.AllInterfaces.Any(i => i.Name == "IOrderedQueryable"))
+               && named.ContainingNamespace?.ToDisplayString() == "System.Linq";
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Writes
+{
+    /// <summary>
+    /// EFP205: ExecuteUpdate/ExecuteDelete on a query over a whole DbSet: no Where (or other row-limiting operator), no
+    /// query filter on the entity. A Where applied only on some paths (<c>if (x) q = q.Where(..)</c>) counts as a filter
+    /// unless <c>dotnet_code_quality.EFP205.report_conditional_filter = true</c>.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class BulkOperationWithoutFilterAnalyzer : DiagnosticAnalyzer
+    {
+        internal const string ReportConditionalFilterOption = "dotnet_code_quality.EFP205.report_conditional_filter";
+
+        /// <summary>Operators that limit the rows a bulk statement touches.</summary>
+        private static readonly ImmutableHashSet<string> RowLimitingOperators = ImmutableHashSet.Create(
+            "Where", "Take", "TakeLast", "Skip", "SkipLast", "TakeWhile", "SkipWhile", "Join", "Intersect", "IntersectBy",
+            "Except", "ExceptBy", "OfType");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP205_BulkOperationWithoutFilter);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                var safety = new WriteSafety(ef.Symbols);
+                start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, WriteSafety safety)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var name = invocation.TargetMethod.Name;
+            if (!name.StartsWith("ExecuteUpdate", System.StringComparison.Ordinal) && !name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (!ef.TryGetRoundTrip(invocation, out var roundTrip, context.CancellationToken)
+                || (roundTrip.Kind != RoundTripKind.BulkUpdate && roundTrip.Kind != RoundTripKind.BulkDelete))
+            {
+                return;
+            }
+
+            var query = roundTrip.Query;
+            if (query.RootKind != QueryRootKind.DbSet && query.RootKind != QueryRootKind.SetMethod || query.EntityType is null)
+            {
+                // Raw SQL has its own WHERE, a navigation query is filtered by its parent, an IQueryable parameter by the caller.
+                return;
+            }
+
+            var reportConditional = context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree)
+                .TryGetValue(ReportConditionalFilterOption, out var value) && string.Equals(value?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase);
+            foreach (var op in query.Operators)
+            {
+                if (RowLimitingOperators.Contains(op.Name) && (!op.IsConditional || !reportConditional))
+                {
+                    return;
+                }
+            }
+
+            if (!query.Has("IgnoreQueryFilters") && safety.HasQueryFilter(query.EntityType))
+            {
+                // A global query filter (tenant, soft delete) still limits the rows.
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP205_BulkOperationWithoutFilter,
+                invocation.GetMethodNameLocation(),
+                name,
+                query.EntityType.Name));
+        }
+    }
+}

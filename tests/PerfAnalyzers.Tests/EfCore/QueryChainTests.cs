@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+using PerfAnalyzers.EfCore;
+using Xunit;
+
+namespace PerfAnalyzers.Tests.EfCore
+{
+    public class QueryChainTests
+    {
+        [Fact]
+        public void Follows_locals_with_conditional_reassignment()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    List<Post> M(BlogContext db, bool onlyPublished, int? minViews)
+                    {
+                        IQueryable<Post> q = db.Posts;
+                        if (onlyPublished) q = q.Where(p => p.IsPublished);
+                        if (minViews is int v) { q = q.Where(p => p.Views >= v); }
+                        q = q.OrderBy(p => p.Id);
+                        return q.Take(10).ToList/*x*/();
+                    }
+                }
+                """);
+            var chain = host.RoundTrip("x")!.Query;
+            Assert.Equal(QueryRootKind.DbSet, chain.RootKind);
+            Assert.Equal("Post", chain.EntityType!.Name);
+            Assert.Equal(new[] { "Where", "Where", "OrderBy", "Take" }, chain.Operators.Select(o => o.Name));
+            Assert.Equal(new[] { true, true, false, false }, chain.Operators.Select(o => o.IsConditional));
+        }
+
+        [Fact]
+        public void Follows_methods_and_properties_returning_queryables()
+        {
+            var host = EfCoreTestHost.Create("""
+                class Repo
+                {
+                    private readonly BlogContext _db;
+                    public Repo(BlogContext db) => _db = db;
+                    public IQueryable<Post> Published => _db.Posts.Where(p => p.IsPublished);
+                    public IQueryable<Post> Popular() { return Published.OrderByDescending(p => p.Views); }
+                    public List<Post> Top() => Popular().Take(5).ToList/*x*/();
+                }
+                """);
+            var chain = host.RoundTrip("x")!.Query;
+            Assert.Equal(QueryRootKind.DbSet, chain.RootKind);
+            Assert.Equal(new[] { "Where", "OrderByDescending", "Take" }, chain.Operators.Select(o => o.Name));
+        }
+
+        [Fact]
+        public void Unknown_queryables_are_ef_queries_without_a_known_root()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    int M(IQueryable<Post> posts) => posts.Count/*x*/();
+                }
+                """);
+            var chain = host.RoundTrip("x")!.Query;
+            Assert.True(chain.IsEfQuery);
+            Assert.False(chain.HasKnownRoot);
+            Assert.Equal(QueryRootKind.UnknownQueryable, chain.RootKind);
+        }
+
+        [Fact]
+        public void Self_referencing_and_recursive_code_terminates_quickly()
+        {
+            var body = new StringBuilder();
+            for (var i = 0; i < 300; i++)
+            {
+                body.AppendLine($"        if (n > {i}) q = q.Where(p => p.Views > {i});");
+            }
+
+            var host = EfCoreTestHost.Create($$"""
+                class C
+                {
+                    IQueryable<Post> Rec(BlogContext db, int n) => n == 0 ? db.Posts : Rec(db, n - 1).Where(p => p.Views > n);
+                    IQueryable<Post> A(BlogContext db) => B(db);
+                    IQueryable<Post> B(BlogContext db) => A(db);
+                    void M(BlogContext db, int n)
+                    {
+                        IQueryable<Post> q = db.Posts;
+                        for (var i = 0; i < n; i++) q = q.Where(p => p.Id != i).Concat(q);
+                {{body}}
+                        q.ToList/*x*/();
+                        Rec(db, n).ToList/*rec*/();
+                        A(db).ToList/*mutual*/();
+                    }
+                }
+                """);
+            var watch = Stopwatch.StartNew();
+            var chain = host.RoundTrip("x")!.Query;
+            Assert.True(chain.IsEfQuery);
+            Assert.True(host.RoundTrip("rec")!.Query.IsEfQuery);
+            Assert.True(host.RoundTrip("mutual")!.Query.IsEfQuery);
+            Assert.True(watch.Elapsed.TotalSeconds < 10, "bounded walk");
+        }
+
+        [Fact]
+        public void Ternaries_and_coalesce_merge_both_sides()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    void M(BlogContext db, bool f, IQueryable<Post> maybe)
+                    {
+                        var q = f ? db.Posts.Where(p => p.IsPublished) : db.Posts.OrderBy(p => p.Id);
+                        q.ToList/*t*/();
+                        (maybe ?? db.Posts).ToList/*c*/();
+                    }
+                }
+                """);
+            var ternary = host.RoundTrip("t")!.Query;
+            Assert.Equal(QueryRootKind.DbSet, ternary.RootKind);
+            Assert.Contains(ternary.Operators, o => o.Name == "Where" && o.IsConditional);
+            Assert.Contains(ternary.Operators, o => o.Name == "OrderBy" && o.IsConditional);
+            Assert.Equal(QueryRootKind.DbSet, host.RoundTrip("c")!.Query.RootKind);
+        }
+    }
+}

@@ -1,0 +1,471 @@
+using System.Threading.Tasks;
+using PerfAnalyzers.Tests.Verifiers;
+using Xunit;
+using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer,
+    PerfAnalyzers.CodeFixes.Rules.Async.SyncCallInAsyncCodeFixer>;
+
+namespace PerfAnalyzers.Tests.Rules.Async
+{
+    public class SyncCallInAsyncCodeTests
+    {
+        [Theory]
+        [InlineData("db.Posts.{|#0:ToList|}()", "ToList", "ToListAsync")]
+        [InlineData("db.Posts.Where(p => p.IsPublished).{|#0:ToArray|}()", "ToArray", "ToArrayAsync")]
+        [InlineData("db.Posts.{|#0:First|}(p => p.Id == 1)", "First", "FirstAsync")]
+        [InlineData("db.Posts.{|#0:SingleOrDefault|}(p => p.Id == 1)", "SingleOrDefault", "SingleOrDefaultAsync")]
+        [InlineData("db.Posts.{|#0:Count|}()", "Count", "CountAsync")]
+        [InlineData("db.Posts.{|#0:Any|}(p => p.Views > 10)", "Any", "AnyAsync")]
+        [InlineData("db.Posts.{|#0:Max|}(p => p.Views)", "Max", "MaxAsync")]
+        [InlineData("db.Posts.Select(p => p.Views).{|#0:Sum|}()", "Sum", "SumAsync")]
+        [InlineData("db.Posts.{|#0:ToDictionary|}(p => p.Id)", "ToDictionary", "ToDictionaryAsync")]
+        [InlineData("db.Posts.{|#0:Find|}(1)", "Find", "FindAsync")]
+        [InlineData("db.{|#0:Find<Post>|}(1)", "Find", "FindAsync")]
+        [InlineData("db.{|#0:SaveChanges|}()", "SaveChanges", "SaveChangesAsync")]
+        [InlineData("db.Posts.Where(p => p.Views == 0).{|#0:ExecuteDelete|}()", "ExecuteDelete", "ExecuteDeleteAsync")]
+        [InlineData("db.Database.{|#0:ExecuteSqlRaw|}(\"DELETE FROM Posts\")", "ExecuteSqlRaw", "ExecuteSqlRawAsync")]
+        [InlineData("db.Database.{|#0:BeginTransaction|}()", "BeginTransaction", "BeginTransactionAsync")]
+        [InlineData("db.Posts.Where(p => p.BlogId == 1).{|#0:Load|}()", "Load", "LoadAsync")]
+        [InlineData("db.Posts.{|#0:ToHashSet|}()", "ToHashSet", "ToHashSetAsync")]
+        public async Task Reports_sync_round_trips_in_async_methods(string call, string syncName, string asyncName)
+        {
+            var source = $$"""
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        await Task.Yield();
+                        {{call}};
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments(syncName, asyncName));
+        }
+
+        [Fact]
+        public async Task Reports_in_async_lambdas_local_functions_and_navigation_loads()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db, Blog blog, List<Func<Task>> work)
+                    {
+                        work.Add(async () => { await Task.Yield(); db.Blogs.{|#0:ToList|}(); });
+                        Func<Task<int>> f = async () => db.Posts.{|#1:Count|}();
+
+                        async Task Local()
+                        {
+                            await Task.Yield();
+                            db.Entry(blog).Collection(b => b.Posts).{|#2:Load|}();
+                            db.Entry(blog).Reference(b => b.Author).{|#3:Load|}();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments("ToList", "ToListAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(1).WithArguments("Count", "CountAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(2).WithArguments("Load", "LoadAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(3).WithArguments("Load", "LoadAsync"));
+        }
+
+        [Fact]
+        public async Task Reports_foreach_over_a_query_and_transaction_commit()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        using var tx = await db.Database.BeginTransactionAsync();
+                        foreach (var post in {|#0:db.Posts.Where(p => p.IsPublished)|})
+                        {
+                            post.Views++;
+                        }
+
+                        await db.SaveChangesAsync();
+                        tx.{|#1:Commit|}();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments("foreach", "await foreach over AsAsyncEnumerable()"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(1).WithArguments("Commit", "CommitAsync"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_near_misses()
+        {
+            var source = """
+                using System.Linq.Expressions;
+
+                class C
+                {
+                    // Not async: nothing to await.
+                    List<Post> Sync(BlogContext db) => db.Posts.ToList();
+
+                    // A sync lambda inside an async method runs elsewhere (Task.Run, a LINQ-to-objects delegate).
+                    async Task<int> SyncLambda(BlogContext db)
+                    {
+                        var n = await Task.Run(() => db.Posts.Count());
+                        return n;
+                    }
+
+                    async Task Others(BlogContext db, List<Post> posts, IEnumerable<Post> enumerable)
+                    {
+                        // Add/AddRange: AddAsync is only for HiLo-style value generators.
+                        db.Posts.Add(new Post());
+                        db.AddRange(new Post(), new Post());
+                        db.Add(new Blog());
+                        // In-memory collections, including lists a query produced.
+                        var list = await db.Posts.ToListAsync();
+                        var count = list.Count();
+                        var first = posts.First();
+                        var any = enumerable.Any();
+                        foreach (var p in list) { }
+                        // Already async.
+                        await db.SaveChangesAsync();
+                        await foreach (var p in db.Posts.AsAsyncEnumerable()) { }
+                        // Code in Expression<T> is SQL.
+                        var q = db.Blogs.Where(b => b.Posts.Count() > 2 && b.Posts.Any());
+                        Expression<Func<Blog, int>> e = b => b.Posts.Count();
+                        // Enumerable on a Func predicate: no Async form keeps its meaning (EFP307's business).
+                        Func<Post, bool> pred = p => p.IsPublished;
+                        var viaFunc = db.Posts.Where(pred).ToList();
+                        // Building a query is not a round trip.
+                        var query = db.Posts.Where(p => p.Views > 2).OrderBy(p => p.Id);
+                        await Task.Yield();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_in_top_level_statements()
+        {
+            var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer>.Create("""
+                var db = new BlogContext();
+                db.Database.EnsureCreated();
+                var posts = db.Posts.ToList();
+                await Task.Yield();
+                """);
+            test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task ToHashSetAsync_and_ExecuteDelete_only_where_the_EF_version_has_them()
+        {
+            // EF Core 8 has no ToHashSetAsync (added in EF Core 9): ToHashSet is left alone there.
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        await Task.Yield();
+                        var set = db.Posts.ToHashSet();
+                        var n = db.Posts.Where(p => p.Views == 0).{|#0:ExecuteDelete|}();
+                        var m = db.Posts.{|#1:ExecuteUpdate|}(s => s.SetProperty(p => p.Views, 0));
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                EfVersion.Ef8,
+                VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments("ExecuteDelete", "ExecuteDeleteAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(1).WithArguments("ExecuteUpdate", "ExecuteUpdateAsync"));
+        }
+
+        [Fact]
+        public async Task Fix_awaits_the_async_form_and_passes_the_token()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, int id, CancellationToken ct)
+                    {
+                        var posts = db.Posts.Where(p => p.BlogId == id).{|EFP401:ToList|}();
+                        var post = db.Posts.{|EFP401:Find|}(id, 2);
+                        var exists = !db.Posts.{|EFP401:Any|}(p => p.Id == id);
+                        db.{|EFP401:SaveChanges|}(acceptAllChangesOnSuccess: true);
+                        return db.Posts.{|EFP401:ToList|}().Count + posts.Count;
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, int id, CancellationToken ct)
+                    {
+                        var posts = await db.Posts.Where(p => p.BlogId == id).ToListAsync(ct);
+                        var post = await db.Posts.FindAsync(new object[] { id, 2 }, ct);
+                        var exists = !await db.Posts.AnyAsync(p => p.Id == id, ct);
+                        await db.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken: ct);
+                        return (await db.Posts.ToListAsync(ct)).Count + posts.Count;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_without_a_token_or_with_two_tokens_passes_none()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        await Task.Yield();
+                        var n = db.Posts.{|EFP401:Count|}();
+                        var b = db.{|EFP401:Find<Blog>|}(1);
+                    }
+
+                    async Task N(BlogContext db, CancellationToken a, CancellationToken b)
+                    {
+                        await Task.Yield();
+                        var first = db.Posts.OrderBy(p => p.Id).{|EFP401:FirstOrDefault|}();
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        await Task.Yield();
+                        var n = await db.Posts.CountAsync();
+                        var b = await db.FindAsync<Blog>(1);
+                    }
+
+                    async Task N(BlogContext db, CancellationToken a, CancellationToken b)
+                    {
+                        await Task.Yield();
+                        var first = await db.Posts.OrderBy(p => p.Id).FirstOrDefaultAsync();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_uses_a_local_token_and_rewrites_foreach_and_raw_sql()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, Blog blog, int minViews)
+                    {
+                        using var cts = new CancellationTokenSource();
+                        var token = cts.Token;
+                        foreach (var post in {|EFP401:db.Posts|})
+                        {
+                            post.Views++;
+                        }
+
+                        db.Entry(blog).Collection(b => b.Posts).{|EFP401:Load|}();
+                        db.Database.{|EFP401:ExecuteSqlRaw|}("UPDATE Posts SET Views = {0} WHERE Views < {1}", 0, minViews);
+                        db.Database.{|EFP401:ExecuteSql|}($"DELETE FROM Posts WHERE Views < {minViews}");
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task M(BlogContext db, Blog blog, int minViews)
+                    {
+                        using var cts = new CancellationTokenSource();
+                        var token = cts.Token;
+                        await foreach (var post in db.Posts.AsAsyncEnumerable().WithCancellation(token))
+                        {
+                            post.Views++;
+                        }
+
+                        await db.Entry(blog).Collection(b => b.Posts).LoadAsync(token);
+                        await db.Database.ExecuteSqlRawAsync("UPDATE Posts SET Views = {0} WHERE Views < {1}", new object[] { 0, minViews }, token);
+                        await db.Database.ExecuteSqlAsync($"DELETE FROM Posts WHERE Views < {minViews}", token);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_inside_async_lambda_keeps_surrounding_code()
+        {
+            var source = """
+                class C
+                {
+                    Func<CancellationToken, Task<List<string>>> M(BlogContext db)
+                        => async ct => db.Blogs.Where(b => b.Rating > 3).Select(b => b.Name).{|EFP401:ToList|}();
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    Func<CancellationToken, Task<List<string>>> M(BlogContext db)
+                        => async ct => await db.Blogs.Where(b => b.Rating > 3).Select(b => b.Name).ToListAsync(ct);
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task No_fix_inside_lock()
+        {
+            var source = """
+                class C
+                {
+                    private readonly object _gate = new();
+
+                    async Task M(BlogContext db)
+                    {
+                        await Task.Yield();
+                        lock (_gate)
+                        {
+                            var n = db.Posts.{|EFP401:Count|}();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, source);
+        }
+
+        [Fact]
+        public async Task Fix_adds_the_ef_using_when_missing()
+        {
+            var test = new PerfTest<PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer, PerfAnalyzers.CodeFixes.Rules.Async.SyncCallInAsyncCodeFixer>(EfVersion.Ef10, includeModel: false);
+            test.TestState.Sources.Add(("/0/Model.cs", """
+                public class Item { public int Id { get; set; } }
+                public class ItemContext : Microsoft.EntityFrameworkCore.DbContext
+                {
+                    public Microsoft.EntityFrameworkCore.DbSet<Item> Items { get; set; }
+                }
+                """));
+            test.TestState.Sources.Add("""
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> M(ItemContext db)
+                    {
+                        await Task.Yield();
+                        return db.Items.{|EFP401:Count|}();
+                    }
+                }
+                """);
+            test.FixedState.Sources.Add(("/0/Model.cs", """
+                public class Item { public int Id { get; set; } }
+                public class ItemContext : Microsoft.EntityFrameworkCore.DbContext
+                {
+                    public Microsoft.EntityFrameworkCore.DbSet<Item> Items { get; set; }
+                }
+                """));
+            test.FixedState.Sources.Add("""
+                using System.Linq;
+                using System.Threading.Tasks;
+                using Microsoft.EntityFrameworkCore;
+
+                class C
+                {
+                    async Task<int> M(ItemContext db)
+                    {
+                        await Task.Yield();
+                        return await db.Items.CountAsync();
+                    }
+                }
+                """);
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Fix_all_in_document_and_nested_calls()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, CancellationToken ct)
+                    {
+                        foreach (var blog in {|EFP401:db.Blogs|})
+                        {
+                            var count = db.Posts.{|EFP401:Count|}(p => p.BlogId == blog.Id);
+                            if (db.Posts.{|EFP401:Any|}(p => p.Views > count))
+                            {
+                                db.{|EFP401:SaveChanges|}();
+                            }
+                        }
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        var n = db.Posts.{|EFP401:Count|}() + db.Blogs.{|EFP401:Count|}();
+                        await Task.Yield();
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task M(BlogContext db, CancellationToken ct)
+                    {
+                        await foreach (var blog in db.Blogs.AsAsyncEnumerable().WithCancellation(ct))
+                        {
+                            var count = await db.Posts.CountAsync(p => p.BlogId == blog.Id, ct);
+                            if (await db.Posts.AnyAsync(p => p.Views > count, ct))
+                            {
+                                await db.SaveChangesAsync(ct);
+                            }
+                        }
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        var n = await db.Posts.CountAsync() + await db.Blogs.CountAsync();
+                        await Task.Yield();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Ef8_fix_compiles_against_ef8()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, CancellationToken ct)
+                    {
+                        db.Posts.Where(p => p.Views == 0).{|EFP401:ExecuteUpdate|}(s => s.SetProperty(p => p.Views, 1));
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task M(BlogContext db, CancellationToken ct)
+                    {
+                        await db.Posts.Where(p => p.Views == 0).ExecuteUpdateAsync(s => s.SetProperty(p => p.Views, 1), ct);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef8);
+        }
+
+        [Theory]
+        [InlineData("async Task M(BlogContext db) { var x = db.Posts.ToList(")]
+        [InlineData("async Task M(BlogContext db) { foreach (var p in db.Posts")]
+        [InlineData("async Task M(BlogContext db) { db.SaveChanges(; }")]
+        [InlineData("async Task M(BlogContext db) { var x = db.Posts.Frist(); }")]
+        [InlineData("async Task M(BlogContext db, CancellationToken) { db.Posts.Find(; }")]
+        public async Task Broken_code_does_not_crash(string member)
+        {
+            var diagnostics = await AnalyzerRunner.RunAsync(new PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer(), "class C { " + member + " }");
+            Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        }
+    }
+}

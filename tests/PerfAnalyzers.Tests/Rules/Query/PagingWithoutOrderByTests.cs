@@ -1,0 +1,228 @@
+using System.Threading.Tasks;
+using PerfAnalyzers.Tests.Verifiers;
+using Xunit;
+using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    PerfAnalyzers.Rules.Query.PagingWithoutOrderByAnalyzer,
+    PerfAnalyzers.CodeFixes.Rules.Query.PagingWithoutOrderByFixer>;
+
+namespace PerfAnalyzers.Tests.Rules.Query
+{
+    public class PagingWithoutOrderByTests
+    {
+        private const string KeyHint = " (for example by its key 'Id')";
+
+        [Fact]
+        public async Task Reports_and_fixes_skip_take_with_the_key()
+        {
+            var source = """
+                class C
+                {
+                    List<Post> Page(BlogContext db, int page) =>
+                        db.Posts.Where(p => p.IsPublished).{|#0:Skip|}(page * 20).Take(20).ToList();
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    List<Post> Page(BlogContext db, int page) =>
+                        db.Posts.Where(p => p.IsPublished).OrderBy(p => p.Id).Skip(page * 20).Take(20).ToList();
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Skip", "", KeyHint));
+        }
+
+        [Fact]
+        public async Task Reports_first_without_filter_and_fixes_multiline_chains()
+        {
+            var source = """
+                class C
+                {
+                    async Task<Blog> M(BlogContext db, CancellationToken ct)
+                    {
+                        var one = db.Blogs.{|#0:First|}();
+                        return await db.Blogs
+                            .Include(b => b.Posts)
+                            .{|#1:FirstOrDefaultAsync|}(ct);
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<Blog> M(BlogContext db, CancellationToken ct)
+                    {
+                        var one = db.Blogs.OrderBy(b => b.Id).First();
+                        return await db.Blogs
+                            .Include(b => b.Posts).OrderBy(b => b.Id)
+                            .FirstOrDefaultAsync(ct);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("First", " or a filter", " (for example by its key 'Id')"),
+                VerifyCS.Diagnostic("EFP306").WithLocation(1).WithArguments("FirstOrDefaultAsync", " or a filter", " (for example by its key 'Id')"));
+        }
+
+        [Fact]
+        public async Task Finds_keys_from_attributes_and_fluent_configuration()
+        {
+            var source = """
+                using System.ComponentModel.DataAnnotations;
+
+                public class Country { [Key] public string Code { get; set; } = ""; public string Name { get; set; } = ""; }
+                public class Currency { public string Iso { get; set; } = ""; }
+                [PrimaryKey(nameof(Sku))] public class Product { public string Sku { get; set; } = ""; public int Id { get; set; } }
+                public class OrderLine { public int OrderId { get; set; } public int Line { get; set; } }
+
+                public class ShopContext : DbContext
+                {
+                    public DbSet<Country> Countries { get; set; }
+                    public DbSet<Currency> Currencies { get; set; }
+                    public DbSet<Product> Products { get; set; }
+                    public DbSet<OrderLine> Lines { get; set; }
+
+                    protected override void OnModelCreating(ModelBuilder modelBuilder)
+                    {
+                        modelBuilder.Entity<Currency>().HasKey(c => c.Iso);
+                        modelBuilder.Entity<OrderLine>().HasKey(l => new { l.OrderId, l.Line });
+                    }
+                }
+
+                class C
+                {
+                    void M(ShopContext db)
+                    {
+                        var a = db.Countries.{|#0:Take|}(10).ToList();
+                        var b = db.Currencies.{|#1:Skip|}(10).ToList();
+                        var c = db.Products.{|#2:Take|}(10).ToList();
+                        var d = db.Lines.{|#3:Take|}(10).ToList();
+                    }
+                }
+                """;
+            var fixedSource = """
+                using System.ComponentModel.DataAnnotations;
+
+                public class Country { [Key] public string Code { get; set; } = ""; public string Name { get; set; } = ""; }
+                public class Currency { public string Iso { get; set; } = ""; }
+                [PrimaryKey(nameof(Sku))] public class Product { public string Sku { get; set; } = ""; public int Id { get; set; } }
+                public class OrderLine { public int OrderId { get; set; } public int Line { get; set; } }
+
+                public class ShopContext : DbContext
+                {
+                    public DbSet<Country> Countries { get; set; }
+                    public DbSet<Currency> Currencies { get; set; }
+                    public DbSet<Product> Products { get; set; }
+                    public DbSet<OrderLine> Lines { get; set; }
+
+                    protected override void OnModelCreating(ModelBuilder modelBuilder)
+                    {
+                        modelBuilder.Entity<Currency>().HasKey(c => c.Iso);
+                        modelBuilder.Entity<OrderLine>().HasKey(l => new { l.OrderId, l.Line });
+                    }
+                }
+
+                class C
+                {
+                    void M(ShopContext db)
+                    {
+                        var a = db.Countries.OrderBy(x => x.Code).Take(10).ToList();
+                        var b = db.Currencies.OrderBy(x => x.Iso).Skip(10).ToList();
+                        var c = db.Products.OrderBy(p => p.Sku).Take(10).ToList();
+                        var d = db.Lines.{|#3:Take|}(10).ToList();
+                    }
+                }
+                """;
+            var test = VerifyCS.Create(source, fixedSource);
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Take", "", " (for example by its key 'Code')"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP306").WithLocation(1).WithArguments("Skip", "", " (for example by its key 'Iso')"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP306").WithLocation(2).WithArguments("Take", "", " (for example by its key 'Sku')"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP306").WithLocation(3).WithArguments("Take", "", ""));
+            test.FixedState.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP306").WithLocation(3).WithArguments("Take", "", ""));
+            test.FixedState.MarkupHandling = Microsoft.CodeAnalysis.Testing.MarkupMode.Allow;
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Reports_through_locals_and_without_fix_after_a_projection()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db, bool published)
+                    {
+                        var q = db.Posts.AsNoTracking();
+                        if (published) q = q.Where(p => p.IsPublished);
+                        var page = q.{|#0:Take|}(10).ToList();
+                        var titles = db.Posts.Select(p => p.Title).{|#1:Skip|}(5).ToList();
+                        var third = db.Set<Author>().{|#2:ElementAt|}(2);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Take", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(1).WithArguments("Skip", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(2).WithArguments("ElementAt", "", KeyHint));
+        }
+
+        [Fact]
+        public async Task Does_not_report_near_misses()
+        {
+            var source = """
+                class C
+                {
+                    IQueryable<Post> Ordered(BlogContext db) => db.Posts.OrderByDescending(p => p.PublishedAt);
+
+                    async Task M(BlogContext db, int id, bool sort, IQueryable<Post> fromCaller, List<Post> list, CancellationToken ct)
+                    {
+                        var a = db.Posts.OrderBy(p => p.Title).Skip(10).Take(10).ToList();
+                        var b = db.Posts.OrderBy(p => p.Title).ThenBy(p => p.Id).Take(5).ToList();
+                        var c = db.Posts.FirstOrDefault(p => p.Id == id);              // key lookup
+                        var d = await db.Posts.FirstAsync(p => p.BlogId == id, ct);
+                        var e = db.Posts.Where(p => p.BlogId == id).First();          // filtered
+                        var f = db.Posts.Single();                                     // Single checks there is one
+                        var g = Ordered(db).Take(3).ToList();                          // ordered in a helper
+                        var q = db.Posts.AsQueryable();
+                        if (sort) q = q.OrderBy(p => p.Views);
+                        var h = q.Take(10).ToList();                                   // ordered on some path: not sure
+                        var i = fromCaller.Take(10).ToList();                          // the caller may have ordered it
+                        var j = db.Posts.FromSqlRaw("SELECT * FROM Posts ORDER BY Id").Take(5).ToList();
+                        var k = list.Skip(1).First();                                  // in memory
+                        var l = db.Posts.AsEnumerable().Skip(1).ToList();              // client side
+                        var m = db.Blogs.Where(b => b.Posts.Skip(1).Any()).ToList();   // inside SQL
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Works_on_EF_Core_8_and_silent_on_broken_code()
+        {
+            var source = """
+                class C
+                {
+                    List<Post> M(BlogContext db) => db.Posts.{|#0:Take|}(3).ToList();
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    List<Post> M(BlogContext db) => db.Posts.OrderBy(p => p.Id).Take(3).ToList();
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef8,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Take", "", KeyHint));
+
+            var broken = """
+                class C
+                {
+                    void M(BlogContext db) { var x = db.Posts.Skip().Take(; var y = db.Nope.First(
+                }
+                """;
+            var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.PagingWithoutOrderByAnalyzer>.Create(broken);
+            test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
+            await test.RunAsync();
+        }
+    }
+}
