@@ -63,7 +63,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            if (!options.ReportConstantCollections && IsConstantCollection(loop.Source))
+            if (!options.ReportConstantCollections && (IsConstantCollection(loop.Source) || HasConstantBound(loop.Loop)))
             {
                 return false;
             }
@@ -240,6 +240,15 @@ namespace PerfAnalyzers.EfCore
                 default:
                     return IsLiteralSyntax(source.Syntax);
             }
+        }
+
+        /// <summary><c>for (var i = 0; i &lt; 3; i++)</c>: a loop whose count is a constant written in the code.</summary>
+        public static bool HasConstantBound(IOperation loop)
+        {
+            return loop is IForLoopOperation { Condition: IBinaryOperation condition }
+                   && condition.OperatorKind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+                       or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
+                   && (condition.RightOperand.ConstantValue.HasValue || condition.LeftOperand.ConstantValue.HasValue);
         }
 
         private static bool IsConstantLocal(ILocalReferenceOperation reference)

@@ -292,6 +292,11 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             var exists = db.Authors.Any(x => x.Name == name);
                         }
 
+                        for (var i = 0; i < 3; i++)
+                        {
+                            var top = db.Blogs.FirstOrDefault(x => x.Rating == i);
+                        }
+
                         var labels = new List<string> { "news", "tech" };
                         foreach (var label in labels)
                         {
