@@ -151,11 +151,10 @@ namespace PerfAnalyzers.EfCore
         private static bool LeavesLoop(IOperation branch, EnclosingLoop loop)
         {
             var last = branch is IBlockOperation block ? block.Operations.LastOrDefault() : branch;
+            // Only a successful exit makes a search; 'throw' after a failed lookup is a guard run for every element.
             switch (last)
             {
                 case IReturnOperation:
-                case IThrowOperation:
-                case IExpressionStatementOperation { Operation: IThrowOperation }:
                     return true;
                 case IBranchOperation { BranchKind: BranchKind.Break } branchOperation:
                     return loop.Loop is ILoopOperation statementLoop && SymbolEqualityComparer.Default.Equals(branchOperation.Target, statementLoop.ExitLabel);
