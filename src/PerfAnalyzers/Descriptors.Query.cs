@@ -35,5 +35,16 @@ namespace PerfAnalyzers
             isEnabledByDefault: true,
             description: "Queryable.Where and its siblings take Expression<Func<T, bool>>, which EF Core translates to SQL. A Func<T, bool> variable, parameter, field or method group does not convert to an expression, so C# silently picks Enumerable.Where: the query runs without the filter and every row is materialized (and tracked) before the predicate runs on the client.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.FuncPredicateOnQuery));
+    
+
+        internal static readonly DiagnosticDescriptor EFP301_UnboundedQuery = new DiagnosticDescriptor(
+            RuleIds.UnboundedQuery,
+            title: "Unbounded query",
+            messageFormat: "'{0}' loads every {1}row of '{2}' with no row limit: the cost grows with the table; page the query (Take, keyset pagination) or filter it",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A query that materializes a whole table has a cost proportional to the table: fine with 50 rows in development, a timeout or an out-of-memory with 5 million in production. Page it (Take/Skip with an OrderBy, or keyset pagination) or filter it. Lookup tables (seeded with HasData, or listed in the excluded_entities option) are exempt.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.UnboundedQuery));
     }
 }

@@ -23,9 +23,6 @@ namespace PerfAnalyzers.Rules.Query
         private static readonly ImmutableHashSet<string> FirstOperators = ImmutableHashSet.Create(
             "First", "FirstOrDefault", "FirstAsync", "FirstOrDefaultAsync");
 
-        private static readonly ImmutableHashSet<string> OrderingOperators = ImmutableHashSet.Create(
-            "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Order", "OrderDescending");
-
         /// <summary>Operators that filter rows (a First() after them is a lookup, not an arbitrary pick).</summary>
         private static readonly ImmutableHashSet<string> FilterOperators = ImmutableHashSet.Create(
             "Where", "Join", "GroupJoin", "Intersect", "IntersectBy", "Distinct", "DistinctBy");
@@ -85,7 +82,7 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var earlier = chain.Operators.Where(o => o.Invocation != invocation).ToList();
-            if (earlier.Any(o => o.IsClientSide || OrderingOperators.Contains(o.Name) || PagingOperators.Contains(o.Name)))
+            if (earlier.Any(o => o.IsClientSide || QueryShape.OrderingOperators.Contains(o.Name) || PagingOperators.Contains(o.Name)))
             {
                 return; // ordered (even on some paths), in memory, or already reported on the first paging operator
             }

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Query
+{
+    /// <summary>
+    /// EFP301: a DbSet materialized as a whole (ToList/ToArray/ToHashSet/Load/ForEachAsync/foreach, sync or async) with no
+    /// server-side filter and no row limit. With <c>report_filtered = true</c>, also filtered queries without a row limit.
+    /// Lookup tables are exempt: entities seeded with HasData and those listed in <c>excluded_entities</c>.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnboundedQueryAnalyzer : DiagnosticAnalyzer
+    {
+        internal const string ExcludedEntitiesOption = "excluded_entities";
+        internal const string ReportFilteredOption = "report_filtered";
+
+        /// <summary>Calls that bring every row of the query into memory (ToDictionary/ToLookup are the lookup-cache idiom: see the docs).</summary>
+        private static readonly ImmutableHashSet<string> WholeResultOperators = ImmutableHashSet.Create(
+            "ToList", "ToArray", "ToHashSet", "Load", "ForEach");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP301_UnboundedQuery);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                var model = new ModelFacts(ef.Symbols);
+                start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation, OperationKind.Loop);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, ModelFacts model)
+        {
+            var operation = context.Operation;
+            if (operation is IInvocationOperation invocation)
+            {
+                if (!WholeResultOperators.Contains(EfSymbols.SyncName(invocation.TargetMethod.Name)))
+                {
+                    return;
+                }
+            }
+            else if (operation is not IForEachLoopOperation)
+            {
+                return;
+            }
+
+            if (!ef.TryGetRoundTrip(operation, out var roundTrip, context.CancellationToken)
+                || roundTrip.Kind is not (RoundTripKind.Query or RoundTripKind.Enumeration or RoundTripKind.Load))
+            {
+                return;
+            }
+
+            var chain = roundTrip.Query;
+            if (chain.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod)
+                || chain.EntityType is null
+                || QueryShape.IsRowLimited(chain)
+                || QueryShape.IsAggregated(chain)
+                || QueryShape.HasClientSideOperators(chain))
+            {
+                return; // raw SQL and navigation queries have their own bounds; client-side chains are EFP303/EFP307
+            }
+
+            var options = context.Options.AnalyzerConfigOptionsProvider.GetOptions(operation.Syntax.SyntaxTree);
+            var filtered = QueryShape.IsFiltered(chain);
+            if (filtered && !IsTrue(GetOption(options, ReportFilteredOption)))
+            {
+                return;
+            }
+
+            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)) || model.IsSeeded(chain.EntityType) || model.IsLookupShaped(chain.EntityType))
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP301_UnboundedQuery,
+                roundTrip.Location,
+                roundTrip.OperationName,
+                filtered ? "matching " : "",
+                chain.EntityType.Name));
+        }
+
+        /// <summary><c>dotnet_code_quality.EFP301.&lt;name&gt;</c>, falling back to the global <c>dotnet_code_quality.&lt;name&gt;</c>.</summary>
+        private static string? GetOption(AnalyzerConfigOptions options, string name)
+        {
+            if (options.TryGetValue("dotnet_code_quality." + RuleIds.UnboundedQuery + "." + name, out var value))
+            {
+                return value;
+            }
+
+            return options.TryGetValue("dotnet_code_quality." + name, out value) ? value : null;
+        }
+
+        private static bool IsTrue(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Matches the entity's simple or fully qualified name (comma or semicolon separated list).</summary>
+        private static bool IsExcluded(ITypeSymbol entity, string? list)
+        {
+            if (string.IsNullOrWhiteSpace(list))
+            {
+                return false;
+            }
+
+            var fullName = entity.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
+            return list!.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries)
+                .Select(s => s.Trim())
+                .Any(s => string.Equals(s, entity.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(s, fullName, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+}
