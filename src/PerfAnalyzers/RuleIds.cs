@@ -35,6 +35,11 @@ namespace PerfAnalyzers
         // Configuration
         public const string DbContextPooling = "EFP501";
 
+        // Suppressions (DiagnosticSuppressor IDs: EFPSnnn)
+        public const string AddAsyncAdviceCA1849 = "EFPS001";
+        public const string AddAsyncAdviceMA0042 = "EFPS002";
+        public const string AddAsyncAdviceS6966 = "EFPS003";
+
         public static string HelpUri(string id) => HelpBaseUri + id + ".md";
     }
 }

@@ -30,8 +30,8 @@ namespace PerfAnalyzers.Samples.Proof
 
     /// <summary>
     /// Counts every SQL command (reader, scalar and non-query; sync and async) and the rows and values read through EF
-    /// Core's data readers, into the <see cref="ProofMeter"/> of the variant running on the current async flow. One
-    /// shared instance, so EF Core builds its internal service provider once.
+    /// Core's data readers (<see cref="CountingDataReader"/>) into the <see cref="ProofMeter"/> of the variant running on
+    /// the current async flow. One shared instance, so EF Core builds its internal service provider once.
     /// </summary>
     internal sealed class ProofCommandInterceptor : DbCommandInterceptor
     {
@@ -39,7 +39,7 @@ namespace PerfAnalyzers.Samples.Proof
 
         private static readonly AsyncLocal<ProofMeter?> CurrentMeter = new();
 
-        private readonly ConditionalWeakTable<DbDataReader, StrongBox<int>> fieldCounts = new();
+        private readonly ConditionalWeakTable<DbDataReader, StrongBox<int>> saveChangesReaders = new();
 
         private ProofCommandInterceptor()
         {
@@ -88,37 +88,41 @@ namespace PerfAnalyzers.Samples.Proof
             return new ValueTask<InterceptionResult<int>>(result);
         }
 
-        public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
-        {
-            RememberFieldCount(result);
-            return result;
-        }
+        public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result) => Count(eventData, result);
 
-        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
-        {
-            RememberFieldCount(result);
-            return new ValueTask<DbDataReader>(result);
-        }
+        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default) =>
+            new(Count(eventData, result));
 
         public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
         {
-            var meter = Current;
-            if (meter is not null)
+            if (saveChangesReaders.TryGetValue(eventData.DataReader, out var fields))
             {
-                var fields = fieldCounts.TryGetValue(eventData.DataReader, out var box) ? box.Value : 0;
-                meter.CountRows(eventData.ReadCount, (long)eventData.ReadCount * fields);
+                saveChangesReaders.Remove(eventData.DataReader);
+                Current?.CountRows(eventData.ReadCount, (long)eventData.ReadCount * fields.Value);
             }
 
-            fieldCounts.Remove(eventData.DataReader);
             return result;
         }
 
-        private void RememberFieldCount(DbDataReader reader)
+        /// <summary>
+        /// Query readers are handed to EF Core wrapped in a <see cref="CountingDataReader"/> (EF Core supports replacing
+        /// the reader here). SaveChanges readers stay unwrapped, because providers cast them to their own type (Npgsql
+        /// does): their rows are EF Core's ReadCount, taken when the reader is disposed.
+        /// </summary>
+        private DbDataReader Count(CommandExecutedEventData eventData, DbDataReader reader)
         {
-            if (Current is not null)
+            if (Current is not { } meter)
             {
-                fieldCounts.AddOrUpdate(reader, new StrongBox<int>(reader.FieldCount));
+                return reader;
             }
+
+            if (eventData.CommandSource == CommandSource.SaveChanges)
+            {
+                saveChangesReaders.AddOrUpdate(reader, new StrongBox<int>(reader.FieldCount));
+                return reader;
+            }
+
+            return new CountingDataReader(reader, meter);
         }
     }
 }

@@ -12,6 +12,9 @@ namespace PerfAnalyzers.Samples.Proof
         /// <summary>Only scenarios of these rule IDs (case-insensitive); empty means all.</summary>
         public IReadOnlyCollection<string> Rules { get; init; } = Array.Empty<string>();
 
+        /// <summary>The scenarios to run; null means every scenario in this assembly (<see cref="ProofRunner.DiscoverScenarios"/>).</summary>
+        public IReadOnlyList<ProofScenario>? Scenarios { get; init; }
+
         /// <summary>PostgreSQL connection string (the server; databases are created per variant). Null: SQLite in memory.</summary>
         public string? PostgresConnectionString { get; init; }
 

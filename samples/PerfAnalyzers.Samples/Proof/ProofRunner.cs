@@ -34,7 +34,7 @@ namespace PerfAnalyzers.Samples.Proof
 
         public static async Task<IReadOnlyList<ProofResult>> RunAsync(ProofRunOptions options, CancellationToken ct = default)
         {
-            var scenarios = DiscoverScenarios()
+            var scenarios = (options.Scenarios ?? DiscoverScenarios())
                 .Where(s => options.Rules.Count == 0 || options.Rules.Contains(s.RuleId, StringComparer.OrdinalIgnoreCase))
                 .ToList();
             var results = new List<ProofResult>();
@@ -212,7 +212,18 @@ namespace PerfAnalyzers.Samples.Proof
         }
 
         private static ProofMeasurement Failure(ProofMeter meter, Exception ex) =>
-            new(meter.Commands, meter.RowsRead, meter.ValuesRead, 0, 0, "", Array.Empty<TableSnapshot>(), $"{ex.GetType().Name}: {ex.Message}");
+            new(meter.Commands, meter.RowsRead, meter.ValuesRead, 0, 0, "", Array.Empty<TableSnapshot>(), Describe(ex));
+
+        private static string Describe(Exception ex)
+        {
+            var text = $"{ex.GetType().Name}: {ex.Message}";
+            for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                text += $" ---> {inner.GetType().Name}: {inner.Message}";
+            }
+
+            return text;
+        }
 
         /// <summary>Runs the variant with <paramref name="meter"/> as the current meter of its async flow (and only of it).</summary>
         private static async Task<object?> MeteredAsync(ProofMeter meter, Func<Task<object?>> run)

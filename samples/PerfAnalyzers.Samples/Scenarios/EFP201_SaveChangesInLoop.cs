@@ -48,6 +48,8 @@ namespace PerfAnalyzers.Samples.Scenarios
             return await SummarizeAsync(context, ct);
         }
 
+        // The EFP201 fix moves the save after the loop; the loop then only builds and adds entities, which EFP202
+        // (Info) turns into one AddRange. The fixed variant is the code after both fixes, so it raises nothing.
         public override async Task<object?> RunFixedAsync(ProofDb db, CancellationToken ct)
         {
             await using var context = db.CreateContext();
@@ -56,19 +58,15 @@ namespace PerfAnalyzers.Samples.Scenarios
                 .Select(b => new { b.Id, b.Name, b.AuthorId })
                 .ToListAsync(ct);
 
-            foreach (var blog in blogs)
+            context.Posts.AddRange(blogs.Select(blog => new Post
             {
-                context.Posts.Add(new Post
-                {
-                    BlogId = blog.Id,
-                    AuthorId = blog.AuthorId,
-                    Title = $"Welcome to {blog.Name}",
-                    Content = $"{blog.Name} moved to the new platform. Comments are open.",
-                    IsPublished = true,
-                    PublishedAt = LaunchDay,
-                });
-            }
-
+                BlogId = blog.Id,
+                AuthorId = blog.AuthorId,
+                Title = $"Welcome to {blog.Name}",
+                Content = $"{blog.Name} moved to the new platform. Comments are open.",
+                IsPublished = true,
+                PublishedAt = LaunchDay,
+            }));
             await context.SaveChangesAsync(ct);
 
             return await SummarizeAsync(context, ct);

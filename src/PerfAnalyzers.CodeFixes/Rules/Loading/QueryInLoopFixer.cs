@@ -140,7 +140,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
             var terminal = (InvocationExpressionSyntax)filter.RoundTrip.Operation.Syntax;
             var navigation = plan.Navigation.Name;
-            var parameter = state.UniqueName(rootSyntax, Camel(sourceChain.EntityType?.Name ?? "e").Substring(0, 1));
+            var parameter = state.UniqueParameterName(model, rootSyntax.SpanStart, Camel(sourceChain.EntityType?.Name ?? "e").Substring(0, 1));
             editor.ReplaceNode(rootSyntax, (current, _) =>
                 SyntaxFactory.ParseExpression($"{current.WithoutTrivia()}.Include({parameter} => {parameter}.{navigation})").WithTriviaFrom(current));
 
@@ -241,8 +241,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                     replacementText = $"{resultName}[{loopKey}].{syncName}()";
                     break;
                 case BatchShape.Count:
-                    var g = state.UniqueName(loopStatement, "g");
-                    var x = state.UniqueName(loopStatement, "x");
+                    var g = state.UniqueParameterName(model, loopStatement.SpanStart, "g");
+                    var x = state.UniqueParameterName(model, loopStatement.SpanStart, "x");
                     resultName = state.UniqueName(loopStatement, Camel(entityName) + "CountBy" + filter.EntityMember.Name);
                     var grouped = $"{queryText}.GroupBy({entityKey}).Select({g} => new {{ {g}.Key, Count = {g}.{syncName}() }})";
                     statements.Add($"var {resultName} = {Materialize(grouped, "ToList")}.ToDictionary({x} => {x}.Key, {x} => {x}.Count);");
@@ -327,6 +327,20 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
             public Dictionary<string, string> Keys { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+            /// <summary>A lambda parameter name: only names in scope at <paramref name="position"/> (and this fix's) can clash.</summary>
+            public string UniqueParameterName(SemanticModel model, int position, string baseName)
+            {
+                var name = baseName;
+                for (var i = 2; model.LookupSymbols(position, name: name).Any(s => s is ILocalSymbol or IParameterSymbol or IRangeVariableSymbol)
+                                || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
+                {
+                    name = baseName + i;
+                }
+
+                return name;
+            }
+
+            /// <summary>A new local's name: not used anywhere in the member (a later nested declaration would clash too).</summary>
             public string UniqueName(SyntaxNode location, string baseName)
             {
                 var member = location.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? location;

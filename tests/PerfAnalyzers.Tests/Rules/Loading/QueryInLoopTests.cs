@@ -374,7 +374,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                     {
                         foreach (var blog in {|#1:missing|})
                         {
-                            var posts = db.Posts.Where(p => p.BlogId == blog.{|#2:|}).{|#0:ToList|}();
+                            var posts = db.Posts.Where(p => p.BlogId == blog.{|#2:)|}.{|#0:ToList|}();
                         }
                         foreach (var b in blogs)
                         {
@@ -385,9 +385,9 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 """;
             // Half-typed code still reports (the query is in the loop) and never throws (no AD0001).
             var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Loading.QueryInLoopAnalyzer>.Create(source);
-            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("ToList", "query", "iteration of this 'foreach' loop"));
             test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS0103").WithLocation(1).WithArguments("missing"));
             test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS1001").WithLocation(2));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("ToList", "query", "iteration of this 'foreach' loop"));
             test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS1061").WithLocation(3).WithArguments("Microsoft.EntityFrameworkCore.DbSet<Post>", "NoSuch"));
             await test.RunAsync();
         }
@@ -546,7 +546,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 {
                     void M(BlogContext db)
                     {
-                        foreach (var blog in db.Blogs.Include(b2 => b2.Posts).Where(b => b.Rating > 3).ToList())
+                        foreach (var blog in db.Blogs.Include(b => b.Posts).Where(b => b.Rating > 3).ToList())
                         {
                             var posts = blog.Posts.ToList();
                             Console.WriteLine(posts.Count);

@@ -1,0 +1,158 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Text;
+using PerfAnalyzers.Rules.Writes;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Writes
+{
+    /// <summary>
+    /// EFP203/EFP204: replaces load + loop (or RemoveRange) + save with the ExecuteUpdate/ExecuteDelete statement the
+    /// analyzer built (it also decided which statements go away and whether the fix is safe at all).
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BulkWriteFixer)), Shared]
+    public sealed class BulkWriteFixer : CodeFixProvider
+    {
+        public const string UpdateEquivalenceKey = "EFP203_UseExecuteUpdate";
+        public const string DeleteEquivalenceKey = "EFP204_UseExecuteDelete";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+            ImmutableArray.Create(RuleIds.UpdateLoopToExecuteUpdate, RuleIds.DeleteLoopToExecuteDelete);
+
+        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (!TryGetEdits(root, diagnostic, out _, out _, out _))
+                {
+                    continue;
+                }
+
+                var isUpdate = diagnostic.Id == RuleIds.UpdateLoopToExecuteUpdate;
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        isUpdate ? "Use ExecuteUpdate (tracked entities are not updated)" : "Use ExecuteDelete (tracked entities are not updated)",
+                        ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
+                        isUpdate ? UpdateEquivalenceKey : DeleteEquivalenceKey),
+                    diagnostic);
+            }
+        }
+
+        private static bool TryGetEdits(SyntaxNode root, Diagnostic diagnostic, out StatementSyntax replaced, out StatementSyntax replacement, out List<StatementSyntax> removed)
+        {
+            replaced = null!;
+            replacement = null!;
+            removed = new List<StatementSyntax>();
+            var properties = diagnostic.Properties;
+            if (!properties.TryGetValue(LoadedEntities.ReplacementProperty, out var text) || string.IsNullOrEmpty(text)
+                || !properties.TryGetValue(LoadedEntities.ReplaceSpanProperty, out var replaceSpan)
+                || !properties.TryGetValue(LoadedEntities.RemoveSpansProperty, out var removeSpans))
+            {
+                return false;
+            }
+
+            if (FindStatement(root, replaceSpan) is not { } first)
+            {
+                return false;
+            }
+
+            foreach (var span in (removeSpans ?? "").Split(new[] { ';' }, System.StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (FindStatement(root, span) is not { } statement)
+                {
+                    return false;
+                }
+
+                removed.Add(statement);
+            }
+
+            var parsed = SyntaxFactory.ParseStatement(text!);
+            if (parsed.ContainsDiagnostics)
+            {
+                return false;
+            }
+
+            replaced = first;
+            replacement = parsed.WithLeadingTrivia(first.GetLeadingTrivia()).WithTrailingTrivia(first.GetTrailingTrivia());
+            return true;
+        }
+
+        private static StatementSyntax? FindStatement(SyntaxNode root, string? span)
+        {
+            var parts = span?.Split(':');
+            if (parts is not { Length: 2 }
+                || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var start)
+                || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var length)
+                || start < 0 || start + length > root.FullSpan.End)
+            {
+                return null;
+            }
+
+            var textSpan = new TextSpan(start, length);
+            return root.FindNode(textSpan, getInnermostNodeForTie: false).AncestorsAndSelf().OfType<StatementSyntax>()
+                .FirstOrDefault(s => s.Span == textSpan);
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return document;
+            }
+
+            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var touched = new HashSet<StatementSyntax>();
+            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+            {
+                if (!TryGetEdits(root, diagnostic, out var replaced, out var replacement, out var removed))
+                {
+                    continue;
+                }
+
+                // Two diagnostics never share statements; if they did (edited code), skip the later one.
+                if (!touched.Add(replaced) || removed.Any(r => !touched.Add(r)))
+                {
+                    continue;
+                }
+
+                editor.ReplaceNode(replaced, replacement);
+                foreach (var statement in removed)
+                {
+                    editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
+                }
+            }
+
+            return document.WithSyntaxRoot(editor.GetChangedRoot());
+        }
+
+        /// <summary>Applies every EFP203/EFP204 fix of a document in one edit.</summary>
+        private sealed class FixAll : DocumentBasedFixAllProvider
+        {
+            internal static readonly FixAll Instance = new FixAll();
+
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Use set-based ExecuteUpdate/ExecuteDelete (tracked entities are not updated)";
+
+            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+                => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.CodeAnalysis;
+
+namespace PerfAnalyzers
+{
+    internal static partial class Descriptors
+    {
+        private const string AddAsyncJustification =
+            "EF Core's AddAsync/AddRangeAsync exist only for value generators that must reach the database (such as SQL Server's HiLo); for all other cases EF Core's documentation says to use Add/AddRange, which never touch the database.";
+
+        internal static readonly SuppressionDescriptor EFPS001_AddAsyncAdviceCA1849 = new SuppressionDescriptor(
+            RuleIds.AddAsyncAdviceCA1849, "CA1849", AddAsyncJustification);
+
+        internal static readonly SuppressionDescriptor EFPS002_AddAsyncAdviceMA0042 = new SuppressionDescriptor(
+            RuleIds.AddAsyncAdviceMA0042, "MA0042", AddAsyncJustification);
+
+        internal static readonly SuppressionDescriptor EFPS003_AddAsyncAdviceS6966 = new SuppressionDescriptor(
+            RuleIds.AddAsyncAdviceS6966, "S6966", AddAsyncJustification);
+    }
+}

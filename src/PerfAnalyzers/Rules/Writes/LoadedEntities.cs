@@ -1,0 +1,343 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Writes
+{
+    /// <summary>
+    /// The shape shared by EFP203 and EFP204: entities loaded by an EF query (enumerated directly, or materialized into a
+    /// local used only here), changed or removed, then saved by the next statement. Knows which statements a set-based
+    /// ExecuteUpdate/ExecuteDelete would replace, and passes that to the fixer as diagnostic properties.
+    /// </summary>
+    internal sealed class LoadedEntities
+    {
+        /// <summary>Diagnostic property: the statement that replaces the first statement of the pattern (absent: no fix).</summary>
+        public const string ReplacementProperty = "Replacement";
+
+        /// <summary>Diagnostic property: "start:length" of the statement replaced.</summary>
+        public const string ReplaceSpanProperty = "ReplaceSpan";
+
+        /// <summary>Diagnostic property: "start:length;start:length" of the statements removed.</summary>
+        public const string RemoveSpansProperty = "RemoveSpans";
+
+        /// <summary>Operators a bulk statement reproduces exactly; anything else (Include, OrderBy, Take...) means no fix.</summary>
+        private static readonly ImmutableHashSet<string> FixableOperators = ImmutableHashSet.Create(
+            "Where", "AsTracking", "TagWith", "TagWithCallSite", "IgnoreQueryFilters");
+
+        /// <summary>Operators after which the loop variable is not a tracked entity of the root set.</summary>
+        private static readonly ImmutableHashSet<string> NotEntityOperators = ImmutableHashSet.Create(
+            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "Select", "SelectMany", "GroupBy", "Join", "GroupJoin",
+            "Union", "Concat", "Zip", "Cast", "AsEnumerable", "Distinct", "DefaultIfEmpty");
+
+        private LoadedEntities(QueryChain query, IOperation queryExpression, IOperation? loadStatement, bool loadIsAsync, IOperation? loadToken, bool loadConfigureAwait)
+        {
+            Query = query;
+            QueryExpression = queryExpression;
+            LoadStatement = loadStatement;
+            LoadIsAsync = loadIsAsync;
+            LoadToken = loadToken;
+            LoadConfigureAwait = loadConfigureAwait;
+        }
+
+        public QueryChain Query { get; }
+
+        /// <summary>The IQueryable expression whose rows are loaded (what ExecuteUpdate/ExecuteDelete is called on).</summary>
+        public IOperation QueryExpression { get; }
+
+        /// <summary>The declaration statement of the list local the query is materialized into, if any.</summary>
+        public IOperation? LoadStatement { get; }
+
+        public bool LoadIsAsync { get; }
+
+        public IOperation? LoadToken { get; }
+
+        public bool LoadConfigureAwait { get; }
+
+        public ITypeSymbol Entity => Query.EntityType!;
+
+        /// <summary>
+        /// The entities behind <paramref name="collection"/>, consumed by <paramref name="consumer"/> (the loop or the
+        /// RemoveRange statement): an EF query, a materialization of one, or a local holding one that nothing else uses.
+        /// </summary>
+        public static LoadedEntities? Find(EfCompilation ef, IOperation collection, IOperation consumer, CancellationToken cancellationToken)
+        {
+            var op = collection.WalkDownConversions();
+            IOperation? loadStatement = null;
+            if (op is ILocalReferenceOperation local)
+            {
+                var root = consumer.GetRootOperation();
+                IVariableDeclaratorOperation? declarator = null;
+                var references = 0;
+                foreach (var node in root.Descendants())
+                {
+                    switch (node)
+                    {
+                        case IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local):
+                            declarator = d;
+                            break;
+                        case ILocalReferenceOperation r when SymbolEqualityComparer.Default.Equals(r.Local, local.Local):
+                            references++;
+                            break;
+                    }
+                }
+
+                // The list exists only to be looped over (or removed) here: nothing else reads it or reassigns it.
+                if (declarator?.GetVariableInitializer()?.Value is not { } initializer || references != 1)
+                {
+                    return null;
+                }
+
+                loadStatement = declarator.GetContainingStatement();
+                if (loadStatement is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+                    || declarations[0].Declarators.Length != 1
+                    || loadStatement.Parent is not IBlockOperation || loadStatement.Parent != consumer.Parent)
+                {
+                    return null;
+                }
+
+                op = initializer.WalkDownConversions();
+            }
+
+            var isAsync = false;
+            var configureAwait = false;
+            if (op is IAwaitOperation awaited)
+            {
+                isAsync = true;
+                op = awaited.Operation.WalkDownConversions();
+                if (op is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitedTask })
+                {
+                    configureAwait = true;
+                    op = awaitedTask.WalkDownConversions();
+                }
+            }
+
+            IOperation? token = null;
+            IOperation queryExpression = op;
+            if (op is IInvocationOperation materialize && ef.Queries.IsMaterializingCall(materialize.TargetMethod))
+            {
+                var name = EfSymbols.SyncName(materialize.TargetMethod.Name);
+                if (name is not ("ToList" or "ToArray" or "ToHashSet") || materialize.GetReceiverOrThisArgument() is not { } receiver)
+                {
+                    return null;
+                }
+
+                if (materialize.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal))
+                {
+                    if (!isAsync)
+                    {
+                        return null;
+                    }
+
+                    token = materialize.Arguments.FirstOrDefault(a => a.Parameter?.Type.Name == "CancellationToken" && !a.IsImplicit)?.Value;
+                }
+
+                queryExpression = receiver.WalkDownConversions();
+            }
+            else if (isAsync || loadStatement is not null && !ef.Symbols.IsQueryable(op.Type))
+            {
+                return null;
+            }
+
+            var query = ef.Queries.Build(queryExpression, cancellationToken);
+            if (query.RootKind != QueryRootKind.DbSet && query.RootKind != QueryRootKind.SetMethod
+                || query.EntityType is null || query.MaterializedBy is not null
+                || query.Operators.Any(o => o.IsClientSide || NotEntityOperators.Contains(o.Name))
+                || !SymbolEqualityComparer.Default.Equals(ef.Symbols.GetElementType(queryExpression.Type), query.EntityType))
+            {
+                return null;
+            }
+
+            return new LoadedEntities(query, queryExpression, loadStatement, isAsync, token, configureAwait);
+        }
+
+        /// <summary>The context symbol of the query (<c>db</c> in <c>db.Posts.Where(..)</c>).</summary>
+        public ISymbol? ContextSymbol(EfSymbols symbols) => SymbolOf(Query.Context);
+
+        public static ISymbol? SymbolOf(IOperation? operation) => operation?.WalkDownConversions() switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            IInstanceReferenceOperation instance => instance.Type,
+            _ => null,
+        };
+
+        /// <summary>Why the query itself cannot be turned into one bulk statement, or null.</summary>
+        public string? QueryBlocker()
+        {
+            var op = Query.Operators.FirstOrDefault(o => !FixableOperators.Contains(o.Name));
+            return op.Invocation is null ? null : $"the query uses '{op.Name}'";
+        }
+
+        /// <summary>The SaveChanges statement right after <paramref name="consumer"/> on the same context, if any.</summary>
+        public static SaveStatement? FindSave(EfSymbols symbols, IOperation consumer, ISymbol? contextSymbol)
+        {
+            if (contextSymbol is null || consumer.Parent is not IBlockOperation block)
+            {
+                return null;
+            }
+
+            var index = block.Operations.IndexOf(consumer);
+            if (index < 0 || index + 1 >= block.Operations.Length)
+            {
+                return null;
+            }
+
+            var next = block.Operations[index + 1];
+            var save = next.DescendantsAndSelf().OfType<IInvocationOperation>().FirstOrDefault(i => symbols.IsSaveChanges(i.TargetMethod));
+            if (save is null || !SymbolEqualityComparer.Default.Equals(SymbolOf(save.Instance), contextSymbol))
+            {
+                return null;
+            }
+
+            // Only a plain 'db.SaveChanges();' / 'await db.SaveChangesAsync(ct)[.ConfigureAwait(false)];' can be rewritten:
+            // a used result (the count of saved entities) would change meaning.
+            IOperation current = save;
+            var configureAwait = false;
+            if (current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == current)
+            {
+                current = configure;
+                configureAwait = true;
+            }
+
+            if (current.Parent is IAwaitOperation awaitOperation)
+            {
+                current = awaitOperation;
+            }
+
+            var plain = current.Parent == next && next is IExpressionStatementOperation;
+            var token = save.Arguments.FirstOrDefault(a => a.Parameter?.Type.Name == "CancellationToken" && !a.IsImplicit)?.Value;
+            return new SaveStatement(next, save, plain, token, configureAwait);
+        }
+
+        /// <summary>
+        /// The save can go away with the load: the context is a local of this method used only by this query and this
+        /// save, so nothing else can be pending in its change tracker. Otherwise the fix keeps the save (a SaveChanges
+        /// with no changes sends nothing to the database).
+        /// </summary>
+        public bool CanRemoveSave(ISymbol? contextSymbol, IOperation consumer, SaveStatement save)
+        {
+            if (contextSymbol is not ILocalSymbol local)
+            {
+                return false;
+            }
+
+            // References in what the fix removes or replaces are fine (the load, the loop with its Remove calls, the save).
+            var allowed = new List<IOperation> { QueryExpression, consumer, save.Statement };
+            if (LoadStatement is not null)
+            {
+                allowed.Add(LoadStatement);
+            }
+
+            foreach (var reference in consumer.GetRootOperation().Descendants().OfType<ILocalReferenceOperation>())
+            {
+                if (SymbolEqualityComparer.Default.Equals(reference.Local, local) && !allowed.Any(a => reference.IsDescendantOf(a)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Builds the fixer's properties: replace the first statement of the pattern with <paramref name="statement"/>, remove the rest.</summary>
+        public ImmutableDictionary<string, string?> FixProperties(IOperation consumer, SaveStatement save, bool removeSave, string statement)
+        {
+            var first = LoadStatement ?? consumer;
+            var remove = new List<IOperation>();
+            if (LoadStatement is not null)
+            {
+                remove.Add(consumer);
+            }
+
+            if (removeSave)
+            {
+                remove.Add(save.Statement);
+            }
+
+            return ImmutableDictionary<string, string?>.Empty
+                .Add(ReplacementProperty, statement)
+                .Add(ReplaceSpanProperty, Span(first))
+                .Add(RemoveSpansProperty, string.Join(";", remove.Select(Span)));
+        }
+
+        /// <summary>
+        /// <c>[await ]query.ExecuteX[Async](args[, ct])[.ConfigureAwait(false)];</c> — async when the load or the save was,
+        /// with the save's (else the load's) cancellation token.
+        /// </summary>
+        public string BuildStatement(string method, string? arguments, SaveStatement save)
+        {
+            var isAsync = LoadIsAsync || save.IsAsync;
+            var token = save.Token ?? LoadToken;
+            var configureAwait = save.ConfigureAwait || LoadConfigureAwait;
+            var text = new StringBuilder();
+            if (isAsync)
+            {
+                text.Append("await ");
+            }
+
+            text.Append(QueryExpression.Syntax.ToString()).Append('.').Append(method).Append(isAsync ? "Async(" : "(");
+            var args = new List<string>();
+            if (arguments is not null)
+            {
+                args.Add(arguments);
+            }
+
+            if (isAsync && token is not null)
+            {
+                args.Add(token.Syntax.ToString());
+            }
+
+            text.Append(string.Join(", ", args)).Append(')');
+            if (isAsync && configureAwait)
+            {
+                text.Append(".ConfigureAwait(false)");
+            }
+
+            return text.Append(';').ToString();
+        }
+
+        private static string Span(IOperation operation)
+            => operation.Syntax.Span.Start.ToString(CultureInfo.InvariantCulture) + ":" + operation.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>The message suffix naming why there is no fix.</summary>
+        public static string NoFixSuffix(string? blocker) => blocker is null ? "" : " (no automatic fix: " + blocker + ")";
+
+        /// <summary>Whether the syntax of the whole pattern can be rewritten statement by statement.</summary>
+        public static bool IsStatementInBlock(IOperation operation)
+            => operation.Parent is IBlockOperation && operation.Syntax is StatementSyntax && operation.Syntax.Parent is BlockSyntax;
+    }
+
+    internal sealed class SaveStatement
+    {
+        public SaveStatement(IOperation statement, IInvocationOperation save, bool isPlain, IOperation? token, bool configureAwait)
+        {
+            Statement = statement;
+            Save = save;
+            IsPlain = isPlain;
+            Token = token;
+            ConfigureAwait = configureAwait;
+        }
+
+        public IOperation Statement { get; }
+
+        public IInvocationOperation Save { get; }
+
+        /// <summary>An expression statement whose result is discarded.</summary>
+        public bool IsPlain { get; }
+
+        public IOperation? Token { get; }
+
+        public bool ConfigureAwait { get; }
+
+        public bool IsAsync => Save.TargetMethod.Name == "SaveChangesAsync";
+    }
+}

@@ -1,0 +1,248 @@
+using System.Threading.Tasks;
+using PerfAnalyzers.Tests.Verifiers;
+using Xunit;
+using Verify = PerfAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Loading.NPlusOneThroughCallAnalyzer>;
+
+namespace PerfAnalyzers.Tests.Rules.Loading
+{
+    public class NPlusOneThroughCallTests
+    {
+        [Fact]
+        public async Task Reports_chain_through_helper_and_interface_with_single_implementation()
+        {
+            var source = """
+                public interface IAuthorRepository
+                {
+                    Author Get(int id);
+                }
+
+                public class AuthorRepository : IAuthorRepository
+                {
+                    private readonly BlogContext _db;
+                    public AuthorRepository(BlogContext db) => _db = db;
+                    public Author Get(int id) => _db.Authors.FirstOrDefault(a => a.Id == id);
+                }
+
+                public class Report
+                {
+                    private readonly IAuthorRepository _authors;
+                    public Report(IAuthorRepository authors) => _authors = authors;
+
+                    public void Print(List<Post> posts)
+                    {
+                        foreach (var post in posts)
+                        {
+                            var author = {|#0:LoadAuthor|}(post.AuthorId ?? 0);
+                            var again = _authors.{|#1:Get|}(post.AuthorId ?? 0);
+                        }
+                    }
+
+                    private Author LoadAuthor(int id) => _authors.Get(id);
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("LoadAuthor", "iteration of this 'foreach' loop", "LoadAuthor -> AuthorRepository.Get -> FirstOrDefault"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Get", "iteration of this 'foreach' loop", "AuthorRepository.Get -> FirstOrDefault"));
+        }
+
+        [Fact]
+        public async Task Reports_async_calls_lambdas_abstract_with_one_override_and_save_through_call()
+        {
+            var source = """
+                public abstract class Store
+                {
+                    public abstract Task<int> CountAsync(int blogId, CancellationToken ct);
+                }
+
+                public sealed class EfStore : Store
+                {
+                    private readonly BlogContext _db;
+                    public EfStore(BlogContext db) => _db = db;
+                    public override Task<int> CountAsync(int blogId, CancellationToken ct) => _db.Posts.CountAsync(p => p.BlogId == blogId, ct);
+                    public async Task TouchAsync(Blog blog) { blog.Rating++; await _db.SaveChangesAsync(); }
+                }
+
+                public class Service
+                {
+                    public async Task Run(Store store, EfStore ef, List<Blog> blogs, CancellationToken ct)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            var n = await store.{|#0:CountAsync|}(blog.Id, ct);
+                            await ef.{|#1:TouchAsync|}(blog);
+                        }
+
+                        var tasks = blogs.Select(b => store.{|#2:CountAsync|}(b.Id, ct)).ToList();
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("CountAsync", "iteration of this 'foreach' loop", "EfStore.CountAsync -> CountAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("TouchAsync", "iteration of this 'foreach' loop", "EfStore.TouchAsync -> SaveChangesAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("CountAsync", "element in this 'Select' lambda", "EfStore.CountAsync -> CountAsync"));
+        }
+
+        [Fact]
+        public async Task Follows_up_to_three_further_calls_and_no_more()
+        {
+            var source = """
+                public class Deep
+                {
+                    private readonly BlogContext _db;
+                    public Deep(BlogContext db) => _db = db;
+
+                    public void Loop(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            {|#0:A|}(id);
+                            B0(id);
+                        }
+                    }
+
+                    void A(int id) => B(id);
+                    void B(int id) => C(id);
+                    void C(int id) => D(id);
+                    void D(int id) => _db.Blogs.Find(id);
+
+                    void B0(int id) => B1(id);
+                    void B1(int id) => B2(id);
+                    void B2(int id) => B3(id);
+                    void B3(int id) => B4(id);
+                    void B4(int id) => _db.Blogs.Find(id);
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("A", "iteration of this 'foreach' loop", "A -> Deep.B -> Deep.C -> Deep.D -> Find"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_recursion_without_round_trip_catch_only_batches_and_ambiguous_interfaces()
+        {
+            var source = """
+                public interface IRepo { Blog Get(int id); }
+                public class RepoA : IRepo { private readonly BlogContext _db; public RepoA(BlogContext db) => _db = db; public Blog Get(int id) => _db.Blogs.Find(id); }
+                public class RepoB : IRepo { public Blog Get(int id) => null; }
+
+                public class Worker
+                {
+                    private readonly BlogContext _db;
+                    private readonly IRepo _repo;
+                    public Worker(BlogContext db, IRepo repo) { _db = db; _repo = repo; }
+
+                    public void Loop(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            Ping(id);
+                            Safe(id);
+                            Page(id);
+                            _repo.Get(id);
+                            Later(id);
+                        }
+
+                        for (var attempt = 0; attempt < 3; attempt++)
+                        {
+                            Load(attempt);
+                            break;
+                        }
+                    }
+
+                    int Ping(int n) => n <= 0 ? 0 : Pong(n - 1);
+                    int Pong(int n) => Ping(n);
+                    void Safe(int id) { try { Console.WriteLine(id); } catch (Exception) { _db.Blogs.Find(id); } }
+                    List<Post> Page(int page) => _db.Posts.OrderBy(p => p.Id).Skip(page * 10).Take(10).ToList();
+                    void Later(int id) { Func<Blog> f = () => _db.Blogs.Find(id); }
+                    void Load(int id) => _db.Blogs.Find(id);
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_double_report_direct_round_trips_or_query_builders()
+        {
+            var source = """
+                public class Svc
+                {
+                    private readonly BlogContext _db;
+                    public Svc(BlogContext db) => _db = db;
+
+                    IQueryable<Post> PostsOf(int blogId) => _db.Posts.Where(p => p.BlogId == blogId);
+
+                    public void Loop(List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            var posts = PostsOf(blog.Id).ToList();
+                            _db.SaveChanges();
+                        }
+                    }
+                }
+                """;
+            // ToList (EFP101) and SaveChanges (EFP201) are the other rules' findings; PostsOf itself runs no query.
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_seeding_or_constant_collections_and_works_on_ef8()
+        {
+            var source = """
+                public class Seeder
+                {
+                    private readonly BlogContext _db;
+                    public Seeder(BlogContext db) => _db = db;
+                    bool Exists(string label) => _db.Tags.Any(t => t.Label == label);
+
+                    public void SeedTags(List<string> labels)
+                    {
+                        foreach (var label in labels) { if (!Exists(label)) _db.Tags.Add(new Tag { Label = label }); }
+                    }
+                }
+
+                public class Other
+                {
+                    private readonly BlogContext _db;
+                    public Other(BlogContext db) => _db = db;
+                    bool Exists(string label) => _db.Tags.Any(t => t.Label == label);
+
+                    public void Run(List<string> labels)
+                    {
+                        foreach (var label in new[] { "a", "b" }) { Exists(label); }
+                        foreach (var label in labels) { {|#0:Exists|}(label); }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source, EfVersion.Ef8,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Exists", "iteration of this 'foreach' loop", "Exists -> Any"));
+        }
+
+        [Fact]
+        public async Task No_crash_on_broken_code()
+        {
+            var source = """
+                public class Broken
+                {
+                    private readonly BlogContext _db;
+                    public void Loop(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            {|#0:Missing|}(id);
+                            {|#1:Load|}(id);
+                        }
+                    }
+
+                    void Load(int id) => _db.Blogs.Find({|#2:;|}
+                }
+                """;
+            var test = Verify.Create(source);
+            test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS0103").WithLocation(0).WithArguments("Missing"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Load", "iteration of this 'foreach' loop", "Load -> Find"));
+            test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS1026").WithLocation(2));
+            await test.RunAsync();
+        }
+    }
+}
