@@ -27,6 +27,16 @@ namespace PerfAnalyzers.Samples.Proof
         /// <summary>A new context with lazy-loading proxies (same model and database). The caller disposes it.</summary>
         public LazySampleDbContext CreateLazyContext() => new(Options<LazySampleDbContext>());
 
+        /// <summary>
+        /// Configures a builder the way <see cref="CreateContext"/> does (provider, connection, the measuring interceptor):
+        /// for scenarios that register the context in dependency injection themselves (EFP501).
+        /// </summary>
+        public void Configure(DbContextOptionsBuilder builder)
+        {
+            database.Configure(builder, connectionString);
+            builder.AddInterceptors(ProofCommandInterceptor.Instance);
+        }
+
         private DbContextOptions<TContext> Options<TContext>()
             where TContext : DbContext
         {

@@ -102,7 +102,8 @@ namespace PerfAnalyzers.Samples.Proof
                     problems.Add("expected the bad variant to give a different (wrong) result, but both variants agree");
                 }
 
-                if (improves == ProofMetric.None)
+                // A correctness scenario (the bad variant gives a different, wrong answer) needs no cost improvement.
+                if (improves == ProofMetric.None && scenario.ExpectSameResult)
                 {
                     problems.Add("the scenario declares no improvement (Improves is None)");
                 }
@@ -111,6 +112,7 @@ namespace PerfAnalyzers.Samples.Proof
                 Check(ProofMetric.RowsRead, "rows read", bad.RowsRead, fixedRun.RowsRead);
                 Check(ProofMetric.ValuesRead, "values read", bad.ValuesRead, fixedRun.ValuesRead);
                 Check(ProofMetric.Allocations, "allocated bytes", bad.AllocatedBytes, fixedRun.AllocatedBytes);
+                Check(ProofMetric.Time, "time (ms)", (long)Math.Ceiling(bad.Milliseconds), (long)Math.Floor(fixedRun.Milliseconds));
             }
 
             return new ProofResult(

@@ -24,6 +24,21 @@ namespace PerfAnalyzers.EfCore
 
         public LoopAnalysis Loops { get; }
 
+        /// <summary>What the source shows about loading (lazy loading per context, AutoInclude, owned, split queries), scanned once on first use.</summary>
+        public LoadingFacts GetLoadingFacts(CancellationToken cancellationToken = default)
+        {
+            var model = System.Threading.Volatile.Read(ref _loadingFacts);
+            if (model is null)
+            {
+                model = LoadingFacts.Scan(Symbols, cancellationToken);
+                model = Interlocked.CompareExchange(ref _loadingFacts, model, null) ?? model;
+            }
+
+            return model;
+        }
+
+        private LoadingFacts? _loadingFacts;
+
         public static EfCompilation? TryCreate(Compilation compilation)
         {
             var symbols = EfSymbols.TryCreate(compilation);

@@ -88,6 +88,46 @@ namespace PerfAnalyzers.EfCore
             => entityType is INamedTypeSymbol type && _fluent.Value.Seeded.Contains(type.OriginalDefinition);
 
         /// <summary>
+        /// True when the entity has the shape of a lookup (enum-like) table: at most two scalar properties (a key and a
+        /// name, <c>CatalogBrand(Id, Brand)</c>, <c>CardType(Id, Name)</c>) besides navigations. Such tables hold a few
+        /// dozen rows by design and are listed whole (drop-downs, filters).
+        /// </summary>
+        public bool IsLookupShaped(ITypeSymbol? entityType)
+        {
+            if (entityType is not INamedTypeSymbol type)
+            {
+                return false;
+            }
+
+            var scalars = 0;
+            foreach (var property in AllProperties(type))
+            {
+                if (property.DeclaredAccessibility != Accessibility.Public || IsNavigationType(property.Type))
+                {
+                    continue;
+                }
+
+                if (++scalars > 2)
+                {
+                    return false;
+                }
+            }
+
+            return scalars > 0;
+        }
+
+        /// <summary>A reference to another entity or a collection of them (not string, not byte[], not a value type).</summary>
+        private static bool IsNavigationType(ITypeSymbol type)
+        {
+            if (type.IsValueType || type.SpecialType == SpecialType.System_String || type.TypeKind == TypeKind.Array)
+            {
+                return false;
+            }
+
+            return type.TypeKind == TypeKind.Class || type.TypeKind == TypeKind.Interface;
+        }
+
+        /// <summary>
         /// True when the context type configures <c>UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)</c> (or
         /// NoTrackingWithIdentityResolution) in its <c>OnConfiguring</c>, its constructor, or anywhere a
         /// <c>DbContextOptionsBuilder&lt;ThatContext&gt;</c> is configured in source (AddDbContext/AddDbContextPool/

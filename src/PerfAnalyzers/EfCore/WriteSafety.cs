@@ -81,6 +81,29 @@ namespace PerfAnalyzers.EfCore
             return null;
         }
 
+        /// <summary>The first collection navigation of the entity (a property whose type is a collection of a non-scalar type), or null.</summary>
+        public static IPropertySymbol? FirstCollectionNavigation(ITypeSymbol entity)
+        {
+            foreach (var property in AllProperties(entity))
+            {
+                var type = property.Type;
+                if (IsScalarType(type) || type.SpecialType == SpecialType.System_String)
+                {
+                    continue;
+                }
+
+                var element = type is IArrayTypeSymbol array ? array.ElementType
+                    : type.AllInterfaces.Concat(type is INamedTypeSymbol n && n.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T ? new[] { n } : System.Array.Empty<INamedTypeSymbol>())
+                        .FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)?.TypeArguments[0];
+                if (element is not null && !IsScalarType(element) && element.TypeKind == TypeKind.Class)
+                {
+                    return property;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>A query filter (HasQueryFilter) applies to the entity, or to every entity (a loop over the model).</summary>
         public bool HasQueryFilter(ITypeSymbol entity)
         {
@@ -255,6 +278,8 @@ namespace PerfAnalyzers.EfCore
         /// <summary>The EF model configuration visible in source, gathered once per compilation.</summary>
         private sealed class ModelScan
         {
+            private const int MaxConfigurationMethods = 256;
+
             public HashSet<ITypeSymbol> ConcurrencyTokens { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             public HashSet<ITypeSymbol> QueryFilters { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             public HashSet<ITypeSymbol> Owned { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
@@ -328,9 +353,19 @@ namespace PerfAnalyzers.EfCore
                     }
                 }
 
-                foreach (var method in bodies)
+                // Configuration code, following helpers that receive a ModelBuilder/EntityTypeBuilder
+                // (SampleModel.Configure(modelBuilder), ConfigureBlogs(builder.Entity<Blog>())...), bounded.
+                var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                var queue = new Queue<IMethodSymbol>(bodies);
+                while (queue.Count > 0 && visited.Count < MaxConfigurationMethods)
                 {
-                    var body = SourceBodies.GetBody(compilation, method, CancellationToken.None);
+                    var method = queue.Dequeue();
+                    if (!visited.Add(method.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    var body = SourceBodies.GetBody(compilation, method.OriginalDefinition, CancellationToken.None);
                     if (body is null)
                     {
                         continue;
@@ -339,6 +374,12 @@ namespace PerfAnalyzers.EfCore
                     foreach (var invocation in body.Descendants().OfType<IInvocationOperation>())
                     {
                         Record(invocation);
+                        var target = invocation.TargetMethod;
+                        if (!target.DeclaringSyntaxReferences.IsEmpty
+                            && target.Parameters.Any(p => p.Type.Name is "ModelBuilder" or "EntityTypeBuilder" && EfSymbols.IsInEfNamespace(p.Type)))
+                        {
+                            queue.Enqueue(target);
+                        }
                     }
                 }
             }

@@ -184,7 +184,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             }
 
             name = name.TrimEnd('?');
-            if (name.Length == 0 || !SyntaxFacts.IsValidIdentifier(name))
+            var isTypeParameter = name == "T" || (name.Length > 1 && name[0] == 'T' && char.IsUpper(name[1]));
+            if (name.Length == 0 || !SyntaxFacts.IsValidIdentifier(name) || isTypeParameter || name == "Object" || name == "object")
             {
                 return "entitiesToAdd";
             }

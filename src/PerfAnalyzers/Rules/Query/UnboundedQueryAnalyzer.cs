@@ -81,7 +81,7 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)) || model.IsSeeded(chain.EntityType))
+            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)) || model.IsSeeded(chain.EntityType) || model.IsLookupShaped(chain.EntityType))
             {
                 return;
             }

@@ -114,11 +114,19 @@ namespace PerfAnalyzers.Rules.Writes
                 blocker = "the load, the delete and the save are not consecutive statements";
             }
 
+            var removeSave = source.CanRemoveSave(contextSymbol, consumer, save);
+            if (blocker is null && !removeSave && WriteSafety.FirstCollectionNavigation(source.Entity) is { } dependents)
+            {
+                // A context used elsewhere may track dependents: Remove applies EF's delete behaviour to them (cascade,
+                // set null), ExecuteDelete only the database's foreign-key actions.
+                blocker = $"the context may track '{source.Entity.Name}.{dependents.Name}' dependents, which Remove handles and ExecuteDelete does not";
+            }
+
             var properties = ImmutableDictionary<string, string?>.Empty;
             if (blocker is null)
             {
                 var replacement = source.BuildStatement("ExecuteDelete", null, save);
-                properties = source.FixProperties(consumer, save, source.CanRemoveSave(contextSymbol, consumer, save), replacement);
+                properties = source.FixProperties(consumer, save, removeSave, replacement);
             }
 
             context.ReportDiagnostic(Diagnostic.Create(

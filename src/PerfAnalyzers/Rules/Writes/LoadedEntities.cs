@@ -95,7 +95,9 @@ namespace PerfAnalyzers.Rules.Writes
                 }
 
                 loadStatement = declarator.GetContainingStatement();
-                if (loadStatement?.Parent is not IBlockOperation || loadStatement.Parent != consumer.Parent)
+                if (loadStatement is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+                    || declarations[0].Declarators.Length != 1
+                    || loadStatement.Parent is not IBlockOperation || loadStatement.Parent != consumer.Parent)
                 {
                     return null;
                 }

@@ -20,7 +20,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var a = db.Posts.{|#0:ToList|}();
                         var b = await db.Blogs.AsNoTracking().Include(x => x.Posts).{|#1:ToListAsync|}(ct);
                         var c = db.Set<Author>().Select(x => new { x.Id, x.Name }).{|#2:ToArray|}();
-                        foreach (var tag in {|#3:db.Tags|}) { }
+                        foreach (var post in {|#3:db.Posts.Include(p => p.Comments)|}) { }
                         await foreach (var comment in {|#4:db.Comments.AsAsyncEnumerable()|}) { }
                         var d = Active(db).OrderBy(x => x.Name).{|#5:ToList|}();
                         await db.Posts.{|#6:LoadAsync|}(ct);
@@ -33,7 +33,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Post"),
                 VerifyCS.Diagnostic("EFP301").WithLocation(1).WithArguments("ToListAsync", "", "Blog"),
                 VerifyCS.Diagnostic("EFP301").WithLocation(2).WithArguments("ToArray", "", "Author"),
-                VerifyCS.Diagnostic("EFP301").WithLocation(3).WithArguments("foreach", "", "Tag"),
+                VerifyCS.Diagnostic("EFP301").WithLocation(3).WithArguments("foreach", "", "Post"),
                 VerifyCS.Diagnostic("EFP301").WithLocation(4).WithArguments("await foreach", "", "Comment"),
                 VerifyCS.Diagnostic("EFP301").WithLocation(5).WithArguments("ToList", "", "Blog"),
                 VerifyCS.Diagnostic("EFP301").WithLocation(6).WithArguments("LoadAsync", "", "Post"),
@@ -44,7 +44,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
         public async Task Does_not_report_bounded_filtered_or_lookup_queries()
         {
             var source = """
-                public class Country { public int Id { get; set; } public string Name { get; set; } = ""; }
+                public class Country { public int Id { get; set; } public string Name { get; set; } = ""; public string Iso { get; set; } = ""; }
                 public class ShopContext : DbContext
                 {
                     public DbSet<Country> Countries { get; set; }
@@ -64,7 +64,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var f = db.Posts.Any();
                         var g = db.Posts.Find(1);
                         var h = db.Posts.GroupBy(p => p.BlogId).Select(x => new { x.Key, N = x.Count() }).ToList();
-                        var i = db.Tags.ToDictionary(t => t.Id, t => t.Label);            // lookup-cache idiom
+                        var i = db.Posts.ToDictionary(t => t.Id, t => t.Title);           // lookup-cache idiom
+                        var s = db.Tags.ToList();                                         // lookup-shaped: Id + Label
                         var j = shop.Countries.ToList();                                  // seeded with HasData
                         var k = fromCaller.ToList();                                      // unknown source
                         var l = db.Posts.FromSqlRaw("SELECT TOP 10 * FROM Posts").ToList();
@@ -81,6 +82,36 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task HasData_in_an_entity_type_configuration_makes_a_lookup_table()
+        {
+            var source = """
+                using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+                public class Currency { public int Id { get; set; } public string Code { get; set; } = ""; public string Name { get; set; } = ""; }
+                public class Region { public int Id { get; set; } public string Code { get; set; } = ""; public string Name { get; set; } = ""; }
+                class CurrencyConfiguration : IEntityTypeConfiguration<Currency>
+                {
+                    public void Configure(EntityTypeBuilder<Currency> builder) => builder.HasData(new Currency { Id = 1, Code = "EUR", Name = "Euro" });
+                }
+                public class ShopContext : DbContext
+                {
+                    public DbSet<Currency> Currencies { get; set; }
+                    public DbSet<Region> Regions { get; set; }
+                }
+
+                class C
+                {
+                    void M(ShopContext db)
+                    {
+                        var currencies = db.Currencies.ToList();
+                        var regions = db.Regions.{|#0:ToList|}();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Region"));
+        }
+
+        [Fact]
         public async Task Options_exclude_entities_and_report_filtered_queries()
         {
             var source = """
@@ -88,7 +119,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     void M(BlogContext db, int blogId)
                     {
-                        var tags = db.Tags.ToList();
+                        var comments = db.Comments.ToList();
                         var authors = db.Authors.ToList();
                         var posts = db.Posts.Where(p => p.BlogId == blogId).{|#0:ToList|}();
                         var limited = db.Posts.Where(p => p.BlogId == blogId).OrderBy(p => p.Id).Take(5).ToList();
@@ -100,7 +131,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
             test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", """
                 root = true
                 [*.cs]
-                dotnet_code_quality.EFP301.excluded_entities = Tag, Author
+                dotnet_code_quality.EFP301.excluded_entities = Comment, Author
                 dotnet_code_quality.EFP301.report_filtered = true
                 """));
             test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "matching ", "Post"));
@@ -116,7 +147,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     void M(BlogContext db)
                     {
-                        var tags = db.Tags.ToList();
+                        var comments = db.Comments.ToList();
                         var posts = db.Posts.{|#0:ToList|}();
                     }
                 }
@@ -126,15 +157,15 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 root = true
                 [*.cs]
                 dotnet_code_quality.excluded_entities = Post
-                dotnet_code_quality.EFP301.excluded_entities = Tag
+                dotnet_code_quality.EFP301.excluded_entities = Comment
                 """));
             test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Post"));
             await test.RunAsync();
 
             var globalOnly = VerifyCS.Create("""
-                class C { void M(BlogContext db) { var t = db.Tags.ToList(); } }
+                class C { void M(BlogContext db) { var t = db.Comments.ToList(); } }
                 """);
-            globalOnly.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ndotnet_code_quality.excluded_entities = Tag\n"));
+            globalOnly.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ndotnet_code_quality.excluded_entities = Comment\n"));
             await globalOnly.RunAsync();
         }
 
@@ -142,8 +173,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
         public async Task Works_on_EF_Core_8_and_silent_on_broken_code()
         {
             await VerifyCS.VerifyAnalyzerAsync("""
-                class C { async Task M(BlogContext db) { var t = await db.Tags.{|#0:ToListAsync|}(); } }
-                """, EfVersion.Ef8, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToListAsync", "", "Tag"));
+                class C { async Task M(BlogContext db) { var t = await db.Comments.{|#0:ToListAsync|}(); } }
+                """, EfVersion.Ef8, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToListAsync", "", "Comment"));
 
             var test = VerifyCS.Create("""
                 class C { void M(BlogContext db) { var t = db.Missing.ToList(); foreach (var x in db.) { } var y = db.Posts.ToList(

@@ -242,6 +242,51 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task Fix_in_generic_helper_lambda_names_the_list_after_entities()
+        {
+            var source = """
+                class Fixture
+                {
+                    Task Run(Func<BlogContext, Task> action) => action(new BlogContext());
+
+                    public Task InsertAsync<T>(params T[] entities) where T : class
+                    {
+                        return Run(db =>
+                        {
+                            foreach (var entity in entities)
+                            {
+                                db.Set<T>().{|#0:Add|}(entity);
+                            }
+                            return db.SaveChangesAsync();
+                        });
+                    }
+                }
+                """;
+            var fixedSource = """
+                class Fixture
+                {
+                    Task Run(Func<BlogContext, Task> action) => action(new BlogContext());
+
+                    public Task InsertAsync<T>(params T[] entities) where T : class
+                    {
+                        return Run(db =>
+                        {
+                            var entitiesToAdd = new List<T>();
+                            foreach (var entity in entities)
+                            {
+                                entitiesToAdd.Add(entity);
+                            }
+                            db.Set<T>().AddRange(entitiesToAdd);
+                            return db.SaveChangesAsync();
+                        });
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP202").WithLocation(0).WithArguments("Add", "foreach", "AddRange"));
+        }
+
+        [Fact]
         public async Task No_fix_when_moving_the_add_would_change_meaning()
         {
             var source = """

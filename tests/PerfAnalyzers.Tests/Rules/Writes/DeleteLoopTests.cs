@@ -171,6 +171,56 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task Principal_with_dependents_on_a_shared_context_gets_no_fix()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        db.Posts.{|#0:RemoveRange|}(db.Posts.Where(p => p.Views == 0));
+                        db.SaveChanges();
+                    }
+                }
+                """;
+            var test = VerifyCS.Create(source, source);
+            test.ExpectedDiagnostics.Add(Expected(0, "RemoveRange", "Post", " (no automatic fix: the context may track 'Post.Comments' dependents, which Remove handles and ExecuteDelete does not)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Query_filter_in_a_model_helper_method_blocks_the_fix()
+        {
+            var source = """
+                public class Note { public int Id { get; set; } public bool Hidden { get; set; } }
+
+                static class NoteModel
+                {
+                    public static void Configure(ModelBuilder modelBuilder) => modelBuilder.Entity<Note>().HasQueryFilter(n => !n.Hidden);
+                }
+
+                public class NoteContext : DbContext
+                {
+                    public DbSet<Note> Notes { get; set; }
+                    protected override void OnModelCreating(ModelBuilder modelBuilder) => NoteModel.Configure(modelBuilder);
+                }
+
+                class C
+                {
+                    void M()
+                    {
+                        using var db = new NoteContext();
+                        db.Notes.{|#0:RemoveRange|}(db.Notes.Where(n => n.Id > 10));
+                        db.SaveChanges();
+                    }
+                }
+                """;
+            var test = VerifyCS.Create(source, source);
+            test.ExpectedDiagnostics.Add(Expected(0, "RemoveRange", "Note", " (no automatic fix: 'Note' has a query filter (HasQueryFilter), often a soft-delete convention)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Query_filter_in_entity_type_configuration_or_model_loop_blocks_the_fix()
         {
             var source = """

@@ -174,6 +174,11 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                         Console.WriteLine("not saved right after");
                         db.SaveChanges();
 
+                        List<Post> first = db.Posts.ToList(), second = new();
+                        foreach (var post in first)
+                            post.Views = 0;
+                        db.SaveChanges();
+
                         foreach (var post in new List<Post>())
                             post.Views = 0;
                         db.SaveChanges();

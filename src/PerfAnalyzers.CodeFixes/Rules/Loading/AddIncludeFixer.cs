@@ -1,0 +1,113 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using PerfAnalyzers.Rules.Loading;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Loading
+{
+    /// <summary>
+    /// EFP102/EFP103: adds <c>.Include(b => b.Posts)</c> (and <c>.ThenInclude(p => p.Author)</c> for nested paths) right
+    /// after the root of the query that produced the entity. The analyzer computes the text and position; the fix is
+    /// offered only when the query root is visible in the same method.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddIncludeFixer)), Shared]
+    public sealed class AddIncludeFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP102_EFP103_AddInclude";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+            ImmutableArray.Create(RuleIds.LazyLoadingNPlusOne, RuleIds.NavigationNotLoaded);
+
+        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+
+        public override Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (TryGetEdit(diagnostic, out var text, out _))
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            $"Add {text.TrimStart('.')} to the query",
+                            ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
+                            EquivalenceKey),
+                        diagnostic);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private static bool TryGetEdit(Diagnostic diagnostic, out string text, out int position)
+        {
+            text = "";
+            position = 0;
+            return diagnostic.Properties.TryGetValue(NavigationLoadingAnalyzer.IncludeTextProperty, out var include) && include is { Length: > 0 }
+                   && diagnostic.Properties.TryGetValue(NavigationLoadingAnalyzer.InsertAtProperty, out var at)
+                   && int.TryParse(at, NumberStyles.Integer, CultureInfo.InvariantCulture, out position)
+                   && (text = include) is not null;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var source = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            var edits = new Dictionary<int, List<string>>();
+            var needsUsing = false;
+            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+            {
+                if (!TryGetEdit(diagnostic, out var text, out var position) || position > source.Length)
+                {
+                    continue;
+                }
+
+                if (!edits.TryGetValue(position, out var texts))
+                {
+                    edits[position] = texts = new List<string>();
+                }
+
+                // The same include twice, or a path that a longer one already loads: keep the longest.
+                if (texts.Any(t => t.StartsWith(text, System.StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                texts.RemoveAll(t => text.StartsWith(t, System.StringComparison.Ordinal));
+                texts.Add(text);
+                needsUsing |= diagnostic.Properties.TryGetValue(NavigationLoadingAnalyzer.NeedsUsingProperty, out var u) && u == "true";
+            }
+
+            var changed = source.WithChanges(edits.Select(e => new TextChange(new TextSpan(e.Key, 0), string.Concat(e.Value))));
+            var result = document.WithText(changed);
+            if (needsUsing && await result.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is CompilationUnitSyntax unit
+                && !unit.Usings.Any(u => u.Name?.ToString() == "Microsoft.EntityFrameworkCore"))
+            {
+                var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("Microsoft.EntityFrameworkCore"))
+                    .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+                result = result.WithSyntaxRoot(unit.AddUsings(directive));
+            }
+
+            return result;
+        }
+
+        /// <summary>All Include fixes of a document in one text edit (several reads of one query share one insertion point).</summary>
+        private sealed class FixAll : DocumentBasedFixAllProvider
+        {
+            internal static readonly FixAll Instance = new FixAll();
+
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Include the navigations read from each query";
+
+            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+                => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using PerfAnalyzers.Rules.Loading;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Loading
+{
+    /// <summary>EFP106: removes the Include and the ThenIncludes that continue it, keeping the rest of the chain and its layout.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveIncludeFixer)), Shared]
+    public sealed class RemoveIncludeFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP106_RemoveInclude";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnusedInclude);
+
+        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (diagnostic.Properties.TryGetValue(UnusedIncludeAnalyzer.CanRemoveProperty, out var canRemove) && canRemove == "true"
+                    && TryFind(root, diagnostic, out _, out _))
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Remove the unused Include", ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
+                        diagnostic);
+                }
+            }
+        }
+
+        /// <summary>The outermost node of the Include group (Include + following ThenIncludes) and the receiver it is replaced with.</summary>
+        private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out ExpressionSyntax group, out ExpressionSyntax receiver)
+        {
+            group = null!;
+            receiver = null!;
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node.Parent is not MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax include } access || access.Name != node)
+            {
+                return false;
+            }
+
+            receiver = access.Expression;
+            ExpressionSyntax current = include;
+            while (current.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ThenInclude", Parent: InvocationExpressionSyntax then } thenAccess
+                   && thenAccess.Expression == current)
+            {
+                current = then;
+            }
+
+            if (current.Parent is not MemberAccessExpressionSyntax next || next.Expression != current)
+            {
+                return false;
+            }
+
+            group = current;
+            return true;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return document;
+            }
+
+            var replacements = new Dictionary<SyntaxNode, (ExpressionSyntax Group, ExpressionSyntax Receiver)>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (TryFind(root, diagnostic, out var group, out var receiver))
+                {
+                    replacements[group] = (group, receiver);
+                }
+            }
+
+            // Nested groups (two unused Includes in one chain): replace the outer one with the inner one's result.
+            var newRoot = root.ReplaceNodes(
+                replacements.Keys,
+                (original, rewritten) =>
+                {
+                    var (group, receiver) = replacements[original];
+                    var groupRewritten = (ExpressionSyntax)rewritten;
+                    var rewrittenReceiver = FindReceiver(groupRewritten, group, receiver);
+                    return rewrittenReceiver.WithTriviaFrom(group);
+                });
+            return document.WithSyntaxRoot(newRoot);
+        }
+
+        /// <summary>The (possibly already rewritten) receiver inside the rewritten group: walk down the same number of calls.</summary>
+        private static ExpressionSyntax FindReceiver(ExpressionSyntax rewritten, ExpressionSyntax original, ExpressionSyntax originalReceiver)
+        {
+            var depth = 0;
+            for (var e = original; e != originalReceiver && e is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m }; e = m.Expression)
+            {
+                depth++;
+            }
+
+            var current = rewritten;
+            for (var i = 0; i < depth && current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m }; i++)
+            {
+                current = m.Expression;
+            }
+
+            return current;
+        }
+
+        private sealed class FixAll : DocumentBasedFixAllProvider
+        {
+            internal static readonly FixAll Instance = new FixAll();
+
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Remove every unused Include";
+
+            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+            {
+                var removable = diagnostics.Where(d => d.Properties.TryGetValue(UnusedIncludeAnalyzer.CanRemoveProperty, out var v) && v == "true").ToImmutableArray();
+                return await ApplyAsync(document, removable, fixAllContext.CancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

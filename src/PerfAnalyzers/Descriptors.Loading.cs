@@ -1,0 +1,47 @@
+using Microsoft.CodeAnalysis;
+
+namespace PerfAnalyzers
+{
+    internal static partial class Descriptors
+    {
+        internal static readonly DiagnosticDescriptor EFP102_LazyLoadingNPlusOne = new DiagnosticDescriptor(
+            RuleIds.LazyLoadingNPlusOne,
+            title: "Navigation is lazy-loaded inside a loop",
+            messageFormat: "'{0}' is lazy-loaded with a separate query for each element of this loop; load it with Include in the query that produces the {1} entities",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "With lazy loading on, reading a navigation that the query did not load runs one more query per entity: 1 + N round trips for N rows. Include the navigation (Include/ThenInclude) in the query that loads the entities so everything arrives in one or two round trips.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.LazyLoadingNPlusOne));
+
+        internal static readonly DiagnosticDescriptor EFP103_NavigationNotLoaded = new DiagnosticDescriptor(
+            RuleIds.NavigationNotLoaded,
+            title: "Navigation is read but never loaded",
+            messageFormat: "'{0}' is not loaded by the query that produced this {1} and lazy loading is off: it is null or empty here; Include it in that query",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Without lazy loading, EF Core fills a navigation only when the query includes it (Include, AutoInclude), it is loaded explicitly, or the related entities are already tracked. Otherwise the reference is null and the collection is empty: the code silently works on wrong data.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.NavigationNotLoaded));
+
+        internal static readonly DiagnosticDescriptor EFP105_CartesianExplosion = new DiagnosticDescriptor(
+            RuleIds.CartesianExplosion,
+            title: "Query includes several collections in one SQL query",
+            messageFormat: "This query includes the collections {0} and {1} in one SQL query: each row of one is repeated for every row of the other; use AsSplitQuery()",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Including two sibling collection navigations in a single query joins them: the database returns the product of their sizes per root row (cartesian explosion). AsSplitQuery() loads each collection with its own query instead.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.CartesianExplosion));
+
+        internal static readonly DiagnosticDescriptor EFP106_UnusedInclude = new DiagnosticDescriptor(
+            RuleIds.UnusedInclude,
+            title: "Included navigation is never used",
+            messageFormat: "'{0}' is included but {1}; remove the Include",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "An Include joins and transfers the related rows. When the results never read that navigation, or the query ends in a projection (EF ignores Include then), the Include only costs time or misleads the reader.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.UnusedInclude));
+    }
+}

@@ -1,0 +1,231 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// Where a query goes after a given operator: the calls chained after it in the same expression (the part
+    /// <see cref="QueryChainBuilder"/> does not see, since it walks backwards), and whether values produced by the query
+    /// leave the method (returned, stored, passed on) or are only read locally.
+    /// </summary>
+    internal static class QueryFlow
+    {
+        private const int MaxEscapeDepth = 6;
+
+        /// <summary>LINQ to Objects methods whose results are the source's elements (or a scalar): their use is followed, not treated as an escape.</summary>
+        private static readonly HashSet<string> LocalSequenceMethods = new HashSet<string>
+        {
+            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Take", "Skip", "Distinct", "Reverse",
+            "ToList", "ToArray", "AsEnumerable", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
+            "Count", "LongCount", "Any", "All", "Sum", "Min", "Max", "Average", "Select", "SelectMany", "GroupBy",
+            "ToDictionary", "ToLookup", "ForEach", "Exists", "TrueForAll", "Find", "FindAll", "OfType", "Contains",
+        };
+
+        /// <summary>The calls chained after <paramref name="invocation"/> in the same expression, innermost first, and the outermost one (or the invocation).</summary>
+        public static ImmutableArray<IInvocationOperation> ChainedAfter(IInvocationOperation invocation, out IOperation top)
+        {
+            var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
+            IOperation current = invocation;
+            while (true)
+            {
+                var parent = current.Parent;
+                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                }
+
+                if (parent is IArgumentOperation argument && argument.Parent is IInvocationOperation next
+                    && next.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+                {
+                    builder.Add(next);
+                    current = next;
+                    continue;
+                }
+
+                if (parent is IInvocationOperation instanceCall && instanceCall.Instance == current)
+                {
+                    builder.Add(instanceCall);
+                    current = instanceCall;
+                    continue;
+                }
+
+                break;
+            }
+
+            top = current;
+            return builder.ToImmutable();
+        }
+
+        public static bool IsIncludeOperator(IMethodSymbol method)
+            => (method.Name == "Include" || method.Name == "ThenInclude") && EfSymbols.IsEfExtensionMethod(method);
+
+        /// <summary>
+        /// Whether a value (an entity, or a sequence of them) can leave the method or reach code we cannot see: returned,
+        /// stored in a field/property/collection, passed to a method, captured in an object. Reads of its members, null
+        /// checks and LINQ to Objects over it (followed) stay local.
+        /// </summary>
+        public static bool Escapes(IOperation value, IOperation body, EfSymbols symbols, int depth = 0)
+        {
+            if (depth > MaxEscapeDepth)
+            {
+                return true;
+            }
+
+            var current = value;
+            var parent = current.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation || parent is IAwaitOperation)
+            {
+                current = parent;
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IPropertyReferenceOperation property when property.Instance == current:
+                    // A member read. An entity-typed member (a navigation) is followed: passing blog.Author on is fine for blog's Include of Posts.
+                    return false;
+
+                case IFieldReferenceOperation field when field.Instance == current:
+                case IBinaryOperation:
+                case IIsPatternOperation:
+                case IIsTypeOperation:
+                case IUnaryOperation:
+                case IExpressionStatementOperation:
+                    return false;
+
+                case IForEachLoopOperation forEach when forEach.Collection == current:
+                    foreach (var local in forEach.Locals)
+                    {
+                        if (LocalEscapes(local, body, symbols, depth + 1))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    return LocalEscapes(declarator.Symbol, body, symbols, depth + 1);
+
+                case IInvocationOperation call when call.Instance == current:
+                    return !IsLocalSequenceCall(call, symbols) || CallEscapes(call, body, symbols, depth);
+
+                case IArgumentOperation { Parameter.Ordinal: 0 } argument when argument.Parent is IInvocationOperation extension
+                                                                            && extension.TargetMethod.IsExtensionMethod:
+                    return !IsLocalSequenceCall(extension, symbols) || CallEscapes(extension, body, symbols, depth);
+
+                default:
+                    return true;
+            }
+        }
+
+        private static bool IsLocalSequenceCall(IInvocationOperation call, EfSymbols symbols)
+            => LocalSequenceMethods.Contains(call.TargetMethod.Name)
+               && (symbols.IsEnumerableMethod(call.TargetMethod) || symbols.IsList(call.TargetMethod.ContainingType)
+                   || call.TargetMethod.ContainingType?.SpecialType == SpecialType.System_Array);
+
+        /// <summary>A LINQ to Objects call over the value: its lambdas' element parameters and its result must stay local too.</summary>
+        private static bool CallEscapes(IInvocationOperation call, IOperation body, EfSymbols symbols, int depth)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Value.AsLambda() is { } lambda && lambda.Symbol.Parameters.Length > 0)
+                {
+                    var parameter = lambda.Symbol.Parameters[0];
+                    foreach (var op in lambda.Body.Descendants())
+                    {
+                        if (op is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
+                            && ParameterEscapes(reference, lambda, symbols, depth + 1))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            var resultType = call.Type;
+            if (resultType is null || resultType.IsValueType || resultType.SpecialType == SpecialType.System_String)
+            {
+                return false;
+            }
+
+            // Only results that still hold the entities are followed: Select(b => new { b.Id }) leaves them behind.
+            var source = call.GetReceiverOrThisArgument()?.WalkDownConversions().Type;
+            var sourceElement = symbols.GetElementType(source);
+            if (sourceElement is not null && !ContainsType(resultType, sourceElement, symbols))
+            {
+                return false;
+            }
+
+            return Escapes(call, body, symbols, depth + 1);
+        }
+
+        private static bool ContainsType(ITypeSymbol type, ITypeSymbol element, EfSymbols symbols)
+        {
+            if (EfSymbols.InheritsFrom(type, element))
+            {
+                return true;
+            }
+
+            var inner = symbols.GetElementType(type);
+            if (inner is not null && !SymbolEqualityComparer.Default.Equals(inner, type) && ContainsType(inner, element, symbols))
+            {
+                return true;
+            }
+
+            return type is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments.Any(t => EfSymbols.InheritsFrom(t, element));
+        }
+
+        /// <summary>A lambda parameter escapes when it is the lambda's result (Select(b => b)) or flows anywhere but a member read or comparison.</summary>
+        private static bool ParameterEscapes(IParameterReferenceOperation reference, IAnonymousFunctionOperation lambda, EfSymbols symbols, int depth)
+        {
+            var current = (IOperation)reference;
+            var parent = current.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation)
+            {
+                current = parent;
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IPropertyReferenceOperation property when property.Instance == current:
+                case IFieldReferenceOperation field when field.Instance == current:
+                case IBinaryOperation:
+                case IIsPatternOperation:
+                case IIsTypeOperation:
+                    return false;
+                case IReturnOperation when lambda.Symbol.ReturnType.SpecialType == SpecialType.System_Boolean:
+                    return false;
+                default:
+                    return true;
+            }
+        }
+
+        private static bool LocalEscapes(ILocalSymbol local, IOperation body, EfSymbols symbols, int depth)
+        {
+            foreach (var op in body.Descendants())
+            {
+                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference)
+                    {
+                        // Reassigned: we no longer know what it holds.
+                        return true;
+                    }
+
+                    if (Escapes(reference, body, symbols, depth))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,260 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Loading
+{
+    /// <summary>
+    /// EFP106: an Include that loads nothing anyone reads. Two cases: the query ends in a projection that does not return
+    /// the entity (EF Core ignores the Include), or the query's results stay in the method (not returned, stored,
+    /// passed on or serialized) and the included navigation is never read there.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnusedIncludeAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: "true" when the Include (with its ThenIncludes) can be removed by the fix.</summary>
+        public const string CanRemoveProperty = "CanRemove";
+
+        private static readonly HashSet<string> RowMaterializers = new HashSet<string>
+        {
+            "ToList", "ToArray", "ToHashSet", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
+            "ElementAt", "ElementAtOrDefault", "AsEnumerable", "AsAsyncEnumerable",
+        };
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP106_UnusedInclude);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (invocation.TargetMethod.Name != "Include" || !EfSymbols.IsEfExtensionMethod(invocation.TargetMethod) || invocation.IsInsideExpressionTree())
+            {
+                return;
+            }
+
+            var later = QueryFlow.ChainedAfter(invocation, out var top);
+            var thenIncludes = later.TakeWhile(c => c.TargetMethod.Name == "ThenInclude").ToList();
+            var rest = later.Skip(thenIncludes.Count).ToList();
+            var path = IncludedPath(invocation, thenIncludes);
+            if (path is null)
+            {
+                return;
+            }
+
+            // The Include group must be followed by another call for the removal to keep the expression's type usable.
+            var canRemove = rest.Count > 0;
+            var model = ef.GetLoadingFacts(context.CancellationToken);
+
+            var projection = rest.FirstOrDefault(c => c.TargetMethod.Name is "Select" or "SelectMany" or "GroupBy" or "Count" or "LongCount" or "Any" or "All" or "Sum" or "Min" or "Max" or "Average");
+            if (projection is not null)
+            {
+                if ((ef.Symbols.IsQueryableMethod(projection.TargetMethod) || EfSymbols.IsEfExtensionMethod(projection.TargetMethod))
+                    && !ProjectsEntity(projection, model, ef.Symbols))
+                {
+                    Report(context, invocation, path, "EF Core ignores it: the query returns a projection, not the entities", canRemove);
+                }
+
+                return;
+            }
+
+            // Case 2: the rows stay in this method and nobody reads the navigation.
+            if (!ConsumedLocally(top, rest, ef, out var results))
+            {
+                return;
+            }
+
+            var chain = ef.Queries.Build(invocation, context.CancellationToken);
+            if (!chain.IsEfQuery || chain.EntityType is null)
+            {
+                return;
+            }
+
+            var navigationName = path.Split('.')[0];
+            var body = invocation.GetRootOperation();
+            var querySpan = top.Syntax.Span;
+            foreach (var op in body.Descendants())
+            {
+                if (querySpan.Contains(op.Syntax.Span))
+                {
+                    continue;
+                }
+
+                switch (op)
+                {
+                    case IPropertyReferenceOperation property when property.Property.Name == navigationName && !ef.Symbols.IsDbContext(property.Property.ContainingType):
+                        return;
+                    case IFieldReferenceOperation field when field.Field.Name == navigationName:
+                        return;
+                    case IInvocationOperation call when call.TargetMethod.Name is "Collection" or "Reference" or "Navigation" or "Entry":
+                        // Change-tracker APIs inspect the loaded navigations.
+                        return;
+                }
+            }
+
+            if (QueryFlow.Escapes(results, body, ef.Symbols))
+            {
+                return;
+            }
+
+            Report(context, invocation, path, "the loaded navigation is never read", canRemove);
+        }
+
+        private static void Report(OperationAnalysisContext context, IInvocationOperation include, string path, string reason, bool canRemove)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP106_UnusedInclude,
+                include.GetMethodNameLocation(),
+                ImmutableDictionary<string, string?>.Empty.Add(CanRemoveProperty, canRemove ? "true" : "false"),
+                path,
+                reason));
+        }
+
+        /// <summary>"Posts.Author" for Include(b => b.Posts).ThenInclude(p => p.Author) or Include("Posts.Author").</summary>
+        private static string? IncludedPath(IInvocationOperation include, List<IInvocationOperation> thenIncludes)
+        {
+            var argument = include.GetArgumentValue(1);
+            if (argument is null)
+            {
+                return null;
+            }
+
+            var names = new List<string>();
+            if (argument.ConstantValue is { HasValue: true, Value: string text })
+            {
+                names.AddRange(text.Split('.'));
+            }
+            else if (NavigationAccess.LambdaPath(argument.AsLambda()) is { } lambdaPath)
+            {
+                names.AddRange(lambdaPath);
+            }
+            else
+            {
+                return null;
+            }
+
+            foreach (var then in thenIncludes)
+            {
+                if (NavigationAccess.LambdaPath(then.GetArgumentValue(1).AsLambda()) is not { } thenPath)
+                {
+                    return null;
+                }
+
+                names.AddRange(thenPath);
+            }
+
+            return string.Join(".", names);
+        }
+
+        /// <summary>Does the projection return entities (Select(b => b), new { Blog = b }, b.Posts.ToList())? Then Include still applies.</summary>
+        private static bool ProjectsEntity(IInvocationOperation projection, LoadingFacts model, EfSymbols symbols)
+        {
+            if (projection.TargetMethod.Name is not ("Select" or "SelectMany" or "GroupBy"))
+            {
+                return false;
+            }
+
+            if (projection.TargetMethod.Name == "GroupBy")
+            {
+                // GroupBy(key) returns groups of entities; with a result selector it is a projection.
+                if (projection.Arguments.Length <= 2)
+                {
+                    return true;
+                }
+            }
+
+            var selector = projection.Arguments.Length > 1 ? projection.Arguments[projection.Arguments.Length - 1].Value.AsLambda() : null;
+            if (selector is null)
+            {
+                return true;
+            }
+
+            foreach (var op in selector.Body.Descendants())
+            {
+                var type = op.Type;
+                if (type is null || op is IConversionOperation || op is IParenthesizedOperation)
+                {
+                    continue;
+                }
+
+                var isEntity = model.IsEntityType(type)
+                               || (type.SpecialType == SpecialType.None && symbols.IsSequenceType(type) && model.IsEntityType(symbols.GetElementType(type)));
+                if (!isEntity)
+                {
+                    continue;
+                }
+
+                var current = op;
+                var parent = op.Parent;
+                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                }
+
+                var consumed = parent switch
+                {
+                    IPropertyReferenceOperation property => property.Instance == current,
+                    IFieldReferenceOperation field => field.Instance == current,
+                    IBinaryOperation => true,
+                    IIsPatternOperation => true,
+                    IArgumentOperation { Parent: IInvocationOperation call } => call.Type is { } callType && !model.IsEntityType(callType)
+                                                                                && !(symbols.IsSequenceType(callType) && model.IsEntityType(symbols.GetElementType(callType))),
+                    _ => false,
+                };
+                if (!consumed)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The query's rows land in this method: <c>var x = query.ToList()/First()</c> (awaited or not) or
+        /// <c>foreach (var x in query)</c>. <paramref name="results"/> is the value to follow.
+        /// </summary>
+        private static bool ConsumedLocally(IOperation top, List<IInvocationOperation> rest, EfCompilation ef, out IOperation results)
+        {
+            results = top;
+            var materializer = rest.LastOrDefault(c => c.TargetMethod.Name != "ConfigureAwait");
+            if (materializer is not null && RowMaterializers.Contains(EfSymbols.SyncName(materializer.TargetMethod.Name)))
+            {
+                return materializer == top || IsAwaitOf(top, materializer);
+            }
+
+            // foreach (var x in query)
+            var parent = top.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IForEachLoopOperation && ef.Symbols.IsQueryable(top.Type);
+        }
+
+        private static bool IsAwaitOf(IOperation top, IInvocationOperation materializer)
+            => top is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == materializer;
+    }
+}

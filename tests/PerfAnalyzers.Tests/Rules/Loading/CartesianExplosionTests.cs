@@ -1,0 +1,145 @@
+using System.Threading.Tasks;
+using PerfAnalyzers.Tests.Verifiers;
+using Xunit;
+using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    PerfAnalyzers.Rules.Loading.CartesianExplosionAnalyzer,
+    PerfAnalyzers.CodeFixes.Rules.Loading.AsSplitQueryFixer>;
+
+namespace PerfAnalyzers.Tests.Rules.Loading
+{
+    public class CartesianExplosionTests
+    {
+        [Theory]
+        [InlineData(EfVersion.Ef10)]
+        [InlineData(EfVersion.Ef8)]
+        public async Task Reports_sibling_collection_includes(EfVersion version)
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        var a = db.Blogs.Include(b => b.Posts).{|#0:Include|}(b => b.Tags).ToList();
+                        var b2 = await db.Blogs.Include("Posts.Comments").{|#1:Include|}("Tags").FirstAsync();
+                        var c = db.Authors.Include(x => x.Posts).ThenInclude(p => p.Comments)
+                            .Include(x => x.Posts).{|#2:ThenInclude|}(p => p.Blog.Tags).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                version,
+                VerifyCS.Diagnostic("EFP105").WithLocation(0).WithArguments("'Posts'", "'Tags'"),
+                VerifyCS.Diagnostic("EFP105").WithLocation(1).WithArguments("'Posts'", "'Tags'"),
+                VerifyCS.Diagnostic("EFP105").WithLocation(2).WithArguments("'Posts.Comments'", "'Posts.Blog.Tags'"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_nested_references_split_or_single_collection()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db, bool flag)
+                    {
+                        // One collection, nested collections, references only.
+                        var a = db.Blogs.Include(b => b.Posts).ThenInclude(p => p.Comments).Include(b => b.Author).ToList();
+                        var b = db.Posts.Include(p => p.Blog).Include(p => p.Author).ToList();
+                        // Split or explicitly single.
+                        var c = db.Blogs.Include(b => b.Posts).Include(b => b.Tags).AsSplitQuery().ToList();
+                        var d = db.Blogs.AsSplitQuery().Include(b => b.Posts).Include(b => b.Tags).ToList();
+                        var e = db.Blogs.Include(b => b.Posts).Include(b => b.Tags).AsSingleQuery().ToList();
+                        var q = db.Blogs.Include(b => b.Posts).Include(b => b.Tags);
+                        var f = q.AsSplitQuery().ToList();
+                        // Projection: the Includes are ignored (EFP106's business).
+                        var g = db.Blogs.Include(b => b.Posts).Include(b => b.Tags).Select(b => b.Name).ToList();
+                        // Inside an expression tree.
+                        var h = db.Blogs.Where(x => x.Posts.Count > 0).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_when_the_context_splits_by_default()
+        {
+            var source = """
+                public class SplitContext : DbContext
+                {
+                    public DbSet<Blog> Blogs { get; set; }
+                    protected override void OnConfiguring(DbContextOptionsBuilder options)
+                        => options.UseSqlite("Data Source=x", o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+                }
+                class C
+                {
+                    void M(SplitContext split, BlogContext single)
+                    {
+                        var a = split.Blogs.Include(b => b.Posts).Include(b => b.Tags).ToList();
+                        var b = single.Blogs.Include(b => b.Posts).{|#0:Include|}(b => b.Tags).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP105").WithLocation(0).WithArguments("'Posts'", "'Tags'"));
+        }
+
+        [Fact]
+        public async Task Fix_adds_AsSplitQuery_after_the_last_include_and_fix_all()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        var blogs = await db.Blogs
+                            .Include(b => b.Posts)
+                            .{|#0:Include|}(b => b.Tags)
+                            .Where(b => b.Rating > 2)
+                            .ToListAsync();
+                        foreach (var a in db.Authors.Include(x => x.Posts).ThenInclude(p => p.Comments).Include(x => x.Posts).{|#1:ThenInclude|}(p => p.Blog.Posts))
+                        {
+                        }
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        var blogs = await db.Blogs
+                            .Include(b => b.Posts)
+                            .Include(b => b.Tags).AsSplitQuery()
+                            .Where(b => b.Rating > 2)
+                            .ToListAsync();
+                        foreach (var a in db.Authors.Include(x => x.Posts).ThenInclude(p => p.Comments).Include(x => x.Posts).ThenInclude(p => p.Blog.Posts).AsSplitQuery())
+                        {
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(
+                source,
+                fixedSource,
+                EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP105").WithLocation(0).WithArguments("'Posts'", "'Tags'"),
+                VerifyCS.Diagnostic("EFP105").WithLocation(1).WithArguments("'Posts.Comments'", "'Posts.Blog.Posts'"));
+        }
+
+        [Fact]
+        public async Task Broken_code_does_not_crash()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        var a = db.Blogs.Include(b => b.{|CS1061:Postz|}).Include(b => b.Tags).ToList();
+                        var c = db.Blogs.{|CS1501:Include|}("Posts", 1).Include(b => b.Tags).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
