@@ -19,7 +19,7 @@ namespace PerfAnalyzers.Samples.Scenarios
         public override async Task<object?> RunBadAsync(ProofDb db, CancellationToken ct)
         {
             await using var context = db.CreateContext();
-            var blogs = await context.Blogs.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct);
+            var blogs = await context.Blogs.AsNoTracking().OrderBy(b => b.Id).Take(1_000).ToListAsync(ct);
             var result = new List<object>();
             foreach (var blog in blogs)
             {
@@ -33,7 +33,7 @@ namespace PerfAnalyzers.Samples.Scenarios
         public override async Task<object?> RunFixedAsync(ProofDb db, CancellationToken ct)
         {
             await using var context = db.CreateContext();
-            var blogs = await context.Blogs.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct);
+            var blogs = await context.Blogs.AsNoTracking().OrderBy(b => b.Id).Take(1_000).ToListAsync(ct);
             var result = new List<object>();
 
             // Exactly what the EFP101 fix writes.
@@ -60,7 +60,7 @@ namespace PerfAnalyzers.Samples.Scenarios
         {
             using var context = db.CreateContext();
             var result = new List<object>();
-            foreach (var blog in context.Blogs.OrderBy(b => b.Id).ToList())
+            foreach (var blog in context.Blogs.OrderBy(b => b.Id).Take(1_000).ToList())
             {
                 var posts = context.Posts.Where(p => p.BlogId == blog.Id).ToList();
                 result.Add(new { blog.Id, Posts = posts.Count, Views = posts.Sum(p => p.Views) });
@@ -73,7 +73,7 @@ namespace PerfAnalyzers.Samples.Scenarios
         {
             using var context = db.CreateContext();
             var result = new List<object>();
-            foreach (var blog in context.Blogs.Include(b => b.Posts).OrderBy(b => b.Id).ToList())
+            foreach (var blog in context.Blogs.Include(b => b.Posts).OrderBy(b => b.Id).Take(1_000).ToList())
             {
                 var posts = blog.Posts.ToList();
                 result.Add(new { blog.Id, Posts = posts.Count, Views = posts.Sum(p => p.Views) });

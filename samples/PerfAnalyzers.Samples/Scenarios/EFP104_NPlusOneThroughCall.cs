@@ -41,7 +41,7 @@ namespace PerfAnalyzers.Samples.Scenarios
         {
             await using var context = db.CreateContext();
             IPostReadRepository repository = new PostReadRepository(context);
-            var blogs = await context.Blogs.AsNoTracking().OrderBy(b => b.Id).Select(b => new { b.Id, b.Name }).ToListAsync(ct);
+            var blogs = await context.Blogs.AsNoTracking().OrderBy(b => b.Id).Take(1_000).Select(b => new { b.Id, b.Name }).ToListAsync(ct);
             var report = new List<object>();
             foreach (var blog in blogs)
             {
@@ -56,7 +56,7 @@ namespace PerfAnalyzers.Samples.Scenarios
         {
             await using var context = db.CreateContext();
             IPostReadRepository repository = new PostReadRepository(context);
-            var blogs = await context.Blogs.AsNoTracking().OrderBy(b => b.Id).Select(b => new { b.Id, b.Name }).ToListAsync(ct);
+            var blogs = await context.Blogs.AsNoTracking().OrderBy(b => b.Id).Take(1_000).Select(b => new { b.Id, b.Name }).ToListAsync(ct);
             var postsByBlog = await repository.GetPublishedPostsAsync(blogs.Select(b => b.Id).ToList(), ct);
             var report = new List<object>();
             foreach (var blog in blogs)

@@ -10,11 +10,10 @@ namespace PerfAnalyzers.EfCore
 {
     /// <summary>
     /// What the source code says about the EF model: primary keys (convention, <c>[Key]</c>, <c>[PrimaryKey]</c>,
-    /// <c>HasKey</c>), entities seeded with <c>HasData</c> (lookup tables), and contexts configured with
-    /// <c>UseQueryTrackingBehavior(NoTracking)</c>. The fluent configuration is read once per compilation, lazily, from the
-    /// <c>OnModelCreating</c>/<c>OnConfiguring</c> overrides and <c>IEntityTypeConfiguration&lt;T&gt;.Configure</c>
-    /// implementations declared in source, and the service-registration methods that call <c>AddDbContext</c> (found by
-    /// member name through the declaration table, never by a syntax walk; at most a fixed number of bodies).
+    /// <c>HasKey</c>), and lookup tables (entities seeded with <c>HasData</c>, or shaped as key + name). The fluent
+    /// configuration is read once per compilation, lazily, from the <c>OnModelCreating</c> overrides and
+    /// <c>IEntityTypeConfiguration&lt;T&gt;.Configure</c> implementations declared in source (found by member name through
+    /// the declaration table, never by a syntax walk; at most a fixed number of bodies).
     /// </summary>
     internal sealed class ModelFacts
     {
@@ -127,31 +126,6 @@ namespace PerfAnalyzers.EfCore
             return type.TypeKind == TypeKind.Class || type.TypeKind == TypeKind.Interface;
         }
 
-        /// <summary>
-        /// True when the context type configures <c>UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)</c> (or
-        /// NoTrackingWithIdentityResolution) in its <c>OnConfiguring</c>, its constructor, or anywhere a
-        /// <c>DbContextOptionsBuilder&lt;ThatContext&gt;</c> is configured in source (AddDbContext/AddDbContextPool/
-        /// AddDbContextFactory registrations, design-time factories).
-        /// </summary>
-        public bool IsNoTrackingByDefault(ITypeSymbol? contextType)
-        {
-            if (contextType is null)
-            {
-                return false;
-            }
-
-            var fluent = _fluent.Value;
-            foreach (var type in EfSymbols.SelfAndBaseTypes(contextType as INamedTypeSymbol))
-            {
-                if (fluent.NoTrackingContexts.Contains(type.OriginalDefinition))
-                {
-                    return true;
-                }
-            }
-
-            return fluent.NoTrackingUnknownContext;
-        }
-
         private static IEnumerable<IPropertySymbol> AllProperties(INamedTypeSymbol type)
         {
             var seen = new HashSet<string>();
@@ -176,10 +150,6 @@ namespace PerfAnalyzers.EfCore
             public Dictionary<ITypeSymbol, IPropertySymbol?> Keys { get; } = new Dictionary<ITypeSymbol, IPropertySymbol?>(SymbolEqualityComparer.Default);
             public HashSet<ITypeSymbol> Keyless { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             public HashSet<ITypeSymbol> Seeded { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            public HashSet<ITypeSymbol> NoTrackingContexts { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-
-            /// <summary>NoTracking configured on a non-generic options builder whose context we cannot tell.</summary>
-            public bool NoTrackingUnknownContext { get; set; }
 
             private const int MaxBodies = 200;
 
@@ -188,37 +158,28 @@ namespace PerfAnalyzers.EfCore
                 var index = new FluentIndex();
                 var compilation = ef.Compilation;
                 var bodies = 0;
-                var symbols = compilation.GetSymbolsWithName(IsConfigurationMemberName, SymbolFilter.Member, cancellationToken);
+                foreach (var symbol in compilation.GetSymbolsWithName(IsConfigurationMemberName, SymbolFilter.Member, cancellationToken))
                 {
-                    foreach (var symbol in symbols)
+                    if (symbol is not IMethodSymbol method || ++bodies > MaxBodies)
                     {
-                        if (symbol is not IMethodSymbol method || ++bodies > MaxBodies)
-                        {
-                            continue;
-                        }
+                        continue;
+                    }
 
-                        var body = SourceBodies.GetBody(compilation, method, cancellationToken);
-                        if (body is not null)
-                        {
-                            index.Read(ef, body, method);
-                        }
+                    var body = SourceBodies.GetBody(compilation, method, cancellationToken);
+                    if (body is not null)
+                    {
+                        index.Read(body);
                     }
                 }
 
                 return index;
             }
 
-            /// <summary>Members that configure the model, the context options or the service registrations.</summary>
+            /// <summary>Members that configure the model.</summary>
             private static bool IsConfigurationMemberName(string name)
-                => name == "OnModelCreating" || name == "Configure" || name == "OnConfiguring" || name == "CreateDbContext"
-                   || name == "Main" || name == "<Main>$"
-                   || name.IndexOf("Services", StringComparison.Ordinal) >= 0
-                   || name.IndexOf("Infrastructure", StringComparison.Ordinal) >= 0
-                   || name.IndexOf("Persistence", StringComparison.Ordinal) >= 0
-                   || name.IndexOf("DbContext", StringComparison.Ordinal) >= 0
-                   || name.IndexOf("Database", StringComparison.Ordinal) >= 0;
+                => name == "OnModelCreating" || name == "Configure";
 
-            private void Read(EfSymbols ef, IOperation body, IMethodSymbol method)
+            private void Read(IOperation body)
             {
                 foreach (var op in body.DescendantsAndSelf())
                 {
@@ -253,48 +214,8 @@ namespace PerfAnalyzers.EfCore
                             }
 
                             break;
-
-                        case "UseQueryTrackingBehavior":
-                            if (invocation.Arguments.Length == 1
-                                && invocation.Arguments[0].Value.WalkDownConversions() is IFieldReferenceOperation { Field.Name: "NoTracking" or "NoTrackingWithIdentityResolution" })
-                            {
-                                var builderType = invocation.Instance?.Type as INamedTypeSymbol;
-                                if (builderType is { IsGenericType: true, TypeArguments.Length: 1 } && ef.IsDbContext(builderType.TypeArguments[0]))
-                                {
-                                    NoTrackingContexts.Add(builderType.TypeArguments[0].OriginalDefinition);
-                                }
-                                else if (ef.IsDbContext(method.ContainingType))
-                                {
-                                    NoTrackingContexts.Add(method.ContainingType.OriginalDefinition);
-                                }
-                                else if (FindRegisteredContext(ef, invocation) is { } registered)
-                                {
-                                    NoTrackingContexts.Add(registered.OriginalDefinition);
-                                }
-                                else
-                                {
-                                    NoTrackingUnknownContext = true;
-                                }
-                            }
-
-                            break;
                     }
                 }
-            }
-
-            /// <summary><c>services.AddDbContext&lt;T&gt;(o =&gt; o.UseX().UseQueryTrackingBehavior(..))</c>: T.</summary>
-            private static ITypeSymbol? FindRegisteredContext(EfSymbols ef, IOperation operation)
-            {
-                for (var current = operation.Parent; current is not null; current = current.Parent)
-                {
-                    if (current is IInvocationOperation { TargetMethod: { IsGenericMethod: true } target }
-                        && target.Name.StartsWith("AddDbContext", StringComparison.Ordinal))
-                    {
-                        return target.TypeArguments.FirstOrDefault(ef.IsDbContext);
-                    }
-                }
-
-                return null;
             }
 
             /// <summary>EntityTypeBuilder&lt;T&gt; -> T.</summary>

@@ -63,7 +63,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            if (!options.ReportConstantCollections && IsConstantCollection(loop.Source))
+            if (!options.ReportConstantCollections && (IsConstantCollection(loop.Source) || HasConstantBound(loop.Loop)))
             {
                 return false;
             }
@@ -151,11 +151,10 @@ namespace PerfAnalyzers.EfCore
         private static bool LeavesLoop(IOperation branch, EnclosingLoop loop)
         {
             var last = branch is IBlockOperation block ? block.Operations.LastOrDefault() : branch;
+            // Only a successful exit makes a search; 'throw' after a failed lookup is a guard run for every element.
             switch (last)
             {
                 case IReturnOperation:
-                case IThrowOperation:
-                case IExpressionStatementOperation { Operation: IThrowOperation }:
                     return true;
                 case IBranchOperation { BranchKind: BranchKind.Break } branchOperation:
                     return loop.Loop is ILoopOperation statementLoop && SymbolEqualityComparer.Default.Equals(branchOperation.Target, statementLoop.ExitLabel);
@@ -240,6 +239,15 @@ namespace PerfAnalyzers.EfCore
                 default:
                     return IsLiteralSyntax(source.Syntax);
             }
+        }
+
+        /// <summary><c>for (var i = 0; i &lt; 3; i++)</c>: a loop whose count is a constant written in the code.</summary>
+        public static bool HasConstantBound(IOperation loop)
+        {
+            return loop is IForLoopOperation { Condition: IBinaryOperation condition }
+                   && condition.OperatorKind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+                       or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
+                   && (condition.RightOperand.ConstantValue.HasValue || condition.LeftOperand.ConstantValue.HasValue);
         }
 
         private static bool IsConstantLocal(ILocalReferenceOperation reference)

@@ -17,6 +17,11 @@ namespace PerfAnalyzers.EfCore
     /// (auto-)properties, fields, operators, literals, nested lambdas over navigations, and a short list of BCL methods
     /// EF Core has translated since 3.x on every relational provider (string, Math, LINQ over collections, EF.Functions).
     /// </para>
+    /// <para>
+    /// Row-dependent string comparisons (<c>==</c>, <c>Contains</c>, <c>StartsWith</c>, <c>CompareTo</c>...) are refused:
+    /// C# compares ordinally and case-sensitively, the database by its collation (case-insensitive by default on SQL
+    /// Server and MySQL), so moving them into SQL could change which rows match.
+    /// </para>
     /// </summary>
     internal static class Translatability
     {
@@ -74,6 +79,7 @@ namespace PerfAnalyzers.EfCore
 
                 case IInvocationOperation invocation:
                     return IsKnownMethod(invocation.TargetMethod)
+                           && !IsCollationSensitive(invocation)
                            && invocation.ChildOperations.All(c => IsTranslatable(c, row, depth + 1));
 
                 case IArgumentOperation argument:
@@ -93,6 +99,8 @@ namespace PerfAnalyzers.EfCore
 
                 case IBinaryOperation binary:
                     return binary.OperatorMethod is null
+                           && binary.LeftOperand.Type?.SpecialType != SpecialType.System_String
+                           && binary.RightOperand.Type?.SpecialType != SpecialType.System_String
                            && IsTranslatable(binary.LeftOperand, row, depth + 1)
                            && IsTranslatable(binary.RightOperand, row, depth + 1);
 
@@ -116,6 +124,20 @@ namespace PerfAnalyzers.EfCore
                 default:
                     return false;
             }
+        }
+
+        /// <summary>String comparisons whose answer depends on the database collation.</summary>
+        private static bool IsCollationSensitive(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            if (method.ContainingType?.SpecialType == SpecialType.System_String)
+            {
+                return method.Name is "Contains" or "StartsWith" or "EndsWith" or "Equals" or "CompareTo" or "IndexOf" or "Replace";
+            }
+
+            // list.Contains(p.Name), names.Any(...) over strings
+            return method.Name == "Contains" && method.Parameters.Length >= 1
+                   && method.Parameters[method.Parameters.Length - 1].Type.SpecialType == SpecialType.System_String;
         }
 
         private static bool TouchesRow(IOperation operation, HashSet<IParameterSymbol> row)

@@ -193,7 +193,7 @@ namespace PerfAnalyzers.Rules.Loading
             }
 
             if (!chain.Has("AsNoTracking") && !chain.Has("AsNoTrackingWithIdentityResolution")
-                && facts.TrackedQueries.Any(q => q.Root != chain.Root && q.Position < read.Syntax.SpanStart && q.Types.Any(t => EfSymbols.InheritsFrom(navigation.TargetType, t) || EfSymbols.InheritsFrom(t, navigation.TargetType))))
+                && facts.TrackedQueries.Any(q => q.Root != chain.Root && q.Position < read.Syntax.SpanStart && SameContext(q.Context, chain.Context) && q.Types.Any(t => EfSymbols.InheritsFrom(navigation.TargetType, t) || EfSymbols.InheritsFrom(t, navigation.TargetType))))
             {
                 // Related rows loaded by another tracked query of this method are fixed up into the navigation.
                 return false;
@@ -231,6 +231,23 @@ namespace PerfAnalyzers.Rules.Loading
                 chain.EntityType?.Name ?? ownerName));
             return true;
         }
+
+        /// <summary>Fix-up only happens within one context instance: different variables/fields are different contexts; unknown means maybe the same.</summary>
+        private static bool SameContext(IOperation? a, IOperation? b)
+        {
+            var left = ContextSymbol(a);
+            var right = ContextSymbol(b);
+            return left is null || right is null || SymbolEqualityComparer.Default.Equals(left, right);
+        }
+
+        private static ISymbol? ContextSymbol(IOperation? context) => context?.WalkDownConversions() switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
 
         private static Location NameLocation(IPropertyReferenceOperation read) => read.Syntax switch
         {
@@ -380,7 +397,7 @@ namespace PerfAnalyzers.Rules.Loading
 
                                 if (!EfSymbols.SingleResultOperators.Contains(EfSymbols.SyncName(method.Name)))
                                 {
-                                    queries.Add(new TrackedQuery(roundTrip.Query.Root, types, invocation.Syntax.SpanStart));
+                                    queries.Add(new TrackedQuery(roundTrip.Query.Root, types, invocation.Syntax.SpanStart, roundTrip.Query.Context));
                                 }
                             }
 
@@ -394,8 +411,9 @@ namespace PerfAnalyzers.Rules.Loading
 
         private sealed class TrackedQuery
         {
-            public TrackedQuery(IOperation? root, List<ITypeSymbol> types, int position)
+            public TrackedQuery(IOperation? root, List<ITypeSymbol> types, int position, IOperation? context)
             {
+                Context = context;
                 Position = position;
                 Root = root;
                 Types = types;
@@ -406,6 +424,8 @@ namespace PerfAnalyzers.Rules.Loading
             public List<ITypeSymbol> Types { get; }
 
             public int Position { get; }
+
+            public IOperation? Context { get; }
         }
     }
 }

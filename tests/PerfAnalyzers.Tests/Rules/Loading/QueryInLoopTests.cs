@@ -116,6 +116,35 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Reports_lookup_guarded_by_throw_or_continue()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, List<int> tagIds, CancellationToken ct)
+                    {
+                        foreach (var id in tagIds)
+                        {
+                            var tag = await db.Tags.{|#0:FindAsync|}(new object[] { id }, ct);
+                            if (tag == null) throw new InvalidOperationException("Unknown tag");
+                        }
+
+                        foreach (var id in tagIds)
+                        {
+                            var blog = db.Blogs.{|#1:FirstOrDefault|}(b => b.Id == id);
+                            if (blog == null) continue;
+                            blog.Rating++;
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("FindAsync", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(1).WithArguments("FirstOrDefault", "query", "iteration of this 'foreach' loop"));
+        }
+
+        [Fact]
         public async Task Reports_on_ef8_too()
         {
             var source = """
@@ -290,6 +319,11 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                         foreach (var name in Names)
                         {
                             var exists = db.Authors.Any(x => x.Name == name);
+                        }
+
+                        for (var i = 0; i < 3; i++)
+                        {
+                            var top = db.Blogs.FirstOrDefault(x => x.Rating == i);
                         }
 
                         var labels = new List<string> { "news", "tech" };

@@ -55,6 +55,13 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                         var one = db.Blogs.{|#2:Include|}(b => b.Tags).First();
                         if (one != null && one.Rating > 0) Console.WriteLine(one.Url);
                     }
+
+                    object Names(BlogContext db)
+                    {
+                        // Only a projection of the rows leaves the method, not the entities.
+                        var blogs = db.Blogs.{|#3:Include|}(b => b.Posts).ToList();
+                        return blogs.Select(b => new { b.Id, b.Name }).ToList();
+                    }
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(
@@ -62,7 +69,8 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 version,
                 VerifyCS.Diagnostic("EFP106").WithLocation(0).WithArguments("Posts.Author", NeverRead),
                 VerifyCS.Diagnostic("EFP106").WithLocation(1).WithArguments("Comments", NeverRead),
-                VerifyCS.Diagnostic("EFP106").WithLocation(2).WithArguments("Tags", NeverRead));
+                VerifyCS.Diagnostic("EFP106").WithLocation(2).WithArguments("Tags", NeverRead),
+                VerifyCS.Diagnostic("EFP106").WithLocation(3).WithArguments("Posts", NeverRead));
         }
 
         [Fact]

@@ -17,7 +17,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     List<Post> M(BlogContext db, int min)
                     {
-                        Func<Post, bool> popular = p => p.Views > min && p.Title.StartsWith("A");
+                        Func<Post, bool> popular = p => p.Views > min && p.Title.Length > 3;
                         var count = db.Posts.{|#0:Count|}(popular);
                         return db.Posts.{|#1:Where|}(popular).ToList();
                     }
@@ -30,7 +30,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     List<Post> M(BlogContext db, int min)
                     {
-                        Expression<Func<Post, bool>> popular = p => p.Views > min && p.Title.StartsWith("A");
+                        Expression<Func<Post, bool>> popular = p => p.Views > min && p.Title.Length > 3;
                         var count = db.Posts.Count(popular);
                         return db.Posts.Where(popular).ToList();
                     }
@@ -94,6 +94,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var f = list.Where(reused).ToList();                         // also used in memory
                         var g = db.Posts.{|#5:Count|}(Shared);
                         var h = list.Count(Shared);                                  // the field is used in memory too
+                        Func<Post, bool> byTitle = p => p.Title == "x";              // string comparison: collation may differ
+                        var k = db.Posts.{|#7:Where|}(byTitle).ToList();
                         Func<Post, bool> composed = p => p.Views > 3;
                         var i = db.Posts.{|#6:Where|}(composed);                     // composed later, not consumed at once
                         var j = i.Where(p => Normalize(p.Title) == "y").ToList();
@@ -107,7 +109,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 VerifyCS.Diagnostic("EFP307").WithLocation(3).WithArguments("block", "Any"),
                 VerifyCS.Diagnostic("EFP307").WithLocation(4).WithArguments("reused", "Any"),
                 VerifyCS.Diagnostic("EFP307").WithLocation(5).WithArguments("Shared", "Count"),
-                VerifyCS.Diagnostic("EFP307").WithLocation(6).WithArguments("composed", "Where"));
+                VerifyCS.Diagnostic("EFP307").WithLocation(6).WithArguments("composed", "Where"),
+                VerifyCS.Diagnostic("EFP307").WithLocation(7).WithArguments("byTitle", "Where"));
         }
 
         [Fact]
@@ -140,7 +143,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     bool M(BlogContext db)
                     {
-                        Func<Tag, bool> empty = t => t.Label == "";
+                        Func<Tag, bool> empty = t => t.Id > 10;
                         return db.Tags.{|#0:Any|}(empty);
                     }
                 }
@@ -152,7 +155,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     bool M(BlogContext db)
                     {
-                        Expression<Func<Tag, bool>> empty = t => t.Label == "";
+                        Expression<Func<Tag, bool>> empty = t => t.Id > 10;
                         return db.Tags.Any(empty);
                     }
                 }
