@@ -96,9 +96,9 @@ namespace PerfAnalyzers.Tests.Proof
         {
             Assert.True(result.Bad.Error is null, $"{result.Scenario} bad variant failed: {result.Bad.Error}");
             Assert.True(result.Fixed.Error is null, $"{result.Scenario} fixed variant failed: {result.Fixed.Error}");
-            // A silent-data-bug scenario (ExpectSameResult = false, EFP103) proves correctness, not a saving.
             if (result.ExpectSameResult)
             {
+                // A performance fix must declare what it improves; a silent-data-bug fix (EFP103) may cost more.
                 Assert.NotEqual(ProofMetric.None, result.Improves);
             }
 
