@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using PerfAnalyzers.Rules.Query;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Query
+{
+    /// <summary>
+    /// EFP305: <c>var posts = q.ToList();</c> -&gt; <c>var posts = q.Select(x =&gt; new { x.Title, x.Views }).ToList();</c>.
+    /// The member reads keep compiling against the anonymous type (same names). Offered only when the analyzer set CanFix.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WholeEntityProjectionFixer)), Shared]
+    public sealed class WholeEntityProjectionFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP305_SelectMembers";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.WholeEntityWhereProjectionSuffices);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (diagnostic.Properties.TryGetValue(WholeEntityProjectionAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
+                    && Members(diagnostic).Length > 0
+                    && TryFind(root, diagnostic, out _))
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            "Select only the members read",
+                            ct => ApplyAsync(context.Document, diagnostic, ct),
+                            EquivalenceKey),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static string[] Members(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(WholeEntityProjectionAnalyzer.MembersProperty, out var members) && !string.IsNullOrEmpty(members)
+                ? members!.Split(',')
+                : new string[0];
+
+        private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out MemberAccessExpressionSyntax memberAccess)
+        {
+            memberAccess = null!;
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is SimpleNameSyntax name
+                && name.Parent is MemberAccessExpressionSyntax access && access.Name == name
+                && access.Parent is InvocationExpressionSyntax)
+            {
+                memberAccess = access;
+                return true;
+            }
+
+            return false;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || !TryFind(root, diagnostic, out var memberAccess))
+            {
+                return document;
+            }
+
+            var parameterName = PickParameterName(memberAccess);
+            var lambda = SyntaxFactory.ParseExpression(
+                parameterName + " => new { " + string.Join(", ", Members(diagnostic).Select(m => parameterName + "." + m)) + " }");
+            var receiver = memberAccess.Expression;
+            var select = SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(
+                        SyntaxKind.SimpleMemberAccessExpression,
+                        receiver.WithoutTrailingTrivia(),
+                        SyntaxFactory.IdentifierName("Select")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(lambda))))
+                .WithTrailingTrivia(receiver.GetTrailingTrivia());
+            var newRoot = root.ReplaceNode(receiver, select);
+            return document.WithSyntaxRoot(newRoot);
+        }
+
+        /// <summary>
+        /// A lambda parameter name that no local or parameter in scope uses (avoids CS0136): locals and parameters of the
+        /// enclosing member, and parameters of the lambdas around the query. Sibling lambdas may reuse a name.
+        /// </summary>
+        private static string PickParameterName(SyntaxNode node)
+        {
+            var scope = node.AncestorsAndSelf().FirstOrDefault(n => n is MemberDeclarationSyntax) ?? node;
+            var used = new System.Collections.Generic.HashSet<string>();
+            foreach (var declared in scope.DescendantNodes())
+            {
+                switch (declared)
+                {
+                    case VariableDeclaratorSyntax variable:
+                        used.Add(variable.Identifier.ValueText);
+                        break;
+                    case ForEachStatementSyntax forEach:
+                        used.Add(forEach.Identifier.ValueText);
+                        break;
+                    case SingleVariableDesignationSyntax designation:
+                        used.Add(designation.Identifier.ValueText);
+                        break;
+                    case CatchDeclarationSyntax catchDeclaration:
+                        used.Add(catchDeclaration.Identifier.ValueText);
+                        break;
+                    case LocalFunctionStatementSyntax localFunction:
+                        used.Add(localFunction.Identifier.ValueText);
+                        break;
+                    case ParameterSyntax parameter when parameter.Parent?.Parent is not LambdaExpressionSyntax && parameter.Parent is not LambdaExpressionSyntax:
+                        used.Add(parameter.Identifier.ValueText);
+                        break;
+                }
+            }
+
+            foreach (var lambda in node.Ancestors().OfType<LambdaExpressionSyntax>())
+            {
+                foreach (var parameter in lambda.DescendantNodes().OfType<ParameterSyntax>().Where(p => p.Ancestors().OfType<LambdaExpressionSyntax>().First() == lambda))
+                {
+                    used.Add(parameter.Identifier.ValueText);
+                }
+            }
+
+            if (scope is BaseMethodDeclarationSyntax method)
+            {
+                foreach (var parameter in method.ParameterList.Parameters)
+                {
+                    used.Add(parameter.Identifier.ValueText);
+                }
+            }
+
+            foreach (var candidate in new[] { "x", "e", "row", "entity" })
+            {
+                if (!used.Contains(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            for (var i = 1; ; i++)
+            {
+                if (!used.Contains("x" + i))
+                {
+                    return "x" + i;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Query
+{
+    /// <summary>
+    /// EFP305: <c>var posts = db.Posts.Where(..).ToList();</c> where the method then only reads <c>p.Title</c> and
+    /// <c>p.Views</c>: every column (Content included) is read, tracked and allocated for two values per row.
+    /// Reported only when every use of the entities is accounted for (see <see cref="EntityMemberUsage"/>).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class WholeEntityProjectionAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: "true" when the fixer may insert the Select.</summary>
+        public const string CanFixProperty = "CanFix";
+
+        /// <summary>Diagnostic property: the members read, comma separated, in first-read order.</summary>
+        public const string MembersProperty = "Members";
+
+        internal const string MaxMembersOption = "max_members";
+        internal const int DefaultMaxMembers = 3;
+
+        private static readonly ImmutableHashSet<string> ListMaterializers = ImmutableHashSet.Create(
+            "ToList", "ToArray", "ToListAsync", "ToArrayAsync");
+
+        private static readonly ImmutableHashSet<string> SingleMaterializers = ImmutableHashSet.Create(
+            "First", "FirstOrDefault", "Single", "SingleOrDefault",
+            "FirstAsync", "FirstOrDefaultAsync", "SingleAsync", "SingleOrDefaultAsync");
+
+        /// <summary>Query operators that keep the rows' identity and meaning when a Select is added at the end.</summary>
+        private static readonly ImmutableHashSet<string> KeptOperators = ImmutableHashSet.Create(
+            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Take", "Skip",
+            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking", "TagWith", "TagWithCallSite",
+            "IgnoreQueryFilters", "AsSplitQuery", "AsSingleQuery");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP305_WholeEntityProjection);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var name = invocation.TargetMethod.Name;
+            var isList = ListMaterializers.Contains(name);
+            if ((!isList && !SingleMaterializers.Contains(name)) || invocation.IsInsideExpressionTree())
+            {
+                return;
+            }
+
+            if (!ef.TryGetRoundTrip(invocation, out var roundTrip, context.CancellationToken)
+                || roundTrip.Kind != RoundTripKind.Query
+                || roundTrip.Query is not { EntityType: { } entityType, MaterializedBy: null } chain
+                || (chain.RootKind != QueryRootKind.DbSet && chain.RootKind != QueryRootKind.SetMethod)
+                || chain.Operators.Any(o => o.IsClientSide || (!KeptOperators.Contains(o.Name) && o.Invocation != invocation)))
+            {
+                return;
+            }
+
+            // The call must produce the root entities themselves: List<Post>/Post[]/Task<...> or Post.
+            var resultType = UnwrapTask(invocation.Type);
+            var produced = isList ? ef.Symbols.GetElementType(resultType) : resultType;
+            if (produced is null || !SymbolEqualityComparer.Default.Equals(produced.WithNullableAnnotation(NullableAnnotation.None), entityType.WithNullableAnnotation(NullableAnnotation.None)))
+            {
+                return;
+            }
+
+            // Only "var x = [await] query.ToList();": the local is what we follow.
+            if (ResultLocal(invocation) is not { } local)
+            {
+                return;
+            }
+
+            var body = invocation.GetRootOperation();
+            if (body.Descendants().OfType<IInvocationOperation>().Any(i => ef.Symbols.IsSaveChanges(i.TargetMethod)))
+            {
+                return;
+            }
+
+            var usage = EntityMemberUsage.TryCollect(ef.Symbols, entityType, local, isList, body, context.CancellationToken);
+            if (usage is null || usage.Members.Count == 0)
+            {
+                return;
+            }
+
+            var maxMembers = GetMaxMembers(context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree));
+            var mappedScalars = AllProperties(entityType).Count(EntityMemberUsage.IsMappedScalar);
+            if (usage.Members.Count > maxMembers || usage.Members.Count >= mappedScalars)
+            {
+                return;
+            }
+
+            var canFix = usage.AllDeclarationsImplicit
+                         && invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax }
+                         && (isList || !HasPredicate(invocation));
+            var members = string.Join(",", usage.Members.Select(m => m.Name));
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP305_WholeEntityProjection,
+                invocation.GetMethodNameLocation(),
+                ImmutableDictionary<string, string?>.Empty
+                    .Add(CanFixProperty, canFix ? "true" : "false")
+                    .Add(MembersProperty, members),
+                name,
+                entityType.Name,
+                string.Join(", ", usage.Members.Select(m => "'" + m.Name + "'"))));
+        }
+
+        private static ITypeSymbol? UnwrapTask(ITypeSymbol? type)
+            => type is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } task
+               && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
+                ? task.TypeArguments[0]
+                : type;
+
+        private static bool HasPredicate(IInvocationOperation invocation)
+            => invocation.Arguments.Any(a => a.Parameter is { } p && p.Ordinal > 0
+                                             && p.Type.Name != "CancellationToken"
+                                             && a.ArgumentKind != ArgumentKind.DefaultValue);
+
+        /// <summary>The local initialized with the call's result (through await and ConfigureAwait), or null.</summary>
+        private static ILocalSymbol? ResultLocal(IInvocationOperation invocation)
+        {
+            IOperation current = invocation;
+            var parent = current.Parent;
+            while (true)
+            {
+                if (parent is IConversionOperation || parent is IParenthesizedOperation || parent is IAwaitOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                    continue;
+                }
+
+                if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait && configureAwait.Instance == current)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (current.Type is { } type && type.Name is "Task" or "ValueTask" or "ConfiguredTaskAwaitable")
+            {
+                return null; // not awaited
+            }
+
+            return parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+                ? declarator.Symbol
+                : null;
+        }
+
+        private static IEnumerable<IPropertySymbol> AllProperties(ITypeSymbol type)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
+                {
+                    if (names.Add(property.Name))
+                    {
+                        yield return property;
+                    }
+                }
+            }
+        }
+
+        private static int GetMaxMembers(AnalyzerConfigOptions options)
+        {
+            if ((options.TryGetValue("dotnet_code_quality." + RuleIds.WholeEntityWhereProjectionSuffices + "." + MaxMembersOption, out var value)
+                 || options.TryGetValue("dotnet_code_quality." + MaxMembersOption, out value))
+                && int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
+                && parsed > 0)
+            {
+                return parsed;
+            }
+
+            return DefaultMaxMembers;
+        }
+    }
+}

@@ -1,0 +1,251 @@
+using System.Threading.Tasks;
+using PerfAnalyzers.Tests.Verifiers;
+using Xunit;
+using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    PerfAnalyzers.Rules.Query.WholeEntityProjectionAnalyzer,
+    PerfAnalyzers.CodeFixes.Rules.Query.WholeEntityProjectionFixer>;
+
+namespace PerfAnalyzers.Tests.Rules.Query
+{
+    public class WholeEntityProjectionTests
+    {
+        [Fact]
+        public async Task Reports_and_fixes_a_list_read_through_foreach()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, CancellationToken ct)
+                    {
+                        var posts = await db.Posts.Where(p => p.IsPublished).OrderBy(p => p.Id).Take(50).{|#0:ToListAsync|}(ct);
+                        var total = 0;
+                        foreach (var post in posts)
+                        {
+                            Console.WriteLine($"{post.Title}: {post.Views}");
+                            total += post.Views;
+                        }
+
+                        return total + posts.Count;
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, CancellationToken ct)
+                    {
+                        var posts = await db.Posts.Where(p => p.IsPublished).OrderBy(p => p.Id).Take(50).Select(x => new { x.Title, x.Views }).ToListAsync(ct);
+                        var total = 0;
+                        foreach (var post in posts)
+                        {
+                            Console.WriteLine($"{post.Title}: {post.Views}");
+                            total += post.Views;
+                        }
+
+                        return total + posts.Count;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToListAsync", "Post", "'Title', 'Views'"));
+        }
+
+        [Fact]
+        public async Task Lambdas_indexing_and_a_single_row_count_as_member_reads_and_Fix_All_fixes_both()
+        {
+            var source = """
+                class C
+                {
+                    string M(BlogContext db, int blogId)
+                    {
+                        var x = 1;
+                        var posts = db.Posts.Where(p => p.BlogId == blogId).{|#0:ToList|}();
+                        var titles = string.Join(", ", posts.Where(p => p.Views > 10).Select(p => p.Title));
+                        var first = posts.Count > 0 ? posts[0].Title : "";
+                        var blog = db.Blogs.Where(b => b.Id == blogId)
+                            .{|#1:FirstOrDefault|}();
+                        if (blog == null)
+                        {
+                            return "";
+                        }
+
+                        return blog.Name + titles + first + x;
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    string M(BlogContext db, int blogId)
+                    {
+                        var x = 1;
+                        var posts = db.Posts.Where(p => p.BlogId == blogId).Select(e => new { e.Views, e.Title }).ToList();
+                        var titles = string.Join(", ", posts.Where(p => p.Views > 10).Select(p => p.Title));
+                        var first = posts.Count > 0 ? posts[0].Title : "";
+                        var blog = db.Blogs.Where(b => b.Id == blogId).Select(e => new { e.Name })
+                            .FirstOrDefault();
+                        if (blog == null)
+                        {
+                            return "";
+                        }
+
+                        return blog.Name + titles + first + x;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToList", "Post", "'Views', 'Title'"),
+                VerifyCS.Diagnostic("EFP305").WithLocation(1).WithArguments("FirstOrDefault", "Blog", "'Name'"));
+        }
+
+        [Fact]
+        public async Task Explicit_types_and_predicates_report_without_a_fix()
+        {
+            var source = """
+                class C
+                {
+                    int M(BlogContext db, int id)
+                    {
+                        List<Post> posts = db.Posts.Where(p => p.Views > 100).{|#0:ToList|}();
+                        var post = db.Posts.{|#1:FirstOrDefault|}(p => p.Id == id);
+                        var sum = 0;
+                        foreach (var p in posts)
+                        {
+                            sum += p.Views;
+                        }
+
+                        return sum + (post?.Views ?? 0);
+                    }
+                }
+                """;
+            var test = VerifyCS.Create(source, source);
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToList", "Post", "'Views'"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(1).WithArguments("FirstOrDefault", "Post", "'Views'"));
+            test.FixedState.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToList", "Post", "'Views'"));
+            test.FixedState.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(1).WithArguments("FirstOrDefault", "Post", "'Views'"));
+            await test.RunAsync();
+        }
+
+        [Theory]
+        [InlineData("return posts;", "List<Post>")] // returned
+        [InlineData("Use(posts[0]); return null;", "List<Post>")] // passed to a method
+        [InlineData("foreach (var p in posts) { Use(p); } return null;", "List<Post>")]
+        [InlineData("posts[0].Views++; return null;", "List<Post>")] // modified
+        [InlineData("foreach (var p in posts) { p.Title = p.Title.Trim(); } return null;", "List<Post>")]
+        [InlineData("foreach (var p in posts) { Console.WriteLine(p.Title); } db.SaveChanges(); return null;", "List<Post>")]
+        [InlineData("foreach (var p in posts) { Console.WriteLine(p.Blog.Name); } return null;", "List<Post>")] // navigation read
+        [InlineData("foreach (var p in posts) { Console.WriteLine(p.Title + p.Views + p.Content + p.IsPublished); } return null;", "List<Post>")] // 4 > 3 members
+        [InlineData("db.Posts.RemoveRange(posts); return null;", "List<Post>")]
+        [InlineData("_cache = posts; return null;", "List<Post>")] // stored
+        [InlineData("var all = posts.Distinct().Count(); return null;", "List<Post>")] // reference identity
+        [InlineData("Console.WriteLine(posts[0]); return null;", "List<Post>")] // entity ToString
+        [InlineData("Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(posts)); return null;", "List<Post>")] // serialized
+        [InlineData("var copy = posts.Select(p => p).ToList(); return copy;", "List<Post>")]
+        public async Task Does_not_report_when_the_entities_are_passed_on(string uses, string returnType)
+        {
+            var source = $$"""
+                class C
+                {
+                    private List<Post> _cache = new();
+                    void Use(Post p) { }
+                    {{returnType}} M(BlogContext db)
+                    {
+                        var posts = db.Posts.Where(p => p.IsPublished).ToList();
+                        {{uses}}
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Fact]
+        public async Task Does_not_report_projections_includes_or_unfollowed_results()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        var titles = db.Posts.Select(p => new { p.Title }).ToList();
+                        Console.WriteLine(titles[0].Title);
+                        var withBlog = db.Posts.Include(p => p.Blog).ToList();
+                        Console.WriteLine(withBlog[0].Title);
+                        foreach (var p in db.Posts.Where(q => q.IsPublished).ToList())
+                        {
+                            Console.WriteLine(p.Title);
+                        }
+
+                        var tags = db.Tags.ToList(); // Tag has only Id and Label: nothing to save
+                        Console.WriteLine(tags[0].Label + tags[0].Id);
+                        var unused = db.Posts.ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Fact]
+        public async Task Max_members_option_comes_from_editorconfig()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        var posts = db.Posts.{|#0:ToList|}();
+                        foreach (var p in posts)
+                        {
+                            Console.WriteLine(p.Title + p.Views + p.Content + p.IsPublished);
+                        }
+
+                        var few = db.Posts.{|#1:ToList|}();
+                        Console.WriteLine(few[0].Title + few[0].Views);
+                    }
+                }
+                """;
+            var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.WholeEntityProjectionAnalyzer>.Create(source);
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", """
+                root = true
+                [*.cs]
+                dotnet_code_quality.EFP305.max_members = 4
+                """));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToList", "Post", "'Title', 'Views', 'Content', 'IsPublished'"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(1).WithArguments("ToList", "Post", "'Title', 'Views'"));
+            await test.RunAsync();
+
+            var strict = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.WholeEntityProjectionAnalyzer>.Create(source.Replace("{|#0:ToList|}", "ToList").Replace("{|#1:ToList|}", "ToList"));
+            strict.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", """
+                root = true
+                [*.cs]
+                dotnet_code_quality.EFP305.max_members = 1
+                """));
+            await strict.RunAsync();
+        }
+
+        [Fact]
+        public async Task Silent_without_EF_and_on_broken_code()
+        {
+            var noEf = """
+                using System.Linq;
+                class C { int M(int[] a) { var l = a.ToList(); return l[0]; } }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(noEf, EfVersion.None);
+
+            var broken = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        var posts = db.Posts.Where(p => p.).ToList();
+                        foreach (var p in posts) { Console.WriteLine(p.Missing + p.); }
+                        var one = db.Missing.ToList();
+                        var two = db.Posts.ToList(
+                    }
+                }
+                """;
+            var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.WholeEntityProjectionAnalyzer>.Create(broken);
+            test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
+            await test.RunAsync();
+        }
+    }
+}
