@@ -22,8 +22,8 @@ namespace PerfAnalyzers
 
         // Query shape and tracking
         public const string UnboundedQuery = "EFP301";
-        public const string ReadOnlyTrackingQuery = "EFP302";
-        public const string PrematureMaterialization = "EFP303";
+        // EFP302 (read-only tracking query) and EFP303 (premature materialization) are reserved by issue #5 and get
+        // their constants with their analyzers.
         public const string CountInsteadOfAny = "EFP304";
         public const string WholeEntityWhereProjectionSuffices = "EFP305";
         public const string PagingWithoutOrderBy = "EFP306";
