@@ -66,7 +66,8 @@ namespace PerfAnalyzers.Samples.Proof
             }
 
             var name = $"perfproof_{runId}_{Interlocked.Increment(ref counter)}";
-            await ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{templateName}\"", ct);
+            // 55006: another session (an autovacuum worker, typically) is still connected to the template; it leaves on its own.
+            await RetryAsync(() => ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{templateName}\"", ct), "55006", ct);
             var connectionString = ConnectionStringFor(name);
             return new FreshDatabase(connectionString, () => DropAsync(name, connectionString));
         }
@@ -87,7 +88,32 @@ namespace PerfAnalyzers.Samples.Proof
                 NpgsqlConnection.ClearPool(pooled);
             }
 
-            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None);
+            // WITH (FORCE) terminates other sessions, which a role without pg_signal_backend may not do to an autovacuum
+            // worker (42501); such a worker finishes within seconds, so retry. Cleanup never fails the proof itself.
+            try
+            {
+                await RetryAsync(() => ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None), "42501", CancellationToken.None);
+            }
+            catch (PostgresException e)
+            {
+                Console.Error.WriteLine($"warning: could not drop proof database {name}: {e.SqlState} {e.MessageText}");
+            }
+        }
+
+        private static async Task RetryAsync(Func<Task> action, string retryableSqlState, CancellationToken ct)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await action();
+                    return;
+                }
+                catch (PostgresException e) when ((e.SqlState == retryableSqlState || e.SqlState == "55006") && attempt < 20)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Min(attempt, 8)), ct);
+                }
+            }
         }
 
         private string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder(server.ConnectionString)
