@@ -16,6 +16,7 @@ namespace PerfAnalyzers.EfCore
             Symbols = symbols;
             Queries = new QueryChainBuilder(symbols);
             Loops = new LoopAnalysis(this);
+            Model = new ModelFacts(symbols);
         }
 
         public EfSymbols Symbols { get; }
@@ -23,6 +24,9 @@ namespace PerfAnalyzers.EfCore
         public QueryChainBuilder Queries { get; }
 
         public LoopAnalysis Loops { get; }
+
+        /// <summary>Keys, HasData lookup tables and entity shapes, from source; each fluent scan runs once, on first use.</summary>
+        public ModelFacts Model { get; }
 
         /// <summary>What the source shows about loading (lazy loading per context, AutoInclude, owned, split queries), scanned once on first use.</summary>
         public LoadingFacts GetLoadingFacts(CancellationToken cancellationToken = default)

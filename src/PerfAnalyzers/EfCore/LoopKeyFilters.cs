@@ -236,7 +236,7 @@ namespace PerfAnalyzers.EfCore
                     && chain.Operators.Length == 1 && filter.LoopMember is { } principalKey && !roundTrip.IsAsync
                     && sourceChain.Operators.All(o => o.Name != "Select" && o.Name != "SelectMany" && o.Name != "GroupBy" && !o.IsClientSide)
                     && SymbolEqualityComparer.Default.Equals(sourceChain.EntityType, filter.LoopVariableType)
-                    && ModelConventions.FindCollectionNavigation(filter.LoopVariableType, chain.EntityType, filter.EntityMember, principalKey) is { } navigation)
+                    && ModelConventions.FindCollectionNavigation(ef.Model, filter.LoopVariableType, chain.EntityType, filter.EntityMember, principalKey) is { } navigation)
                 {
                     return new BatchPlan(BatchShape.Include, filter, navigation);
                 }

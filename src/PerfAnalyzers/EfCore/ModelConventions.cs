@@ -5,39 +5,22 @@ using Microsoft.CodeAnalysis;
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>
-    /// The EF model as far as the entity classes show it by EF Core conventions and data annotations: primary keys and
-    /// the foreign key behind a collection navigation. Fluent configuration in OnModelCreating can change both; callers
-    /// use these answers only to offer a rewrite whose result they also check (ambiguity => no answer).
+    /// The foreign key behind a collection navigation, by EF Core conventions and data annotations. The principal's key
+    /// comes from <see cref="ModelFacts.FindSingleKey"/> (fluent HasKey, [PrimaryKey], [Key], Id conventions), so key
+    /// knowledge lives in one place. Callers use these answers only to offer a rewrite (ambiguity => no answer).
     /// </summary>
     internal static class ModelConventions
     {
-        /// <summary>The key property by convention: <c>Id</c>, <c>&lt;Type&gt;Id</c>, or the one marked <c>[Key]</c>.</summary>
-        public static bool IsPrimaryKey(IPropertySymbol property)
-        {
-            var type = property.ContainingType;
-            if (property.GetAttributes().Any(a => a.AttributeClass?.Name == "KeyAttribute"))
-            {
-                return true;
-            }
-
-            if (type.GetMembers().OfType<IPropertySymbol>().Any(p => p.GetAttributes().Any(a => a.AttributeClass?.Name == "KeyAttribute")))
-            {
-                return false;
-            }
-
-            return string.Equals(property.Name, "Id", StringComparison.OrdinalIgnoreCase)
-                   || string.Equals(property.Name, type.Name + "Id", StringComparison.OrdinalIgnoreCase);
-        }
-
         /// <summary>
         /// The collection navigation on <paramref name="principal"/> whose dependents are <paramref name="dependent"/> rows
         /// with <paramref name="foreignKey"/> = <paramref name="principalKey"/>: <c>Blog.Posts</c> for <c>Post.BlogId</c> = <c>Blog.Id</c>.
         /// Null when the key is not the principal's primary key, the foreign key does not follow the conventions
         /// (&lt;navigation&gt;Id, &lt;principal type&gt;Id, <c>[ForeignKey]</c>), or more than one navigation could match.
         /// </summary>
-        public static IPropertySymbol? FindCollectionNavigation(ITypeSymbol? principal, ITypeSymbol? dependent, IPropertySymbol foreignKey, IPropertySymbol principalKey)
+        public static IPropertySymbol? FindCollectionNavigation(ModelFacts model, ITypeSymbol? principal, ITypeSymbol? dependent, IPropertySymbol foreignKey, IPropertySymbol principalKey)
         {
-            if (principal is not INamedTypeSymbol principalType || dependent is null || !IsPrimaryKey(principalKey)
+            if (principal is not INamedTypeSymbol principalType || dependent is null
+                || !SymbolEqualityComparer.Default.Equals(model.FindSingleKey(principalType)?.OriginalDefinition, principalKey.OriginalDefinition)
                 || !SymbolEqualityComparer.Default.Equals(principalKey.ContainingType.OriginalDefinition, principalType.OriginalDefinition)
                 && !EfSymbols.InheritsFrom(principalType, principalKey.ContainingType))
             {

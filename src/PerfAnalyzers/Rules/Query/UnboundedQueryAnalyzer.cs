@@ -38,7 +38,7 @@ namespace PerfAnalyzers.Rules.Query
                     return;
                 }
 
-                var model = new ModelFacts(ef.Symbols);
+                var model = ef.Model;
                 start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation, OperationKind.Loop);
             });
         }
