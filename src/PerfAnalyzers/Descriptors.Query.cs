@@ -4,6 +4,16 @@ namespace PerfAnalyzers
 {
     internal static partial class Descriptors
     {
+        internal static readonly DiagnosticDescriptor EFP303_PrematureMaterialization = new DiagnosticDescriptor(
+            RuleIds.PrematureMaterialization,
+            title: "Query is materialized before it is filtered, sorted or counted",
+            messageFormat: "'{0}' loads every row of the query into memory, then '{1}' runs on the client; apply '{1}' to the query before '{0}' so the database does it",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "ToList/ToArray/AsEnumerable (or ToListAsync) executes the query. LINQ operators chained after it run in memory over every row the query returned: a Where after ToList transfers, materializes and tracks the rows it then throws away, a Count after ToList loads a whole table to count it, a Take after ToList loads everything to keep ten. Applied before the materialization, the same operators become SQL (WHERE, ORDER BY, LIMIT, COUNT) and only the rows needed cross the wire.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.PrematureMaterialization));
+
         internal static readonly DiagnosticDescriptor EFP304_CountInsteadOfAny = new DiagnosticDescriptor(
             RuleIds.CountInsteadOfAny,
             title: "Count() compared with 0 instead of Any()",

@@ -61,6 +61,10 @@ namespace PerfAnalyzers.EfCore
 
         public INamedTypeSymbol? CancellationTokenType => _cancellationToken;
 
+        /// <summary>EF's <c>EntityFrameworkQueryableExtensions</c> has an operator of this name here (CountAsync, ElementAtAsync...).</summary>
+        public bool HasQueryableOperator(string name)
+            => _queryableExtensions is not null && !_queryableExtensions.GetMembers(name).IsEmpty;
+
         /// <summary>EF's <c>AsAsyncEnumerable()</c> is there (the async form of <c>foreach</c> over a query).</summary>
         public bool AsAsyncEnumerableExists { get; }
 

@@ -18,11 +18,22 @@ namespace PerfAnalyzers.EfCore
     /// EF Core has translated since 3.x on every relational provider (string, Math, LINQ over collections, EF.Functions).
     /// </para>
     /// <para>
-    /// Row-dependent string comparisons (<c>==</c>, <c>Contains</c>, <c>StartsWith</c>, <c>CompareTo</c>...) are refused:
-    /// C# compares ordinally and case-sensitively, the database by its collation (case-insensitive by default on SQL
-    /// Server and MySQL), so moving them into SQL could change which rows match.
+    /// Row-dependent string comparisons (<c>==</c>, <c>Contains</c>, <c>StartsWith</c>, <c>CompareTo</c>...) are refused
+    /// in <see cref="TranslationMode.SameResults"/>: C# compares ordinally and case-sensitively, the database by its
+    /// collation (case-insensitive by default on SQL Server and MySQL), so moving them into SQL could change which rows
+    /// match. <see cref="TranslationMode.Translates"/> accepts them: EF translates them, only the answer may differ.
+    /// Overloads that take a <c>StringComparison</c>, an <c>IFormatProvider</c> or a comparer are never translated.
     /// </para>
     /// </summary>
+    internal enum TranslationMode
+    {
+        /// <summary>EF translates it and the database gives the same answer as C# (what a fix needs).</summary>
+        SameResults,
+
+        /// <summary>EF translates it; row-dependent string comparisons may follow the database's collation (enough to report).</summary>
+        Translates,
+    }
+
     internal static class Translatability
     {
         private static readonly ImmutableHashSet<string> StringMethods = ImmutableHashSet.Create(
@@ -39,7 +50,7 @@ namespace PerfAnalyzers.EfCore
             "AddDays", "AddHours", "AddMinutes", "AddSeconds", "AddMonths", "AddYears", "AddMilliseconds", "Equals", "CompareTo");
 
         /// <summary>True when every row-dependent part of the lambda is on the allow-list.</summary>
-        public static bool IsTranslatable(IAnonymousFunctionOperation lambda)
+        public static bool IsTranslatable(IAnonymousFunctionOperation lambda, TranslationMode mode = TranslationMode.SameResults)
         {
             var rowParameters = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
             foreach (var nested in lambda.DescendantsAndSelf().OfType<IAnonymousFunctionOperation>())
@@ -50,81 +61,111 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            return IsTranslatable(lambda.Body, rowParameters, depth: 0);
+            return new Walker(rowParameters, mode).IsTranslatable(lambda.Body, depth: 0);
         }
 
-        private static bool IsTranslatable(IOperation operation, HashSet<IParameterSymbol> row, int depth)
+        private sealed class Walker
         {
-            if (depth > 64)
+            private readonly HashSet<IParameterSymbol> _row;
+            private readonly TranslationMode _mode;
+
+            public Walker(HashSet<IParameterSymbol> row, TranslationMode mode)
             {
-                return false;
+                _row = row;
+                _mode = mode;
             }
 
-            if (!TouchesRow(operation, row))
+            private bool SameResults => _mode == TranslationMode.SameResults;
+
+            public bool IsTranslatable(IOperation operation, int depth)
             {
-                return true; // evaluated on the client, once, and sent as a parameter
-            }
-
-            switch (operation)
-            {
-                case IParameterReferenceOperation:
-                    return true;
-
-                case IPropertyReferenceOperation property:
-                    return IsMappedOrKnownProperty(property.Property)
-                           && (property.Instance is null || IsTranslatable(property.Instance, row, depth + 1));
-
-                case IFieldReferenceOperation field:
-                    return field.Instance is null || IsTranslatable(field.Instance, row, depth + 1);
-
-                case IInvocationOperation invocation:
-                    return IsKnownMethod(invocation.TargetMethod)
-                           && !IsCollationSensitive(invocation)
-                           && invocation.ChildOperations.All(c => IsTranslatable(c, row, depth + 1));
-
-                case IArgumentOperation argument:
-                    return IsTranslatable(argument.Value, row, depth + 1);
-
-                case IAnonymousFunctionOperation nested:
-                    return IsTranslatable(nested.Body, row, depth + 1);
-
-                case IDelegateCreationOperation creation:
-                    return creation.Target is IAnonymousFunctionOperation && IsTranslatable(creation.Target, row, depth + 1);
-
-                case IBlockOperation block:
-                    return block.Operations.Length == 1 && IsTranslatable(block.Operations[0], row, depth + 1);
-
-                case IReturnOperation { ReturnedValue: { } returned }:
-                    return IsTranslatable(returned, row, depth + 1);
-
-                case IBinaryOperation binary:
-                    return binary.OperatorMethod is null
-                           && binary.LeftOperand.Type?.SpecialType != SpecialType.System_String
-                           && binary.RightOperand.Type?.SpecialType != SpecialType.System_String
-                           && IsTranslatable(binary.LeftOperand, row, depth + 1)
-                           && IsTranslatable(binary.RightOperand, row, depth + 1);
-
-                case IUnaryOperation unary:
-                    return unary.OperatorMethod is null && IsTranslatable(unary.Operand, row, depth + 1);
-
-                case IConversionOperation conversion:
-                    return conversion.OperatorMethod is null && IsTranslatable(conversion.Operand, row, depth + 1);
-
-                case IParenthesizedOperation parenthesized:
-                    return IsTranslatable(parenthesized.Operand, row, depth + 1);
-
-                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
-                    return IsTranslatable(conditional.Condition, row, depth + 1)
-                           && IsTranslatable(conditional.WhenTrue, row, depth + 1)
-                           && IsTranslatable(whenFalse, row, depth + 1);
-
-                case ICoalesceOperation coalesce:
-                    return IsTranslatable(coalesce.Value, row, depth + 1) && IsTranslatable(coalesce.WhenNull, row, depth + 1);
-
-                default:
+                if (depth > 64)
+                {
                     return false;
+                }
+
+                if (!TouchesRow(operation, _row))
+                {
+                    return true; // evaluated on the client, once, and sent as a parameter
+                }
+
+                switch (operation)
+                {
+                    case IParameterReferenceOperation:
+                        return true;
+
+                    case IPropertyReferenceOperation property:
+                        return IsMappedOrKnownProperty(property.Property)
+                               && (property.Instance is null || IsTranslatable(property.Instance, depth + 1));
+
+                    case IFieldReferenceOperation field:
+                        return field.Instance is null || IsTranslatable(field.Instance, depth + 1);
+
+                    case IInvocationOperation invocation:
+                        return IsKnownMethod(invocation.TargetMethod)
+                               && !TakesCultureOrComparer(invocation.TargetMethod)
+                               && !(SameResults && IsCollationSensitive(invocation))
+                               && invocation.ChildOperations.All(c => IsTranslatable(c, depth + 1));
+
+                    case IArgumentOperation argument:
+                        return IsTranslatable(argument.Value, depth + 1);
+
+                    case IAnonymousFunctionOperation nested:
+                        return IsTranslatable(nested.Body, depth + 1);
+
+                    case IDelegateCreationOperation creation:
+                        return creation.Target is IAnonymousFunctionOperation && IsTranslatable(creation.Target, depth + 1);
+
+                    case IBlockOperation block:
+                        return block.Operations.Length == 1 && IsTranslatable(block.Operations[0], depth + 1);
+
+                    case IReturnOperation { ReturnedValue: { } returned }:
+                        return IsTranslatable(returned, depth + 1);
+
+                    case IBinaryOperation binary:
+                        return binary.OperatorMethod is null
+                               && !(SameResults && (binary.LeftOperand.Type?.SpecialType == SpecialType.System_String
+                                                    || binary.RightOperand.Type?.SpecialType == SpecialType.System_String))
+                               && IsTranslatable(binary.LeftOperand, depth + 1)
+                               && IsTranslatable(binary.RightOperand, depth + 1);
+
+                    case IUnaryOperation unary:
+                        return unary.OperatorMethod is null && IsTranslatable(unary.Operand, depth + 1);
+
+                    case IConversionOperation conversion:
+                        return conversion.OperatorMethod is null && IsTranslatable(conversion.Operand, depth + 1);
+
+                    case IParenthesizedOperation parenthesized:
+                        return IsTranslatable(parenthesized.Operand, depth + 1);
+
+                    case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                        return IsTranslatable(conditional.Condition, depth + 1)
+                               && IsTranslatable(conditional.WhenTrue, depth + 1)
+                               && IsTranslatable(whenFalse, depth + 1);
+
+                    case ICoalesceOperation coalesce:
+                        return IsTranslatable(coalesce.Value, depth + 1) && IsTranslatable(coalesce.WhenNull, depth + 1);
+
+                    case IAnonymousObjectCreationOperation anonymous:
+                        // Select(p => new { p.Id, p.Title }): each member is a column (or an expression of columns).
+                        return anonymous.Initializers.All(i => i is ISimpleAssignmentOperation assignment && IsTranslatable(assignment.Value, depth + 1));
+
+                    case IObjectCreationOperation creation:
+                        // Select(p => new PostDto(p.Id) { Title = p.Title }): EF reads the columns and calls the constructor on the client.
+                        return creation.Arguments.All(a => IsTranslatable(a.Value, depth + 1))
+                               && (creation.Initializer is null
+                                   || creation.Initializer.Initializers.All(i => i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation or IFieldReferenceOperation } assignment
+                                                                                && IsTranslatable(assignment.Value, depth + 1)));
+
+                    default:
+                        return false;
+                }
             }
         }
+
+        /// <summary>string.Equals(a, b, StringComparison.OrdinalIgnoreCase), ToString(CultureInfo), OrderBy(.., comparer): EF translates none of them.</summary>
+        private static bool TakesCultureOrComparer(IMethodSymbol method)
+            => method.Parameters.Any(p => p.Type.Name is "StringComparison" or "IFormatProvider" or "CultureInfo" or "IComparer" or "IEqualityComparer");
 
         /// <summary>String comparisons whose answer depends on the database collation.</summary>
         private static bool IsCollationSensitive(IInvocationOperation invocation)
@@ -146,6 +187,16 @@ namespace PerfAnalyzers.EfCore
         /// <summary>An entity's stored property (an auto-property in source) or a well-known BCL member.</summary>
         private static bool IsMappedOrKnownProperty(IPropertySymbol property)
         {
+            if (property.ContainingType is { IsAnonymousType: true })
+            {
+                return true; // a member of an earlier Select(p => new { ... })
+            }
+
+            if (property.GetAttributes().Any(a => a.AttributeClass?.Name == "NotMappedAttribute"))
+            {
+                return false;
+            }
+
             if (property.DeclaringSyntaxReferences.Length == 0)
             {
                 var type = property.ContainingType;

@@ -1,0 +1,254 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>One LINQ to Objects step applied to the rows of a materialized query (<c>.Where(..)</c>, <c>.Count</c>).</summary>
+    internal readonly struct ClientSideStep
+    {
+        public ClientSideStep(IOperation operation, string name, bool isTerminal, bool isMaterializer)
+        {
+            Operation = operation;
+            Name = name;
+            IsTerminal = isTerminal;
+            IsMaterializer = isMaterializer;
+        }
+
+        /// <summary>The invocation, or the <c>Count</c>/<c>Length</c> property reference.</summary>
+        public IOperation Operation { get; }
+
+        /// <summary>The Queryable operator that does the same work (<c>Count</c> for the Count/Length property).</summary>
+        public string Name { get; }
+
+        /// <summary>Returns a single row or a scalar (Count, Any, First, Sum...): nothing can follow it in the query.</summary>
+        public bool IsTerminal { get; }
+
+        /// <summary>ToList/ToArray/ToHashSet: materializes again; the database could have done the steps before it.</summary>
+        public bool IsMaterializer { get; }
+
+        public override string ToString() => Name;
+    }
+
+    /// <summary>
+    /// What happens to a query's rows after they are materialized (<c>db.Posts.ToList().Where(..).Count()</c>): the LINQ to
+    /// Objects steps that follow, and which of them the database could do instead because Queryable has the same operator
+    /// and EF Core translates its lambdas. Used by EFP303 (premature materialization) and its fix.
+    /// </summary>
+    internal static class ClientSideOperators
+    {
+        /// <summary>Steps that keep a sequence (and that Queryable has).</summary>
+        private static readonly ImmutableHashSet<string> Composing = ImmutableHashSet.Create(
+            "Where", "Select", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Skip", "Take");
+
+        /// <summary>Steps that end the query with one row or a scalar.</summary>
+        private static readonly ImmutableHashSet<string> Terminals = ImmutableHashSet.Create(
+            "Count", "LongCount", "Any", "All", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
+            "Sum", "Min", "Max", "Average", "ElementAt", "ElementAtOrDefault");
+
+        /// <summary>Calls that materialize a query into memory (sync names; EF's Async forms map to them).</summary>
+        internal static readonly ImmutableHashSet<string> Materializers = ImmutableHashSet.Create(
+            "ToList", "ToArray", "ToHashSet", "AsEnumerable");
+
+        private static readonly ImmutableHashSet<string> OrderingSteps = ImmutableHashSet.Create(
+            "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending");
+
+        private const int MaxSteps = 16;
+
+        /// <summary>Count, Any, First, Sum...: the step ends the query with one row or a scalar.</summary>
+        public static bool IsTerminal(string name) => Terminals.Contains(name);
+
+        /// <summary>
+        /// The LINQ to Objects steps chained after <paramref name="sequence"/> (a value holding the materialized rows), in
+        /// order, stopping after a terminal, a second materializer, or anything else.
+        /// </summary>
+        public static ImmutableArray<ClientSideStep> StepsAfter(IOperation sequence, EfSymbols symbols)
+        {
+            var steps = ImmutableArray.CreateBuilder<ClientSideStep>();
+            var current = sequence;
+            while (steps.Count < MaxSteps)
+            {
+                var parent = current.Parent;
+                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                }
+
+                if (parent is IPropertyReferenceOperation { Property.Name: "Count" or "Length" or "LongLength" } property
+                    && property.Instance == current && !property.Property.IsStatic && IsCollection(property.Instance.Type, symbols))
+                {
+                    steps.Add(new ClientSideStep(property, property.Property.Name == "LongLength" ? "LongCount" : "Count", isTerminal: true, isMaterializer: false));
+                    break;
+                }
+
+                if (parent is not IArgumentOperation { Parameter.Ordinal: 0 } argument
+                    || argument.Parent is not IInvocationOperation call
+                    || !call.TargetMethod.IsExtensionMethod
+                    || !symbols.IsEnumerableMethod(call.TargetMethod))
+                {
+                    break;
+                }
+
+                var name = call.TargetMethod.Name;
+                if (Terminals.Contains(name))
+                {
+                    steps.Add(new ClientSideStep(call, name, isTerminal: true, isMaterializer: false));
+                    break;
+                }
+
+                if (Materializers.Contains(name) && name != "AsEnumerable")
+                {
+                    steps.Add(new ClientSideStep(call, name, isTerminal: false, isMaterializer: true));
+                    break;
+                }
+
+                if (!Composing.Contains(name))
+                {
+                    break;
+                }
+
+                steps.Add(new ClientSideStep(call, name, isTerminal: false, isMaterializer: false));
+                current = call;
+            }
+
+            return steps.ToImmutable();
+        }
+
+        /// <summary>
+        /// How many of <paramref name="steps"/>, from the first, the database could do instead (the same Queryable operator,
+        /// lambdas EF Core translates in <paramref name="mode"/>), over rows of <paramref name="elementType"/>. A
+        /// materializer step is never counted. <paramref name="ordered"/>: the query before the steps has an OrderBy.
+        /// <paramref name="operatorExists"/>: whether a terminal step can be done (its Async form, after ToListAsync).
+        /// </summary>
+        public static int MovableCount(ImmutableArray<ClientSideStep> steps, ITypeSymbol? elementType, ITypeSymbol? entityType, bool ordered, TranslationMode mode, System.Func<string, bool>? operatorExists = null)
+        {
+            var count = 0;
+            var element = elementType;
+            foreach (var step in steps)
+            {
+                if (step.IsMaterializer || !IsMovable(step, element, entityType, ref ordered, mode, out var nextElement)
+                    || (step.IsTerminal && operatorExists is not null && !operatorExists(step.Name)))
+                {
+                    break;
+                }
+
+                element = nextElement;
+                count++;
+                if (step.IsTerminal)
+                {
+                    break;
+                }
+            }
+
+            return count;
+        }
+
+        private static bool IsMovable(ClientSideStep step, ITypeSymbol? element, ITypeSymbol? entityType, ref bool ordered, TranslationMode mode, out ITypeSymbol? nextElement)
+        {
+            nextElement = element;
+            if (step.Operation is not IInvocationOperation call)
+            {
+                return true; // list.Count / array.Length
+            }
+
+            var name = step.Name;
+            IAnonymousFunctionOperation? lambda = null;
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is null)
+                {
+                    return false;
+                }
+
+                if (argument.Parameter.Ordinal == 0)
+                {
+                    continue;
+                }
+
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    continue;
+                }
+
+                if (argument.Value.AsLambda() is { } candidate && lambda is null && candidate.Symbol.Parameters.Length == 1)
+                {
+                    lambda = candidate;
+                    continue;
+                }
+
+                // Skip(n), Take(n), ElementAt(i): an int computed on the client is a parameter.
+                if (argument.Parameter.Type.SpecialType == SpecialType.System_Int32 && (name is "Skip" or "Take" or "ElementAt" or "ElementAtOrDefault"))
+                {
+                    continue;
+                }
+
+                return false; // a comparer, a Func variable, an index-taking lambda, a default value...
+            }
+
+            if (lambda is not null)
+            {
+                // Lambdas are translated over entities (and anonymous projections of them), never over DTOs made on the client.
+                if (!IsTranslatableElement(element, entityType) || !Translatability.IsTranslatable(lambda, mode))
+                {
+                    return false;
+                }
+
+                var returned = lambda.Symbol.ReturnType;
+                if (mode == TranslationMode.SameResults && returned.SpecialType == SpecialType.System_String
+                    && (OrderingSteps.Contains(name) || name is "Min" or "Max"))
+                {
+                    return false; // the database orders strings by its collation, C# by the current culture
+                }
+
+                if (name == "Select")
+                {
+                    nextElement = returned;
+                }
+            }
+            else if (name is "Sum" or "Average" or "Min" or "Max")
+            {
+                if (!IsNumeric(element))
+                {
+                    return false; // Max() over entities compares objects
+                }
+            }
+            else if (name is "Where" or "Select" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "All")
+            {
+                return false; // no lambda where one is needed: a method group or a delegate
+            }
+
+            if (OrderingSteps.Contains(name))
+            {
+                ordered = true;
+            }
+
+            if (mode == TranslationMode.SameResults && name is "Last" or "LastOrDefault" && !ordered)
+            {
+                return false; // EF Core refuses Last without OrderBy
+            }
+
+            return true;
+        }
+
+        private static bool IsTranslatableElement(ITypeSymbol? element, ITypeSymbol? entityType)
+            => element is not null
+               && (element is INamedTypeSymbol { IsAnonymousType: true }
+                   || (entityType is not null && EfSymbols.InheritsFrom(element, entityType)));
+
+        private static bool IsNumeric(ITypeSymbol? type)
+        {
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                type = nullable.TypeArguments[0];
+            }
+
+            return type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Decimal
+                or SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int16 or SpecialType.System_Byte;
+        }
+
+        private static bool IsCollection(ITypeSymbol? type, EfSymbols symbols)
+            => type is IArrayTypeSymbol || symbols.IsList(type) || (type is INamedTypeSymbol named && named.OriginalDefinition.Name == "HashSet");
+    }
+}

@@ -1,0 +1,255 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Query
+{
+    /// <summary>
+    /// EFP303: <c>db.Posts.ToList().Where(p =&gt; p.IsPublished).Count()</c>, or <c>var all = await q.ToListAsync();</c>
+    /// followed by a single <c>all.Where(..)</c>: every row is loaded (and tracked) so that filtering, sorting, paging or
+    /// counting can happen in memory, where the database could have done it and sent back only what is needed.
+    /// Reported only when the database can do the first in-memory step (Queryable has it and EF Core translates its
+    /// lambda), and for a local only when it is used exactly once and not once per loop iteration (loading once and then
+    /// querying the list many times is the cure for N+1, not a problem).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class PrematureMaterializationAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: how many in-memory steps the fix moves into the query ("0": no fix).</summary>
+        public const string MoveProperty = "Move";
+
+        /// <summary>Diagnostic property: "true" when the step after the moved ones is a ToList/ToArray that takes the place of the first materialization.</summary>
+        public const string AbsorbProperty = "Absorb";
+
+        /// <summary>Diagnostic property: "true" when the rows are held in a local; additional location 0 is its one use.</summary>
+        public const string LocalProperty = "Local";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP303_PrematureMaterialization);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                var counterparts = new AsyncCounterparts(ef.Symbols);
+                start.RegisterOperationAction(c => Analyze(c, ef, counterparts), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            var syncName = EfSymbols.SyncName(method.Name);
+            if (!ClientSideOperators.Materializers.Contains(syncName))
+            {
+                return;
+            }
+
+            var isAsync = syncName != method.Name;
+            if (isAsync ? syncName == "AsEnumerable" || !EfSymbols.IsEfExtensionMethod(method) : !ef.Symbols.IsEnumerableMethod(method))
+            {
+                return;
+            }
+
+            var receiver = invocation.GetReceiverOrThisArgument();
+            var receiverType = receiver?.WalkDownConversions().Type;
+            if (receiver is null || !(ef.Symbols.IsQueryable(receiverType) || ef.Symbols.IsDbSet(receiverType)) || invocation.IsInsideExpressionTree())
+            {
+                return;
+            }
+
+            var chain = ef.Queries.Build(receiver, context.CancellationToken);
+            if (!chain.IsEfQuery || chain.MaterializedBy is not null || chain.RootKind == QueryRootKind.RawSql
+                || QueryShape.HasClientSideOperators(chain))
+            {
+                return; // FromSql may be a stored procedure, which cannot be composed over
+            }
+
+            if (ResultOf(invocation, isAsync) is not { } result)
+            {
+                return;
+            }
+
+            // Either the rows are used right away (q.ToList().Where(..)) or through a local used exactly once.
+            var start = result;
+            var isLocal = false;
+            IVariableDeclaratorOperation? declarator = null;
+            if (SkipConversionsUp(result).Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation d })
+            {
+                declarator = d;
+                if (SingleUse(d) is not { } use)
+                {
+                    return;
+                }
+
+                start = use;
+                isLocal = true;
+            }
+
+            var steps = ClientSideOperators.StepsAfter(start, ef.Symbols);
+            if (steps.IsEmpty)
+            {
+                return;
+            }
+
+            var element = ef.Symbols.GetElementType(result.Type);
+            var ordered = chain.Operators.Any(o => QueryShape.OrderingOperators.Contains(o.Name));
+            if (ClientSideOperators.MovableCount(steps, element, chain.EntityType, ordered, TranslationMode.Translates) == 0)
+            {
+                return;
+            }
+
+            var move = ClientSideOperators.MovableCount(
+                steps, element, chain.EntityType, ordered, TranslationMode.SameResults,
+                isAsync ? name => counterparts.HasQueryableOperator(name + "Async") : null);
+            var absorb = false;
+            if (move > 0 && move < steps.Length)
+            {
+                var next = steps[move];
+                if (next.Name is "ThenBy" or "ThenByDescending")
+                {
+                    move = 0; // OrderBy(..).ToList().ThenBy(..) would not compile
+                }
+                else if (next.IsMaterializer && !steps[move - 1].IsTerminal && next.Operation is IInvocationOperation nextCall
+                         && nextCall.Arguments.All(a => a.Parameter?.Ordinal == 0 || a.ArgumentKind == ArgumentKind.DefaultValue)
+                         && (!isAsync || counterparts.HasQueryableOperator(next.Name + "Async")))
+                {
+                    absorb = true;
+                }
+            }
+
+            if (isLocal && move > 0 && !CanInline(declarator!, start))
+            {
+                move = 0;
+            }
+
+            var first = steps[0];
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP303_PrematureMaterialization,
+                invocation.GetMethodNameLocation(),
+                additionalLocations: isLocal ? new[] { start.Syntax.GetLocation() } : null,
+                properties: ImmutableDictionary<string, string?>.Empty
+                    .Add(MoveProperty, move.ToString(CultureInfo.InvariantCulture))
+                    .Add(AbsorbProperty, absorb ? "true" : "false")
+                    .Add(LocalProperty, isLocal ? "true" : "false"),
+                method.Name,
+                first.Operation is IPropertyReferenceOperation property ? property.Property.Name : first.Name));
+        }
+
+        /// <summary>The value holding the rows: the call itself, or (async) the await of it, through ConfigureAwait.</summary>
+        private static IOperation? ResultOf(IInvocationOperation invocation, bool isAsync)
+        {
+            if (!isAsync)
+            {
+                return invocation;
+            }
+
+            var current = SkipConversionsUp(invocation);
+            if (current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait && configureAwait.Instance == current)
+            {
+                current = SkipConversionsUp(configureAwait);
+            }
+
+            return current.Parent as IAwaitOperation;
+        }
+
+        private static IOperation SkipConversionsUp(IOperation operation)
+        {
+            var current = operation;
+            while (current.Parent is IConversionOperation || current.Parent is IParenthesizedOperation)
+            {
+                current = current.Parent;
+            }
+
+            return current;
+        }
+
+        /// <summary>
+        /// The one read of a local (not a write, not by ref) when it is read exactly once, in the same run of code as its
+        /// declaration: not in a loop, lambda or local function that the declaration is outside of.
+        /// </summary>
+        private static ILocalReferenceOperation? SingleUse(IVariableDeclaratorOperation declarator)
+        {
+            var local = declarator.Symbol;
+            if (declarator.Parent is not IVariableDeclarationOperation { Declarators.Length: 1 } declaration
+                || declaration.Parent is not IVariableDeclarationGroupOperation group
+                || group.Parent is not IBlockOperation block)
+            {
+                return null; // using declarations, several declarators, for-loop initializers...
+            }
+
+            ILocalReferenceOperation? use = null;
+            foreach (var op in declarator.GetRootOperation().Descendants())
+            {
+                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) && !reference.IsDeclaration)
+                {
+                    if (use is not null)
+                    {
+                        return null;
+                    }
+
+                    use = reference;
+                }
+            }
+
+            if (use is null)
+            {
+                return null;
+            }
+
+            IOperation child = use;
+            for (var current = use.Parent; current is not null && current != block; child = current, current = current.Parent)
+            {
+                if (current is IForEachLoopOperation forEach && forEach.Collection == child)
+                {
+                    continue; // foreach (var p in all.Where(..)): the collection is evaluated once
+                }
+
+                if (current is ILoopOperation || current is IAnonymousFunctionOperation || current is ILocalFunctionOperation)
+                {
+                    return null;
+                }
+            }
+
+            return use;
+        }
+
+        /// <summary>The fix may move the query to its use: the use is in the statement right after the declaration, outside a lock.</summary>
+        private static bool CanInline(IVariableDeclaratorOperation declarator, IOperation use)
+        {
+            if (declarator.Parent?.Parent is not IVariableDeclarationGroupOperation group || group.Parent is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            var index = block.Operations.IndexOf(group);
+            if (index < 0 || index + 1 >= block.Operations.Length || !use.IsDescendantOf(block.Operations[index + 1]))
+            {
+                return false;
+            }
+
+            for (var current = use.Parent; current is not null && current != block; current = current.Parent)
+            {
+                if (current is ILockOperation)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
