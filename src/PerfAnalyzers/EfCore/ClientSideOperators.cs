@@ -56,6 +56,9 @@ namespace PerfAnalyzers.EfCore
 
         private const int MaxSteps = 16;
 
+        /// <summary>Where, Skip, Take or a terminal: done by the database, the step means fewer rows cross the wire.</summary>
+        public static bool ReducesRows(string name) => name is "Where" or "Skip" or "Take" || Terminals.Contains(name);
+
         /// <summary>Count, Any, First, Sum...: the step ends the query with one row or a scalar.</summary>
         public static bool IsTerminal(string name) => Terminals.Contains(name);
 

@@ -107,7 +107,18 @@ namespace PerfAnalyzers.Rules.Query
 
             var element = ef.Symbols.GetElementType(result.Type);
             var ordered = chain.Operators.Any(o => QueryShape.OrderingOperators.Contains(o.Name));
-            if (ClientSideOperators.MovableCount(steps, element, chain.EntityType, ordered, TranslationMode.Translates) == 0)
+            // Reported when the database could send fewer rows (Where, Skip/Take, a single row or a scalar). A Select or a
+            // sort alone moves no fewer rows: the projection is EFP305's business, and sorting rows already in memory is cheap.
+            var reportable = ClientSideOperators.MovableCount(steps, element, chain.EntityType, ordered, TranslationMode.Translates);
+            if (!steps.Take(reportable).Any(s => ClientSideOperators.ReducesRows(s.Name)))
+            {
+                return;
+            }
+
+            // A tracking query of a tree (Category.Parent/Children) loaded whole and then filtered to its roots is how a
+            // hierarchy is built by relationship fixup: the rows the filter drops are the children the kept rows show.
+            if (chain.EntityType is { } entity && !chain.HasAny("AsNoTracking", "AsNoTrackingWithIdentityResolution")
+                && KeepsEntities(steps, reportable) && HasSelfNavigation(entity, ef.Symbols))
             {
                 return;
             }
@@ -148,6 +159,38 @@ namespace PerfAnalyzers.Rules.Query
                 method.Name,
                 first.Operation is IPropertyReferenceOperation property ? property.Property.Name : first.Name));
         }
+
+        /// <summary>The steps end with entities (a sequence or one of them), not a count, a sum or a projection.</summary>
+        private static bool KeepsEntities(ImmutableArray<ClientSideStep> steps, int count)
+        {
+            var kept = steps.Take(count).ToList();
+            return kept.All(s => s.Name != "Select")
+                   && !(kept.Count > 0 && kept[kept.Count - 1].IsTerminal
+                        && kept[kept.Count - 1].Name is "Count" or "LongCount" or "Any" or "All" or "Sum" or "Min" or "Max" or "Average");
+        }
+
+        /// <summary>The entity has a reference or a collection navigation to its own type (a tree: Parent, Children).</summary>
+        private static bool HasSelfNavigation(ITypeSymbol entity, EfSymbols symbols)
+        {
+            for (var type = entity; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsStatic: false } property
+                        && (SameHierarchy(property.Type, entity)
+                            || (property.Type.SpecialType != SpecialType.System_String && SameHierarchy(symbols.GetElementType(property.Type), entity))))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool SameHierarchy(ITypeSymbol? type, ITypeSymbol entity)
+            => type is { TypeKind: TypeKind.Class, SpecialType: SpecialType.None }
+               && (EfSymbols.InheritsFrom(type, entity) || EfSymbols.InheritsFrom(entity, type));
 
         /// <summary>The value holding the rows: the call itself, or (async) the await of it, through ConfigureAwait.</summary>
         private static IOperation? ResultOf(IInvocationOperation invocation, bool isAsync)

@@ -207,7 +207,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
         [Theory]
         [InlineData("db.Authors.{|#0:ToList|}().Where(a => a.Name == name).ToList()", "Where")] // collation: the database may compare case-insensitively
         [InlineData("db.Authors.{|#0:ToList|}().Where(a => a.Email.Contains(name)).ToList()", "Where")]
-        [InlineData("db.Authors.{|#0:ToList|}().OrderBy(a => a.Name).Take(5).ToList()", "OrderBy")] // string order follows the collation
+        [InlineData("db.Authors.{|#0:ToList|}().OrderBy(a => a.Name).Take(5).ToList()", "OrderBy")] // string order follows the collation (reported for the Take)
         [InlineData("db.Authors.{|#0:ToList|}().Last(a => a.Id > 3) is { } last ? new List<Author> { last } : null", "Last")] // EF refuses Last without OrderBy
         public async Task Steps_whose_database_answer_may_differ_are_reported_without_a_fix(string expression, string step)
         {
@@ -238,6 +238,30 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task A_tree_is_reported_when_only_counted_or_when_not_tracked()
+        {
+            var source = """
+                class Category
+                {
+                    public int Id { get; set; }
+                    public int? ParentId { get; set; }
+                    public Category Parent { get; set; }
+                    public List<Category> Children { get; set; } = new();
+                }
+
+                class TreeContext : DbContext { public DbSet<Category> Categories { get; set; } }
+
+                class C
+                {
+                    int Roots(TreeContext db) => db.Categories.{|#0:ToList|}().Count(c => c.ParentId == null);
+                    List<Category> Untracked(TreeContext db) => db.Categories.AsNoTracking().{|#1:ToList|}().Where(c => c.ParentId == null).ToList();
+                    List<Category> Tracked(TreeContext db) => db.Categories.ToList().Where(c => c.ParentId == null).ToList();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, Diagnostic(0, "ToList", "Count"), Diagnostic(1, "ToList", "Where"));
+        }
+
+        [Fact]
         public async Task Works_with_EF_Core_8()
         {
             var source = InClass("""
@@ -262,7 +286,10 @@ namespace PerfAnalyzers.Tests.Rules.Query
         [InlineData("return db.Posts.ToList().Where((p, i) => i % 2 == 0).Count();")] // index
         [InlineData("return db.Posts.FromSqlRaw(\"EXEC dbo.RecentPosts\").ToList().Count(p => p.IsPublished);")] // a stored procedure cannot be composed over
         [InlineData("return db.Posts.Select(p => new PostRow { Id = p.Id, Views = p.Views }).ToList().Count(r => r.Views > 3);")] // a DTO made on the client
+        [InlineData("var all = new TreeContext().Categories.Where(c => c.Visible).ToList(); var roots = all.Where(c => c.ParentId == null).ToList(); return roots.Sum(r => r.Children.Count);")] // a tree built by fixup
         [InlineData("return db.Posts.ToList().GroupBy(p => p.BlogId).Count();")]
+        [InlineData("return db.Posts.Where(p => p.Views > 1).ToList().OrderBy(p => p.Id).ThenBy(p => p.Title).ToList().Count;")] // sorting alone: the same rows either way
+        [InlineData("return db.Posts.Where(p => p.Views > 1).ToList().Select(p => new { p.Id, p.Title }).ToList().Count;")] // columns, not rows: EFP305's business
         [InlineData("return db.Posts.ToDictionary(p => p.Id).Count;")]
         [InlineData("var n = 0; foreach (var p in db.Posts.ToList()) { n++; } return n;")] // foreach over the rows
         [InlineData("return new List<Post>().ToList().Count(p => p.IsPublished);")] // not a query
@@ -279,6 +306,15 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     [System.ComponentModel.DataAnnotations.Schema.NotMapped] public bool Draft { get; set; }
                 }
                 class NoteContext : DbContext { public DbSet<Note> Notes { get; set; } }
+                class Category
+                {
+                    public int Id { get; set; }
+                    public bool Visible { get; set; }
+                    public int? ParentId { get; set; }
+                    public Category Parent { get; set; }
+                    public List<Category> Children { get; set; } = new();
+                }
+                class TreeContext : DbContext { public DbSet<Category> Categories { get; set; } }
                 class C
                 {
                     static bool Interesting(Post p) => p.Views > 10;
