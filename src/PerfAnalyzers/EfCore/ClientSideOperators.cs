@@ -56,8 +56,26 @@ namespace PerfAnalyzers.EfCore
 
         private const int MaxSteps = 16;
 
-        /// <summary>Where, Skip, Take or a terminal: done by the database, the step means fewer rows cross the wire.</summary>
-        public static bool ReducesRows(string name) => name is "Where" or "Skip" or "Take" || Terminals.Contains(name);
+        /// <summary>
+        /// Skip, Take, a terminal, or a Where that tests the row's data: done by the database, the step means fewer rows
+        /// cross the wire. <c>Where(e =&gt; e != null)</c> reads no column (a query's rows are never null) and filters nothing.
+        /// </summary>
+        public static bool ReducesRows(ClientSideStep step)
+        {
+            if (step.Name is "Skip" or "Take" || Terminals.Contains(step.Name))
+            {
+                return true;
+            }
+
+            return step.Name == "Where" && step.Operation is IInvocationOperation call
+                   && call.Arguments.Any(a => a.Value.AsLambda() is { } lambda && ReadsMemberOfParameter(lambda));
+        }
+
+        private static bool ReadsMemberOfParameter(IAnonymousFunctionOperation lambda)
+            => lambda.Symbol.Parameters.Length == 1
+               && lambda.Body.Descendants().Any(o => o is IMemberReferenceOperation { Instance: { } instance }
+                                                     && instance.WalkDownConversions() is IParameterReferenceOperation reference
+                                                     && SymbolEqualityComparer.Default.Equals(reference.Parameter, lambda.Symbol.Parameters[0]));
 
         /// <summary>Count, Any, First, Sum...: the step ends the query with one row or a scalar.</summary>
         public static bool IsTerminal(string name) => Terminals.Contains(name);

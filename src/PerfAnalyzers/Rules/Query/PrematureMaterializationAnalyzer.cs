@@ -110,7 +110,7 @@ namespace PerfAnalyzers.Rules.Query
             // Reported when the database could send fewer rows (Where, Skip/Take, a single row or a scalar). A Select or a
             // sort alone moves no fewer rows: the projection is EFP305's business, and sorting rows already in memory is cheap.
             var reportable = ClientSideOperators.MovableCount(steps, element, chain.EntityType, ordered, TranslationMode.Translates);
-            if (!steps.Take(reportable).Any(s => ClientSideOperators.ReducesRows(s.Name)))
+            if (!steps.Take(reportable).Any(ClientSideOperators.ReducesRows))
             {
                 return;
             }
