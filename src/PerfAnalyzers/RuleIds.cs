@@ -22,8 +22,8 @@ namespace PerfAnalyzers
 
         // Query shape and tracking
         public const string UnboundedQuery = "EFP301";
-        // EFP302 (read-only tracking query) and EFP303 (premature materialization) are reserved by issue #5 and get
-        // their constants with their analyzers.
+        public const string ReadOnlyTrackingQuery = "EFP302";
+        // EFP303 (premature materialization) is reserved by issue #5 and gets its constant with its analyzer.
         public const string CountInsteadOfAny = "EFP304";
         public const string WholeEntityWhereProjectionSuffices = "EFP305";
         public const string PagingWithoutOrderBy = "EFP306";

@@ -8,8 +8,6 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using PerfAnalyzers.Rules.Loading;
 
@@ -88,15 +86,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
             var changed = source.WithChanges(edits.Select(e => new TextChange(new TextSpan(e.Key, 0), string.Concat(e.Value))));
             var result = document.WithText(changed);
-            if (needsUsing && await result.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is CompilationUnitSyntax unit
-                && !unit.Usings.Any(u => u.Name?.ToString() == "Microsoft.EntityFrameworkCore"))
-            {
-                var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("Microsoft.EntityFrameworkCore"))
-                    .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
-                result = result.WithSyntaxRoot(unit.AddUsings(directive));
-            }
-
-            return result;
+            return needsUsing ? await EfCoreUsing.AddIfMissingAsync(result, cancellationToken).ConfigureAwait(false) : result;
         }
 
         /// <summary>All Include fixes of a document in one text edit (several reads of one query share one insertion point).</summary>
