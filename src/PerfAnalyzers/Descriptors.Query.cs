@@ -44,7 +44,7 @@ namespace PerfAnalyzers
             category: Performance,
             defaultSeverity: DiagnosticSeverity.Info,
             isEnabledByDefault: true,
-            description: "A tracking query registers every entity it materializes with the change tracker: an identity-map lookup, an entry and a snapshot of the original values per row, kept until the context is disposed. When the method only reads the entities (never modifies, saves, returns or passes them on), AsNoTracking() skips all of that: in this repository's proof, reading 10,000 posts with their blogs took about half the time and allocated about half the memory without tracking.",
+            description: "A tracking query registers every entity it materializes with the change tracker: an identity-map lookup, an entry and a snapshot of the original values per row, kept until the context is disposed. When the method only reads the entities (never modifies, saves, returns or passes them on), AsNoTracking() skips all of that: in this repository's proof on SQLite, reading 10,000 posts with their blogs took 449 ms and 26.9 MB tracked, 189 ms and 20.2 MB with AsNoTracking().",
             helpLinkUri: RuleIds.HelpUri(RuleIds.ReadOnlyTrackingQuery));
 
 
