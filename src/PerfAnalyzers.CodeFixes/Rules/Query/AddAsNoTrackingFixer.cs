@@ -28,7 +28,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ReadOnlyTrackingQuery);
 
         // Not the batch fixer: every fix may add the same using directive, and merged text changes would conflict there.
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll("Add AsNoTracking() to every read-only tracking query", ApplyAsync);
 
         public override Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -67,17 +69,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 
             var result = document.WithText(source.WithChanges(positions.OrderBy(p => p).Select(p => new TextChange(new TextSpan(p, 0), Insertion))));
             return needsUsing ? await EfCoreUsing.AddIfMissingAsync(result, cancellationToken).ConfigureAwait(false) : result;
-        }
-
-        /// <summary>All AsNoTracking insertions of a document in one text edit, and the using directive once.</summary>
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Add AsNoTracking() to every read-only tracking query";
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -52,24 +51,11 @@ namespace PerfAnalyzers.Rules.Query
                     return;
                 }
 
-                NavigationAccess? access = null;
-                NavigationAccess GetAccess(CancellationToken ct)
-                {
-                    var current = Volatile.Read(ref access);
-                    if (current is null)
-                    {
-                        current = new NavigationAccess(ef, ef.GetLoadingFacts(ct));
-                        current = Interlocked.CompareExchange(ref access, current, null) ?? current;
-                    }
-
-                    return current;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef, GetAccess), OperationKind.Invocation, OperationKind.Loop);
+                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation, OperationKind.Loop);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, System.Func<CancellationToken, NavigationAccess> getAccess)
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
             var operation = context.Operation;
             bool isSequence;
@@ -118,7 +104,7 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            var access = getAccess(context.CancellationToken);
+            var access = ef.GetNavigationAccess(context.CancellationToken);
             var includes = NavigationAccess.TryGetIncludePaths(chain, out var paths) ? paths : ImmutableArray<IncludePath>.Empty;
             var onlyRead = operation is IForEachLoopOperation loop
                 ? loop.LoopControlVariable is IVariableDeclaratorOperation variable
