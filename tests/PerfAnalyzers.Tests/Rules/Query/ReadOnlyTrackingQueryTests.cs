@@ -161,6 +161,46 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task An_entity_captured_by_a_later_query_filter_is_only_read()
+        {
+            // Real code (a feed handler): the user is looked up, then only its key and included follow list feed a filter.
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, string name, CancellationToken ct)
+                    {
+                        var author = await db.Authors.Include(a => a.Posts).{|#0:FirstOrDefaultAsync|}(a => a.Name == name, ct);
+                        if (author is null)
+                        {
+                            return 0;
+                        }
+
+                        var query = db.Comments.Where(c => c.Post.Author == author || author.Posts.Select(p => p.Id).Contains(c.PostId));
+                        return await query.CountAsync(ct);
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, string name, CancellationToken ct)
+                    {
+                        var author = await db.Authors.AsNoTracking().Include(a => a.Posts).FirstOrDefaultAsync(a => a.Name == name, ct);
+                        if (author is null)
+                        {
+                            return 0;
+                        }
+
+                        var query = db.Comments.Where(c => c.Post.Author == author || author.Posts.Select(p => p.Id).Contains(c.PostId));
+                        return await query.CountAsync(ct);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("FirstOrDefaultAsync", "Author"));
+        }
+
+        [Fact]
         public async Task Root_in_a_local_reports_without_a_fix()
         {
             var source = """
