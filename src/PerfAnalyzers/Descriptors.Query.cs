@@ -47,6 +47,17 @@ namespace PerfAnalyzers
             helpLinkUri: RuleIds.HelpUri(RuleIds.FuncPredicateOnQuery));
     
 
+        internal static readonly DiagnosticDescriptor EFP302_ReadOnlyTrackingQuery = new DiagnosticDescriptor(
+            RuleIds.ReadOnlyTrackingQuery,
+            title: "Tracking query whose entities are only read",
+            messageFormat: "'{0}' tracks the '{1}' entities it loads, but this method only reads them; add AsNoTracking()",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "A tracking query registers every entity it materializes with the change tracker: an identity-map lookup, an entry and a snapshot of the original values per row, kept until the context is disposed. When the method only reads the entities (never modifies, saves, returns or passes them on), AsNoTracking() skips all of that: in this repository's proof on SQLite, reading 10,000 posts with their blogs took 449 ms and 26.9 MB tracked, 189 ms and 20.2 MB with AsNoTracking().",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.ReadOnlyTrackingQuery));
+
+
         internal static readonly DiagnosticDescriptor EFP301_UnboundedQuery = new DiagnosticDescriptor(
             RuleIds.UnboundedQuery,
             title: "Unbounded query",

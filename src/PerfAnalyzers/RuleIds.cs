@@ -22,7 +22,7 @@ namespace PerfAnalyzers
 
         // Query shape and tracking
         public const string UnboundedQuery = "EFP301";
-        // EFP302 (read-only tracking query) is reserved by issue #5 and gets its constant with its analyzer.
+        public const string ReadOnlyTrackingQuery = "EFP302";
         public const string PrematureMaterialization = "EFP303";
         public const string CountInsteadOfAny = "EFP304";
         public const string WholeEntityWhereProjectionSuffices = "EFP305";

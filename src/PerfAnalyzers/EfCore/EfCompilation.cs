@@ -43,6 +43,21 @@ namespace PerfAnalyzers.EfCore
 
         private LoadingFacts? _loadingFacts;
 
+        /// <summary>Navigations of entities and where entities come from, over <see cref="GetLoadingFacts"/>; created once on first use.</summary>
+        public NavigationAccess GetNavigationAccess(CancellationToken cancellationToken = default)
+        {
+            var access = System.Threading.Volatile.Read(ref _navigationAccess);
+            if (access is null)
+            {
+                access = new NavigationAccess(this, GetLoadingFacts(cancellationToken));
+                access = Interlocked.CompareExchange(ref _navigationAccess, access, null) ?? access;
+            }
+
+            return access;
+        }
+
+        private NavigationAccess? _navigationAccess;
+
         public static EfCompilation? TryCreate(Compilation compilation)
         {
             var symbols = EfSymbols.TryCreate(compilation);

@@ -26,7 +26,7 @@ namespace PerfAnalyzers.EfCore
     /// <summary>
     /// The EF model as far as the source code shows it, gathered once per compilation (lazily, on the first question):
     /// lazy loading per DbContext type (<c>UseLazyLoadingProxies</c> in <c>OnConfiguring</c> or in the options of an
-    /// <c>AddDbContext&lt;T&gt;</c>-style registration, <c>ILazyLoader</c> entities), split-query configuration,
+    /// <c>AddDbContext&lt;T&gt;</c>-style registration, <c>ILazyLoader</c> entities), split-query and no-tracking configuration,
     /// <c>AutoInclude()</c>d and owned navigations, and which types are entity types.
     /// The scan reads only syntax trees whose text mentions one of the configuration APIs (a cheap prefilter), so its
     /// cost is one pass over the source text per compilation, never a walk per analysed node.
@@ -37,7 +37,7 @@ namespace PerfAnalyzers.EfCore
         {
             "UseLazyLoadingProxies", "UseQuerySplittingBehavior", "AutoInclude", "OwnsOne", "OwnsMany", "Owned",
             "ComplexProperty", "Entity<", "IEntityTypeConfiguration", "AddDbContext", "AddDbContextFactory",
-            "AddDbContextPool", "AddPooledDbContextFactory", "OnConfiguring", "DbSet<", "Set<",
+            "AddDbContextPool", "AddPooledDbContextFactory", "OnConfiguring", "DbSet<", "Set<", "QueryTrackingBehavior",
         };
 
         private static readonly HashSet<string> RegistrationMethods = new HashSet<string>
@@ -48,6 +48,7 @@ namespace PerfAnalyzers.EfCore
         private readonly EfSymbols _ef;
         private readonly HashSet<ITypeSymbol> _lazyContexts = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ITypeSymbol> _splitContexts = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ITypeSymbol> _noTrackingContexts = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ITypeSymbol> _configuredContexts = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ITypeSymbol> _sourceContexts = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ITypeSymbol> _entityTypes = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
@@ -59,6 +60,7 @@ namespace PerfAnalyzers.EfCore
         private readonly ConcurrentDictionary<ITypeSymbol, bool> _heuristicEntities = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
         private bool _lazyUnattributed;
         private bool _splitUnattributed;
+        private bool _noTrackingUnattributed;
 
         private LoadingFacts(EfSymbols ef)
         {
@@ -95,6 +97,9 @@ namespace PerfAnalyzers.EfCore
                             break;
                         case InvocationExpressionSyntax invocation:
                             facts.VisitInvocation(invocation, model, cancellationToken);
+                            break;
+                        case AssignmentExpressionSyntax assignment:
+                            facts.VisitAssignment(assignment, model, cancellationToken);
                             break;
                     }
                 }
@@ -158,19 +163,29 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>The context configures <c>UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)</c> (or, when unknown, any context does).</summary>
-        public bool UsesSplitQueries(ITypeSymbol? contextType)
+        public bool UsesSplitQueries(ITypeSymbol? contextType) => IsConfigured(contextType, _splitContexts, _splitUnattributed);
+
+        /// <summary>
+        /// The context's queries are no-tracking by default: <c>UseQueryTrackingBehavior(NoTracking)</c> (or
+        /// NoTrackingWithIdentityResolution) in its configuration, or <c>ChangeTracker.QueryTrackingBehavior = NoTracking</c>
+        /// on it. When such configuration exists but cannot be attributed to a context type, every context counts as no-tracking.
+        /// </summary>
+        public bool UsesNoTrackingByDefault(ITypeSymbol? contextType) => IsConfigured(contextType, _noTrackingContexts, _noTrackingUnattributed);
+
+        /// <summary>A context-level setting: on for the context's hierarchy, for every context when unattributed, for any when the context is unknown.</summary>
+        private bool IsConfigured(ITypeSymbol? contextType, HashSet<ITypeSymbol> contexts, bool unattributed)
         {
-            if (_splitUnattributed)
+            if (unattributed)
             {
                 return true;
             }
 
             if (contextType is not null && _ef.IsDbContext(contextType) && !SymbolEqualityComparer.Default.Equals(contextType.OriginalDefinition, _ef.DbContext))
             {
-                return AnyInHierarchy(contextType, _splitContexts);
+                return AnyInHierarchy(contextType, contexts);
             }
 
-            return _splitContexts.Count > 0;
+            return contexts.Count > 0;
         }
 
         public bool IsAutoIncluded(IPropertySymbol navigation) => Matches(navigation, _autoIncluded);
@@ -277,6 +292,7 @@ namespace PerfAnalyzers.EfCore
             {
                 case "UseLazyLoadingProxies":
                 case "UseQuerySplittingBehavior":
+                case "UseQueryTrackingBehavior":
                 case "AutoInclude":
                 case "OwnsOne":
                 case "OwnsMany":
@@ -336,6 +352,17 @@ namespace PerfAnalyzers.EfCore
 
                     break;
 
+                case "UseQueryTrackingBehavior":
+                    // QueryTrackingBehavior.TrackAll is 0; NoTracking and NoTrackingWithIdentityResolution (or a value we
+                    // cannot read) may turn tracking off.
+                    if (invocation.ArgumentList.Arguments.Count == 1
+                        && !(model.GetConstantValue(invocation.ArgumentList.Arguments[0].Expression, cancellationToken) is { HasValue: true, Value: int tracking } && tracking == 0))
+                    {
+                        AddForContext(invocation, model, _noTrackingContexts, ref _noTrackingUnattributed, cancellationToken);
+                    }
+
+                    break;
+
                 case "AutoInclude":
                     if (IsFalseArgument(invocation, model, cancellationToken))
                     {
@@ -387,6 +414,34 @@ namespace PerfAnalyzers.EfCore
                     }
 
                     break;
+            }
+        }
+
+        /// <summary><c>ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking</c>: for the context whose ChangeTracker it is.</summary>
+        private void VisitAssignment(AssignmentExpressionSyntax assignment, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (assignment.Left is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "QueryTrackingBehavior" } target
+                || model.GetSymbolInfo(target, cancellationToken).Symbol is not IPropertySymbol { ContainingType: { Name: "ChangeTracker" } tracker }
+                || !EfSymbols.IsInEfNamespace(tracker)
+                || model.GetConstantValue(assignment.Right, cancellationToken) is { HasValue: true, Value: int tracking } && tracking == 0)
+            {
+                return;
+            }
+
+            // this.ChangeTracker / ChangeTracker inside the context, or db.ChangeTracker: the context's type.
+            ITypeSymbol? context = target.Expression switch
+            {
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ChangeTracker" } access => model.GetTypeInfo(access.Expression, cancellationToken).Type,
+                IdentifierNameSyntax { Identifier.ValueText: "ChangeTracker" } => model.GetEnclosingSymbol(assignment.SpanStart, cancellationToken)?.ContainingType,
+                _ => null,
+            };
+            if (context is not null && _ef.IsDbContext(context) && !SymbolEqualityComparer.Default.Equals(context.OriginalDefinition, _ef.DbContext))
+            {
+                _noTrackingContexts.Add(context.OriginalDefinition);
+            }
+            else
+            {
+                _noTrackingUnattributed = true;
             }
         }
 

@@ -8,8 +8,6 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using PerfAnalyzers.Rules.Loading;
 
@@ -28,7 +26,10 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
             ImmutableArray.Create(RuleIds.LazyLoadingNPlusOne, RuleIds.NavigationNotLoaded);
 
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+
+        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll("Include the navigations read from each query", ApplyAsync);
 
         public override Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -88,26 +89,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
             var changed = source.WithChanges(edits.Select(e => new TextChange(new TextSpan(e.Key, 0), string.Concat(e.Value))));
             var result = document.WithText(changed);
-            if (needsUsing && await result.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is CompilationUnitSyntax unit
-                && !unit.Usings.Any(u => u.Name?.ToString() == "Microsoft.EntityFrameworkCore"))
-            {
-                var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("Microsoft.EntityFrameworkCore"))
-                    .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
-                result = result.WithSyntaxRoot(unit.AddUsings(directive));
-            }
-
-            return result;
-        }
-
-        /// <summary>All Include fixes of a document in one text edit (several reads of one query share one insertion point).</summary>
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Include the navigations read from each query";
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
+            return needsUsing ? await EfCoreUsing.AddIfMissingAsync(result, cancellationToken).ConfigureAwait(false) : result;
         }
     }
 }

@@ -19,7 +19,10 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.CartesianExplosion);
 
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+
+        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll("Use AsSplitQuery() for every query with sibling collection Includes", ApplyAsync);
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -64,16 +67,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 .Distinct()
                 .Select(end => new TextChange(new TextSpan(end, 0), ".AsSplitQuery()"));
             return document.WithText(text.WithChanges(changes));
-        }
-
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Use AsSplitQuery() for every query with sibling collection Includes";
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -47,19 +47,6 @@ namespace PerfAnalyzers.Rules.Loading
                     return;
                 }
 
-                NavigationAccess? access = null;
-                NavigationAccess GetAccess(CancellationToken ct)
-                {
-                    var current = Volatile.Read(ref access);
-                    if (current is null)
-                    {
-                        current = new NavigationAccess(ef, ef.GetLoadingFacts(ct));
-                        current = Interlocked.CompareExchange(ref access, current, null) ?? current;
-                    }
-
-                    return current;
-                }
-
                 start.RegisterOperationBlockStartAction(block =>
                 {
                     var reads = new ConcurrentQueue<IPropertyReferenceOperation>();
@@ -80,7 +67,7 @@ namespace PerfAnalyzers.Rules.Loading
                             return;
                         }
 
-                        var nav = GetAccess(end.CancellationToken);
+                        var nav = ef.GetNavigationAccess(end.CancellationToken);
                         BodyFacts? facts = null;
                         var seen = new Dictionary<ISymbol, HashSet<string>>(SymbolEqualityComparer.Default);
                         foreach (var read in reads.OrderBy(r => r.Syntax.SpanStart))

@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Text;
+using PerfAnalyzers.Rules.Query;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Query
+{
+    /// <summary>
+    /// EFP302: <c>db.Posts.Where(..).ToList()</c> -&gt; <c>db.Posts.AsNoTracking().Where(..).ToList()</c>. The analyzer
+    /// gives the insertion point (the end of the query root, so the chain's line breaks and comments stay where they are);
+    /// no fix is offered when the root is not part of the materializing expression.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddAsNoTrackingFixer)), Shared]
+    public sealed class AddAsNoTrackingFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP302_AddAsNoTracking";
+
+        private const string Insertion = ".AsNoTracking()";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ReadOnlyTrackingQuery);
+
+        // Not the batch fixer: every fix may add the same using directive, and merged text changes would conflict there.
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll("Add AsNoTracking() to every read-only tracking query", ApplyAsync);
+
+        public override Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (TryGetPosition(diagnostic, out _))
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Add AsNoTracking()", ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
+                        diagnostic);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private static bool TryGetPosition(Diagnostic diagnostic, out int position)
+        {
+            position = 0;
+            return diagnostic.Properties.TryGetValue(ReadOnlyTrackingQueryAnalyzer.InsertAtProperty, out var at)
+                   && int.TryParse(at, NumberStyles.Integer, CultureInfo.InvariantCulture, out position);
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var source = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            var positions = new HashSet<int>();
+            var needsUsing = false;
+            foreach (var diagnostic in diagnostics)
+            {
+                if (TryGetPosition(diagnostic, out var position) && position <= source.Length && positions.Add(position))
+                {
+                    needsUsing |= diagnostic.Properties.TryGetValue(ReadOnlyTrackingQueryAnalyzer.NeedsUsingProperty, out var u) && u == "true";
+                }
+            }
+
+            var result = document.WithText(source.WithChanges(positions.OrderBy(p => p).Select(p => new TextChange(new TextSpan(p, 0), Insertion))));
+            return needsUsing ? await EfCoreUsing.AddIfMissingAsync(result, cancellationToken).ConfigureAwait(false) : result;
+        }
+    }
+}

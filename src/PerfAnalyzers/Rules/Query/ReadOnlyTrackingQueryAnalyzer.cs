@@ -1,0 +1,176 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.EfCore;
+
+namespace PerfAnalyzers.Rules.Query
+{
+    /// <summary>
+    /// EFP302: <c>var posts = await db.Posts.Where(..).ToListAsync();</c> in a method that only reads the posts: every row is
+    /// registered with the change tracker (identity map, entry, snapshot) for nothing. Reported only when every use of the
+    /// entities is accounted for as a read (see <see cref="ReadOnlyEntityUsage"/>), nothing is saved in the method, the
+    /// query does not choose its tracking (AsNoTracking/AsTracking) and its context is not no-tracking by configuration.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class ReadOnlyTrackingQueryAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: where to insert <c>.AsNoTracking()</c> (the end of the query root); absent when no fix is offered.</summary>
+        public const string InsertAtProperty = "InsertAt";
+
+        /// <summary>Diagnostic property: "true" when the document needs <c>using Microsoft.EntityFrameworkCore;</c>.</summary>
+        public const string NeedsUsingProperty = "NeedsUsing";
+
+        private static readonly ImmutableHashSet<string> ListMaterializers = ImmutableHashSet.Create("ToList", "ToArray");
+
+        private static readonly ImmutableHashSet<string> SingleMaterializers = ImmutableHashSet.Create(
+            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault");
+
+        /// <summary>Operators that decide tracking themselves.</summary>
+        private static readonly ImmutableHashSet<string> TrackingOperators = ImmutableHashSet.Create(
+            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking");
+
+        /// <summary>Operators after which the rows are no longer the root entities.</summary>
+        private static readonly ImmutableHashSet<string> ShapeChangingOperators = ImmutableHashSet.Create(
+            "Select", "SelectMany", "GroupBy", "Join", "GroupJoin", "LeftJoin", "RightJoin", "Zip", "Cast", "OfType",
+            "Concat", "Union", "Intersect", "Except");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.EFP302_ReadOnlyTrackingQuery);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var ef = EfCompilation.TryCreate(start.Compilation);
+                if (ef is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation, OperationKind.Loop);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
+        {
+            var operation = context.Operation;
+            bool isSequence;
+            ITypeSymbol? produced;
+            IOperation expression;
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    var name = EfSymbols.SyncName(invocation.TargetMethod.Name);
+                    isSequence = ListMaterializers.Contains(name);
+                    if (!isSequence && !SingleMaterializers.Contains(name))
+                    {
+                        return;
+                    }
+
+                    var resultType = UnwrapTask(invocation.Type);
+                    produced = isSequence ? ef.Symbols.GetElementType(resultType) : resultType;
+                    expression = invocation;
+                    break;
+
+                case IForEachLoopOperation forEach:
+                    isSequence = false;
+                    produced = (forEach.LoopControlVariable as IVariableDeclaratorOperation)?.Symbol.Type;
+                    expression = forEach.Collection;
+                    break;
+
+                default:
+                    return;
+            }
+
+            if (produced is null
+                || !ef.TryGetRoundTrip(operation, out var roundTrip, context.CancellationToken)
+                || (roundTrip.Kind != RoundTripKind.Query && roundTrip.Kind != RoundTripKind.Enumeration)
+                || roundTrip.Query is not { EntityType: { } entityType, MaterializedBy: null, Root: { } root } chain
+                || (chain.RootKind != QueryRootKind.DbSet && chain.RootKind != QueryRootKind.SetMethod)
+                || !SameType(produced, entityType)
+                || chain.Operators.Any(o => TrackingOperators.Contains(o.Name) || ShapeChangingOperators.Contains(o.Name)))
+            {
+                return;
+            }
+
+            // The root must be visible in this method: a query handed over by another member decides its tracking there.
+            var body = operation.GetRootOperation();
+            if (!root.IsDescendantOf(body) || SavesOrInspectsChanges(body))
+            {
+                return;
+            }
+
+            var access = ef.GetNavigationAccess(context.CancellationToken);
+            var includes = NavigationAccess.TryGetIncludePaths(chain, out var paths) ? paths : ImmutableArray<IncludePath>.Empty;
+            var onlyRead = operation is IForEachLoopOperation loop
+                ? loop.LoopControlVariable is IVariableDeclaratorOperation variable
+                  && ReadOnlyEntityUsage.IsOnlyRead(ef.Symbols, access, includes, variable.Symbol, body, context.CancellationToken)
+                : ReadOnlyEntityUsage.IsOnlyRead(ef.Symbols, access, includes, operation, isSequence, body, context.CancellationToken);
+            if (!onlyRead || access.Model.UsesNoTrackingByDefault(chain.Context?.Type))
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (IsInSameExpression(root, expression) && root.SemanticModel is { } model)
+            {
+                var insertAt = root.Syntax.Span.End;
+                var needsUsing = root.Type is null
+                                 || model.LookupSymbols(root.Syntax.SpanStart, root.Type, "AsNoTracking", includeReducedExtensionMethods: true).IsEmpty;
+                properties = properties
+                    .Add(InsertAtProperty, insertAt.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Add(NeedsUsingProperty, needsUsing ? "true" : "false");
+            }
+
+            var location = operation is IInvocationOperation call ? call.GetMethodNameLocation() : expression.Syntax.GetLocation();
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP302_ReadOnlyTrackingQuery,
+                location,
+                properties,
+                roundTrip.OperationName,
+                entityType.Name));
+        }
+
+        private static bool SameType(ITypeSymbol a, ITypeSymbol b)
+            => SymbolEqualityComparer.Default.Equals(a.WithNullableAnnotation(NullableAnnotation.None), b.WithNullableAnnotation(NullableAnnotation.None));
+
+        private static ITypeSymbol? UnwrapTask(ITypeSymbol? type)
+            => type is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } task
+               && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
+                ? task.TypeArguments[0]
+                : type;
+
+        /// <summary>Any SaveChanges (of a context or a unit of work), or a look at the change tracker, in the method: tracking may be the point.</summary>
+        private static bool SavesOrInspectsChanges(IOperation body)
+            => body.Descendants().Any(op => op switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal),
+                IPropertyReferenceOperation property => property.Property.Name == "ChangeTracker",
+                _ => false,
+            });
+
+        /// <summary>The root is part of the materializing expression itself, on every path (no ?:/?? in between): one insertion fixes it.</summary>
+        private static bool IsInSameExpression(IOperation root, IOperation expression)
+        {
+            for (var current = root; current is not null; current = current.Parent)
+            {
+                if (current == expression)
+                {
+                    return true;
+                }
+
+                if (current is IConditionalOperation || current is ICoalesceOperation || current is IAnonymousFunctionOperation
+                    || current is IBlockOperation || current is IVariableDeclaratorOperation || current is IExpressionStatementOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+    }
+}

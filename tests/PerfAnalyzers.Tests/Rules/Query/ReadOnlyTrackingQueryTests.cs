@@ -1,0 +1,441 @@
+using System.Threading.Tasks;
+using PerfAnalyzers.Tests.Verifiers;
+using Xunit;
+using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer,
+    PerfAnalyzers.CodeFixes.Rules.Query.AddAsNoTrackingFixer>;
+
+namespace PerfAnalyzers.Tests.Rules.Query
+{
+    public class ReadOnlyTrackingQueryTests
+    {
+        [Theory]
+        [InlineData(EfVersion.Ef10)]
+        [InlineData(EfVersion.Ef8)]
+        public async Task Reports_and_fixes_a_list_read_in_foreach(EfVersion version)
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, CancellationToken ct)
+                    {
+                        var posts = await db.Posts.Where(p => p.IsPublished).OrderBy(p => p.Id).{|#0:ToListAsync|}(ct).ConfigureAwait(false);
+                        var total = 0;
+                        foreach (var post in posts)
+                        {
+                            Console.WriteLine($"{post.Title}: {post.Views} {post.Content.Length}");
+                            total += post.Views;
+                        }
+
+                        return total + posts.Count(p => p.Views > 10);
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, CancellationToken ct)
+                    {
+                        var posts = await db.Posts.AsNoTracking().Where(p => p.IsPublished).OrderBy(p => p.Id).ToListAsync(ct).ConfigureAwait(false);
+                        var total = 0;
+                        foreach (var post in posts)
+                        {
+                            Console.WriteLine($"{post.Title}: {post.Views} {post.Content.Length}");
+                            total += post.Views;
+                        }
+
+                        return total + posts.Count(p => p.Views > 10);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, version,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToListAsync", "Post"));
+        }
+
+        [Fact]
+        public async Task Reports_First_foreach_over_the_query_and_Set_and_fixes_all_keeping_multi_line_chains()
+        {
+            var source = """
+                class C
+                {
+                    string M(BlogContext db, int id)
+                    {
+                        var blog = db.Blogs
+                            .Where(b => b.Id == id) // the blog
+                            .Include(b => b.Posts)
+                            .{|#0:First|}();
+                        var text = blog.Name + blog.Posts.Count + string.Join(",", blog.Posts.Select(p => p.Title));
+                        foreach (var author in {|#1:db.Set<Author>().OrderBy(a => a.Name)|})
+                        {
+                            text += author?.Name;
+                        }
+
+                        var comment = db.Comments.{|#2:SingleOrDefault|}(c => c.Id == id);
+                        return comment == null ? text : text + comment.Text;
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    string M(BlogContext db, int id)
+                    {
+                        var blog = db.Blogs.AsNoTracking()
+                            .Where(b => b.Id == id) // the blog
+                            .Include(b => b.Posts)
+                            .First();
+                        var text = blog.Name + blog.Posts.Count + string.Join(",", blog.Posts.Select(p => p.Title));
+                        foreach (var author in db.Set<Author>().AsNoTracking().OrderBy(a => a.Name))
+                        {
+                            text += author?.Name;
+                        }
+
+                        var comment = db.Comments.AsNoTracking().SingleOrDefault(c => c.Id == id);
+                        return comment == null ? text : text + comment.Text;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("First", "Blog"),
+                VerifyCS.Diagnostic("EFP302").WithLocation(1).WithArguments("foreach", "Author"),
+                VerifyCS.Diagnostic("EFP302").WithLocation(2).WithArguments("SingleOrDefault", "Comment"));
+        }
+
+        [Fact]
+        public async Task Queries_in_loops_and_lambdas_and_await_foreach_are_analysed_the_same_way()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, int[] ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            var post = await db.Posts.{|#0:FirstOrDefaultAsync|}(p => p.Id == id);
+                            Console.WriteLine(post?.Title);
+                        }
+
+                        Func<Task<int>> count = async () =>
+                        {
+                            var blogs = await db.Blogs.{|#1:ToArrayAsync|}();
+                            return blogs.Sum(b => b.Rating) + blogs[0].Id;
+                        };
+                        await foreach (var tag in {|#2:db.Tags.AsAsyncEnumerable()|})
+                        {
+                            Console.WriteLine(tag.Label);
+                        }
+
+                        Console.WriteLine(await count());
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task M(BlogContext db, int[] ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id);
+                            Console.WriteLine(post?.Title);
+                        }
+
+                        Func<Task<int>> count = async () =>
+                        {
+                            var blogs = await db.Blogs.AsNoTracking().ToArrayAsync();
+                            return blogs.Sum(b => b.Rating) + blogs[0].Id;
+                        };
+                        await foreach (var tag in db.Tags.AsNoTracking().AsAsyncEnumerable())
+                        {
+                            Console.WriteLine(tag.Label);
+                        }
+
+                        Console.WriteLine(await count());
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("FirstOrDefaultAsync", "Post"),
+                VerifyCS.Diagnostic("EFP302").WithLocation(1).WithArguments("ToArrayAsync", "Blog"),
+                VerifyCS.Diagnostic("EFP302").WithLocation(2).WithArguments("await foreach", "Tag"));
+        }
+
+        [Fact]
+        public async Task An_entity_captured_by_a_later_query_filter_is_only_read()
+        {
+            // Real code (a feed handler): the user is looked up, then only its key and included follow list feed a filter.
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, string name, CancellationToken ct)
+                    {
+                        var author = await db.Authors.Include(a => a.Posts).{|#0:FirstOrDefaultAsync|}(a => a.Name == name, ct);
+                        if (author is null)
+                        {
+                            return 0;
+                        }
+
+                        var query = db.Comments.Where(c => c.Post.Author == author || author.Posts.Select(p => p.Id).Contains(c.PostId));
+                        return await query.CountAsync(ct);
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, string name, CancellationToken ct)
+                    {
+                        var author = await db.Authors.AsNoTracking().Include(a => a.Posts).FirstOrDefaultAsync(a => a.Name == name, ct);
+                        if (author is null)
+                        {
+                            return 0;
+                        }
+
+                        var query = db.Comments.Where(c => c.Post.Author == author || author.Posts.Select(p => p.Id).Contains(c.PostId));
+                        return await query.CountAsync(ct);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("FirstOrDefaultAsync", "Author"));
+        }
+
+        [Fact]
+        public async Task Root_in_a_local_reports_without_a_fix()
+        {
+            var source = """
+                class C
+                {
+                    int M(BlogContext db, bool published)
+                    {
+                        var query = db.Posts.Where(p => p.Views > 0);
+                        if (published)
+                        {
+                            query = query.Where(p => p.IsPublished);
+                        }
+
+                        var posts = query.{|#0:ToList|}();
+                        return posts.Sum(p => p.Views);
+                    }
+                }
+                """;
+            var test = VerifyCS.Create(source, source);
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToList", "Post"));
+            test.FixedState.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToList", "Post"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Fix_adds_the_ef_using_when_missing()
+        {
+            const string model = """
+                public class Item { public int Id { get; set; } public string Name { get; set; } }
+                public class ItemContext : Microsoft.EntityFrameworkCore.DbContext
+                {
+                    public Microsoft.EntityFrameworkCore.DbSet<Item> Items { get; set; }
+                }
+                """;
+            var test = new PerfTest<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer, PerfAnalyzers.CodeFixes.Rules.Query.AddAsNoTrackingFixer>(EfVersion.Ef10, includeModel: false);
+            test.TestState.Sources.Add(("/0/Model.cs", model));
+            test.TestState.Sources.Add("""
+                using System.Linq;
+
+                class C
+                {
+                    string M(ItemContext db) => db.Items.Where(i => i.Id > 1).{|EFP302:First|}().Name;
+                }
+                """);
+            test.FixedState.Sources.Add(("/0/Model.cs", model));
+            test.FixedState.Sources.Add("""
+                using System.Linq;
+                using Microsoft.EntityFrameworkCore;
+
+                class C
+                {
+                    string M(ItemContext db) => db.Items.AsNoTracking().Where(i => i.Id > 1).First().Name;
+                }
+                """);
+            await test.RunAsync();
+        }
+
+        [Theory]
+        [InlineData("foreach (var p in posts) { p.Title = p.Title.Trim(); }")] // modified
+        [InlineData("posts[0].Views++;")]
+        [InlineData("posts[0].Views += 2;")]
+        [InlineData("foreach (var p in posts) { p.Blog.Name = \"x\"; }")] // modified through a navigation
+        [InlineData("foreach (var p in posts) { p.Comments.Add(new Comment()); }")] // navigation collection modified
+        [InlineData("foreach (var p in posts) { p.Comments.Clear(); }")]
+        [InlineData("Use(posts[0]);")] // passed to a method
+        [InlineData("foreach (var p in posts) { db.Update(p); }")]
+        [InlineData("db.Posts.RemoveRange(posts);")]
+        [InlineData("db.Entry(posts[0]).State = EntityState.Modified;")]
+        [InlineData("_cache = posts;")] // stored
+        [InlineData("_post = posts.First();")]
+        [InlineData("var holder = new { Post = posts[0] }; Console.WriteLine(holder.Post.Title);")] // captured in an object
+        [InlineData("Console.WriteLine(posts[0].Title); db.SaveChanges();")] // saves
+        [InlineData("Console.WriteLine(posts.Count); Console.WriteLine(db.ChangeTracker.HasChanges());")] // looks at the tracker
+        [InlineData("Console.WriteLine(posts.Select(Describe).First());")] // method group receives the entities
+        [InlineData("posts.ForEach(p => p.Views = 0);")]
+        [InlineData("var byId = posts.ToDictionary(p => p.Id); Use(byId[1]);")] // not followed
+        [InlineData("foreach (var p in posts) { Console.WriteLine(p.Author.Name); }")] // navigation not loaded: fix-up from the tracker would be lost
+        [InlineData("var p = posts[0]; p = null; Console.WriteLine(p);")]
+        public async Task Does_not_report_when_the_entities_are_modified_or_passed_on(string uses)
+        {
+            var source = $$"""
+                class C
+                {
+                    private List<Post> _cache = new();
+                    private Post _post;
+                    void Use(Post p) { }
+                    static string Describe(Post p) => p.Title;
+                    void M(BlogContext db)
+                    {
+                        var posts = db.Posts.Include(p => p.Blog).Include(p => p.Comments).Where(p => p.IsPublished).ToList();
+                        {{uses}}
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Theory]
+        [InlineData("return posts;")]
+        [InlineData("return posts.Where(p => p.Views > 1).ToList();")]
+        [InlineData("return posts.OrderBy(p => p.Id).First() is { } first ? new List<Post> { first } : null;")]
+        public async Task Does_not_report_returned_entities(string uses)
+        {
+            var source = $$"""
+                class C
+                {
+                    List<Post> M(BlogContext db)
+                    {
+                        var posts = db.Posts.ToList();
+                        {{uses}}
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Fact]
+        public async Task Does_not_report_queries_that_choose_tracking_projections_aggregates_Find_or_expression_trees()
+        {
+            var source = """
+                using System.Linq.Expressions;
+                class C
+                {
+                    async Task M(BlogContext db, int id)
+                    {
+                        Console.WriteLine(db.Posts.AsNoTracking().ToList().Count);
+                        Console.WriteLine(db.Posts.AsNoTrackingWithIdentityResolution().First().Title);
+                        Console.WriteLine(db.Posts.AsTracking().First().Title);
+                        Console.WriteLine(db.Posts.Select(p => new { p.Title }).ToList()[0].Title);
+                        Console.WriteLine(db.Posts.Select(p => p.Title).First());
+                        Console.WriteLine(db.Posts.Count() + db.Posts.Sum(p => p.Views));
+                        Console.WriteLine(await db.Posts.AnyAsync(p => p.Views > 1));
+                        Console.WriteLine(db.Posts.Find(id)?.Title);
+                        Expression<Func<BlogContext, string>> e = c => c.Posts.First().Title;
+                        Console.WriteLine(db.Database.SqlQueryRaw<int>("SELECT 1").ToList().Count);
+                        Console.WriteLine(db.Posts.FromSqlRaw("SELECT * FROM Posts").ToList().Count);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Theory]
+        [InlineData("protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);", "")]
+        [InlineData("public ReadContext() { ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking; }", "")]
+        [InlineData("", "static void Configure(IServiceCollection services) => services.AddDbContext<ReadContext>(o => o.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTrackingWithIdentityResolution));")]
+        [InlineData("", "static DbContextOptions<ReadContext> Options() => new DbContextOptionsBuilder<ReadContext>().UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).Options;")]
+        [InlineData("", "static void Configure(DbContextOptionsBuilder builder) => builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);")] // unattributed: every context
+        [InlineData("", "static void Configure(ReadContext db) => db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;")]
+        public async Task Does_not_report_when_the_context_is_no_tracking_by_configuration(string contextMember, string elsewhere)
+        {
+            var source = $$"""
+                using Microsoft.Extensions.DependencyInjection;
+
+                public class ReadContext : DbContext
+                {
+                    {{contextMember}}
+                    public DbSet<Post> Posts { get; set; }
+                }
+
+                class C
+                {
+                    {{elsewhere}}
+                    string M(ReadContext db) => db.Posts.First().Title;
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Fact]
+        public async Task Configuration_of_another_context_or_track_all_does_not_silence_the_rule()
+        {
+            var source = """
+                public class ReadContext : DbContext
+                {
+                    public ReadContext() { ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking; }
+                    public DbSet<Post> Posts { get; set; }
+                }
+
+                public class WriteContext : DbContext
+                {
+                    protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseQueryTrackingBehavior(QueryTrackingBehavior.TrackAll);
+                    public DbSet<Post> Posts { get; set; }
+                }
+
+                class C
+                {
+                    string M(ReadContext read, WriteContext write) => read.Posts.First().Title + write.Posts.{|#0:First|}().Title;
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("First", "Post"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_a_query_from_another_member()
+        {
+            var source = """
+                class C
+                {
+                    private readonly BlogContext _db = new();
+                    IQueryable<Post> Published => _db.Posts.Where(p => p.IsPublished);
+                    string M() => Published.First().Title;
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Fact]
+        public async Task Silent_without_EF_and_on_broken_code()
+        {
+            var noEf = """
+                using System.Linq;
+                class C { int M(int[] a) { var l = a.ToList(); foreach (var x in a) { } return l[0]; } }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(noEf, EfVersion.None);
+
+            var broken = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        var posts = db.Posts.Where(p => p.).ToList();
+                        foreach (var p in posts) { Console.WriteLine(p.Missing + p.); }
+                        foreach (var q in db.Missing) { q.X = 1; }
+                        var one = db.Set<>().First();
+                        var two = db.Posts.{|#0:ToList|}(
+                    }
+                }
+                """;
+            var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer>.Create(broken);
+            test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
+            // The half-typed call is still a query whose (unused) result is only read.
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToList", "Post"));
+            await test.RunAsync();
+        }
+    }
+}
