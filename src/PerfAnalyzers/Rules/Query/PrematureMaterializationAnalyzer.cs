@@ -147,6 +147,14 @@ namespace PerfAnalyzers.Rules.Query
                 move = 0;
             }
 
+            // When the materialization moves behind the last moved step, the expression's type becomes List<T> (or T[])
+            // where it was IEnumerable<T>: offer that only where the new type fits.
+            if (move > 0 && !absorb && !steps[move - 1].IsTerminal && syncName != "AsEnumerable"
+                && !MaterializedTypeFits(steps[move - 1].Operation, invocation, isAsync, move < steps.Length, ef))
+            {
+                move = 0;
+            }
+
             var first = steps[0];
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.EFP303_PrematureMaterialization,
@@ -158,6 +166,54 @@ namespace PerfAnalyzers.Rules.Query
                     .Add(LocalProperty, isLocal ? "true" : "false"),
                 method.Name,
                 first.Operation is IPropertyReferenceOperation property ? property.Property.Name : first.Name));
+        }
+
+        /// <summary>
+        /// The value of <paramref name="lastMoved"/> (an IEnumerable) can become the materialized collection: more client
+        /// steps follow, or it is converted to a type the collection converts to, enumerated by foreach, or held by a
+        /// <c>var</c> local that is never assigned again.
+        /// </summary>
+        private static bool MaterializedTypeFits(IOperation lastMoved, IInvocationOperation materializer, bool isAsync, bool moreSteps, EfCompilation ef)
+        {
+            if (moreSteps)
+            {
+                return true;
+            }
+
+            var element = ef.Symbols.GetElementType(lastMoved.Type);
+            var produced = materializer.TargetMethod.ReturnType;
+            if (isAsync && produced is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } task)
+            {
+                produced = task.TypeArguments[0];
+            }
+
+            ITypeSymbol? collection = element is null ? null
+                : produced is IArrayTypeSymbol ? ef.Symbols.Compilation.CreateArrayTypeSymbol(element)
+                : produced is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named ? named.OriginalDefinition.Construct(element)
+                : null;
+            if (collection is null)
+            {
+                return false;
+            }
+
+            ITypeSymbol? target;
+            switch (lastMoved.Parent)
+            {
+                case IConversionOperation conversion:
+                    target = conversion.Type;
+                    break;
+                case IForEachLoopOperation:
+                    return true;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    var local = declarator.Symbol;
+                    return !lastMoved.GetRootOperation().Descendants().Any(o =>
+                        o is IAssignmentOperation { Target: ILocalReferenceOperation assigned } && SymbolEqualityComparer.Default.Equals(assigned.Local, local));
+                default:
+                    target = lastMoved.Type; // returned or passed as exactly this type
+                    break;
+            }
+
+            return target is not null && ef.Symbols.Compilation.ClassifyCommonConversion(collection, target).IsImplicit;
         }
 
         /// <summary>The steps end with entities (a sequence or one of them), not a count, a sum or a projection.</summary>

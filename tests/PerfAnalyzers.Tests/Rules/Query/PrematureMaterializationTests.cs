@@ -220,6 +220,52 @@ namespace PerfAnalyzers.Tests.Rules.Query
             await test.RunAsync();
         }
 
+        [Theory]
+        [InlineData("IOrderedEnumerable<Post> M(BlogContext db) => db.Posts.{|#0:ToList|}().Where(p => p.Views > 3).OrderBy(p => p.Id);", "Where")] // List<Post> is no IOrderedEnumerable
+        [InlineData("IEnumerable<Post> M(BlogContext db) { var q = db.Posts.{|#0:ToList|}().Where(p => p.Views > 3); q = q.Where(p => p.IsPublished); return q; }", "Where")] // var would become List<Post>
+        public async Task No_fix_where_the_materialized_collection_would_not_fit(string member, string step)
+        {
+            var source = InClass(member);
+            var test = VerifyCS.Create(source, source);
+            test.ExpectedDiagnostics.Add(Diagnostic(0, "ToList", step));
+            test.FixedState.ExpectedDiagnostics.Add(Diagnostic(0, "ToList", step));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task The_materialized_collection_takes_the_place_of_an_enumerable()
+        {
+            var source = InClass("""
+                    IEnumerable<Post> M(BlogContext db) => db.Posts.{|#0:ToList|}().Where(p => p.Views > 3);
+
+                    int N(BlogContext db)
+                    {
+                        var n = 0;
+                        foreach (var p in db.Posts.{|#1:ToArray|}().Where(p => p.IsPublished))
+                        {
+                            n += p.Views;
+                        }
+
+                        return n;
+                    }
+                """);
+            var fixedSource = InClass("""
+                    IEnumerable<Post> M(BlogContext db) => db.Posts.Where(p => p.Views > 3).ToList();
+
+                    int N(BlogContext db)
+                    {
+                        var n = 0;
+                        foreach (var p in db.Posts.Where(p => p.IsPublished).ToArray())
+                        {
+                            n += p.Views;
+                        }
+
+                        return n;
+                    }
+                """);
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10, Diagnostic(0, "ToList", "Where"), Diagnostic(1, "ToArray", "Where"));
+        }
+
         [Fact]
         public async Task Fix_All_fixes_every_occurrence_in_the_document()
         {
