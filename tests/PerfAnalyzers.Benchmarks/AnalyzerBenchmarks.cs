@@ -37,8 +37,22 @@ namespace PerfAnalyzers.Benchmarks
 
         public static IEnumerable<string> AnalyzerNames()
         {
-            // "all", plus each analyzer on its own once there is more than one.
+            // "all", plus each analyzer on its own once there is more than one; PERFANALYZERS_BENCH_ANALYZERS
+            // ("all,PrematureMaterializationAnalyzer") picks a subset, since every analyzer on its own takes long.
             var names = AnalyzerTypes().Select(t => t.Name).ToList();
+            var chosen = Environment.GetEnvironmentVariable("PERFANALYZERS_BENCH_ANALYZERS");
+            if (!string.IsNullOrWhiteSpace(chosen))
+            {
+                var picked = chosen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+                var unknown = picked.Where(p => p != "all" && !names.Contains(p)).ToList();
+                if (unknown.Count > 0)
+                {
+                    throw new InvalidOperationException($"PERFANALYZERS_BENCH_ANALYZERS names no analyzer: {string.Join(", ", unknown)}. Known: all, {string.Join(", ", names)}.");
+                }
+
+                return picked;
+            }
+
             return names.Count > 1 ? new[] { "all" }.Concat(names) : new[] { "all" };
         }
 

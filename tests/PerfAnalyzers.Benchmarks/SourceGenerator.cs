@@ -5,7 +5,8 @@ namespace PerfAnalyzers.Benchmarks
     /// <summary>
     /// Generates a large EF Core-heavy C# file: a model, a context, and N service methods that mix loops, queries
     /// (direct, through IQueryable locals with conditional reassignment, through helper methods), Include, Find, saves,
-    /// retry loops, batch saves and per-element lambdas — the shapes the EF Core semantic layer has to follow.
+    /// retry loops, batch saves and per-element lambdas — the shapes the EF Core semantic layer has to follow — plus a
+    /// read-only report per method (tracking reads, LINQ to Objects after a materialization).
     /// </summary>
     internal static class SourceGenerator
     {
@@ -128,6 +129,14 @@ namespace PerfAnalyzers.Benchmarks
 
                                 return total + authors.Count + await db.Blogs.CountAsync(b => b.AuthorId == {{i}}, ct);
                             }
+
+                            public async Task<int> Report{{i}}(BlogContext db, int blogId, CancellationToken ct)
+                            {
+                                var posts = await db.Posts.Where(p => p.BlogId == blogId).ToListAsync(ct);
+                                var published = (await db.Posts.ToListAsync(ct)).Count(p => p.IsPublished && p.Views > {{i}});
+                                var top = posts.Where(p => p.Views > {{i}}).OrderBy(p => p.Id).Take(5).Select(p => p.Title).ToList();
+                                return published + top.Count + posts.Count;
+                            }
                     """);
             }
 
@@ -165,6 +174,14 @@ namespace PerfAnalyzers.Benchmarks
                                 var items = query.OrderBy(x => x.Id).Take(50).ToList();
                                 for (var i = 0; i < items.Count; i++) total += store.Items.Count(x => x.Id == items[i].Id);
                                 return total;
+                            }
+
+                            public int Report{{i}}(Store store, int id)
+                            {
+                                var items = store.Items.Where(x => x.Id == id).ToList();
+                                var rated = store.Items.ToList().Count(x => x.Rating > {{i}});
+                                var top = items.Where(x => x.Rating > {{i}}).OrderBy(x => x.Id).Take(5).Select(x => x.Name).ToList();
+                                return rated + top.Count + items.Count;
                             }
                     """);
             }
