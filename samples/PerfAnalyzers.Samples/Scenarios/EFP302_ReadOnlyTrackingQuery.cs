@@ -19,7 +19,10 @@ namespace PerfAnalyzers.Samples.Scenarios
 
         public override int Repetitions => 5;
 
-        public override ProofMetric Improves => ProofMetric.Time | ProofMetric.Allocations;
+        // Time is shown but not required: the saving is CPU on the client (a few hundred ms on SQLite), and on PostgreSQL
+        // under a loaded CI machine the round trip dominates and the medians overlap (139 ms -> 167 ms was measured once).
+        // The allocated bytes drop by a quarter on every provider and every run.
+        public override ProofMetric Improves => ProofMetric.Allocations;
 
         public override async Task<object?> RunBadAsync(ProofDb db, CancellationToken ct)
         {

@@ -20,7 +20,9 @@ namespace PerfAnalyzers.Samples.Scenarios
 
         public override int Repetitions => 3;
 
-        public override ProofMetric Improves => ProofMetric.RowsRead | ProofMetric.Allocations | ProofMetric.Time;
+        // Time drops 5-25x in every run so far, but it is shown, not required: rows and bytes are what the rule is about
+        // and they do not depend on how loaded the machine is.
+        public override ProofMetric Improves => ProofMetric.RowsRead | ProofMetric.Allocations;
 
         public override async Task<object?> RunBadAsync(ProofDb db, CancellationToken ct)
         {
