@@ -11,7 +11,8 @@ namespace PerfAnalyzers.Rules.Query
     /// <summary>
     /// EFP301: a DbSet materialized as a whole (ToList/ToArray/ToHashSet/Load/ForEachAsync/foreach, sync or async) with no
     /// server-side filter and no row limit. With <c>report_filtered = true</c>, also filtered queries without a row limit.
-    /// Lookup tables are exempt: entities seeded with HasData and those listed in <c>excluded_entities</c>.
+    /// Lookup tables are exempt: entities seeded with HasData, lookup-shaped or keyed by an enum, and those listed in
+    /// <c>excluded_entities</c>.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnboundedQueryAnalyzer : DiagnosticAnalyzer
@@ -81,7 +82,8 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)) || model.IsSeeded(chain.EntityType) || model.IsLookupShaped(chain.EntityType))
+            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)) || model.IsSeeded(chain.EntityType) || model.IsLookupShaped(chain.EntityType)
+                || model.IsKeyedByEnum(chain.EntityType))
             {
                 return;
             }

@@ -112,6 +112,41 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task An_entity_keyed_by_an_enum_holds_one_row_per_member()
+        {
+            // A settings table keyed by an enum (Kavita's ServerSetting shape): three scalars, so not lookup-shaped, but
+            // it can never hold more rows than the enum has members.
+            var source = """
+                using System.ComponentModel.DataAnnotations;
+
+                public enum SettingKey { Port, CacheDirectory, BackupDirectory }
+                public enum Level { Low, High }
+                public class Setting
+                {
+                    [Key] public SettingKey Key { get; set; }
+                    public string Value { get; set; } = "";
+                    public uint RowVersion { get; set; }
+                }
+                public class Rating { public int Id { get; set; } public Level Level { get; set; } public string Note { get; set; } = ""; }
+                public class SettingsContext : DbContext
+                {
+                    public DbSet<Setting> Settings { get; set; }
+                    public DbSet<Rating> Ratings { get; set; }
+                }
+
+                class C
+                {
+                    async Task M(SettingsContext db, CancellationToken ct)
+                    {
+                        var settings = await db.Settings.AsNoTracking().ToListAsync(ct);
+                        var ratings = db.Ratings.{|#0:ToList|}();                  // an enum column, but an int key
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Rating"));
+        }
+
+        [Fact]
         public async Task Options_exclude_entities_and_report_filtered_queries()
         {
             var source = """
