@@ -70,9 +70,10 @@ namespace PerfAnalyzers.Rules.Query
                 || chain.EntityType is null
                 || QueryShape.IsRowLimited(chain)
                 || QueryShape.IsAggregated(chain)
+                || QueryShape.IsDistinctValues(chain, model.FindSingleKey(chain.EntityType))
                 || QueryShape.HasClientSideOperators(chain))
             {
-                return; // raw SQL and navigation queries have their own bounds; client-side chains are EFP303/EFP307
+                return; // raw SQL and navigation queries have their own bounds; one row per group or distinct value; client-side chains are EFP303/EFP307
             }
 
             var options = context.Options.AnalyzerConfigOptionsProvider.GetOptions(operation.Syntax.SyntaxTree);

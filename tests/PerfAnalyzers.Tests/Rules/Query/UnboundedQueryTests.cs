@@ -147,6 +147,33 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Distinct_values_of_one_member_are_one_row_per_value_like_GroupBy()
+        {
+            // Kavita's statistics (AppUserPreferences.Select(p => p.LayoutMode).Distinct()) and jellyfin's migration
+            // (LinkedChildren.Select(lc => lc.ParentId).Distinct()): SELECT DISTINCT col is GROUP BY col.
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, CancellationToken ct)
+                    {
+                        var blogIds = await db.Posts.Select(p => p.BlogId).Distinct().ToListAsync(ct);
+                        var states = db.Posts.AsNoTracking().Select(p => p.IsPublished).Distinct().ToHashSet();
+
+                        var ids = db.Posts.Select(p => p.Id).Distinct().{|#0:ToList|}();                  // the key: one row per post
+                        var pairs = db.Posts.Select(p => new { p.Id, p.Title }).Distinct().{|#1:ToList|}(); // several members
+                        var posts = db.Posts.Distinct().{|#2:ToList|}();                                  // whole entities
+                        var commentIds = db.Blogs.SelectMany(b => b.Posts).Select(p => p.Id).Distinct().{|#3:ToList|}();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Post"),
+                VerifyCS.Diagnostic("EFP301").WithLocation(1).WithArguments("ToList", "", "Post"),
+                VerifyCS.Diagnostic("EFP301").WithLocation(2).WithArguments("ToList", "", "Post"),
+                VerifyCS.Diagnostic("EFP301").WithLocation(3).WithArguments("ToList", "", "Blog"));
+        }
+
+        [Fact]
         public async Task Options_exclude_entities_and_report_filtered_queries()
         {
             var source = """
