@@ -174,6 +174,67 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Test_classes_are_not_reported_their_database_holds_what_the_test_put_there()
+        {
+            // Kavita's and jellyfin's tests: ResetDb() { db.Series.RemoveRange(db.Series.ToList()); } next to [Fact]
+            // methods, and Assert.Equal(expected, db.People.ToArray()) in a [Fact].
+            var source = """
+                namespace TestFramework
+                {
+                    public class FactAttribute : System.Attribute { }
+                    public sealed class SkippableFactAttribute : FactAttribute { }
+                    public sealed class TestFixtureAttribute : System.Attribute { }
+                    public sealed class ObsoleteHelperAttribute : System.Attribute { }
+                }
+
+                public class PostTests
+                {
+                    private readonly BlogContext _db = null!;
+
+                    [TestFramework.Fact]
+                    public void Adds_a_post() => System.Console.WriteLine(_db.Posts.ToArray().Length);
+
+                    protected async Task ResetDb() => _db.Posts.RemoveRange(await _db.Posts.ToListAsync());
+                }
+
+                public class BlogTests
+                {
+                    [TestFramework.SkippableFact]
+                    public async Task Lists() => await _db.Blogs.ToListAsync();
+                    private readonly BlogContext _db = null!;
+
+                    class Nested { List<Post> All(BlogContext db) => db.Posts.ToList(); }
+                }
+
+                [TestFramework.TestFixture]
+                public class CommentFixture { List<Comment> All(BlogContext db) => db.Comments.ToList(); }
+
+                public class PostService
+                {
+                    [TestFramework.ObsoleteHelper]
+                    public List<Post> Test(BlogContext db) => db.Posts.{|#0:ToList|}();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Post"));
+        }
+
+        [Fact]
+        public async Task A_test_project_is_not_reported()
+        {
+            // Kavita's ResetDb helpers whose [Fact]s are commented out: still in a project that references xUnit.
+            var source = """
+                public abstract class DbTest
+                {
+                    protected readonly BlogContext Db = null!;
+                    protected async Task ResetDb() => Db.Posts.RemoveRange(await Db.Posts.ToListAsync());
+                }
+                """;
+            var test = VerifyCS.Create(source);
+            test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(FactAttribute).Assembly.Location));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Options_exclude_entities_and_report_filtered_queries()
         {
             var source = """
