@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
@@ -162,15 +163,13 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var ids = db.Posts.Select(p => p.Id).Distinct().{|#0:ToList|}();                  // the key: one row per post
                         var pairs = db.Posts.Select(p => new { p.Id, p.Title }).Distinct().{|#1:ToList|}(); // several members
                         var posts = db.Posts.Distinct().{|#2:ToList|}();                                  // whole entities
-                        var commentIds = db.Blogs.SelectMany(b => b.Posts).Select(p => p.Id).Distinct().{|#3:ToList|}();
+                        var postIds = db.Blogs.SelectMany(b => b.Posts).Select(p => p.Id).Distinct().{|#3:ToList|}();
                     }
                 }
                 """;
+            var roots = new[] { "Post", "Post", "Post", "Blog" };
             await VerifyCS.VerifyAnalyzerAsync(source,
-                VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Post"),
-                VerifyCS.Diagnostic("EFP301").WithLocation(1).WithArguments("ToList", "", "Post"),
-                VerifyCS.Diagnostic("EFP301").WithLocation(2).WithArguments("ToList", "", "Post"),
-                VerifyCS.Diagnostic("EFP301").WithLocation(3).WithArguments("ToList", "", "Blog"));
+                roots.Select((root, i) => VerifyCS.Diagnostic("EFP301").WithLocation(i).WithArguments("ToList", "", root)).ToArray());
         }
 
         [Fact]
