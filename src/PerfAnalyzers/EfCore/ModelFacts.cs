@@ -87,6 +87,13 @@ namespace PerfAnalyzers.EfCore
             => entityType is INamedTypeSymbol type && _fluent.Value.Seeded.Contains(type.OriginalDefinition);
 
         /// <summary>
+        /// True when the entity's single primary key is an enum (<c>[Key] public SettingKey Key</c>): the table holds at
+        /// most one row per enum member, a settings or lookup table whatever its other columns.
+        /// </summary>
+        public bool IsKeyedByEnum(ITypeSymbol? entityType)
+            => FindSingleKey(entityType)?.Type is { TypeKind: TypeKind.Enum };
+
+        /// <summary>
         /// True when the entity has the shape of a lookup (enum-like) table: at most two scalar properties (a key and a
         /// name, <c>CatalogBrand(Id, Brand)</c>, <c>CardType(Id, Name)</c>) besides navigations. Such tables hold a few
         /// dozen rows by design and are listed whole (drop-downs, filters).

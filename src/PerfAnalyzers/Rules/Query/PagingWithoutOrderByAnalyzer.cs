@@ -92,6 +92,11 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            if (method.Name is "Skip" or "ElementAt" or "ElementAtOrDefault" && IsRandom(invocation.GetArgumentValue(1), invocation))
+            {
+                return; // Skip(random.Next(count)).First(): a random pick, which any row order serves equally well
+            }
+
             var properties = ImmutableDictionary<string, string?>.Empty;
             var key = model.FindSingleKey(chain.EntityType);
             var elementType = ef.Symbols.GetElementType(receiver.WalkDownConversions().Type);
@@ -113,6 +118,35 @@ namespace PerfAnalyzers.Rules.Query
                 isFirst ? " or a filter" : "",
                 key is not null ? $" (for example by its key '{key.Name}')" : ""));
         }
+
+        /// <summary>
+        /// The offset is drawn from <see cref="System.Random"/> (<c>random.Next(count)</c>, <c>Random.Shared.Next(..)</c>),
+        /// directly or through a local that is assigned only once: the query picks a random row.
+        /// </summary>
+        private static bool IsRandom(IOperation? value, IOperation context)
+        {
+            value = value?.WalkDownConversions();
+            if (value is ILocalReferenceOperation { Local: var local })
+            {
+                var root = context.GetRootOperation();
+                if (root.Descendants().Any(o => o is IAssignmentOperation { Target: ILocalReferenceOperation target }
+                                                && SymbolEqualityComparer.Default.Equals(target.Local, local)))
+                {
+                    return false;
+                }
+
+                value = root.Descendants().OfType<IVariableDeclaratorOperation>()
+                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local))?.Initializer?.Value;
+            }
+
+            return value is not null
+                   && (IsRandomCall(value) || value.Descendants().Any(IsRandomCall));
+        }
+
+        private static bool IsRandomCall(IOperation operation)
+            => operation is IInvocationOperation { TargetMethod: { ContainingType: { Name: "Random" } type } target }
+               && target.Name.StartsWith("Next", System.StringComparison.Ordinal)
+               && type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
 
         private static bool HasPredicate(IInvocationOperation invocation)
             => invocation.TargetMethod.Parameters.Skip(1).Any(p => p.Type is INamedTypeSymbol { Name: "Expression" or "Func" });

@@ -11,7 +11,8 @@ namespace PerfAnalyzers.Rules.Query
     /// <summary>
     /// EFP301: a DbSet materialized as a whole (ToList/ToArray/ToHashSet/Load/ForEachAsync/foreach, sync or async) with no
     /// server-side filter and no row limit. With <c>report_filtered = true</c>, also filtered queries without a row limit.
-    /// Lookup tables are exempt: entities seeded with HasData and those listed in <c>excluded_entities</c>.
+    /// Lookup tables are exempt: entities seeded with HasData, lookup-shaped or keyed by an enum, and those listed in
+    /// <c>excluded_entities</c>.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnboundedQueryAnalyzer : DiagnosticAnalyzer
@@ -33,9 +34,9 @@ namespace PerfAnalyzers.Rules.Query
             context.RegisterCompilationStartAction(start =>
             {
                 var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
+                if (ef is null || TestCode.IsTestProject(start.Compilation))
                 {
-                    return;
+                    return; // a test's database holds the rows the test put there: its size does not grow with use
                 }
 
                 var model = ef.Model;
@@ -69,9 +70,10 @@ namespace PerfAnalyzers.Rules.Query
                 || chain.EntityType is null
                 || QueryShape.IsRowLimited(chain)
                 || QueryShape.IsAggregated(chain)
+                || QueryShape.IsDistinctValues(chain, model.FindSingleKey(chain.EntityType))
                 || QueryShape.HasClientSideOperators(chain))
             {
-                return; // raw SQL and navigation queries have their own bounds; client-side chains are EFP303/EFP307
+                return; // raw SQL and navigation queries have their own bounds; one row per group or distinct value; client-side chains are EFP303/EFP307
             }
 
             var options = context.Options.AnalyzerConfigOptionsProvider.GetOptions(operation.Syntax.SyntaxTree);
@@ -81,9 +83,15 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)) || model.IsSeeded(chain.EntityType) || model.IsLookupShaped(chain.EntityType))
+            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)) || model.IsSeeded(chain.EntityType) || model.IsLookupShaped(chain.EntityType)
+                || model.IsKeyedByEnum(chain.EntityType))
             {
                 return;
+            }
+
+            if (TestCode.IsInTestClass(context.ContainingSymbol))
+            {
+                return; // a test's database holds the rows the test put there: its size does not grow with use
             }
 
             context.ReportDiagnostic(Diagnostic.Create(

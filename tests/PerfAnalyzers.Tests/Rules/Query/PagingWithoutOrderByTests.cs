@@ -197,6 +197,33 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task A_random_offset_picks_a_random_row_whatever_the_order()
+        {
+            // Kavita's GetRandomGenre: Skip(new Random().Next(0, count)).Take(1): any order serves a random pick.
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, int page, CancellationToken ct)
+                    {
+                        var count = await db.Posts.CountAsync(ct);
+                        var index = new Random().Next(0, count);
+                        var a = await db.Posts.Skip(index).Take(1).FirstOrDefaultAsync(ct);
+                        var b = db.Posts.Skip(Random.Shared.Next(count)).First();
+                        var c = db.Posts.ElementAt(Random.Shared.Next(count));
+
+                        var offset = Random.Shared.Next(count);
+                        offset = page * 20;                                            // no longer random
+                        var d = db.Posts.{|#0:Skip|}(offset).Take(20).ToList();
+                        var e = db.Posts.{|#1:Skip|}(page * 20).Take(Random.Shared.Next(5)).ToList();  // random size, fixed offset
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Skip", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(1).WithArguments("Skip", "", KeyHint));
+        }
+
+        [Fact]
         public async Task Works_on_EF_Core_8_and_silent_on_broken_code()
         {
             var source = """

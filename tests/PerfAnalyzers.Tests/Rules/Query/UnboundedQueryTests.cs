@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
@@ -109,6 +110,127 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Region"));
+        }
+
+        [Fact]
+        public async Task An_entity_keyed_by_an_enum_holds_one_row_per_member()
+        {
+            // A settings table keyed by an enum (Kavita's ServerSetting shape): three scalars, so not lookup-shaped, but
+            // it can never hold more rows than the enum has members.
+            var source = """
+                using System.ComponentModel.DataAnnotations;
+
+                public enum SettingKey { Port, CacheDirectory, BackupDirectory }
+                public enum Level { Low, High }
+                public class Setting
+                {
+                    [Key] public SettingKey Key { get; set; }
+                    public string Value { get; set; } = "";
+                    public uint RowVersion { get; set; }
+                }
+                public class Rating { public int Id { get; set; } public Level Level { get; set; } public string Note { get; set; } = ""; }
+                public class SettingsContext : DbContext
+                {
+                    public DbSet<Setting> Settings { get; set; }
+                    public DbSet<Rating> Ratings { get; set; }
+                }
+
+                class C
+                {
+                    async Task M(SettingsContext db, CancellationToken ct)
+                    {
+                        var settings = await db.Settings.AsNoTracking().ToListAsync(ct);
+                        var ratings = db.Ratings.{|#0:ToList|}();                  // an enum column, but an int key
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Rating"));
+        }
+
+        [Fact]
+        public async Task Distinct_values_of_one_member_are_one_row_per_value_like_GroupBy()
+        {
+            // Kavita's statistics (AppUserPreferences.Select(p => p.LayoutMode).Distinct()) and jellyfin's migration
+            // (LinkedChildren.Select(lc => lc.ParentId).Distinct()): SELECT DISTINCT col is GROUP BY col.
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, CancellationToken ct)
+                    {
+                        var blogIds = await db.Posts.Select(p => p.BlogId).Distinct().ToListAsync(ct);
+                        var states = db.Posts.AsNoTracking().Select(p => p.IsPublished).Distinct().ToHashSet();
+
+                        var ids = db.Posts.Select(p => p.Id).Distinct().{|#0:ToList|}();                  // the key: one row per post
+                        var pairs = db.Posts.Select(p => new { p.Id, p.Title }).Distinct().{|#1:ToList|}(); // several members
+                        var posts = db.Posts.Distinct().{|#2:ToList|}();                                  // whole entities
+                        var postIds = db.Blogs.SelectMany(b => b.Posts).Select(p => p.Id).Distinct().{|#3:ToList|}();
+                    }
+                }
+                """;
+            var roots = new[] { "Post", "Post", "Post", "Blog" };
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                roots.Select((root, i) => VerifyCS.Diagnostic("EFP301").WithLocation(i).WithArguments("ToList", "", root)).ToArray());
+        }
+
+        [Fact]
+        public async Task Test_classes_are_not_reported_their_database_holds_what_the_test_put_there()
+        {
+            // Kavita's and jellyfin's tests: ResetDb() { db.Series.RemoveRange(db.Series.ToList()); } next to [Fact]
+            // methods, and Assert.Equal(expected, db.People.ToArray()) in a [Fact].
+            var source = """
+                namespace TestFramework
+                {
+                    public class FactAttribute : System.Attribute { }
+                    public sealed class SkippableFactAttribute : FactAttribute { }
+                    public sealed class TestFixtureAttribute : System.Attribute { }
+                    public sealed class ObsoleteHelperAttribute : System.Attribute { }
+                }
+
+                public class PostTests
+                {
+                    private readonly BlogContext _db = null!;
+
+                    [TestFramework.Fact]
+                    public void Adds_a_post() => System.Console.WriteLine(_db.Posts.ToArray().Length);
+
+                    protected async Task ResetDb() => _db.Posts.RemoveRange(await _db.Posts.ToListAsync());
+                }
+
+                public class BlogTests
+                {
+                    [TestFramework.SkippableFact]
+                    public async Task Lists() => await _db.Blogs.ToListAsync();
+                    private readonly BlogContext _db = null!;
+
+                    class Nested { List<Post> All(BlogContext db) => db.Posts.ToList(); }
+                }
+
+                [TestFramework.TestFixture]
+                public class CommentFixture { List<Comment> All(BlogContext db) => db.Comments.ToList(); }
+
+                public class PostService
+                {
+                    [TestFramework.ObsoleteHelper]
+                    public List<Post> Test(BlogContext db) => db.Posts.{|#0:ToList|}();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Post"));
+        }
+
+        [Fact]
+        public async Task A_test_project_is_not_reported()
+        {
+            // Kavita's ResetDb helpers whose [Fact]s are commented out: still in a project that references xUnit.
+            var source = """
+                public abstract class DbTest
+                {
+                    protected readonly BlogContext Db = null!;
+                    protected async Task ResetDb() => Db.Posts.RemoveRange(await Db.Posts.ToListAsync());
+                }
+                """;
+            var test = VerifyCS.Create(source);
+            test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(FactAttribute).Assembly.Location));
+            await test.RunAsync();
         }
 
         [Fact]
