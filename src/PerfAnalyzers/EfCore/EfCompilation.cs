@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -63,6 +64,33 @@ namespace PerfAnalyzers.EfCore
             var symbols = EfSymbols.TryCreate(compilation);
             return symbols is null ? null : new EfCompilation(symbols);
         }
+
+        /// <summary>
+        /// The one <see cref="EfCompilation"/> of <paramref name="compilation"/> that every rule shares (null when EF Core is
+        /// not referenced). Held weakly by the compilation: it lives exactly as long as the compilation does. Everything it
+        /// caches is safe to share: scans started without a cancellation token, or computed again when one was cancelled.
+        /// </summary>
+        public static EfCompilation? For(Compilation compilation)
+            => Shared.GetValue(compilation, c => new Holder(TryCreate(c))).Value;
+
+        private static readonly ConditionalWeakTable<Compilation, Holder> Shared = new ConditionalWeakTable<Compilation, Holder>();
+
+        private sealed class Holder
+        {
+            public Holder(EfCompilation? value) => Value = value;
+
+            public EfCompilation? Value { get; }
+        }
+
+        /// <summary>What the model says about bulk writes (concurrency tokens, SaveChanges overrides, interceptors, query filters), scanned once on first use.</summary>
+        public WriteSafety Writes => LazyInitializer.EnsureInitialized(ref _writes, () => new WriteSafety(Symbols))!;
+
+        private WriteSafety? _writes;
+
+        /// <summary>The Async twins of sync EF calls in the referenced EF Core version.</summary>
+        public AsyncCounterparts Async => LazyInitializer.EnsureInitialized(ref _async, () => new AsyncCounterparts(Symbols))!;
+
+        private AsyncCounterparts? _async;
 
         /// <summary>Is this operation (an invocation or a foreach loop) a database round trip, and of which query?</summary>
         public bool TryGetRoundTrip(IOperation operation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)

@@ -14,7 +14,7 @@ namespace PerfAnalyzers.Rules.Async
     /// function, when the referenced EF Core has the Async form. Never Add/AddRange; never code inside Expression&lt;T&gt;.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class SyncCallInAsyncCodeAnalyzer : DiagnosticAnalyzer
+    public sealed class SyncCallInAsyncCodeAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: the method to await instead (ToListAsync...), or "AsAsyncEnumerable" for foreach.</summary>
         public const string AsyncNameProperty = "AsyncName";
@@ -34,22 +34,11 @@ namespace PerfAnalyzers.Rules.Async
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP401_SyncCallInAsyncCode);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                var counterparts = new AsyncCounterparts(ef.Symbols);
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts), OperationKind.Invocation);
-                start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts), OperationKind.Loop);
-            });
+            var counterparts = ef.Async;
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts), OperationKind.Loop);
         }
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts)

@@ -13,31 +13,20 @@ namespace PerfAnalyzers.Rules.Configuration
     /// root provider).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class DbContextPoolingAnalyzer : DiagnosticAnalyzer
+    public sealed class DbContextPoolingAnalyzer : EfAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP501_DbContextPooling);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
+            var registration = new DbContextRegistration(ef.Symbols);
+            if (!registration.IsAvailable)
             {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
+                return;
+            }
 
-                var registration = new DbContextRegistration(ef.Symbols);
-                if (!registration.IsAvailable)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, registration), OperationKind.Invocation);
-            });
+            start.RegisterOperationAction(c => Analyze(c, registration), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, DbContextRegistration registration)

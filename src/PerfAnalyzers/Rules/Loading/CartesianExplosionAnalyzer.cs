@@ -14,29 +14,22 @@ namespace PerfAnalyzers.Rules.Loading
     /// Reported once per query, on the last Include/ThenInclude of the expression that completes the sibling pair.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class CartesianExplosionAnalyzer : DiagnosticAnalyzer
+    public sealed class CartesianExplosionAnalyzer : EfAnalyzer
     {
         private static readonly HashSet<string> ProjectionOperators = new HashSet<string> { "Select", "SelectMany", "GroupBy" };
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP105_CartesianExplosion);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
+            // Split queries are a relational feature (AsSplitQuery lives in EF Core Relational).
+            if (start.Compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.RelationalQueryableExtensions") is null)
             {
-                var ef = EfCompilation.TryCreate(start.Compilation);
+                return;
+            }
 
-                // Split queries are a relational feature (AsSplitQuery lives in EF Core Relational).
-                if (ef is null || start.Compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.RelationalQueryableExtensions") is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)

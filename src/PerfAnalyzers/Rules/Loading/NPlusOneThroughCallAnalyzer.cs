@@ -13,26 +13,15 @@ namespace PerfAnalyzers.Rules.Loading
     /// round trips themselves are EFP101/EFP201's; this rule only sees calls into the application's own methods.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class NPlusOneThroughCallAnalyzer : DiagnosticAnalyzer
+    public sealed class NPlusOneThroughCallAnalyzer : EfAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP104_NPlusOneThroughCall);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                var summaries = new RoundTripSummaries(ef, start.Compilation);
-                start.RegisterOperationAction(c => Analyze(c, ef, summaries), OperationKind.Invocation);
-            });
+            var summaries = new RoundTripSummaries(ef, start.Compilation);
+            start.RegisterOperationAction(c => Analyze(c, ef, summaries), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, RoundTripSummaries summaries)

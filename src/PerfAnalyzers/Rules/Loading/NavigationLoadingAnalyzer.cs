@@ -19,7 +19,7 @@ namespace PerfAnalyzers.Rules.Loading
     /// AutoInclude, owned types) or the method (assignment, explicit Load, related rows already tracked) loads it.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class NavigationLoadingAnalyzer : DiagnosticAnalyzer
+    public sealed class NavigationLoadingAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: the text to insert after the query root (".Include(b => b.Posts)..."), when the fix is offered.</summary>
         public const string IncludeTextProperty = "IncludeText";
@@ -35,66 +35,55 @@ namespace PerfAnalyzers.Rules.Loading
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP102_LazyLoadingNPlusOne, Descriptors.EFP103_NavigationNotLoaded);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
+            start.RegisterOperationBlockStartAction(block =>
             {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationBlockStartAction(block =>
-                {
-                    var reads = new ConcurrentQueue<IPropertyReferenceOperation>();
-                    block.RegisterOperationAction(
-                        c =>
-                        {
-                            var property = (IPropertyReferenceOperation)c.Operation;
-                            if (property.Instance is not null && IsCandidateRead(property))
-                            {
-                                reads.Enqueue(property);
-                            }
-                        },
-                        OperationKind.PropertyReference);
-                    block.RegisterOperationBlockEndAction(end =>
+                var reads = new ConcurrentQueue<IPropertyReferenceOperation>();
+                block.RegisterOperationAction(
+                    c =>
                     {
-                        if (reads.IsEmpty)
+                        var property = (IPropertyReferenceOperation)c.Operation;
+                        if (property.Instance is not null && IsCandidateRead(property))
                         {
-                            return;
+                            reads.Enqueue(property);
+                        }
+                    },
+                    OperationKind.PropertyReference);
+                block.RegisterOperationBlockEndAction(end =>
+                {
+                    if (reads.IsEmpty)
+                    {
+                        return;
+                    }
+
+                    var nav = ef.GetNavigationAccess(end.CancellationToken);
+                    BodyFacts? facts = null;
+                    var seen = new Dictionary<ISymbol, HashSet<string>>(SymbolEqualityComparer.Default);
+                    foreach (var read in reads.OrderBy(r => r.Syntax.SpanStart))
+                    {
+                        // One report per navigation of one variable: the first read loads it (or finds it empty).
+                        var variable = read.Instance?.WalkDownConversions() switch
+                        {
+                            ILocalReferenceOperation local => (ISymbol)local.Local,
+                            IParameterReferenceOperation parameter => parameter.Parameter,
+                            _ => null,
+                        };
+                        if (variable is not null && seen.TryGetValue(variable, out var names) && names.Contains(read.Property.Name))
+                        {
+                            continue;
                         }
 
-                        var nav = ef.GetNavigationAccess(end.CancellationToken);
-                        BodyFacts? facts = null;
-                        var seen = new Dictionary<ISymbol, HashSet<string>>(SymbolEqualityComparer.Default);
-                        foreach (var read in reads.OrderBy(r => r.Syntax.SpanStart))
+                        if (Analyze(end, ef, nav, read, ref facts) && variable is not null)
                         {
-                            // One report per navigation of one variable: the first read loads it (or finds it empty).
-                            var variable = read.Instance?.WalkDownConversions() switch
+                            if (!seen.TryGetValue(variable, out var reported))
                             {
-                                ILocalReferenceOperation local => (ISymbol)local.Local,
-                                IParameterReferenceOperation parameter => parameter.Parameter,
-                                _ => null,
-                            };
-                            if (variable is not null && seen.TryGetValue(variable, out var names) && names.Contains(read.Property.Name))
-                            {
-                                continue;
+                                seen[variable] = reported = new HashSet<string>();
                             }
 
-                            if (Analyze(end, ef, nav, read, ref facts) && variable is not null)
-                            {
-                                if (!seen.TryGetValue(variable, out var reported))
-                                {
-                                    seen[variable] = reported = new HashSet<string>();
-                                }
-
-                                reported.Add(read.Property.Name);
-                            }
+                            reported.Add(read.Property.Name);
                         }
-                    });
+                    }
                 });
             });
         }

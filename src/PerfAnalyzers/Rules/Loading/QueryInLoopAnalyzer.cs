@@ -13,7 +13,7 @@ namespace PerfAnalyzers.Rules.Loading
     /// constant collections, seeding code.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class QueryInLoopAnalyzer : DiagnosticAnalyzer
+    public sealed class QueryInLoopAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: the <see cref="BatchShape"/> of the fix, absent when no fix is safe.</summary>
         public const string FixProperty = "Fix";
@@ -24,20 +24,9 @@ namespace PerfAnalyzers.Rules.Loading
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP101_QueryInLoop);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation, OperationKind.Loop);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation, OperationKind.Loop);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)

@@ -15,7 +15,7 @@ namespace PerfAnalyzers.Rules.Loading
     /// passed on or serialized) and the included navigation is never read there.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UnusedIncludeAnalyzer : DiagnosticAnalyzer
+    public sealed class UnusedIncludeAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: "true" when the Include (with its ThenIncludes) can be removed by the fix.</summary>
         public const string CanRemoveProperty = "CanRemove";
@@ -29,20 +29,9 @@ namespace PerfAnalyzers.Rules.Loading
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP106_UnusedInclude);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)

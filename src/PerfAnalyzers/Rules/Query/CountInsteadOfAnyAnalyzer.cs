@@ -11,7 +11,7 @@ namespace PerfAnalyzers.Rules.Query
     /// COUNT(*) where EXISTS is enough.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class CountInsteadOfAnyAnalyzer : DiagnosticAnalyzer
+    public sealed class CountInsteadOfAnyAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: "true" when the comparison means "there is none" (the fix writes <c>!Any()</c>).</summary>
         public const string NegatedProperty = "Negated";
@@ -19,20 +19,9 @@ namespace PerfAnalyzers.Rules.Query
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP304_CountInsteadOfAny);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Binary);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Binary);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)

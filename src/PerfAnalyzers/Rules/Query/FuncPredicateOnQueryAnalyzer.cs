@@ -14,7 +14,7 @@ namespace PerfAnalyzers.Rules.Query
     /// Where/Any/First/Count... on an EF query: C# binds Enumerable's overload and the whole query result is loaded.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class FuncPredicateOnQueryAnalyzer : DiagnosticAnalyzer
+    public sealed class FuncPredicateOnQueryAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: "local" or "field" when the fix may retype that declaration to Expression&lt;Func&lt;..&gt;&gt;.</summary>
         public const string FixProperty = "Fix";
@@ -32,20 +32,9 @@ namespace PerfAnalyzers.Rules.Query
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP307_FuncPredicateOnQuery);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)

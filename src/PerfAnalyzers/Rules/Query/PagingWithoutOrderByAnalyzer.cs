@@ -12,7 +12,7 @@ namespace PerfAnalyzers.Rules.Query
     /// OrderBy nor a filter. Reported once per query (on its first row-limiting operator).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class PagingWithoutOrderByAnalyzer : DiagnosticAnalyzer
+    public sealed class PagingWithoutOrderByAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: the key property to order by, when known and the fix can insert it.</summary>
         public const string KeyProperty = "Key";
@@ -30,21 +30,10 @@ namespace PerfAnalyzers.Rules.Query
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP306_PagingWithoutOrderBy);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                var model = ef.Model;
-                start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation);
-            });
+            var model = ef.Model;
+            start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, ModelFacts model)

@@ -17,7 +17,7 @@ namespace PerfAnalyzers.Rules.Query
     /// querying the list many times is the cure for N+1, not a problem).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class PrematureMaterializationAnalyzer : DiagnosticAnalyzer
+    public sealed class PrematureMaterializationAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: how many in-memory steps the fix moves into the query ("0": no fix).</summary>
         public const string MoveProperty = "Move";
@@ -31,21 +31,10 @@ namespace PerfAnalyzers.Rules.Query
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP303_PrematureMaterialization);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                var counterparts = new AsyncCounterparts(ef.Symbols);
-                start.RegisterOperationAction(c => Analyze(c, ef, counterparts), OperationKind.Invocation);
-            });
+            var counterparts = ef.Async;
+            start.RegisterOperationAction(c => Analyze(c, ef, counterparts), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts)

@@ -14,7 +14,7 @@ namespace PerfAnalyzers.Rules.Query
     /// query does not choose its tracking (AsNoTracking/AsTracking) and its context is not no-tracking by configuration.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ReadOnlyTrackingQueryAnalyzer : DiagnosticAnalyzer
+    public sealed class ReadOnlyTrackingQueryAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: where to insert <c>.AsNoTracking()</c> (the end of the query root); absent when no fix is offered.</summary>
         public const string InsertAtProperty = "InsertAt";
@@ -39,20 +39,9 @@ namespace PerfAnalyzers.Rules.Query
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP302_ReadOnlyTrackingQuery);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation, OperationKind.Loop);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation, OperationKind.Loop);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)

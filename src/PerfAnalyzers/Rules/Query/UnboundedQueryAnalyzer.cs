@@ -15,7 +15,7 @@ namespace PerfAnalyzers.Rules.Query
     /// <c>excluded_entities</c>.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UnboundedQueryAnalyzer : DiagnosticAnalyzer
+    public sealed class UnboundedQueryAnalyzer : EfAnalyzer
     {
         internal const string ExcludedEntitiesOption = "excluded_entities";
         internal const string ReportFilteredOption = "report_filtered";
@@ -27,21 +27,15 @@ namespace PerfAnalyzers.Rules.Query
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP301_UnboundedQuery);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
+            if (TestCode.IsTestProject(start.Compilation))
             {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null || TestCode.IsTestProject(start.Compilation))
-                {
-                    return; // a test's database holds the rows the test put there: its size does not grow with use
-                }
+                return; // a test's database holds the rows the test put there: its size does not grow with use
+            }
 
-                var model = ef.Model;
-                start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation, OperationKind.Loop);
-            });
+            var model = ef.Model;
+            start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation, OperationKind.Loop);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, ModelFacts model)

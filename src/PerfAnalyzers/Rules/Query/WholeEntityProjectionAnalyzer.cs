@@ -17,7 +17,7 @@ namespace PerfAnalyzers.Rules.Query
     /// Reported only when every use of the entities is accounted for (see <see cref="EntityMemberUsage"/>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class WholeEntityProjectionAnalyzer : DiagnosticAnalyzer
+    public sealed class WholeEntityProjectionAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: "true" when the fixer may insert the Select.</summary>
         public const string CanFixProperty = "CanFix";
@@ -44,20 +44,9 @@ namespace PerfAnalyzers.Rules.Query
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP305_WholeEntityProjection);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)

@@ -15,7 +15,7 @@ namespace PerfAnalyzers.Rules.Writes
     /// in retry loops, catch/finally, or behind a batch guard).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class AddInLoopAnalyzer : DiagnosticAnalyzer
+    public sealed class AddInLoopAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: "true" when the code fix can collect the entities and call AddRange after the loop.</summary>
         public const string CanFixProperty = "CanFix";
@@ -26,20 +26,9 @@ namespace PerfAnalyzers.Rules.Writes
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP202_AddInLoop);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
         }
 
         internal static bool IsAddCall(EfSymbols symbols, IMethodSymbol method)

@@ -12,7 +12,7 @@ namespace PerfAnalyzers.Rules.Writes
     /// unless <c>dotnet_code_quality.EFP205.report_conditional_filter = true</c>.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class BulkOperationWithoutFilterAnalyzer : DiagnosticAnalyzer
+    public sealed class BulkOperationWithoutFilterAnalyzer : EfAnalyzer
     {
         internal const string ReportConditionalFilterOption = "dotnet_code_quality.EFP205.report_conditional_filter";
 
@@ -24,21 +24,10 @@ namespace PerfAnalyzers.Rules.Writes
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP205_BulkOperationWithoutFilter);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                var safety = new WriteSafety(ef.Symbols);
-                start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Invocation);
-            });
+            var safety = ef.Writes;
+            start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, WriteSafety safety)

@@ -15,26 +15,15 @@ namespace PerfAnalyzers.Rules.Writes
     /// delete conventions).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class DeleteLoopAnalyzer : DiagnosticAnalyzer
+    public sealed class DeleteLoopAnalyzer : EfAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP204_DeleteLoopToExecuteDelete);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                var safety = new WriteSafety(ef.Symbols);
-                start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Invocation);
-            });
+            var safety = ef.Writes;
+            start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Invocation);
         }
 
         private static bool IsRemove(EfSymbols symbols, IMethodSymbol method, string name)

@@ -11,7 +11,7 @@ namespace PerfAnalyzers.Rules.Writes
     /// saves in catch/finally, periodic batch saves (<c>if (++n % 500 == 0)</c>), or loops that work in batches.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
+    public sealed class SaveChangesInLoopAnalyzer : EfAnalyzer
     {
         /// <summary>Diagnostic property: "true" when the save can be moved after the loop by the code fix.</summary>
         public const string CanMoveProperty = "CanMove";
@@ -19,20 +19,9 @@ namespace PerfAnalyzers.Rules.Writes
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP201_SaveChangesInLoop);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
-            });
+            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)

@@ -17,26 +17,15 @@ namespace PerfAnalyzers.Rules.Writes
     /// nothing the bulk statement would bypass.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UpdateLoopAnalyzer : DiagnosticAnalyzer
+    public sealed class UpdateLoopAnalyzer : EfAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP203_UpdateLoopToExecuteUpdate);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var ef = EfCompilation.TryCreate(start.Compilation);
-                if (ef is null)
-                {
-                    return;
-                }
-
-                var safety = new WriteSafety(ef.Symbols);
-                start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Loop);
-            });
+            var safety = ef.Writes;
+            start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Loop);
         }
 
         private sealed class Setter
