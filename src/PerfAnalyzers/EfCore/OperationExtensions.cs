@@ -107,6 +107,30 @@ namespace PerfAnalyzers.EfCore
                    && type.ContainingNamespace?.ToDisplayString() == "System.Linq.Expressions";
         }
 
+        /// <summary>
+        /// The value a call produces for the code around it: through conversions, <c>await</c> and <c>ConfigureAwait</c>
+        /// (<c>await q.ToListAsync(ct).ConfigureAwait(false)</c> is the list). Null when a task is left un-awaited
+        /// (returned, stored, <c>.Result</c>).
+        /// </summary>
+        public static IOperation? AwaitedValue(this IOperation call)
+        {
+            var current = call;
+            while (true)
+            {
+                var parent = current.Parent;
+                if (parent is IConversionOperation || parent is IParenthesizedOperation || parent is IAwaitOperation
+                    || (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait && configureAwait.Instance == current))
+                {
+                    current = parent;
+                    continue;
+                }
+
+                break;
+            }
+
+            return current.Type is { Name: "Task" or "ValueTask" or "ConfiguredTaskAwaitable" or "ConfiguredValueTaskAwaitable" } ? null : current;
+        }
+
         /// <summary>The location of the invoked method's name (the smallest meaningful span of a call).</summary>
         public static Location GetMethodNameLocation(this IInvocationOperation invocation)
         {

@@ -58,7 +58,7 @@ namespace PerfAnalyzers.EfCore
         public static bool IsOnlyRead(EfSymbols symbols, NavigationAccess navigations, ImmutableArray<IncludePath> includes, IOperation result, bool isSequence, IOperation body, CancellationToken cancellationToken)
         {
             var usage = new ReadOnlyEntityUsage(symbols, navigations, includes, body, cancellationToken);
-            var value = AwaitedValue(result);
+            var value = result.AwaitedValue();
             if (value is null)
             {
                 return false;
@@ -70,26 +70,6 @@ namespace PerfAnalyzers.EfCore
         /// <summary>Is the entity held by <paramref name="local"/> (a foreach variable) only read in <paramref name="body"/>?</summary>
         public static bool IsOnlyRead(EfSymbols symbols, NavigationAccess navigations, ImmutableArray<IncludePath> includes, ILocalSymbol local, IOperation body, CancellationToken cancellationToken)
             => new ReadOnlyEntityUsage(symbols, navigations, includes, body, cancellationToken).LocalIsOnlyRead(local, isSequence: false, ImmutableArray<string>.Empty, 0);
-
-        /// <summary>The call's value once awaited (through ConfigureAwait); null when a task is left un-awaited.</summary>
-        private static IOperation? AwaitedValue(IOperation call)
-        {
-            var current = call;
-            while (true)
-            {
-                var parent = current.Parent;
-                if (parent is IConversionOperation || parent is IParenthesizedOperation || parent is IAwaitOperation
-                    || (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait && configureAwait.Instance == current))
-                {
-                    current = parent;
-                    continue;
-                }
-
-                break;
-            }
-
-            return current.Type is { Name: "Task" or "ValueTask" or "ConfiguredTaskAwaitable" or "ConfiguredValueTaskAwaitable" } ? null : current;
-        }
 
         private static bool IsScalar(ITypeSymbol? type)
             => type is not null && (type.IsValueType || type.SpecialType == SpecialType.System_String) && type.TypeKind != TypeKind.TypeParameter;

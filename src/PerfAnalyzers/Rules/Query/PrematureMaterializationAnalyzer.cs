@@ -67,16 +67,16 @@ namespace PerfAnalyzers.Rules.Query
                 return; // FromSql may be a stored procedure, which cannot be composed over
             }
 
-            if (ResultOf(invocation, isAsync) is not { } result)
+            if (invocation.AwaitedValue() is not { } result)
             {
-                return;
+                return; // ToListAsync() whose task is not awaited here
             }
 
             // Either the rows are used right away (q.ToList().Where(..)) or through a local used exactly once.
             var start = result;
             var isLocal = false;
             IVariableDeclaratorOperation? declarator = null;
-            if (SkipConversionsUp(result).Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation d })
+            if (result.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation d })
             {
                 declarator = d;
                 if (SingleUse(d) is not { } use)
@@ -107,7 +107,8 @@ namespace PerfAnalyzers.Rules.Query
             // A tracking query of a tree (Category.Parent/Children) loaded whole and then filtered to its roots is how a
             // hierarchy is built by relationship fixup: the rows the filter drops are the children the kept rows show.
             if (chain.EntityType is { } entity && !chain.HasAny("AsNoTracking", "AsNoTrackingWithIdentityResolution")
-                && KeepsEntities(steps, reportable) && HasSelfNavigation(entity, ef.Symbols))
+                && KeepsEntities(steps, reportable) && HasSelfNavigation(entity, ef.Symbols)
+                && !ef.GetLoadingFacts(context.CancellationToken).UsesNoTrackingByDefault(chain.Context?.Type))
             {
                 return;
             }
@@ -236,34 +237,6 @@ namespace PerfAnalyzers.Rules.Query
         private static bool SameHierarchy(ITypeSymbol? type, ITypeSymbol entity)
             => type is { TypeKind: TypeKind.Class, SpecialType: SpecialType.None }
                && (EfSymbols.InheritsFrom(type, entity) || EfSymbols.InheritsFrom(entity, type));
-
-        /// <summary>The value holding the rows: the call itself, or (async) the await of it, through ConfigureAwait.</summary>
-        private static IOperation? ResultOf(IInvocationOperation invocation, bool isAsync)
-        {
-            if (!isAsync)
-            {
-                return invocation;
-            }
-
-            var current = SkipConversionsUp(invocation);
-            if (current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait && configureAwait.Instance == current)
-            {
-                current = SkipConversionsUp(configureAwait);
-            }
-
-            return current.Parent as IAwaitOperation;
-        }
-
-        private static IOperation SkipConversionsUp(IOperation operation)
-        {
-            var current = operation;
-            while (current.Parent is IConversionOperation || current.Parent is IParenthesizedOperation)
-            {
-                current = current.Parent;
-            }
-
-            return current;
-        }
 
         /// <summary>
         /// The one read of a local (not a write, not by ref) when it is read exactly once, in the same run of code as its

@@ -129,37 +129,9 @@ namespace PerfAnalyzers.Rules.Query
 
         /// <summary>The local initialized with the call's result (through await and ConfigureAwait), or null.</summary>
         private static ILocalSymbol? ResultLocal(IInvocationOperation invocation)
-        {
-            IOperation current = invocation;
-            var parent = current.Parent;
-            while (true)
-            {
-                if (parent is IConversionOperation || parent is IParenthesizedOperation || parent is IAwaitOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                    continue;
-                }
-
-                if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait && configureAwait.Instance == current)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                    continue;
-                }
-
-                break;
-            }
-
-            if (current.Type is { } type && type.Name is "Task" or "ValueTask" or "ConfiguredTaskAwaitable")
-            {
-                return null; // not awaited
-            }
-
-            return parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+            => invocation.AwaitedValue()?.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
                 ? declarator.Symbol
                 : null;
-        }
 
         private static IEnumerable<IPropertySymbol> AllProperties(ITypeSymbol type)
         {

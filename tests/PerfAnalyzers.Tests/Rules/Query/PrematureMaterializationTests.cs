@@ -284,7 +284,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
-        public async Task A_tree_is_reported_when_only_counted_or_when_not_tracked()
+        public async Task A_tree_is_reported_when_only_counted_or_when_not_tracked_by_query_or_context()
         {
             var source = """
                 class Category
@@ -297,14 +297,23 @@ namespace PerfAnalyzers.Tests.Rules.Query
 
                 class TreeContext : DbContext { public DbSet<Category> Categories { get; set; } }
 
+                class ReadOnlyTreeContext : DbContext
+                {
+                    public DbSet<Category> Categories { get; set; }
+
+                    protected override void OnConfiguring(DbContextOptionsBuilder options)
+                        => options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+                }
+
                 class C
                 {
                     int Roots(TreeContext db) => db.Categories.{|#0:ToList|}().Count(c => c.ParentId == null);
                     List<Category> Untracked(TreeContext db) => db.Categories.AsNoTracking().{|#1:ToList|}().Where(c => c.ParentId == null).ToList();
+                    List<Category> UntrackedContext(ReadOnlyTreeContext db) => db.Categories.{|#2:ToList|}().Where(c => c.ParentId == null).ToList();
                     List<Category> Tracked(TreeContext db) => db.Categories.ToList().Where(c => c.ParentId == null).ToList();
                 }
                 """;
-            await VerifyCS.VerifyAnalyzerAsync(source, Diagnostic(0, "ToList", "Count"), Diagnostic(1, "ToList", "Where"));
+            await VerifyCS.VerifyAnalyzerAsync(source, Diagnostic(0, "ToList", "Count"), Diagnostic(1, "ToList", "Where"), Diagnostic(2, "ToList", "Where"));
         }
 
         [Fact]
