@@ -393,6 +393,33 @@ namespace PerfAnalyzers.Tests.Meta
             }
         }
 
+        /// <summary>
+        /// Fixes that change behaviour beyond performance say so in the title a user clicks (and in Fix All's): the bulk
+        /// statements run at once, outside the SaveChanges that follows; moving SaveChanges out of a loop commits all rows
+        /// together; AsNoTracking stops tracking. (Fix All titles are set too, but editors show their own "Fix all
+        /// occurrences in ..." under the clicked action and Roslyn 4.x hosts may use their default, so only the action
+        /// titles are checked.)
+        /// </summary>
+        [Theory]
+        [InlineData("EFP201", "Call SaveChanges once after the loop (one commit for all rows)")]
+        [InlineData("EFP203", "Use ExecuteUpdate (runs immediately, outside SaveChanges; tracked entities not updated)")]
+        [InlineData("EFP204", "Use ExecuteDelete (runs immediately, outside SaveChanges; tracked entities not updated)")]
+        [InlineData("EFP302", "Add AsNoTracking() (entities not tracked: changes to them are not saved)")]
+        public async Task Fixes_that_change_behaviour_say_so_in_their_titles(string id, string title)
+        {
+            var fixer = (CodeFixProvider)Activator.CreateInstance(RuleCatalog.FixerTypes.Single(t => ((CodeFixProvider)Activator.CreateInstance(t)!).FixableDiagnosticIds.Contains(id)))!;
+            var document = CreateDocument(Cases[id]!);
+            var diagnostics = await AnalyzeAsync(document, id);
+            var actions = new List<CodeAction>();
+            foreach (var diagnostic in diagnostics)
+            {
+                actions.AddRange(await FixesAsync(fixer, document, diagnostic));
+            }
+
+            Assert.NotEmpty(actions);
+            Assert.All(actions, a => Assert.Equal(title, a.Title));
+        }
+
         private static async Task AssertFixAllAsync(CodeFixProvider fixer, Document document, string id, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, FixAllScope scope, int? unfixable)
         {
             var provider = fixer.GetFixAllProvider()!;
