@@ -52,7 +52,15 @@ namespace PerfAnalyzers.Rules.Async
 
             if (lifetime.SingletonImplementation(method) is { } singleton)
             {
-                if (!lifetime.IsHostedService(singleton) && ContextParameter(singleton, ef) is { } parameter)
+                if (ef.Symbols.IsDbContext(singleton))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.EFP403_ContextCapturedBeyondScope,
+                        invocation.GetMethodNameLocation(),
+                        singleton.Name,
+                        "is registered as a singleton: one instance for every request and thread"));
+                }
+                else if (!lifetime.IsHostedService(singleton) && ContextParameter(singleton, ef) is { } parameter)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.EFP403_ContextCapturedBeyondScope,

@@ -141,6 +141,7 @@ namespace PerfAnalyzers.Tests.Rules.Async
                     public void Configure(IServiceCollection services)
                     {
                         services.{|#3:AddSingleton<PriceCache>|}();
+                        services.{|#4:AddSingleton<BlogContext>|}();
                         services.AddHostedService<Worker>();
                         services.AddScoped<PriceCache>();
                     }
@@ -151,7 +152,8 @@ namespace PerfAnalyzers.Tests.Rules.Async
                 VerifyCS.Diagnostic("EFP403").WithLocation(0).WithArguments("Shared", "is kept in a static field"),
                 VerifyCS.Diagnostic("EFP403").WithLocation(1).WithArguments("Current", "is kept in a static property"),
                 VerifyCS.Diagnostic("EFP403").WithLocation(2).WithArguments("db", "is injected into hosted service 'Worker', which the host creates once (a singleton)"),
-                VerifyCS.Diagnostic("EFP403").WithLocation(3).WithArguments("db", "is injected into 'PriceCache', registered as a singleton"));
+                VerifyCS.Diagnostic("EFP403").WithLocation(3).WithArguments("db", "is injected into 'PriceCache', registered as a singleton"),
+                VerifyCS.Diagnostic("EFP403").WithLocation(4).WithArguments("BlogContext", "is registered as a singleton: one instance for every request and thread"));
         }
 
         [Fact]
