@@ -366,6 +366,12 @@ namespace PerfAnalyzers.EfCore
             {
 
                 case ILocalReferenceOperation local when TaskLocalInitializer(local.Local, operation) is { } initializer:
+                    if (initializer.WalkDownConversions() is IObjectCreationOperation && IsTaskList(local.Local.Type))
+                    {
+                        CollectAddedTasks(local, units, ref sawUnknown, cancellationToken, depth);
+                        return;
+                    }
+
                     CollectUnits(initializer, units, ref sawUnknown, cancellationToken, depth + 1);
                     return;
 
@@ -423,6 +429,59 @@ namespace PerfAnalyzers.EfCore
                     sawUnknown = true;
                     return;
             }
+        }
+
+        /// <summary>A <c>List&lt;Task&gt;</c> (or of Task&lt;T&gt;): filled with <c>Add</c>, then awaited together.</summary>
+        private bool IsTaskList(ITypeSymbol? type)
+            => type is INamedTypeSymbol { Name: "List", TypeArguments.Length: 1 } list
+               && SymbolEqualityComparer.Default.Equals(list.OriginalDefinition, _ef.Symbols.ListOfT)
+               && IsTaskType(list.TypeArguments[0]);
+
+        /// <summary>
+        /// <c>var tasks = new List&lt;Task&gt;(); ... tasks.Add(db.Posts.CountAsync()); ... await Task.WhenAll(tasks);</c>:
+        /// the tasks added before the use, in the same body; one added inside a loop runs once per iteration.
+        /// </summary>
+        private void CollectAddedTasks(ILocalReferenceOperation use, List<TaskUnit> units, ref bool sawUnknown, CancellationToken cancellationToken, int depth)
+        {
+            var root = use.GetRootOperation();
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is not IInvocationOperation { TargetMethod.Name: "Add", Arguments.Length: 1 } add
+                    || add.Instance is not ILocalReferenceOperation target
+                    || !SymbolEqualityComparer.Default.Equals(target.Local, use.Local)
+                    || add.Syntax.SpanStart > use.Syntax.SpanStart)
+                {
+                    continue;
+                }
+
+                var before = units.Count;
+                CollectUnits(add.Arguments[0].Value, units, ref sawUnknown, cancellationToken, depth + 1);
+                if (InsideLoop(add, root))
+                {
+                    for (var i = before; i < units.Count; i++)
+                    {
+                        units[i] = new TaskUnit(units[i].Context, units[i].Operation, repeats: true);
+                    }
+                }
+            }
+        }
+
+        private static bool InsideLoop(IOperation operation, IOperation root)
+        {
+            for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+            {
+                if (current is ILoopOperation)
+                {
+                    return true;
+                }
+
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

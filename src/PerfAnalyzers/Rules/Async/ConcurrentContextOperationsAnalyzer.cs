@@ -86,7 +86,7 @@ namespace PerfAnalyzers.Rules.Async
             var canFix = !unknown && !repeats && CanFixWhenAll(invocation, units);
             var properties = ImmutableDictionary<string, string?>.Empty.Add(CanFixProperty, canFix ? "true" : "false");
             var how = repeats
-                ? $"Task.{invocation.TargetMethod.Name} over Select(async ...), one task per element"
+                ? $"Task.{invocation.TargetMethod.Name} over one task per element: Select(async ...) or a loop"
                 : $"Task.{invocation.TargetMethod.Name} over its tasks";
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.EFP402_ConcurrentContextOperations, invocation.GetMethodNameLocation(), properties, shared.Name, how));

@@ -57,8 +57,55 @@ namespace PerfAnalyzers.Tests.Rules.Async
                 """;
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("_db", "Task.WhenAll over Select(async ...), one task per element"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("_db", "Task.WhenAll over one task per element: Select(async ...) or a loop"),
                 VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("_db", "Task.WhenAll over its tasks"));
+        }
+
+        [Fact]
+        public async Task Reports_a_list_of_tasks_filled_in_a_loop_or_with_two_adds()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, List<int> ids)
+                    {
+                        var tasks = new List<Task<int>>();
+                        foreach (var id in ids)
+                        {
+                            tasks.Add(db.Posts.CountAsync(p => p.BlogId == id));
+                        }
+
+                        await Task.{|#0:WhenAll|}(tasks);
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        var tasks = new List<Task>();
+                        tasks.Add(db.Blogs.ToListAsync());
+                        tasks.Add(db.SaveChangesAsync());
+                        await Task.{|#1:WhenAll|}(tasks);
+                    }
+
+                    async Task Own(IDbContextFactory<BlogContext> factory, List<int> ids)
+                    {
+                        var tasks = new List<Task<int>>();
+                        foreach (var id in ids)
+                        {
+                            tasks.Add(Task.Run(async () =>
+                            {
+                                await using var db = await factory.CreateDbContextAsync();
+                                return await db.Posts.CountAsync(p => p.BlogId == id);
+                            }));
+                        }
+
+                        await Task.WhenAll(tasks);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "Task.WhenAll over one task per element: Select(async ...) or a loop"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("db", "Task.WhenAll over its tasks"));
         }
 
         [Fact]
@@ -260,7 +307,7 @@ namespace PerfAnalyzers.Tests.Rules.Async
                 """;
             var test = VerifyCS.Create(source, source);
             test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "Task.WhenAll over its tasks"));
-            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("db", "Task.WhenAll over Select(async ...), one task per element"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("db", "Task.WhenAll over one task per element: Select(async ...) or a loop"));
             await test.RunAsync();
         }
 
