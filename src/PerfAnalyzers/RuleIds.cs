@@ -31,6 +31,8 @@ namespace PerfAnalyzers
 
         // Async
         public const string SyncCallInAsyncCode = "EFP401";
+        public const string ConcurrentContextOperations = "EFP402";
+        public const string ContextCapturedBeyondScope = "EFP403";
 
         // Configuration
         public const string DbContextPooling = "EFP501";

@@ -33,6 +33,19 @@ namespace PerfAnalyzers.Samples.Proof
         public virtual ProofMetric ImprovesOn(string provider) => Improves;
 
         /// <summary>
+        /// Why this scenario cannot show anything on a provider (null: it runs). The runner then reports the reason
+        /// instead of running it: e.g. Microsoft.Data.Sqlite's async methods complete synchronously, so async-only effects
+        /// (EFP401, EFP402) do not exist on SQLite.
+        /// </summary>
+        public virtual string? NotApplicableOn(string provider) => null;
+
+        /// <summary>
+        /// For correctness rules whose bad code fails at run time (EFP402): text the bad variant's exception message must
+        /// contain. The bad variant must then throw it and the fixed variant must succeed; nothing else is compared.
+        /// </summary>
+        public virtual string? ExpectedBadFailure => null;
+
+        /// <summary>
         /// Runs the flagged code on a freshly seeded database. Return the observable result (a list of DTOs or
         /// scalars, not entities): the runner serializes it to JSON and also snapshots every table afterwards.
         /// </summary>

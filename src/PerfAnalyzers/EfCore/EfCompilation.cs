@@ -92,6 +92,11 @@ namespace PerfAnalyzers.EfCore
 
         private AsyncCounterparts? _async;
 
+        /// <summary>Which context instance a round trip uses, who owns it, and the task/thread APIs around it (EFP402, EFP403).</summary>
+        public ContextLifetime Lifetime => LazyInitializer.EnsureInitialized(ref _lifetime, () => new ContextLifetime(this))!;
+
+        private ContextLifetime? _lifetime;
+
         /// <summary>Is this operation (an invocation or a foreach loop) a database round trip, and of which query?</summary>
         public bool TryGetRoundTrip(IOperation operation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
         {
