@@ -320,6 +320,20 @@ namespace PerfAnalyzers.Tests.Meta
                     }
                 }
                 """,
+            ["EFP402"] = """
+                class C
+                {
+                    async Task NoFix(BlogContext db, List<int> ids)
+                    {
+                        await Task.WhenAll(ids.Select(id => db.Posts.CountAsync(p => p.BlogId == id)));
+                    }
+
+                    async Task Fix(BlogContext db)
+                    {
+                        await Task.WhenAll(db.Blogs.CountAsync(), db.Posts.CountAsync());
+                    }
+                }
+                """,
             ["EFP501"] = null,
             ["EFP501 synthetic"] = """
                 using Microsoft.Extensions.DependencyInjection;
