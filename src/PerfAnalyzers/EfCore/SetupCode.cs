@@ -1,0 +1,516 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// Whether code is setup code: it runs once, at start-up, installation or provisioning, over a handful of rows, so a
+    /// round trip per seed item or a blocking call there costs nothing worth changing. One answer for every rule (EFP101,
+    /// EFP104, EFP201, EFP202, EFP401), reported anyway with the option <see cref="ReportOptionName"/>.
+    /// <para>Setup code is, in this order:</para>
+    /// <list type="number">
+    /// <item>a method, local function, lambda or type whose name says so: containing <c>Seed</c> (<c>SeedAsync</c>,
+    /// <c>DataSeeder</c>), or starting with the word <c>Migrate</c>/<c>Migrator</c>/<c>Migration</c>,
+    /// <c>Install</c>/<c>Installer</c>/<c>Installation</c>, <c>Provision</c>/<c>Provisioner</c>/<c>Provisioning</c>
+    /// (<c>InstallAsync</c>, not <c>Installments</c>), or a <c>DbInitializer</c>/<c>DatabaseInitializer</c>/<c>DataInitializer</c>
+    /// type; a type implementing an interface named that way (<c>IDataSeeder</c>, <c>IDataSeedContributor</c>,
+    /// <c>IInstaller</c>) or <c>IStartupTask</c>;</item>
+    /// <item>a method that creates or migrates the database (calls <c>Database.EnsureCreated(Async)</c> or
+    /// <c>Database.Migrate(Async)</c>);</item>
+    /// <item>the program's entry point (<c>Main</c>, top-level statements), <c>Startup.Configure</c>, and
+    /// <c>IHostedService.StartAsync</c> (and <c>IHostedLifecycleService.StartingAsync/StartedAsync</c>): not lambdas or local
+    /// functions inside them, which are request handlers and callbacks (<c>app.MapGet("/", () => ...)</c>);</item>
+    /// <item>a source method reachable only from setup code: every reference to it is in setup code, followed up to
+    /// <see cref="MaxLevels"/> calls down from the methods above. One bounded look per compilation, on first need.</item>
+    /// </list>
+    /// </summary>
+    internal sealed class SetupCode
+    {
+        /// <summary>The .editorconfig option (per rule, or global) that reports setup code anyway.</summary>
+        public const string ReportOptionName = "report_seeding_code";
+
+        /// <summary>Calls followed down from a setup method when looking for methods only it reaches.</summary>
+        internal const int MaxLevels = 3;
+
+        /// <summary>Setup methods whose bodies are read for the reachability look.</summary>
+        internal const int MaxRootBodies = 64;
+
+        /// <summary>Methods considered for "reachable only from setup code".</summary>
+        internal const int MaxCandidates = 256;
+
+        /// <summary>References bound per candidate method; a method referenced more often is not setup code.</summary>
+        internal const int MaxReferencesPerCandidate = 32;
+
+        private static readonly string[] WordPrefixes =
+        {
+            "Migrate", "Migrator", "Migration", "Install", "Installer", "Installation", "Provision", "Provisioner", "Provisioning",
+        };
+
+        private static readonly string[] TypeSuffixes = { "Installer", "Migrator", "Provisioner" };
+
+        private static readonly ImmutableHashSet<string> InitializerTypes = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "DbInitializer", "DatabaseInitializer", "DataInitializer", "DbContextInitializer", "IDbInitializer", "IDatabaseInitializer");
+
+        private static readonly ImmutableHashSet<string> DatabaseCreationMethods = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "EnsureCreated", "EnsureCreatedAsync", "Migrate", "MigrateAsync");
+
+        private readonly EfCompilation _ef;
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _rootCache = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly INamedTypeSymbol? _hostedService;
+        private readonly INamedTypeSymbol? _hostedLifecycleService;
+        private readonly Lazy<IMethodSymbol?> _entryPoint;
+        private ImmutableHashSet<IMethodSymbol>? _reachable;
+
+        public SetupCode(EfCompilation ef)
+        {
+            _ef = ef;
+            _hostedService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
+            _hostedLifecycleService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedLifecycleService");
+            _entryPoint = new Lazy<IMethodSymbol?>(() => ef.Symbols.Compilation.GetEntryPoint(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>The layer's one answer: is <paramref name="operation"/> setup code (see <see cref="SetupCode"/>)?</summary>
+        public static bool IsSetupCode(EfCompilation ef, IOperation operation, CancellationToken cancellationToken = default)
+            => ef.Setup.IsSetupCode(operation, cancellationToken);
+
+        /// <summary>
+        /// <c>dotnet_code_quality.&lt;ruleId&gt;.report_seeding_code = true</c> (or the global
+        /// <c>dotnet_code_quality.report_seeding_code</c>): report setup code anyway.
+        /// </summary>
+        public static bool IsReported(AnalyzerOptions options, SyntaxTree tree, string ruleId)
+        {
+            var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+            if (config.TryGetValue("dotnet_code_quality." + ruleId + "." + ReportOptionName, out var value)
+                || config.TryGetValue("dotnet_code_quality." + ReportOptionName, out value))
+            {
+                return string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+            }
+
+            return false;
+        }
+
+        public bool IsSetupCode(IOperation operation, CancellationToken cancellationToken = default)
+        {
+            var model = operation.SemanticModel;
+            if (model is null)
+            {
+                return false;
+            }
+
+            // Names first (cheap): the function the code is in, the functions around it, their types.
+            var enclosing = model.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken);
+            for (var symbol = enclosing; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
+                {
+                    return true;
+                }
+            }
+
+            // The member itself, when the code runs as part of it (not in a callback it only registers).
+            var member = ContainingMember(operation, enclosing);
+            if (member is null)
+            {
+                return false;
+            }
+
+            return IsSetupRoot(member, cancellationToken) || GetReachable(cancellationToken).Contains(member.OriginalDefinition);
+        }
+
+        /// <summary>
+        /// The method whose body runs the operation when it is called: null inside a lambda or local function, except
+        /// a lambda run once per element of a sequence right there (Select, ForEach).
+        /// </summary>
+        private IMethodSymbol? ContainingMember(IOperation operation, ISymbol? enclosing)
+        {
+            if (!RunsWithBody(operation))
+            {
+                return null;
+            }
+
+            var symbol = enclosing;
+            while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+            {
+                symbol = symbol.ContainingSymbol;
+            }
+
+            return symbol as IMethodSymbol;
+        }
+
+        /// <summary>A method that is setup code by itself (rules 1 to 3), cached per method.</summary>
+        private bool IsSetupRoot(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            method = method.OriginalDefinition;
+            if (_rootCache.TryGetValue(method, out var cached))
+            {
+                return cached;
+            }
+
+            var result = ComputeIsSetupRoot(method, cancellationToken);
+            _rootCache.TryAdd(method, result);
+            return result;
+        }
+
+        private bool ComputeIsSetupRoot(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
+                {
+                    return true;
+                }
+            }
+
+            if (IsEntryPoint(method, cancellationToken)
+                || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
+                || ImplementsHostedStart(method))
+            {
+                return true;
+            }
+
+            return CreatesDatabase(method, cancellationToken);
+        }
+
+        private static bool HasSetupName(ISymbol symbol)
+        {
+            var name = symbol.Name;
+            if (name.Length == 0)
+            {
+                return false;
+            }
+
+            if (name.IndexOf("Seed", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+
+            if (symbol is INamedTypeSymbol && InitializerTypes.Contains(name))
+            {
+                return true;
+            }
+
+            // "InstallAsync", "MigrateDatabase", "ProvisionSite", "DatabaseInstaller" (as the type's last word): the word, not
+            // "Installments" or "Migrated".
+            var start = symbol is INamedTypeSymbol { TypeKind: TypeKind.Interface } && name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? 1 : 0;
+            foreach (var prefix in WordPrefixes)
+            {
+                if (StartsWithWord(name, start, prefix))
+                {
+                    return true;
+                }
+            }
+
+            if (symbol is INamedTypeSymbol)
+            {
+                foreach (var suffix in TypeSuffixes)
+                {
+                    if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool StartsWithWord(string name, int start, string word)
+            => name.Length >= start + word.Length
+               && string.CompareOrdinal(name, start, word, 0, word.Length) == 0
+               && (name.Length == start + word.Length || !char.IsLower(name[start + word.Length]));
+
+        private static bool ImplementsSetupInterface(INamedTypeSymbol type)
+        {
+            if (type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct)
+            {
+                return false;
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                if (@interface.Name == "IStartupTask" || HasSetupName(@interface))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsEntryPoint(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (method.Name == "<Main>$")
+            {
+                return true;
+            }
+
+            if (!method.IsStatic || method.Name != "Main")
+            {
+                return false;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var found = _entryPoint.Value;
+            return found is null
+                ? method.ContainingType?.Name == "Program"
+                : SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, method);
+        }
+
+        private bool ImplementsHostedStart(IMethodSymbol method)
+        {
+            if (method.Name is not ("StartAsync" or "StartingAsync" or "StartedAsync") || method.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var service in new[] { _hostedService, _hostedLifecycleService })
+            {
+                if (service is null || !type.AllInterfaces.Contains(service, SymbolEqualityComparer.Default))
+                {
+                    continue;
+                }
+
+                foreach (var member in service.GetMembers(method.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The method calls <c>Database.EnsureCreated(Async)</c> or <c>Database.Migrate(Async)</c> (by name in syntax, then by symbol).</summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "Binds only the few calls named EnsureCreated/Migrate in one method, once per method (cached).")]
+        private bool CreatesDatabase(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (method.DeclaringSyntaxReferences.Length != 1)
+            {
+                return false;
+            }
+
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            SemanticModel? model = null;
+            foreach (var node in syntax.DescendantNodes())
+            {
+                if (node is not InvocationExpressionSyntax invocation)
+                {
+                    continue;
+                }
+
+                var name = invocation.Expression switch
+                {
+                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                    SimpleNameSyntax simple => simple.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name is null || !DatabaseCreationMethods.Contains(name) || !_ef.Symbols.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+                {
+                    continue;
+                }
+
+                model ??= _ef.Symbols.Compilation.GetSemanticModel(syntax.SyntaxTree);
+                if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol target
+                    && (_ef.Symbols.IsDatabaseFacade(target.ContainingType)
+                        || target.IsExtensionMethod && EfSymbols.IsInEfNamespace(target) && _ef.Symbols.IsDatabaseFacade((target.ReducedFrom ?? target).Parameters.FirstOrDefault()?.Type)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Methods reachable only from setup code (rule 4), computed once per compilation.</summary>
+        private ImmutableHashSet<IMethodSymbol> GetReachable(CancellationToken cancellationToken)
+        {
+            var reachable = Volatile.Read(ref _reachable);
+            if (reachable is null)
+            {
+                reachable = ComputeReachable(cancellationToken);
+                reachable = Interlocked.CompareExchange(ref _reachable, reachable, null) ?? reachable;
+            }
+
+            return reachable;
+        }
+
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "One bounded look per compilation: setup methods' bodies, then the references to the methods they call.")]
+        private ImmutableHashSet<IMethodSymbol> ComputeReachable(CancellationToken cancellationToken)
+        {
+            var compilation = _ef.Symbols.Compilation;
+
+            // Setup roots among the source methods (declared symbols only: no binding).
+            var setup = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var frontier = new List<IMethodSymbol>();
+            foreach (var method in SourceMethods(compilation))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (frontier.Count >= MaxRootBodies)
+                {
+                    break;
+                }
+
+                if (IsSetupRoot(method, cancellationToken))
+                {
+                    setup.Add(method);
+                    frontier.Add(method);
+                }
+            }
+
+            var result = ImmutableHashSet.CreateBuilder<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var candidatesSeen = 0;
+            for (var level = 0; level < MaxLevels && frontier.Count > 0; level++)
+            {
+                // Source methods the frontier calls (in code that runs when it runs), not setup already.
+                var candidates = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                foreach (var method in frontier)
+                {
+                    var body = SourceBodies.GetBody(compilation, method, cancellationToken);
+                    if (body is null)
+                    {
+                        continue;
+                    }
+
+                    foreach (var op in body.Descendants())
+                    {
+                        if (op is IInvocationOperation invocation
+                            && invocation.TargetMethod.OriginalDefinition is { } target
+                            && target.MethodKind == MethodKind.Ordinary
+                            && target.Locations.Any(l => l.IsInSource)
+                            && !setup.Contains(target)
+                            && RunsWithBody(invocation))
+                        {
+                            candidates.Add(target);
+                        }
+                    }
+                }
+
+                candidatesSeen += candidates.Count;
+                if (candidatesSeen > MaxCandidates)
+                {
+                    break;
+                }
+
+                var accepted = candidates.Count == 0
+                    ? new List<IMethodSymbol>()
+                    : candidates.Where(c => OnlyReferencedFrom(compilation, c, setup, cancellationToken)).ToList();
+                foreach (var method in accepted)
+                {
+                    setup.Add(method);
+                    result.Add(method);
+                }
+
+                frontier = accepted;
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>The call runs when its method runs: not inside a lambda other than a per-element one, nor a local function.</summary>
+        private bool RunsWithBody(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation lambda when _ef.Loops.GetPerElementInvocation(lambda) is null:
+                    case ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Every reference to <paramref name="candidate"/> in source is a call from a method in <paramref name="setup"/>.</summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "See ComputeReachable: bounded by MaxReferencesPerCandidate.")]
+        private static bool OnlyReferencedFrom(Compilation compilation, IMethodSymbol candidate, HashSet<IMethodSymbol> setup, CancellationToken cancellationToken)
+        {
+            if (candidate.IsVirtual || candidate.IsAbstract || candidate.IsOverride || candidate.ExplicitInterfaceImplementations.Length > 0
+                || candidate.ContainingType is not { } type
+                || type.AllInterfaces.Any(i => i.GetMembers(candidate.Name).Any(m => SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(m)?.OriginalDefinition, candidate))))
+            {
+                // Also called through an interface or a base class: callers we cannot see from here.
+                return false;
+            }
+
+            var name = candidate.Name;
+            var references = 0;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                SemanticModel? model = null;
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                {
+                    if (node is not SimpleNameSyntax simple || simple.Identifier.ValueText != name)
+                    {
+                        continue;
+                    }
+
+                    if (++references > MaxReferencesPerCandidate)
+                    {
+                        return false;
+                    }
+
+                    model ??= compilation.GetSemanticModel(tree);
+                    var info = model.GetSymbolInfo(simple, cancellationToken);
+                    var symbol = (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
+                    if (symbol is null || !SymbolEqualityComparer.Default.Equals((symbol.ReducedFrom ?? symbol).OriginalDefinition, candidate))
+                    {
+                        continue;
+                    }
+
+                    // A reference outside an invocation (a method group passed on, a delegate) runs at a time we cannot see.
+                    var invocation = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
+                    if (invocation is not InvocationExpressionSyntax
+                        || model.GetEnclosingSymbol(simple.SpanStart, cancellationToken) is not IMethodSymbol caller
+                        || caller.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction
+                        || !setup.Contains(caller.OriginalDefinition))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return references > 0;
+        }
+
+        private static IEnumerable<IMethodSymbol> SourceMethods(Compilation compilation)
+        {
+            var stack = new Stack<INamespaceOrTypeSymbol>();
+            stack.Push(compilation.SourceModule.GlobalNamespace);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                foreach (var member in current.GetMembers())
+                {
+                    switch (member)
+                    {
+                        case INamespaceSymbol ns:
+                            stack.Push(ns);
+                            break;
+                        case INamedTypeSymbol type when type.Locations.Any(l => l.IsInSource):
+                            stack.Push(type);
+                            break;
+                        case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when method.Locations.Any(l => l.IsInSource) && !method.IsAbstract:
+                            yield return method;
+                            break;
+                    }
+                }
+            }
+        }
+    }
+}
