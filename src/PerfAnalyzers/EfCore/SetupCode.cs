@@ -161,24 +161,7 @@ namespace PerfAnalyzers.EfCore
         }
 
         private bool ComputeIsSetupRoot(IMethodSymbol method, CancellationToken cancellationToken)
-        {
-            for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
-            {
-                if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
-                {
-                    return true;
-                }
-            }
-
-            if (IsEntryPoint(method, cancellationToken)
-                || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
-                || ImplementsHostedStart(method))
-            {
-                return true;
-            }
-
-            return CreatesDatabase(method, cancellationToken);
-        }
+            => IsSetupRootBySymbol(method) || CreatesDatabase(method, cancellationToken);
 
         private static bool HasSetupName(ISymbol symbol)
         {
@@ -302,31 +285,21 @@ namespace PerfAnalyzers.EfCore
             }
 
             var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            if (!_ef.Symbols.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+            {
+                return false;
+            }
+
             SemanticModel? model = null;
             foreach (var node in syntax.DescendantNodes())
             {
-                if (node is not InvocationExpressionSyntax invocation)
+                if (node is InvocationExpressionSyntax invocation && DatabaseCreationMethods.Contains(InvokedName(invocation) ?? ""))
                 {
-                    continue;
-                }
-
-                var name = invocation.Expression switch
-                {
-                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                    SimpleNameSyntax simple => simple.Identifier.ValueText,
-                    _ => null,
-                };
-                if (name is null || !DatabaseCreationMethods.Contains(name) || !_ef.Symbols.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
-                {
-                    continue;
-                }
-
-                model ??= _ef.Symbols.Compilation.GetSemanticModel(syntax.SyntaxTree);
-                if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol target
-                    && (_ef.Symbols.IsDatabaseFacade(target.ContainingType)
-                        || target.IsExtensionMethod && EfSymbols.IsInEfNamespace(target) && _ef.Symbols.IsDatabaseFacade((target.ReducedFrom ?? target).Parameters.FirstOrDefault()?.Type)))
-                {
-                    return true;
+                    model ??= _ef.Symbols.Compilation.GetSemanticModel(syntax.SyntaxTree);
+                    if (IsDatabaseCreation(model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol))
+                    {
+                        return true;
+                    }
                 }
             }
 
@@ -346,27 +319,27 @@ namespace PerfAnalyzers.EfCore
             return reachable;
         }
 
-        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
-            Justification = "One bounded look per compilation: setup methods' bodies, then the references to the methods they call.")]
+        /// <summary>
+        /// One bounded look per compilation: the setup roots among the source methods (declared symbols, plus one syntax
+        /// pass for EnsureCreated/Migrate calls), then up to <see cref="MaxLevels"/> levels of the source methods they call,
+        /// each level accepted when one syntax pass over the trees finds every reference to it inside setup code.
+        /// </summary>
         private ImmutableHashSet<IMethodSymbol> ComputeReachable(CancellationToken cancellationToken)
         {
             var compilation = _ef.Symbols.Compilation;
-
-            // Setup roots among the source methods (declared symbols only: no binding).
+            var creators = DatabaseCreators(compilation, cancellationToken);
             var setup = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var frontier = new List<IMethodSymbol>();
             foreach (var method in SourceMethods(compilation))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (frontier.Count >= MaxRootBodies)
-                {
-                    break;
-                }
-
-                if (IsSetupRoot(method, cancellationToken))
+                if (IsSetupRootBySymbol(method) || creators.Contains(method))
                 {
                     setup.Add(method);
-                    frontier.Add(method);
+                    if (frontier.Count < MaxRootBodies)
+                    {
+                        frontier.Add(method);
+                    }
                 }
             }
 
@@ -374,7 +347,7 @@ namespace PerfAnalyzers.EfCore
             var candidatesSeen = 0;
             for (var level = 0; level < MaxLevels && frontier.Count > 0; level++)
             {
-                // Source methods the frontier calls (in code that runs when it runs), not setup already.
+                // Source methods the frontier calls in code that runs when it runs, not setup already.
                 var candidates = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
                 foreach (var method in frontier)
                 {
@@ -387,10 +360,10 @@ namespace PerfAnalyzers.EfCore
                     foreach (var op in body.Descendants())
                     {
                         if (op is IInvocationOperation invocation
-                            && invocation.TargetMethod.OriginalDefinition is { } target
-                            && target.MethodKind == MethodKind.Ordinary
-                            && target.Locations.Any(l => l.IsInSource)
+                            && invocation.TargetMethod.OriginalDefinition is { MethodKind: MethodKind.Ordinary } target
                             && !setup.Contains(target)
+                            && CanOnlyBeCalledDirectly(target)
+                            && target.Locations.Any(l => l.IsInSource)
                             && RunsWithBody(invocation))
                         {
                             candidates.Add(target);
@@ -399,14 +372,21 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 candidatesSeen += candidates.Count;
-                if (candidatesSeen > MaxCandidates)
+                if (candidates.Count == 0 || candidatesSeen > MaxCandidates)
                 {
                     break;
                 }
 
-                var accepted = candidates.Count == 0
-                    ? new List<IMethodSymbol>()
-                    : candidates.Where(c => OnlyReferencedFrom(compilation, c, setup, cancellationToken)).ToList();
+                var references = FindReferences(compilation, candidates, cancellationToken);
+                var accepted = new List<IMethodSymbol>();
+                foreach (var candidate in candidates)
+                {
+                    if (references.TryGetValue(candidate, out var callers) && callers.Count > 0 && callers.All(c => c is not null && setup.Contains(c)))
+                    {
+                        accepted.Add(candidate);
+                    }
+                }
+
                 foreach (var method in accepted)
                 {
                     setup.Add(method);
@@ -419,7 +399,7 @@ namespace PerfAnalyzers.EfCore
             return result.ToImmutable();
         }
 
-        /// <summary>The call runs when its method runs: not inside a lambda other than a per-element one, nor a local function.</summary>
+        /// <summary>The code runs when its method runs: not inside a lambda other than a per-element one, nor a local function.</summary>
         private bool RunsWithBody(IOperation operation)
         {
             for (var current = operation.Parent; current is not null; current = current.Parent)
@@ -435,58 +415,155 @@ namespace PerfAnalyzers.EfCore
             return true;
         }
 
-        /// <summary>Every reference to <paramref name="candidate"/> in source is a call from a method in <paramref name="setup"/>.</summary>
-        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
-            Justification = "See ComputeReachable: bounded by MaxReferencesPerCandidate.")]
-        private static bool OnlyReferencedFrom(Compilation compilation, IMethodSymbol candidate, HashSet<IMethodSymbol> setup, CancellationToken cancellationToken)
+        /// <summary>Rules 1 and 3 of <see cref="SetupCode"/> (no body read), and rule 2 when already cached.</summary>
+        private bool IsSetupRootBySymbol(IMethodSymbol method)
         {
-            if (candidate.IsVirtual || candidate.IsAbstract || candidate.IsOverride || candidate.ExplicitInterfaceImplementations.Length > 0
-                || candidate.ContainingType is not { } type
-                || type.AllInterfaces.Any(i => i.GetMembers(candidate.Name).Any(m => SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(m)?.OriginalDefinition, candidate))))
+            if (_rootCache.TryGetValue(method, out var cached))
             {
-                // Also called through an interface or a base class: callers we cannot see from here.
+                return cached;
+            }
+
+            for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
+                {
+                    return true;
+                }
+            }
+
+            return IsEntryPoint(method, CancellationToken.None)
+                   || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
+                   || ImplementsHostedStart(method);
+        }
+
+        /// <summary>Not virtual, abstract, an override or an interface implementation: no caller hides behind a base or an interface.</summary>
+        private static bool CanOnlyBeCalledDirectly(IMethodSymbol method)
+        {
+            if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.ExplicitInterfaceImplementations.Length > 0
+                || method.ContainingType is not { } type)
+            {
                 return false;
             }
 
-            var name = candidate.Name;
-            var references = 0;
-            foreach (var tree in compilation.SyntaxTrees)
+            foreach (var @interface in type.AllInterfaces)
             {
-                SemanticModel? model = null;
-                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                foreach (var member in @interface.GetMembers(method.Name))
                 {
-                    if (node is not SimpleNameSyntax simple || simple.Identifier.ValueText != name)
-                    {
-                        continue;
-                    }
-
-                    if (++references > MaxReferencesPerCandidate)
-                    {
-                        return false;
-                    }
-
-                    model ??= compilation.GetSemanticModel(tree);
-                    var info = model.GetSymbolInfo(simple, cancellationToken);
-                    var symbol = (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
-                    if (symbol is null || !SymbolEqualityComparer.Default.Equals((symbol.ReducedFrom ?? symbol).OriginalDefinition, candidate))
-                    {
-                        continue;
-                    }
-
-                    // A reference outside an invocation (a method group passed on, a delegate) runs at a time we cannot see.
-                    var invocation = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
-                    if (invocation is not InvocationExpressionSyntax
-                        || model.GetEnclosingSymbol(simple.SpanStart, cancellationToken) is not IMethodSymbol caller
-                        || caller.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction
-                        || !setup.Contains(caller.OriginalDefinition))
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
                     {
                         return false;
                     }
                 }
             }
 
-            return references > 0;
+            return true;
         }
+
+        /// <summary>The source methods that call EnsureCreated(Async)/Migrate(Async) on a DatabaseFacade: one syntax pass, binding only those calls.</summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "One syntax pass per compilation (cached by the caller); binds only calls named EnsureCreated/Migrate.")]
+        private HashSet<IMethodSymbol> DatabaseCreators(Compilation compilation, CancellationToken cancellationToken)
+        {
+            var creators = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                SemanticModel? model = null;
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                {
+                    if (node is InvocationExpressionSyntax invocation && DatabaseCreationMethods.Contains(InvokedName(invocation) ?? ""))
+                    {
+                        model ??= compilation.GetSemanticModel(tree);
+                        if (IsDatabaseCreation(model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol))
+                        {
+                            var caller = model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
+                            while (caller is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+                            {
+                                caller = caller.ContainingSymbol;
+                            }
+
+                            if (caller is IMethodSymbol method)
+                            {
+                                creators.Add(method.OriginalDefinition);
+                            }
+                        }
+                    }
+                }
+            }
+
+            return creators;
+        }
+
+        /// <summary>
+        /// Each candidate's callers: the method containing each reference, or null for a reference that is not a direct
+        /// call from a method body (a method group, a lambda, a local function). One syntax pass over the trees; a name
+        /// found more than <see cref="MaxReferencesPerCandidate"/> times gives its methods a null caller (not setup code).
+        /// </summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "See ComputeReachable: one syntax pass per level, bounded binding.")]
+        private static Dictionary<IMethodSymbol, List<IMethodSymbol?>> FindReferences(Compilation compilation, HashSet<IMethodSymbol> candidates, CancellationToken cancellationToken)
+        {
+            var byName = candidates.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.ToList());
+            var seen = new Dictionary<string, int>();
+            var result = candidates.ToDictionary(c => c, _ => new List<IMethodSymbol?>(), (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default);
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                SemanticModel? model = null;
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                {
+                    if (node is not SimpleNameSyntax simple || !byName.TryGetValue(simple.Identifier.ValueText, out var named))
+                    {
+                        continue;
+                    }
+
+                    seen.TryGetValue(simple.Identifier.ValueText, out var count);
+                    seen[simple.Identifier.ValueText] = ++count;
+                    if (count > MaxReferencesPerCandidate)
+                    {
+                        foreach (var candidate in named)
+                        {
+                            result[candidate].Add(null);
+                        }
+
+                        continue;
+                    }
+
+                    model ??= compilation.GetSemanticModel(tree);
+                    var info = model.GetSymbolInfo(simple, cancellationToken);
+                    if ((info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) is not IMethodSymbol symbol)
+                    {
+                        continue;
+                    }
+
+                    var definition = (symbol.ReducedFrom ?? symbol).OriginalDefinition;
+                    if (!result.TryGetValue(definition, out var callers))
+                    {
+                        continue;
+                    }
+
+                    // Only a direct call from a method body counts; a method group or a delegate runs at a time we cannot see.
+                    var call = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
+                    var caller = call is InvocationExpressionSyntax
+                        ? model.GetEnclosingSymbol(simple.SpanStart, cancellationToken) as IMethodSymbol
+                        : null;
+                    callers.Add(caller is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } ? caller.OriginalDefinition : null);
+                }
+            }
+
+            return result;
+        }
+
+        private static string? InvokedName(InvocationExpressionSyntax invocation)
+            => invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            };
+
+        private bool IsDatabaseCreation(IMethodSymbol? target)
+            => target is not null
+               && (_ef.Symbols.IsDatabaseFacade(target.ContainingType)
+                   || target.IsExtensionMethod && EfSymbols.IsInEfNamespace(target) && _ef.Symbols.IsDatabaseFacade((target.ReducedFrom ?? target).Parameters.FirstOrDefault()?.Type));
 
         private static IEnumerable<IMethodSymbol> SourceMethods(Compilation compilation)
         {
