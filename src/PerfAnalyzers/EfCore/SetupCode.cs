@@ -47,8 +47,8 @@ namespace PerfAnalyzers.EfCore
         /// <summary>Methods considered for "reachable only from setup code".</summary>
         internal const int MaxCandidates = 256;
 
-        /// <summary>References bound per candidate method; a method referenced more often is not setup code.</summary>
-        internal const int MaxReferencesPerCandidate = 32;
+        /// <summary>Occurrences of a candidate's name in source; a method whose name occurs more often is not setup code.</summary>
+        internal const int MaxReferencesPerCandidate = 8;
 
         private static readonly string[] WordPrefixes =
         {
@@ -377,15 +377,7 @@ namespace PerfAnalyzers.EfCore
                     break;
                 }
 
-                var references = FindReferences(compilation, candidates, cancellationToken);
-                var accepted = new List<IMethodSymbol>();
-                foreach (var candidate in candidates)
-                {
-                    if (references.TryGetValue(candidate, out var callers) && callers.Count > 0 && callers.All(c => c is not null && setup.Contains(c)))
-                    {
-                        accepted.Add(candidate);
-                    }
-                }
+                var accepted = OnlyCalledFromSetup(compilation, candidates, setup, cancellationToken);
 
                 foreach (var method in accepted)
                 {
@@ -494,62 +486,101 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
-        /// Each candidate's callers: the method containing each reference, or null for a reference that is not a direct
-        /// call from a method body (a method group, a lambda, a local function). One syntax pass over the trees; a name
-        /// found more than <see cref="MaxReferencesPerCandidate"/> times gives its methods a null caller (not setup code).
+        /// The candidates every source reference of which is a direct call from a method in <paramref name="setup"/>. One
+        /// syntax pass over the trees; a name found more than <see cref="MaxReferencesPerCandidate"/> times rules its
+        /// methods out without binding anything; a direct call written in a setup method needs no binding either (the
+        /// candidate was found there); only the other occurrences of the name are bound, to see whether they are the candidate.
         /// </summary>
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
             Justification = "See ComputeReachable: one syntax pass per level, bounded binding.")]
-        private static Dictionary<IMethodSymbol, List<IMethodSymbol?>> FindReferences(Compilation compilation, HashSet<IMethodSymbol> candidates, CancellationToken cancellationToken)
+        private static List<IMethodSymbol> OnlyCalledFromSetup(Compilation compilation, HashSet<IMethodSymbol> candidates, HashSet<IMethodSymbol> setup, CancellationToken cancellationToken)
         {
             var byName = candidates.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.ToList());
-            var seen = new Dictionary<string, int>();
-            var result = candidates.ToDictionary(c => c, _ => new List<IMethodSymbol?>(), (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default);
+            var occurrences = new Dictionary<string, List<SimpleNameSyntax>>();
             foreach (var tree in compilation.SyntaxTrees)
             {
-                SemanticModel? model = null;
                 foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                 {
-                    if (node is not SimpleNameSyntax simple || !byName.TryGetValue(simple.Identifier.ValueText, out var named))
+                    if (node is SimpleNameSyntax simple && byName.ContainsKey(simple.Identifier.ValueText))
                     {
-                        continue;
-                    }
-
-                    seen.TryGetValue(simple.Identifier.ValueText, out var count);
-                    seen[simple.Identifier.ValueText] = ++count;
-                    if (count > MaxReferencesPerCandidate)
-                    {
-                        foreach (var candidate in named)
+                        if (!occurrences.TryGetValue(simple.Identifier.ValueText, out var list))
                         {
-                            result[candidate].Add(null);
+                            occurrences[simple.Identifier.ValueText] = list = new List<SimpleNameSyntax>();
                         }
 
-                        continue;
+                        if (list.Count <= MaxReferencesPerCandidate)
+                        {
+                            list.Add(simple);
+                        }
                     }
-
-                    model ??= compilation.GetSemanticModel(tree);
-                    var info = model.GetSymbolInfo(simple, cancellationToken);
-                    if ((info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) is not IMethodSymbol symbol)
-                    {
-                        continue;
-                    }
-
-                    var definition = (symbol.ReducedFrom ?? symbol).OriginalDefinition;
-                    if (!result.TryGetValue(definition, out var callers))
-                    {
-                        continue;
-                    }
-
-                    // Only a direct call from a method body counts; a method group or a delegate runs at a time we cannot see.
-                    var call = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
-                    var caller = call is InvocationExpressionSyntax
-                        ? model.GetEnclosingSymbol(simple.SpanStart, cancellationToken) as IMethodSymbol
-                        : null;
-                    callers.Add(caller is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } ? caller.OriginalDefinition : null);
                 }
             }
 
-            return result;
+            var rejected = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var models = new Dictionary<SyntaxTree, SemanticModel>();
+            foreach (var pair in occurrences)
+            {
+                if (pair.Value.Count > MaxReferencesPerCandidate)
+                {
+                    rejected.UnionWith(byName[pair.Key]);
+                    continue;
+                }
+
+                foreach (var simple in pair.Value)
+                {
+                    if (!models.TryGetValue(simple.SyntaxTree, out var model))
+                    {
+                        models[simple.SyntaxTree] = model = compilation.GetSemanticModel(simple.SyntaxTree);
+                    }
+
+                    if (IsDirectCallFromSetup(model, simple, setup, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    var info = model.GetSymbolInfo(simple, cancellationToken);
+                    foreach (var symbol in info.Symbol is null ? info.CandidateSymbols : ImmutableArray.Create(info.Symbol))
+                    {
+                        if (symbol is IMethodSymbol method && candidates.Contains((method.ReducedFrom ?? method).OriginalDefinition))
+                        {
+                            rejected.Add((method.ReducedFrom ?? method).OriginalDefinition);
+                        }
+                    }
+                }
+            }
+
+            return candidates.Where(c => !rejected.Contains(c)).ToList();
+        }
+
+        /// <summary>
+        /// The name is called directly (not a method group, not in a lambda or local function) in the body of a method in
+        /// <paramref name="setup"/>: decided from syntax and declared symbols, without binding the body.
+        /// </summary>
+        private static bool IsDirectCallFromSetup(SemanticModel model, SimpleNameSyntax simple, HashSet<IMethodSymbol> setup, CancellationToken cancellationToken)
+        {
+            var call = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
+            if (call is not InvocationExpressionSyntax invocation || invocation.Expression != (simple.Parent is MemberAccessExpressionSyntax ? simple.Parent : simple))
+            {
+                return false;
+            }
+
+            foreach (var ancestor in invocation.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case AnonymousFunctionExpressionSyntax:
+                    case LocalFunctionStatementSyntax:
+                        return false;
+                    case BaseMethodDeclarationSyntax or AccessorDeclarationSyntax:
+                        return model.GetDeclaredSymbol(ancestor, cancellationToken) is IMethodSymbol method && setup.Contains(method.OriginalDefinition);
+                    case GlobalStatementSyntax:
+                        return model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken) is IMethodSymbol main && setup.Contains(main.OriginalDefinition);
+                    case MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         private static string? InvokedName(InvocationExpressionSyntax invocation)
