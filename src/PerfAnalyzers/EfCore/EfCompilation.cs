@@ -87,6 +87,11 @@ namespace PerfAnalyzers.EfCore
 
         private WriteSafety? _writes;
 
+        /// <summary>Whether code is setup code (seeding, migrations, installation, start-up), shared by every rule.</summary>
+        public SetupCode Setup => LazyInitializer.EnsureInitialized(ref _setup, () => new SetupCode(this))!;
+
+        private SetupCode? _setup;
+
         /// <summary>The Async twins of sync EF calls in the referenced EF Core version.</summary>
         public AsyncCounterparts Async => LazyInitializer.EnsureInitialized(ref _async, () => new AsyncCounterparts(Symbols))!;
 
@@ -97,7 +102,11 @@ namespace PerfAnalyzers.EfCore
 
         private ContextLifetime? _lifetime;
 
-        /// <summary>Is this operation (an invocation or a foreach loop) a database round trip, and of which query?</summary>
+        /// <summary>
+        /// Is this operation (an invocation or a foreach loop) a database round trip, and of which query? Decided from types
+        /// (an IQueryable/DbSet/DbContext receiver the query chain proves), never from method names alone; code that does
+        /// not bind (<see cref="OperationExtensions.IsUnbound"/>) is never a round trip.
+        /// </summary>
         public bool TryGetRoundTrip(IOperation operation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
         {
             roundTrip = null!;
@@ -135,6 +144,12 @@ namespace PerfAnalyzers.EfCore
         public bool TryGetRoundTrip(IInvocationOperation invocation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
         {
             roundTrip = null!;
+            if (invocation.Instance.IsUnbound() || invocation.HasUnboundArgument())
+            {
+                // A receiver or argument that does not bind: the method is Roslyn's best guess, not the code's meaning.
+                return false;
+            }
+
             var method = invocation.TargetMethod;
             var name = method.Name;
             var isAsync = name.EndsWith("Async", System.StringComparison.Ordinal);

@@ -121,6 +121,12 @@ namespace PerfAnalyzers.EfCore
                         break;
 
                     case ILoopOperation loop when IsRepeatedPart(loop, child):
+                        if (loop is IForEachLoopOperation { Collection: var collection } && collection.IsUnbound())
+                        {
+                            // A loop over something that does not bind: what it iterates (a constant list, batches...) is unknown.
+                            return null;
+                        }
+
                         var enclosing = new EnclosingLoop(KindOf(loop), loop, loop.Body, DisplayName(loop), null);
                         return new LoopPlacement(enclosing, inCatchOrFinally, ExitsAfter(operation, enclosing), IsBatchGuarded(operation, enclosing));
 
@@ -164,7 +170,7 @@ namespace PerfAnalyzers.EfCore
             }
 
             var method = invocation.TargetMethod;
-            if (!PerElementMethods.Contains(method.Name))
+            if (!PerElementMethods.Contains(method.Name) || invocation.GetReceiverOrThisArgument().IsUnbound())
             {
                 return null;
             }

@@ -20,7 +20,7 @@ namespace PerfAnalyzers.EfCore
         /// <summary>Report loops over collection literals (<c>new[] { a, b }</c>, <c>Enum.GetValues</c>): off by default.</summary>
         public bool ReportConstantCollections { get; }
 
-        /// <summary>Report loops in seeding code (methods or types whose name contains "Seed"): off by default.</summary>
+        /// <summary>Report loops in setup code (<see cref="SetupCode"/>: seeding, migrations, installation, start-up): off by default.</summary>
         public bool ReportSeedingCode { get; }
 
         public static NPlusOneOptions Read(AnalyzerOptions options, SyntaxTree tree, string ruleId)
@@ -28,7 +28,7 @@ namespace PerfAnalyzers.EfCore
             var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
             return new NPlusOneOptions(
                 ReadBool(config, ruleId, "report_constant_collections"),
-                ReadBool(config, ruleId, "report_seeding_code"));
+                ReadBool(config, ruleId, SetupCode.ReportOptionName));
         }
 
         private static bool ReadBool(AnalyzerConfigOptions config, string ruleId, string name)
@@ -46,7 +46,7 @@ namespace PerfAnalyzers.EfCore
     /// <summary>
     /// Whether an operation inside a loop really repeats per element of data (an N+1), as opposed to the loops real
     /// applications write on purpose: retries, error handling, batches and pages, polling/background loops, loop
-    /// conditions, loops over a fixed set of values written in the code, and seeding code.
+    /// conditions, loops over a fixed set of values written in the code, and setup code (<see cref="SetupCode"/>).
     /// </summary>
     internal static class NPlusOneLoops
     {
@@ -68,7 +68,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            if (!options.ReportSeedingCode && IsSeedingCode(operation))
+            if (!options.ReportSeedingCode && SetupCode.IsSetupCode(ef, operation))
             {
                 return false;
             }
@@ -293,27 +293,6 @@ namespace PerfAnalyzers.EfCore
                 default:
                     return syntax.IsKind(SyntaxKind.CollectionExpression);
             }
-        }
-
-        /// <summary>Seeding code runs once at startup over a handful of rows: a method or type whose name contains "Seed".</summary>
-        private static bool IsSeedingCode(IOperation operation)
-        {
-            var semanticModel = operation.SemanticModel;
-            if (semanticModel is null)
-            {
-                return false;
-            }
-
-            var member = semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart);
-            for (var symbol = member; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
-            {
-                if (symbol.Name.IndexOf("Seed", StringComparison.OrdinalIgnoreCase) >= 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }

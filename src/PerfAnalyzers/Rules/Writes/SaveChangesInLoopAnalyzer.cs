@@ -8,7 +8,8 @@ namespace PerfAnalyzers.Rules.Writes
 {
     /// <summary>
     /// EFP201: SaveChanges(Async) executed per iteration of a loop. Not for retry loops (left after a successful save),
-    /// saves in catch/finally, periodic batch saves (<c>if (++n % 500 == 0)</c>), or loops that work in batches.
+    /// saves in catch/finally, periodic batch saves (<c>if (++n % 500 == 0)</c>), loops that work in batches, or setup code
+    /// (<see cref="SetupCode"/>, unless <c>report_seeding_code</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SaveChangesInLoopAnalyzer : EfAnalyzer
@@ -27,7 +28,8 @@ namespace PerfAnalyzers.Rules.Writes
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (!ef.Symbols.IsSaveChanges(invocation.TargetMethod) || invocation.IsInsideExpressionTree())
+            if (!ef.Symbols.IsSaveChanges(invocation.TargetMethod)
+                || !ef.TryGetRoundTrip(invocation, out var roundTrip, context.CancellationToken) || roundTrip.Kind != RoundTripKind.SaveChanges)
             {
                 return;
             }
@@ -35,6 +37,13 @@ namespace PerfAnalyzers.Rules.Writes
             var placement = ef.Loops.FindEnclosingLoop(invocation);
             if (placement is null || !placement.RunsPerIteration || ef.Loops.IsBatchLoop(placement.Loop))
             {
+                return;
+            }
+
+            if (!SetupCode.IsReported(context.Options, invocation.Syntax.SyntaxTree, RuleIds.SaveChangesInLoop)
+                && SetupCode.IsSetupCode(ef, invocation, context.CancellationToken))
+            {
+                // Seeding, migration, installation and start-up code runs once.
                 return;
             }
 
