@@ -95,7 +95,8 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.True(chain.IsEfQuery);
             Assert.True(host.RoundTrip("rec")!.Query.IsEfQuery);
             Assert.True(host.RoundTrip("mutual")!.Query.IsEfQuery);
-            Assert.True(watch.Elapsed.TotalSeconds < 10, "bounded walk");
+            // A hang guard, not a speed target (speed is the benchmarks' job): an unbounded walk would never return; a loaded 2-core CI machine can take 20 s+.
+            Assert.True(watch.Elapsed.TotalSeconds < 120, "bounded walk");
         }
 
         [Fact]
