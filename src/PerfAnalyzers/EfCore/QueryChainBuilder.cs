@@ -25,11 +25,19 @@ namespace PerfAnalyzers.EfCore
         public QueryChainBuilder(EfSymbols ef)
         {
             _ef = ef;
+            Ordering = new QueryOrdering(this, ef);
         }
 
+        /// <summary>Whether helpers taking and returning a query order it (<see cref="QueryChain.Order"/>).</summary>
+        internal QueryOrdering Ordering { get; }
+
         public QueryChain Build(IOperation expression, CancellationToken cancellationToken = default)
+            => Build(expression, orderDepth: 0, cancellationToken);
+
+        /// <param name="orderDepth">How many helpers deep <see cref="QueryOrdering"/> already is (bounds nested helpers).</param>
+        internal QueryChain Build(IOperation expression, int orderDepth, CancellationToken cancellationToken)
         {
-            var walk = new Walk(this, cancellationToken);
+            var walk = new Walk(this, orderDepth, cancellationToken);
             var chain = walk.Visit(expression, isConditional: false, hops: 0);
             return ReferenceEquals(chain, Unbound) ? QueryChain.None : chain;
         }
@@ -105,6 +113,7 @@ namespace PerfAnalyzers.EfCore
         {
             private readonly QueryChainBuilder _owner;
             private readonly CancellationToken _cancellationToken;
+            private readonly int _orderDepth;
             private readonly HashSet<ISymbol> _visitingLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
             // Chains built on a local's own value while its assignments are followed (q = q.Where(..)): they carry operators
@@ -112,9 +121,10 @@ namespace PerfAnalyzers.EfCore
             private readonly HashSet<QueryChain> _selfDerived = new HashSet<QueryChain>();
             private int _steps;
 
-            public Walk(QueryChainBuilder owner, CancellationToken cancellationToken)
+            public Walk(QueryChainBuilder owner, int orderDepth, CancellationToken cancellationToken)
             {
                 _owner = owner;
+                _orderDepth = orderDepth;
                 _cancellationToken = cancellationToken;
             }
 
@@ -243,20 +253,32 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 var followed = false;
+                QueryChain result;
                 if ((Ef.IsQueryable(method.ReturnType) || Ef.IsDbSet(method.ReturnType)) && hops < MaxMethodHops
                     && TryFollowMember(method, hops, out var fromMethod, out followed))
                 {
-                    return fromMethod;
+                    result = fromMethod;
                 }
-
-                if (followed)
+                else if (followed)
                 {
                     // The body was followed and returns no query (an in-memory AsQueryable(), only null): not a query,
                     // whatever its return type says.
                     return QueryChain.None;
                 }
+                else
+                {
+                    result = FromType(invocation);
+                }
 
-                return FromType(invocation);
+                if (result.IsEfQuery && _owner.Ordering.TakesAndReturnsQuery(method))
+                {
+                    // q = ApplySort(q, by): ordered when every return path of the helper orders, of unknown order when the
+                    // layer cannot see into the call; what the helper does on one path only does not order the caller's query.
+                    var order = QueryOrdering.Apply(QueryOrder.Unordered, _owner.Ordering.OfMethod(method, _orderDepth, _cancellationToken), isConditional);
+                    result = result.WithOrder(order);
+                }
+
+                return result;
             }
 
             private QueryChain VisitLocal(ILocalReferenceOperation reference, int hops)
@@ -351,7 +373,8 @@ namespace PerfAnalyzers.EfCore
             {
                 if (operation?.Type is { } type && (Ef.IsQueryable(type) || Ef.IsDbSet(type)))
                 {
-                    return new QueryChain(QueryRootKind.UnknownQueryable, operation, Ef.GetElementType(type), null, ImmutableArray<QueryOperator>.Empty, null);
+                    var order = _owner.Ordering.IsOrderedType(type) ? QueryOrder.Ordered : QueryOrder.Unordered;
+                    return new QueryChain(QueryRootKind.UnknownQueryable, operation, Ef.GetElementType(type), null, ImmutableArray<QueryOperator>.Empty, null, order);
                 }
 
                 return QueryChain.None;
@@ -415,7 +438,8 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 var operators = primary.Operators.AddRange(secondary.Operators.Where(o => !primary.Operators.Any(p => p.Invocation == o.Invocation)));
-                var merged = new QueryChain(primary.RootKind, primary.Root, primary.EntityType ?? secondary.EntityType, primary.Context ?? secondary.Context, operators, primary.MaterializedBy);
+                var merged = new QueryChain(primary.RootKind, primary.Root, primary.EntityType ?? secondary.EntityType, primary.Context ?? secondary.Context, operators, primary.MaterializedBy,
+                    QueryOrdering.Merge(primary.Order, secondary.Order));
                 if (aSelf && bSelf)
                 {
                     _selfDerived.Add(merged);
@@ -474,6 +498,10 @@ namespace PerfAnalyzers.EfCore
     internal static class QueryChainExtensions
     {
         public static QueryChain With(this QueryChain chain, QueryOperator op)
-            => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators.Add(op), chain.MaterializedBy);
+            => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators.Add(op), chain.MaterializedBy,
+                QueryShape.OrderingOperators.Contains(op.Name) ? QueryOrdering.Apply(chain.Order, QueryOrder.Ordered, op.IsConditional) : chain.Order);
+
+        public static QueryChain WithOrder(this QueryChain chain, QueryOrder order)
+            => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators, chain.MaterializedBy, order);
     }
 }

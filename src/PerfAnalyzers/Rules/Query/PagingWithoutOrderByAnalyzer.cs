@@ -71,9 +71,9 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var earlier = chain.Operators.Where(o => o.Invocation != invocation).ToList();
-            if (earlier.Any(o => o.IsClientSide || QueryShape.OrderingOperators.Contains(o.Name) || PagingOperators.Contains(o.Name)))
+            if (chain.Order != QueryOrder.Unordered || earlier.Any(o => o.IsClientSide || PagingOperators.Contains(o.Name)))
             {
-                return; // ordered (even on some paths), in memory, or already reported on the first paging operator
+                return; // ordered (even on some paths, or by a helper), of unknown order, in memory, or already reported on the first paging operator
             }
 
             if (isFirst && earlier.Any(o => FilterOperators.Contains(o.Name)))
