@@ -8,7 +8,7 @@ namespace PerfAnalyzers.EfCore
     /// <summary>
     /// "Is each iteration of this loop its own unit of work?": the round trip's DbContext (or, for a call, its receiver
     /// or an argument) is created inside the loop body — <c>await using var db = factory.CreateDbContext()</c>,
-    /// <c>new BlogContext(options)</c>, a context resolved for the loop's tenant (<c>contexts.For(tenant)</c>), or a
+    /// <c>new BlogContext(options)</c>, <c>contextFactory()</c> (a <c>Func&lt;TContext&gt;</c>), a context resolved for the loop's tenant (<c>contexts.For(tenant)</c>), or a
     /// context or service resolved from a DI scope created in the body (<c>using var scope = scopeFactory.CreateScope();
     /// scope.ServiceProvider.GetRequiredService&lt;BlogContext&gt;()</c>). A context declared in the body that only
     /// aliases one from outside (<c>var db = _db;</c>) is not created per iteration.
@@ -94,13 +94,15 @@ namespace PerfAnalyzers.EfCore
                         return invocation.GetReceiverOrThisArgument() is { } provider && IsCreatedPerIteration(ef, provider, loop, depth);
                     }
 
-                    if (!ef.Symbols.IsDbContext(invocation.Type))
+                    if (!ef.Symbols.IsDbContext(ResultType(invocation.Type)))
                     {
                         return false;
                     }
 
-                    // factory.CreateDbContext(), CreateDbContextAsync(), contexts.Create(tenant); or a context resolved for this element.
+                    // factory.CreateDbContext(), CreateDbContextAsync(), contexts.Create(tenant), a Func<TContext> factory;
+                    // or a context resolved for this element.
                     return method.Name.StartsWith("Create", System.StringComparison.Ordinal)
+                           || method.MethodKind == MethodKind.DelegateInvoke
                            || (LoopKeyFilters.GetLoopVariable(loop) is { } element
                                && invocation.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, element)
                                                                                                       || o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, element))));
@@ -109,6 +111,10 @@ namespace PerfAnalyzers.EfCore
                     return false;
             }
         }
+
+        /// <summary>T of Task&lt;T&gt;/ValueTask&lt;T&gt; (what an awaited call yields), else the type itself.</summary>
+        private static ITypeSymbol? ResultType(ITypeSymbol? type)
+            => type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task ? task.TypeArguments[0] : type;
 
         /// <summary>Through conversions, <c>await</c> and <c>ConfigureAwait(..)</c>.</summary>
         private static IOperation Unwrap(IOperation value)
