@@ -452,6 +452,30 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task Reports_seeding_code_and_constant_collections_when_enabled()
+        {
+            var source = """
+                class C
+                {
+                    void SeedBlogs(BlogContext db, List<string> names)
+                    {
+                        foreach (var name in names) { db.Blogs.Add(new Blog { Name = name }); db.{|#0:SaveChanges|}(); }
+                    }
+
+                    void Roles(BlogContext db)
+                    {
+                        foreach (var role in new[] { "admin", "editor" }) { db.Tags.Add(new Tag { Label = role }); db.{|#1:SaveChanges|}(); }
+                    }
+                }
+                """;
+            var test = CSharpAnalyzerVerifier<SaveChangesInLoopAnalyzer>.Create(source);
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ndotnet_code_quality.EFP201.report_constant_collections = true\ndotnet_code_quality.report_seeding_code = true\n"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP201").WithLocation(0).WithArguments("SaveChanges", "foreach"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP201").WithLocation(1).WithArguments("SaveChanges", "foreach"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Fix_moves_save_after_loop()
         {
             var source = """
