@@ -340,6 +340,94 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Cache_probes_on_any_store_held_in_a_field_and_application_cache_services()
+        {
+            // The jellyfin shape: LibraryManager.GetItemById probes a FastConcurrentLru (BitFaster.Caching) field first.
+            var host = EfCoreTestHost.Create("""
+                public class Lru<TKey, TValue> { public bool TryGet(TKey key, out TValue value) { value = default; return false; } }
+                public interface ICacheService { Task<T> GetAsync<T>(string key); }
+
+                class Library
+                {
+                    private readonly BlogContext _db;
+                    private readonly Lru<int, Blog> _lru = new();
+                    private readonly ICacheService _cacheService;
+
+                    public Blog GetItemById(int id)
+                    {
+                        if (id == 0) throw new ArgumentException(nameof(id));
+                        if (_lru.TryGet(id, out var item)) return item;
+                        item = _db.Blogs.Find(id);
+                        return item;
+                    }
+
+                    public async Task<Blog> Cached(int id)
+                    {
+                        var cached = await _cacheService.GetAsync<Blog>("blog:" + id);
+                        if (cached != null) return cached;
+                        return await _db.Blogs.FindAsync(id);
+                    }
+
+                    public Blog ProbedLocal(int id)
+                    {
+                        var lru = new Lru<int, Blog>();
+                        if (lru.TryGet(id, out var item)) return item;
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public async Task Run(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            GetItemById/*lru*/(id);
+                            await Cached/*service*/(id);
+                            ProbedLocal/*local*/(id);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "lru"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "service"));
+            Assert.Equal(LoopExemption.None, Why(host, "local"));
+        }
+
+        [Fact]
+        public void Unbound_cache_probe_only_hides_a_finding()
+        {
+            // The cache's package is not referenced: the probe does not bind, the round trip does.
+            var host = EfCoreTestHost.Create("""
+                class Library
+                {
+                    private readonly BlogContext _db;
+                    private readonly FastConcurrentLru<int, Blog> _cache;
+
+                    public Blog GetItemById(int id)
+                    {
+                        if (_cache.TryGet(id, out var item)) return item;
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public Blog Unguarded(int id)
+                    {
+                        _cache.Missing(id);
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public void Run(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            GetItemById/*unbound*/(id);
+                            Unguarded/*unguarded*/(id);
+                        }
+                    }
+                }
+                """, allowErrors: true);
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "unbound"));
+            Assert.Equal(LoopExemption.None, Why(host, "unguarded"));
+        }
+
+        [Fact]
         public void Batch_loop_through_a_page_loading_call()
         {
             var host = EfCoreTestHost.Create("""

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace PerfAnalyzers.EfCore
@@ -15,9 +16,11 @@ namespace PerfAnalyzers.EfCore
     /// <c>if (_field != null) return _field;</c>, <c>var v = cache.Get&lt;T&gt;(k); if (v != null) return v;</c>;</item>
     /// <item>the right side of <c>_field ??= load</c> (a field or property memo) or of <c>cache.Get(k) ?? load</c>.</item>
     /// </list>
-    /// A cache is an <c>IMemoryCache</c>/<c>IDistributedCache</c>/<c>HybridCache</c>, or a dictionary held in a field,
-    /// property or parameter (a dictionary local to the method lives for one call and caches nothing across calls). A
-    /// cache that is written but never read first does not count.
+    /// A cache is an <c>IMemoryCache</c>/<c>IDistributedCache</c>/<c>HybridCache</c>, a type whose name says it is one
+    /// (<c>ICacheService</c>), a dictionary held in a field, property or parameter (a dictionary local to the method lives
+    /// for one call and caches nothing across calls), or any store held in a field or property probed with
+    /// <c>TryGet*(key, out value)</c>/<c>ContainsKey</c> (<c>FastConcurrentLru.TryGet</c>). A cache that is written but
+    /// never read first does not count.
     /// </summary>
     internal static class CacheAside
     {
@@ -103,9 +106,27 @@ namespace PerfAnalyzers.EfCore
                     return IsCachedValue(isSomething.Value, site);
                 case IInvocationOperation invocation:
                     return IsCacheProbe(invocation);
+                case IInvalidOperation invalid:
+                    return IsUnboundProbe(invalid);
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// <c>_cache.TryGet(id, out var item)</c> where the cache's package is not referenced (the call does not bind): a
+        /// probe by its shape, on a field or property. Treating it as a cache can only hide a finding, never invent one.
+        /// </summary>
+        private static bool IsUnboundProbe(IInvalidOperation invalid)
+        {
+            if (invalid.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } access }
+                || !(name.StartsWith("TryGet", System.StringComparison.Ordinal) || name == "ContainsKey"))
+            {
+                return false;
+            }
+
+            var receiver = invalid.SemanticModel?.GetOperation(access.Expression)?.WalkDownConversions();
+            return receiver is IFieldReferenceOperation or IPropertyReferenceOperation;
         }
 
         /// <summary>The condition is true on a miss: <c>!cache.TryGetValue(..)</c>, <c>_memo == null</c>, <c>cached is null</c>.</summary>
@@ -193,8 +214,21 @@ namespace PerfAnalyzers.EfCore
             => instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
         /// <summary><c>cache.TryGetValue(..)</c>, <c>dict.ContainsKey(..)</c>, <c>cache.TryGet*(..)</c> on a cache.</summary>
+        /// <remarks>
+        /// A probe (<c>TryGet*(key, out value)</c>, <c>ContainsKey</c>) on a store held in a field or property counts whatever
+        /// its type (<c>FastConcurrentLru.TryGet</c>, an application's own cache): it outlives the call.
+        /// </remarks>
         private static bool IsCacheProbe(IInvocationOperation invocation)
-            => invocation.TargetMethod.Name is "TryGetValue" or "ContainsKey" or "TryGet" && IsCache(invocation.GetReceiverOrThisArgument());
+        {
+            var name = invocation.TargetMethod.Name;
+            if (!(name.StartsWith("TryGet", System.StringComparison.Ordinal) || name == "ContainsKey"))
+            {
+                return false;
+            }
+
+            var receiver = invocation.GetReceiverOrThisArgument();
+            return IsCache(receiver) || receiver?.WalkDownConversions() is IFieldReferenceOperation or IPropertyReferenceOperation;
+        }
 
         /// <summary>A read from a cache that yields the value or null: <c>cache.Get&lt;T&gt;(k)</c>, <c>GetString(Async)</c>, <c>dict.GetValueOrDefault(k)</c>.</summary>
         private static bool IsCacheRead(IOperation value)
@@ -254,6 +288,12 @@ namespace PerfAnalyzers.EfCore
             }
 
             if (IsCachingType(type) || type.AllInterfaces.Any(IsCachingType))
+            {
+                return true;
+            }
+
+            // An application's own cache service (ICacheService, DistributedCacheWrapper...): only a name can tell.
+            if (type.Name.IndexOf("Cache", System.StringComparison.Ordinal) >= 0 || type.AllInterfaces.Any(i => i.Name.IndexOf("Cache", System.StringComparison.Ordinal) >= 0))
             {
                 return true;
             }
