@@ -458,10 +458,21 @@ namespace PerfAnalyzers.Tests.EfCore
                             Touch/*perBlog*/(top);
                         }
                     }
+
+                    void O(List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            var lastId = blog.Id * 2;
+                            var page = Page(lastId);
+                            Touch/*derived*/(page);
+                        }
+                    }
                 }
                 """);
             Assert.Equal(LoopExemption.BatchLoop, Why(host, "paged"));
             Assert.Equal(LoopExemption.None, Why(host, "perBlog"));
+            Assert.Equal(LoopExemption.None, Why(host, "derived"));
         }
     }
 }

@@ -179,8 +179,8 @@ namespace PerfAnalyzers.EfCore
         /// <summary>
         /// The loop works in batches: it iterates chunks, or a query in its body loads a page or a key set (Skip/Take,
         /// Contains) — unless that query filters by the loop element's own key (<c>Take(3)</c> of each blog's posts is
-        /// still one query per blog). A page loaded through a call (<c>repository.GetPage(lastId, 100)</c>) counts too
-        /// when the call does not take the loop element.
+        /// still one query per blog). In a while/do/for loop, a page loaded through a call
+        /// (<c>repository.GetPage(lastId, 100)</c>) counts too.
         /// </summary>
         public static bool IsBatchLoop(EfCompilation ef, EnclosingLoop loop, CancellationToken cancellationToken = default)
         {
@@ -210,20 +210,16 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
+            // Through a call only in loops without an element (while/do/for: the paging loops); in a foreach, a call
+            // that loads a page for something derived from the element is still per element.
             var compilation = loop.Body.SemanticModel?.Compilation;
-            if (calls is null || compilation is null)
+            if (calls is null || compilation is null || LoopKeyFilters.GetLoopVariable(loop) is not null)
             {
                 return false;
             }
 
-            var element = LoopKeyFilters.GetLoopVariable(loop);
             foreach (var call in calls)
             {
-                if (element is not null && call.Descendants().Any(o => References(o, element)))
-                {
-                    continue;
-                }
-
                 var body = SourceBodies.GetBody(compilation, call.TargetMethod.OriginalDefinition, cancellationToken);
                 if (body is not null && body.Descendants().Any(o => o is IInvocationOperation inner && ef.TryGetRoundTrip(inner, out var innerTrip, cancellationToken)
                                                                      && IsBatchQuery(innerTrip.Query)))
@@ -267,13 +263,6 @@ namespace PerfAnalyzers.EfCore
 
             return false;
         }
-
-        private static bool References(IOperation operation, ISymbol symbol) => operation switch
-        {
-            ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, symbol),
-            IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol),
-            _ => false,
-        };
 
         /// <summary>
         /// A search: the loop is left as soon as the round trip finds (or does not find) something —
