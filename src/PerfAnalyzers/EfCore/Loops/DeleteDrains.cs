@@ -9,12 +9,13 @@ namespace PerfAnalyzers.EfCore
     /// "Does this <c>Take(n)</c> pick the next batch of rows to delete, until none is left?" — a delete-in-batches loop:
     /// a <c>while</c>/<c>do</c>/<c>for</c> loop that takes a batch of a query and deletes it
     /// (<c>q.Take(100).ExecuteDelete()</c>; or loads it and passes it to <c>RemoveRange</c>, removes each row, or deletes
-    /// by its keys with <c>Where(x => ids.Contains(x.Id)).ExecuteDelete()</c>). Every row is visited, so which rows
+    /// by its keys with <c>Where(x => ids.Contains(x.Id)).ExecuteDelete()</c>; or the loop deletes rows of the same
+    /// entity set in its body, after copying the batch elsewhere). Every row is visited, so which rows
     /// make up a batch, and therefore the order, does not matter.
     /// </summary>
     internal static class DeleteDrains
     {
-        public static bool IsDeleteDrain(EfCompilation ef, IInvocationOperation take, CancellationToken cancellationToken)
+        public static bool IsDeleteDrain(EfCompilation ef, IInvocationOperation take, ITypeSymbol? entityType, CancellationToken cancellationToken)
         {
             var placement = ef.Loops.FindEnclosingLoop(take);
             if (placement is null || placement.Loop.Kind is not (LoopKind.While or LoopKind.DoWhile or LoopKind.For))
@@ -28,7 +29,7 @@ namespace PerfAnalyzers.EfCore
             IOperation top = take;
             while (true)
             {
-                if (IsDelete(ef, top, cancellationToken))
+                if (IsDelete(ef, top, entityType, cancellationToken))
                 {
                     return true;
                 }
@@ -56,7 +57,14 @@ namespace PerfAnalyzers.EfCore
             }
 
             // db.Posts.RemoveRange(q.Take(100)) and friends: an enclosing delete.
-            if (DeletedByAncestor(ef, top, loop, cancellationToken))
+            if (DeletedByAncestor(ef, top, loop, entityType, cancellationToken))
+            {
+                return true;
+            }
+
+            // Or the loop deletes rows of the same entity set as it goes (the batch copied into a buffer first, then
+            // deleted by keys: jellyfin's PeopleValidationTask).
+            if (entityType is not null && DeletesFromSet(ef, loop, entityType, cancellationToken))
             {
                 return true;
             }
@@ -79,7 +87,7 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                if (DeletedByAncestor(ef, reference, loop, cancellationToken))
+                if (DeletedByAncestor(ef, reference, loop, entityType, cancellationToken))
                 {
                     return true;
                 }
@@ -95,11 +103,29 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
-        private static bool DeletedByAncestor(EfCompilation ef, IOperation operation, IOperation loop, CancellationToken cancellationToken)
+        private static bool DeletesFromSet(EfCompilation ef, IOperation loop, ITypeSymbol entityType, CancellationToken cancellationToken)
         {
-            for (var current = operation.Parent; current is not null && current != loop; current = current.Parent)
+            foreach (var op in loop.Descendants())
             {
-                if (IsDelete(ef, current, cancellationToken))
+                if (op is not IInvocationOperation invocation)
+                {
+                    continue;
+                }
+
+                var method = invocation.TargetMethod;
+                ITypeSymbol? deleted = null;
+                if (method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal)
+                    && ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken) && roundTrip.Kind == RoundTripKind.BulkDelete)
+                {
+                    deleted = roundTrip.Query.EntityType;
+                }
+                else if (method.Name is "Remove" or "RemoveRange" && ef.Symbols.IsDbSet(method.ContainingType)
+                         && method.ContainingType is INamedTypeSymbol { TypeArguments.Length: 1 } set)
+                {
+                    deleted = set.TypeArguments[0];
+                }
+
+                if (deleted is not null && SymbolEqualityComparer.Default.Equals(deleted.OriginalDefinition, entityType.OriginalDefinition))
                 {
                     return true;
                 }
@@ -108,12 +134,45 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
-        /// <summary>ExecuteDelete(Async), or RemoveRange on a DbSet/DbContext.</summary>
-        private static bool IsDelete(EfCompilation ef, IOperation operation, CancellationToken cancellationToken)
-            => operation is IInvocationOperation invocation
-               && ((invocation.TargetMethod.Name == "RemoveRange" && IsEfWriter(ef, invocation.TargetMethod))
-                   || (invocation.TargetMethod.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal)
-                       && ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken) && roundTrip.Kind == RoundTripKind.BulkDelete));
+        private static bool DeletedByAncestor(EfCompilation ef, IOperation operation, IOperation loop, ITypeSymbol? entityType, CancellationToken cancellationToken)
+        {
+            for (var current = operation.Parent; current is not null && current != loop; current = current.Parent)
+            {
+                if (IsDelete(ef, current, entityType, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>ExecuteDelete(Async) or RemoveRange (on a DbSet/DbContext) of the batch's entity set, when both are known.</summary>
+        private static bool IsDelete(EfCompilation ef, IOperation operation, ITypeSymbol? entityType, CancellationToken cancellationToken)
+        {
+            if (operation is not IInvocationOperation invocation)
+            {
+                return false;
+            }
+
+            var method = invocation.TargetMethod;
+            ITypeSymbol? deleted;
+            if (method.Name == "RemoveRange" && IsEfWriter(ef, method))
+            {
+                deleted = method.ContainingType is INamedTypeSymbol { TypeArguments.Length: 1 } set && ef.Symbols.IsDbSet(set) ? set.TypeArguments[0] : null;
+            }
+            else if (method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal)
+                     && ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken) && roundTrip.Kind == RoundTripKind.BulkDelete)
+            {
+                deleted = roundTrip.Query.EntityType;
+            }
+            else
+            {
+                return false;
+            }
+
+            return deleted is null || entityType is null || SymbolEqualityComparer.Default.Equals(deleted.OriginalDefinition, entityType.OriginalDefinition);
+        }
 
         private static bool IsEfWriter(EfCompilation ef, IMethodSymbol method)
             => ef.Symbols.IsDbSet(method.ContainingType) || ef.Symbols.IsDbContext(method.ContainingType);

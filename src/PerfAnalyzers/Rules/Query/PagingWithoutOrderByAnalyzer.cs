@@ -87,7 +87,7 @@ namespace PerfAnalyzers.Rules.Query
                 return; // Skip(random.Next(count)).First(): a random pick, which any row order serves equally well
             }
 
-            if (method.Name == "Take" && !earlier.Any(o => o.Name == "Skip") && DeleteDrains.IsDeleteDrain(ef, invocation, context.CancellationToken))
+            if (method.Name == "Take" && !earlier.Any(o => o.Name == "Skip") && DeleteDrains.IsDeleteDrain(ef, invocation, chain.EntityType, context.CancellationToken))
             {
                 return; // while (..) { q.Take(100).ExecuteDelete(); }: every row is deleted, in whatever order the batches come
             }

@@ -229,6 +229,25 @@ namespace PerfAnalyzers.Tests.Rules.Query
                             db.Tags.Where(t => ids.Contains(t.Id)).ExecuteDelete();
                         }
 
+                        // jellyfin's PeopleValidationTask: the batch is copied to a buffer, then deleted by keys.
+                        var buffer = new int[100];
+                        int count;
+                        do
+                        {
+                            count = 0;
+                            await foreach (var id in db.Comments.Where(c => c.Text == "").Select(c => c.Id).Take(100).AsAsyncEnumerable())
+                            {
+                                buffer[count++] = id;
+                            }
+
+                            for (var i = 0; i < count; i++)
+                            {
+                                var id = buffer[i];
+                                await db.Comments.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
+                            }
+                        }
+                        while (count == 100);
+
                         for (var round = 0; round < 100; round++)
                         {
                             var rows = db.Blogs.Where(b => b.IsArchived).Take(50).ToList();
@@ -263,6 +282,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                             var batch = db.Posts.Where(p => p.Views == 0).{|#2:Take|}(100).ToList();
                             if (batch.Count == 0) break;
                             foreach (var post in batch) post.Views = 1;
+                            db.Comments.Where(c => c.PostId == batch[0].Id).ExecuteDelete();
                             db.SaveChanges();
                         }
                     }
