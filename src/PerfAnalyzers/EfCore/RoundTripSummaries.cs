@@ -14,11 +14,18 @@ namespace PerfAnalyzers.EfCore
     {
         public static readonly RoundTripSummary None = new RoundTripSummary(ImmutableArray<string>.Empty, null);
 
-        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip)
+        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false)
         {
             Chain = chain;
             RoundTrip = roundTrip;
+            OnCacheMiss = onCacheMiss;
         }
+
+        /// <summary>
+        /// The round trip runs only on a cache miss (<see cref="CacheAside"/>): every round trip the method can reach is
+        /// behind a cache lookup, a memoised field or a GetOrCreate factory, at some level of the chain.
+        /// </summary>
+        public bool OnCacheMiss { get; }
 
         /// <summary>"AuthorRepository.Get", ..., "FirstOrDefault": the methods entered after the summarized one, then the round trip.</summary>
         public ImmutableArray<string> Chain { get; }
@@ -139,8 +146,10 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
+            // A round trip that always runs wins over one that runs only on a cache miss; among equals, the shortest chain.
             RoundTripSummary? best = null;
-            var calls = new List<IInvocationOperation>();
+            RoundTripSummary? onMiss = null;
+            var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
             foreach (var op in body.DescendantsAndSelf())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -149,16 +158,24 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                if (!RunsWhenCalled(op))
+                var runs = RunsWhenCalled(op);
+                if (runs == Runs.Never)
                 {
                     continue;
                 }
 
+                var isOnMiss = runs == Runs.OnCacheMiss || CacheAside.IsOnMiss(op, body);
                 if (_ef.TryGetRoundTrip(op, out var roundTrip, cancellationToken))
                 {
-                    if (!LoopAnalysis.IsBatchQuery(roundTrip.Query))
+                    if (!LoopExemptions.IsBatchQuery(roundTrip.Query))
                     {
-                        return new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip);
+                        var direct = new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip, isOnMiss);
+                        if (!isOnMiss)
+                        {
+                            return direct;
+                        }
+
+                        onMiss ??= direct;
                     }
 
                     continue;
@@ -167,54 +184,86 @@ namespace PerfAnalyzers.EfCore
                 if (op is IInvocationOperation invocation && invocation.TargetMethod.Locations.Any(l => l.IsInSource)
                     || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true })
                 {
-                    calls.Add((IInvocationOperation)op);
+                    calls.Add(((IInvocationOperation)op, isOnMiss));
                 }
             }
 
             if (budget <= 0)
             {
-                return RoundTripSummary.None;
+                return onMiss ?? RoundTripSummary.None;
             }
 
-            foreach (var call in calls)
+            foreach (var (call, callOnMiss) in calls)
             {
                 var inner = Summarize(call.TargetMethod, budget - 1, visiting, cancellationToken);
-                if (inner.PerformsRoundTrip && (best is null || inner.Depth + 1 < best.Depth))
+                if (!inner.PerformsRoundTrip)
                 {
-                    var target = ResolveTarget(call.TargetMethod) ?? call.TargetMethod;
-                    best = new RoundTripSummary(inner.Chain.Insert(0, DisplayName(target)), inner.RoundTrip);
+                    continue;
+                }
+
+                var target = ResolveTarget(call.TargetMethod) ?? call.TargetMethod;
+                var candidate = new RoundTripSummary(inner.Chain.Insert(0, DisplayName(target)), inner.RoundTrip, inner.OnCacheMiss || callOnMiss);
+                if (candidate.OnCacheMiss)
+                {
+                    if (onMiss is null || candidate.Depth < onMiss.Depth)
+                    {
+                        onMiss = candidate;
+                    }
+                }
+                else if (best is null || candidate.Depth < best.Depth)
+                {
+                    best = candidate;
                 }
             }
 
-            return best ?? RoundTripSummary.None;
+            return best ?? onMiss ?? RoundTripSummary.None;
         }
 
         /// <summary>
         /// The operation runs when the method runs normally: not in catch/finally, not in a lambda that is not a
         /// per-element callback (stored delegates, Task.Run, event handlers), not in an expression tree.
         /// </summary>
-        private bool RunsWhenCalled(IOperation operation)
+        private Runs RunsWhenCalled(IOperation operation)
         {
+            var result = Runs.Always;
             IOperation child = operation;
             for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
             {
                 switch (current)
                 {
                     case ICatchClauseOperation:
-                        return false;
+                        return Runs.Never;
                     case ITryOperation tryOperation when tryOperation.Finally == child:
-                        return false;
+                        return Runs.Never;
                     case IAnonymousFunctionOperation lambda:
-                        if (OperationExtensions.IsExpressionTreeLambda(lambda) || _ef.Loops.GetPerElementInvocation(lambda) is null)
+                        if (OperationExtensions.IsExpressionTreeLambda(lambda))
                         {
-                            return false;
+                            return Runs.Never;
+                        }
+
+                        if (_ef.Loops.GetPerElementInvocation(lambda) is null)
+                        {
+                            // A GetOrCreate/GetOrAdd factory runs on a cache miss; other callbacks at an unknown time.
+                            if (!CacheAside.IsOnMiss(child, lambda))
+                            {
+                                return Runs.Never;
+                            }
+
+                            result = Runs.OnCacheMiss;
                         }
 
                         break;
                 }
             }
 
-            return true;
+            return result;
+        }
+
+        private enum Runs
+        {
+            Never,
+            Always,
+            OnCacheMiss,
         }
 
         /// <summary>Interface method -> implementations, and virtual/abstract method -> overrides, over the source types; built once.</summary>

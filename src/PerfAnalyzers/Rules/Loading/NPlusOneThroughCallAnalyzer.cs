@@ -9,7 +9,8 @@ namespace PerfAnalyzers.Rules.Loading
 {
     /// <summary>
     /// EFP104: a call inside a loop to a method of this compilation that performs a database round trip directly or
-    /// through up to three further calls (<see cref="RoundTripSummaries"/>). Same loop rules as EFP101. Calls that are
+    /// through up to three further calls (<see cref="RoundTripSummaries"/>). Same loop exemptions as EFP101
+    /// (<see cref="LoopExemptions.Why"/>), plus a round trip that runs only on a cache miss. Calls that are
     /// round trips themselves are EFP101/EFP201's; this rule only sees calls into the application's own methods.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -51,8 +52,13 @@ namespace PerfAnalyzers.Rules.Loading
             }
 
             var summary = summaries.Get(method, context.CancellationToken);
-            if (!summary.PerformsRoundTrip
-                || !NPlusOneLoops.RepeatsPerElement(ef, invocation, placement, NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall)))
+            if (!summary.PerformsRoundTrip)
+            {
+                return;
+            }
+
+            var options = NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall);
+            if (LoopExemptions.Why(ef, invocation, placement, options, summary, context.CancellationToken) != LoopExemption.None)
             {
                 return;
             }

@@ -7,8 +7,10 @@ using PerfAnalyzers.EfCore;
 namespace PerfAnalyzers.Rules.Writes
 {
     /// <summary>
-    /// EFP201: SaveChanges(Async) executed per iteration of a loop. Not for retry loops (left after a successful save),
-    /// saves in catch/finally, periodic batch saves (<c>if (++n % 500 == 0)</c>), loops that work in batches, or setup code
+    /// EFP201: SaveChanges(Async) executed per iteration of a loop. Not for the loops <see cref="LoopExemptions.Why"/>
+    /// exempts (as EFP101 and EFP104): retry loops, saves in catch/finally, periodic batch saves, loops that work in
+    /// batches, polling and message loops, a context created per iteration (each iteration its own unit of work), saves
+    /// that later iterations read back, and setup code
     /// (<see cref="SetupCode"/>, unless <c>report_seeding_code</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -35,15 +37,14 @@ namespace PerfAnalyzers.Rules.Writes
             }
 
             var placement = ef.Loops.FindEnclosingLoop(invocation);
-            if (placement is null || !placement.RunsPerIteration || ef.Loops.IsBatchLoop(placement.Loop))
+            if (placement is null)
             {
                 return;
             }
 
-            if (!SetupCode.IsReported(context.Options, invocation.Syntax.SyntaxTree, RuleIds.SaveChangesInLoop)
-                && SetupCode.IsSetupCode(ef, invocation, context.CancellationToken))
+            var options = NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.SaveChangesInLoop);
+            if (LoopExemptions.Why(ef, invocation, placement, options, cancellationToken: context.CancellationToken) != LoopExemption.None)
             {
-                // Seeding, migration, installation and start-up code runs once.
                 return;
             }
 

@@ -278,6 +278,83 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_message_loops_cache_misses_and_contexts_per_tenant()
+        {
+            var source = """
+                using System.Threading.Channels;
+                using Microsoft.Extensions.Caching.Memory;
+
+                public interface ITenantContexts { BlogContext For(string tenant); }
+
+                class C
+                {
+                    async Task Consume(BlogContext db, ChannelReader<int> reader, PeriodicTimer timer)
+                    {
+                        await foreach (var id in reader.ReadAllAsync())
+                        {
+                            var blog = await db.Blogs.FirstOrDefaultAsync(b => b.Id == id);
+                        }
+                        while (await timer.WaitForNextTickAsync())
+                        {
+                            var pending = await db.Posts.Where(p => !p.IsPublished).ToListAsync();
+                        }
+                    }
+
+                    void Memo(BlogContext db, List<Post> posts, Dictionary<int, Author> authors, IMemoryCache cache)
+                    {
+                        foreach (var post in posts)
+                        {
+                            if (!authors.TryGetValue(post.AuthorId ?? 0, out var author))
+                            {
+                                author = db.Authors.FirstOrDefault(a => a.Id == post.AuthorId);
+                                authors[post.AuthorId ?? 0] = author;
+                            }
+
+                            var blog = cache.GetOrCreate(post.BlogId, _ => db.Blogs.FirstOrDefault(b => b.Id == post.BlogId));
+                        }
+                    }
+
+                    void PerTenant(ITenantContexts tenants, List<string> names)
+                    {
+                        foreach (var tenant in names)
+                        {
+                            var db = tenants.For(tenant);
+                            var open = db.Posts.Count(p => !p.IsPublished);
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_when_the_cache_is_filled_but_never_read_and_in_an_in_memory_queue_drain()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db, List<Post> posts, Dictionary<int, Author> authors, List<int> ids)
+                    {
+                        foreach (var post in posts)
+                        {
+                            var author = db.Authors.{|#0:FirstOrDefault|}(a => a.Id == post.AuthorId);
+                            authors[post.AuthorId ?? 0] = author;
+                        }
+
+                        var queue = new Queue<int>(ids);
+                        while (queue.TryDequeue(out var id))
+                        {
+                            var blog = db.Blogs.{|#1:FirstOrDefault|}(b => b.Id == id);
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("FirstOrDefault", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(1).WithArguments("FirstOrDefault", "query", "iteration of this 'while' loop"));
+        }
+
+        [Fact]
         public async Task Does_not_report_expression_trees_single_query_enumeration_or_save_changes()
         {
             var source = """

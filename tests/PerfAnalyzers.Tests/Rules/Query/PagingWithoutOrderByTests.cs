@@ -385,6 +385,104 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Does_not_report_delete_in_batches_loops()
+        {
+            // Every row is deleted: which rows make up each batch does not matter.
+            var source = """
+                class C
+                {
+                    async Task Purge(BlogContext db, CancellationToken ct)
+                    {
+                        while (await db.Posts.Where(p => !p.IsPublished).Take(500).ExecuteDeleteAsync(ct) > 0) { }
+
+                        int deleted;
+                        do
+                        {
+                            deleted = db.Comments.Take(1000).ExecuteDelete();
+                        }
+                        while (deleted > 0);
+
+                        while (true)
+                        {
+                            var batch = await db.Posts.Where(p => p.Views == 0).Take(100).ToListAsync(ct);
+                            if (batch.Count == 0) break;
+                            db.Posts.RemoveRange(batch);
+                            await db.SaveChangesAsync(ct);
+                        }
+
+                        while (true)
+                        {
+                            var ids = db.Tags.Select(t => t.Id).Take(200).ToList();
+                            if (ids.Count == 0) break;
+                            db.Tags.Where(t => ids.Contains(t.Id)).ExecuteDelete();
+                        }
+
+                        // jellyfin's PeopleValidationTask: the batch is copied to a buffer, then deleted by keys.
+                        var buffer = new int[100];
+                        int count;
+                        do
+                        {
+                            count = 0;
+                            await foreach (var id in db.Comments.Where(c => c.Text == "").Select(c => c.Id).Take(100).AsAsyncEnumerable())
+                            {
+                                buffer[count++] = id;
+                            }
+
+                            for (var i = 0; i < count; i++)
+                            {
+                                var id = buffer[i];
+                                await db.Comments.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
+                            }
+                        }
+                        while (count == 100);
+
+                        for (var round = 0; round < 100; round++)
+                        {
+                            var rows = db.Blogs.Where(b => b.IsArchived).Take(50).ToList();
+                            if (rows.Count == 0) break;
+                            foreach (var row in rows) db.Blogs.Remove(row);
+                            db.SaveChanges();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_take_that_is_not_a_delete_drain()
+        {
+            // Outside a loop, per element of a foreach, or read without deleting: which rows come back is arbitrary.
+            var source = """
+                class C
+                {
+                    void M(BlogContext db, List<Blog> blogs)
+                    {
+                        db.Posts.Where(p => !p.IsPublished).{|#0:Take|}(500).ExecuteDelete();
+
+                        foreach (var blog in blogs)
+                        {
+                            db.Posts.Where(p => p.BlogId == blog.Id).{|#1:Take|}(10).ExecuteDelete();
+                        }
+
+                        while (true)
+                        {
+                            var batch = db.Posts.Where(p => p.Views == 0).{|#2:Take|}(100).ToList();
+                            if (batch.Count == 0) break;
+                            foreach (var post in batch) post.Views = 1;
+                            db.Comments.Where(c => c.PostId == batch[0].Id).ExecuteDelete();
+                            db.SaveChanges();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Take", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(1).WithArguments("Take", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(2).WithArguments("Take", "", KeyHint));
+        }
+
+        [Fact]
         public async Task A_random_offset_picks_a_random_row_whatever_the_order()
         {
             // Kavita's GetRandomGenre: Skip(new Random().Next(0, count)).Take(1): any order serves a random pick.
