@@ -60,6 +60,17 @@ namespace PerfAnalyzers.EfCore
         public RoundTripSummary Get(IMethodSymbol method, CancellationToken cancellationToken)
             => Summarize(method, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
 
+        /// <summary>
+        /// The summary for <paramref name="invocation"/>, resolving the call through its receiver's static type first
+        /// (<see cref="CallTargets"/>), then through the called method's one implementation in the compilation.
+        /// </summary>
+        public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken)
+            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+
+        /// <summary>The method whose body runs for <paramref name="invocation"/> (as a member of its constructed type), or null when unknown or ambiguous.</summary>
+        public IMethodSymbol? ResolveTarget(IInvocationOperation invocation)
+            => CallTargets.ResolveThroughReceiver(invocation, _ef.Symbols.SourceTypes) ?? ResolveTarget(invocation.TargetMethod);
+
         /// <summary>The method whose body runs when <paramref name="method"/> is called, or null when unknown or ambiguous.</summary>
         public IMethodSymbol? ResolveTarget(IMethodSymbol method)
         {
@@ -73,8 +84,31 @@ namespace PerfAnalyzers.EfCore
             return method;
         }
 
+        /// <summary>"AuthorRepository.Get", or "Repository&lt;Order, Guid&gt;.GetByIdAsync" for a method inherited from a generic base.</summary>
         public string DisplayName(IMethodSymbol method)
-            => method.MethodKind == MethodKind.LocalFunction || method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+        {
+            if (method.MethodKind == MethodKind.LocalFunction || method.ContainingType is not { } type)
+            {
+                return method.Name;
+            }
+
+            var typeName = type.IsGenericType && !SymbolEqualityComparer.Default.Equals(type, type.OriginalDefinition)
+                ? type.Name + "<" + string.Join(", ", type.TypeArguments.Select(a => a.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))) + ">"
+                : type.Name;
+            return typeName + "." + method.Name;
+        }
+
+        private RoundTripSummary Summarize(IInvocationOperation call, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            var throughReceiver = CallTargets.ResolveThroughReceiver(call, _ef.Symbols.SourceTypes);
+            if (throughReceiver is null)
+            {
+                return Summarize(call.TargetMethod, budget, visiting, cancellationToken);
+            }
+
+            var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
+            return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
+        }
 
         private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
         {
@@ -178,10 +212,10 @@ namespace PerfAnalyzers.EfCore
 
             foreach (var call in calls)
             {
-                var inner = Summarize(call.TargetMethod, budget - 1, visiting, cancellationToken);
+                var inner = Summarize(call, budget - 1, visiting, cancellationToken);
                 if (inner.PerformsRoundTrip && (best is null || inner.Depth + 1 < best.Depth))
                 {
-                    var target = ResolveTarget(call.TargetMethod) ?? call.TargetMethod;
+                    var target = ResolveTarget(call) ?? call.TargetMethod;
                     best = new RoundTripSummary(inner.Chain.Insert(0, DisplayName(target)), inner.RoundTrip);
                 }
             }

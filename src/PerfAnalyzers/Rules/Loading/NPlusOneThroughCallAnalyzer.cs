@@ -50,14 +50,14 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var summary = summaries.Get(method, context.CancellationToken);
+            var summary = summaries.Get(invocation, context.CancellationToken);
             if (!summary.PerformsRoundTrip
                 || !NPlusOneLoops.RepeatsPerElement(ef, invocation, placement, NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall)))
             {
                 return;
             }
 
-            var target = summaries.ResolveTarget(method) ?? method;
+            var target = summaries.ResolveTarget(invocation) ?? method;
             var caller = context.ContainingSymbol?.ContainingType;
             var first = SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
                 ? target.Name
