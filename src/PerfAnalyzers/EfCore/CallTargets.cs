@@ -15,9 +15,19 @@ namespace PerfAnalyzers.EfCore
     {
         private readonly Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> _concrete = new Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
 
+        private readonly List<INamedTypeSymbol> _all = new List<INamedTypeSymbol>();
+
         private SourceTypeIndex()
         {
         }
+
+        /// <summary>Every concrete class and struct declared in the compilation.</summary>
+        public IReadOnlyList<INamedTypeSymbol> AllConcreteTypes => _all;
+
+        /// <summary>Request handlers by request type (<see cref="RequestDispatch"/>), built on first use.</summary>
+        internal RequestDispatch Dispatch => System.Threading.LazyInitializer.EnsureInitialized(ref _dispatch, () => RequestDispatch.Build(this))!;
+
+        private RequestDispatch? _dispatch;
 
         /// <summary>
         /// The concrete source types whose instances have static type <paramref name="type"/> (the type itself when concrete,
@@ -116,6 +126,7 @@ namespace PerfAnalyzers.EfCore
                 return;
             }
 
+            _all.Add(type);
             foreach (var key in SelfBasesAndInterfaces(type))
             {
                 var definition = key.OriginalDefinition;

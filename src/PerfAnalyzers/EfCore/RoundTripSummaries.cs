@@ -65,7 +65,14 @@ namespace PerfAnalyzers.EfCore
         /// (<see cref="CallTargets"/>), then through the called method's one implementation in the compilation.
         /// </summary>
         public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken)
-            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out _);
+
+        /// <summary>As <see cref="Get(IInvocationOperation, CancellationToken)"/>, with the method whose body was summarized (a handler for a dispatch).</summary>
+        public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken, out IMethodSymbol? target)
+            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out target);
+
+        /// <summary>A call that may dispatch a request to a handler of this compilation (<see cref="RequestDispatch"/>): worth summarizing although its target is not in source.</summary>
+        public bool MayDispatch(IMethodSymbol method) => RequestDispatch.IsDispatchName(method) && _ef.Symbols.SourceTypes.Dispatch.HasHandlers;
 
         /// <summary>The method whose body runs for <paramref name="invocation"/> (as a member of its constructed type), or null when unknown or ambiguous.</summary>
         public IMethodSymbol? ResolveTarget(IInvocationOperation invocation)
@@ -98,16 +105,29 @@ namespace PerfAnalyzers.EfCore
             return typeName + "." + method.Name;
         }
 
-        private RoundTripSummary Summarize(IInvocationOperation call, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private RoundTripSummary Summarize(IInvocationOperation call, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken, out IMethodSymbol? target)
         {
             var throughReceiver = CallTargets.ResolveThroughReceiver(call, _ef.Symbols.SourceTypes);
-            if (throughReceiver is null)
+            if (throughReceiver is not null)
             {
-                return Summarize(call.TargetMethod, budget, visiting, cancellationToken);
+                target = throughReceiver;
+                var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
+                return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
             }
 
-            var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
-            return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
+            // A request sent to (or a notification published to) handlers of this compilation: the handler's body runs.
+            foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
+            {
+                var summary = SummarizeBody(handler.OriginalDefinition, budget, visiting, cancellationToken);
+                if (summary.PerformsRoundTrip && summary.Depth <= budget)
+                {
+                    target = handler;
+                    return summary;
+                }
+            }
+
+            target = ResolveTarget(call.TargetMethod);
+            return Summarize(call.TargetMethod, budget, visiting, cancellationToken);
         }
 
         private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
@@ -199,7 +219,8 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 if (op is IInvocationOperation invocation && invocation.TargetMethod.Locations.Any(l => l.IsInSource)
-                    || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true })
+                    || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true }
+                    || op is IInvocationOperation dispatch && MayDispatch(dispatch.TargetMethod))
                 {
                     calls.Add((IInvocationOperation)op);
                 }
@@ -212,10 +233,10 @@ namespace PerfAnalyzers.EfCore
 
             foreach (var call in calls)
             {
-                var inner = Summarize(call, budget - 1, visiting, cancellationToken);
+                var inner = Summarize(call, budget - 1, visiting, cancellationToken, out var ran);
                 if (inner.PerformsRoundTrip && (best is null || inner.Depth + 1 < best.Depth))
                 {
-                    var target = ResolveTarget(call) ?? call.TargetMethod;
+                    var target = ran ?? call.TargetMethod;
                     best = new RoundTripSummary(inner.Chain.Insert(0, DisplayName(target)), inner.RoundTrip);
                 }
             }

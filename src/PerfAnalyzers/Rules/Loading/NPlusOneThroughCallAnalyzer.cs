@@ -34,7 +34,7 @@ namespace PerfAnalyzers.Rules.Loading
                                      || (method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
                                         && method.ContainingAssembly is { } assembly
                                         && SymbolEqualityComparer.Default.Equals(assembly, context.Compilation.Assembly);
-            if (!isSourceOrAbstract || method.MethodKind == MethodKind.DelegateInvoke)
+            if ((!isSourceOrAbstract && !summaries.MayDispatch(method)) || method.MethodKind == MethodKind.DelegateInvoke)
             {
                 return;
             }
@@ -50,14 +50,14 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var summary = summaries.Get(invocation, context.CancellationToken);
+            var summary = summaries.Get(invocation, context.CancellationToken, out var resolved);
             if (!summary.PerformsRoundTrip
                 || !NPlusOneLoops.RepeatsPerElement(ef, invocation, placement, NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall)))
             {
                 return;
             }
 
-            var target = summaries.ResolveTarget(invocation) ?? method;
+            var target = resolved ?? method;
             var caller = context.ContainingSymbol?.ContainingType;
             var first = SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
                 ? target.Name
