@@ -29,12 +29,19 @@ namespace PerfAnalyzers.Rules.Loading
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
 
-            // Cheap checks first: only calls into this compilation's own code (or interfaces/abstract methods it implements).
+            // Cheap checks first: only calls into this compilation's own code (or interfaces/abstract methods it implements),
+            // dispatches to its handlers, and methods of the types the user lists as round trips.
             var isSourceOrAbstract = method.Locations.Any(l => l.IsInSource)
                                      || (method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
                                         && method.ContainingAssembly is { } assembly
                                         && SymbolEqualityComparer.Default.Equals(assembly, context.Compilation.Assembly);
-            if ((!isSourceOrAbstract && !summaries.MayDispatch(method)) || method.MethodKind == MethodKind.DelegateInvoke)
+            if (method.MethodKind == MethodKind.DelegateInvoke)
+            {
+                return;
+            }
+
+            var listed = RoundTripTypes.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall);
+            if (!isSourceOrAbstract && !summaries.MayDispatch(method) && listed.IsEmpty)
             {
                 return;
             }
@@ -51,18 +58,27 @@ namespace PerfAnalyzers.Rules.Loading
             }
 
             var summary = summaries.Get(invocation, context.CancellationToken, out var resolved);
-            if (!summary.PerformsRoundTrip
+            var configured = summary.PerformsRoundTrip ? null : RoundTripTypes.Match(ef.Symbols, invocation, listed);
+            if ((!summary.PerformsRoundTrip && configured is null)
                 || !NPlusOneLoops.RepeatsPerElement(ef, invocation, placement, NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall)))
             {
                 return;
             }
 
-            var target = resolved ?? method;
-            var caller = context.ContainingSymbol?.ContainingType;
-            var first = SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
-                ? target.Name
-                : summaries.DisplayName(target);
-            var chain = string.Join(" -> ", new[] { first }.Concat(summary.Chain));
+            string chain;
+            if (configured is not null)
+            {
+                chain = configured.Name + "." + method.Name + " (listed in " + RoundTripTypes.OptionName + ")";
+            }
+            else
+            {
+                var target = resolved ?? method;
+                var caller = context.ContainingSymbol?.ContainingType;
+                var first = SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
+                    ? target.Name
+                    : summaries.DisplayName(target);
+                chain = string.Join(" -> ", new[] { first }.Concat(summary.Chain));
+            }
 
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.EFP104_NPlusOneThroughCall,

@@ -145,6 +145,49 @@ namespace PerfAnalyzers.Tests.Rules.Loading
             await Verify.VerifyAnalyzerAsync(source);
         }
 
+        [Theory]
+        [InlineData("dotnet_code_quality.EFP104.round_trip_types = IOrderStore, Other.Thing", true)]
+        [InlineData("dotnet_code_quality.round_trip_types = Shop.IOrderStore", true)]
+        [InlineData("dotnet_code_quality.EFP104.round_trip_types = IOrder", false)]
+        [InlineData("", false)]
+        public async Task Listed_round_trip_types_stand_for_implementations_in_other_projects(string option, bool reports)
+        {
+            // IOrderStore's implementation lives in another project: its body is not in this compilation.
+            var source = """
+                namespace Shop
+                {
+                    public interface IOrderStore
+                    {
+                        Task<Blog> GetAsync(int id);
+                        IQueryable<Blog> Query();
+                    }
+
+                    public class Service
+                    {
+                        public async Task Run(IOrderStore store, List<int> ids)
+                        {
+                            foreach (var id in ids)
+                            {
+                                await store.{|#0:GetAsync|}(id);
+                                var q = store.Query();
+                            }
+
+                            await store.GetAsync(0);
+                        }
+                    }
+                }
+                """;
+            var test = Verify.Create(source.Replace("{|#0:GetAsync|}", reports ? "{|#0:GetAsync|}" : "GetAsync"));
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + option + "\n"));
+            if (reports)
+            {
+                test.ExpectedDiagnostics.Add(Verify.Diagnostic("EFP104").WithLocation(0)
+                    .WithArguments("GetAsync", "iteration of this 'foreach' loop", "IOrderStore.GetAsync (listed in round_trip_types)"));
+            }
+
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task No_crash_on_a_receiver_that_does_not_bind()
         {
