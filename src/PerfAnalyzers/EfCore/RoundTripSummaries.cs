@@ -115,6 +115,35 @@ namespace PerfAnalyzers.EfCore
                 return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
             }
 
+            // A delegate held in a local: the lambdas or method groups assigned to it run.
+            if (DelegateTargets.TryResolve(call, out var delegates, out _))
+            {
+                target = null;
+                foreach (var runs in delegates)
+                {
+                    RoundTripSummary summary;
+                    if (runs.Lambda is { } lambda)
+                    {
+                        summary = ComputeBody(lambda.Body, lambda, budget, visiting, cancellationToken);
+                    }
+                    else
+                    {
+                        summary = Summarize(runs.Method!, budget, visiting, cancellationToken);
+                        if (summary.PerformsRoundTrip)
+                        {
+                            summary = new RoundTripSummary(summary.Chain.Insert(0, DisplayName(ResolveTarget(runs.Method!) ?? runs.Method!)), summary.RoundTrip);
+                        }
+                    }
+
+                    if (summary.PerformsRoundTrip && summary.Depth <= budget)
+                    {
+                        return summary;
+                    }
+                }
+
+                return RoundTripSummary.None;
+            }
+
             // A request sent to (or a notification published to) handlers of this compilation: the handler's body runs.
             foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
             {
@@ -193,6 +222,12 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
+            return ComputeBody(body, null, budget, visiting, cancellationToken);
+        }
+
+        /// <summary>The shortest chain from <paramref name="body"/> to a round trip; <paramref name="boundary"/> is the lambda whose body this is, if any.</summary>
+        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
             RoundTripSummary? best = null;
             var calls = new List<IInvocationOperation>();
             foreach (var op in body.DescendantsAndSelf())
@@ -203,7 +238,7 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                if (!RunsWhenCalled(op))
+                if (!RunsWhenCalled(op, boundary))
                 {
                     continue;
                 }
@@ -220,7 +255,8 @@ namespace PerfAnalyzers.EfCore
 
                 if (op is IInvocationOperation invocation && invocation.TargetMethod.Locations.Any(l => l.IsInSource)
                     || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true }
-                    || op is IInvocationOperation dispatch && MayDispatch(dispatch.TargetMethod))
+                    || op is IInvocationOperation dispatch && MayDispatch(dispatch.TargetMethod)
+                    || op is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke })
                 {
                     calls.Add((IInvocationOperation)op);
                 }
@@ -236,8 +272,10 @@ namespace PerfAnalyzers.EfCore
                 var inner = Summarize(call, budget - 1, visiting, cancellationToken, out var ran);
                 if (inner.PerformsRoundTrip && (best is null || inner.Depth + 1 < best.Depth))
                 {
-                    var target = ran ?? call.TargetMethod;
-                    best = new RoundTripSummary(inner.Chain.Insert(0, DisplayName(target)), inner.RoundTrip);
+                    var label = call.TargetMethod.MethodKind == MethodKind.DelegateInvoke && DelegateTargets.TryResolve(call, out _, out var local)
+                        ? local
+                        : DisplayName(ran ?? call.TargetMethod);
+                    best = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip);
                 }
             }
 
@@ -248,10 +286,10 @@ namespace PerfAnalyzers.EfCore
         /// The operation runs when the method runs normally: not in catch/finally, not in a lambda that is not a
         /// per-element callback (stored delegates, Task.Run, event handlers), not in an expression tree.
         /// </summary>
-        private bool RunsWhenCalled(IOperation operation)
+        private bool RunsWhenCalled(IOperation operation, IOperation? boundary)
         {
             IOperation child = operation;
-            for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+            for (var current = operation.Parent; current is not null && current != boundary; child = current, current = current.Parent)
             {
                 switch (current)
                 {

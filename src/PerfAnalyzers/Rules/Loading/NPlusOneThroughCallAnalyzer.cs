@@ -35,13 +35,14 @@ namespace PerfAnalyzers.Rules.Loading
                                      || (method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
                                         && method.ContainingAssembly is { } assembly
                                         && SymbolEqualityComparer.Default.Equals(assembly, context.Compilation.Assembly);
-            if (method.MethodKind == MethodKind.DelegateInvoke)
+            var isDelegate = method.MethodKind == MethodKind.DelegateInvoke;
+            if (isDelegate && invocation.Instance?.WalkDownConversions() is not ILocalReferenceOperation)
             {
                 return;
             }
 
             var listed = RoundTripTypes.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall);
-            if (!isSourceOrAbstract && !summaries.MayDispatch(method) && listed.IsEmpty)
+            if (!isSourceOrAbstract && !isDelegate && !summaries.MayDispatch(method) && listed.IsEmpty)
             {
                 return;
             }
@@ -74,16 +75,18 @@ namespace PerfAnalyzers.Rules.Loading
             {
                 var target = resolved ?? method;
                 var caller = context.ContainingSymbol?.ContainingType;
-                var first = SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
-                    ? target.Name
-                    : summaries.DisplayName(target);
+                var first = isDelegate && invocation.Instance?.WalkDownConversions() is ILocalReferenceOperation local
+                    ? local.Local.Name
+                    : SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
+                        ? target.Name
+                        : summaries.DisplayName(target);
                 chain = string.Join(" -> ", new[] { first }.Concat(summary.Chain));
             }
 
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.EFP104_NPlusOneThroughCall,
                 invocation.GetMethodNameLocation(),
-                method.Name,
+                isDelegate && invocation.Instance?.WalkDownConversions() is ILocalReferenceOperation delegateLocal ? delegateLocal.Local.Name : method.Name,
                 QueryInLoopAnalyzer.DescribeLoop(placement.Loop),
                 chain));
         }
