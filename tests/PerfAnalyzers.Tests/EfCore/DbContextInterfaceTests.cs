@@ -1,6 +1,9 @@
 using System.Threading.Tasks;
 using Xunit;
 using Delete = PerfAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Writes.DeleteLoopAnalyzer>;
+using FixSave = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    PerfAnalyzers.Rules.Writes.SaveChangesInLoopAnalyzer,
+    PerfAnalyzers.CodeFixes.Rules.Writes.SaveChangesInLoopFixer>;
 using QueryInLoop = PerfAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Loading.QueryInLoopAnalyzer>;
 using Save = PerfAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Writes.SaveChangesInLoopAnalyzer>;
 using SyncCall = PerfAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer>;
@@ -84,6 +87,40 @@ namespace PerfAnalyzers.Tests.EfCore
                 source,
                 Save.Diagnostic("EFP201").WithLocation(0).WithArguments("SaveChangesAsync", "foreach"),
                 Save.Diagnostic("EFP201").WithLocation(1).WithArguments("SaveChanges", "foreach"));
+        }
+
+        [Fact]
+        public async Task Save_in_loop_through_a_context_interface_is_fixed_like_a_context()
+        {
+            var source = Interfaces + """
+
+                public class Handler
+                {
+                    public async Task Run(IApplicationDbContext app, List<string> names, CancellationToken ct)
+                    {
+                        foreach (var name in names)
+                        {
+                            app.Blogs.Add(new Blog { Name = name });
+                            await app.{|#0:SaveChangesAsync|}(ct);
+                        }
+                    }
+                }
+                """;
+            var fixedSource = Interfaces + """
+
+                public class Handler
+                {
+                    public async Task Run(IApplicationDbContext app, List<string> names, CancellationToken ct)
+                    {
+                        foreach (var name in names)
+                        {
+                            app.Blogs.Add(new Blog { Name = name });
+                        }
+                        await app.SaveChangesAsync(ct);
+                    }
+                }
+                """;
+            await FixSave.VerifyCodeFixAsync(source, fixedSource, Verifiers.EfVersion.Ef10, FixSave.Diagnostic("EFP201").WithLocation(0).WithArguments("SaveChangesAsync", "foreach"));
         }
 
         [Fact]
@@ -174,6 +211,38 @@ namespace PerfAnalyzers.Tests.EfCore
                 }
                 """;
             await SyncCall.VerifyAnalyzerAsync(source, SyncCall.Diagnostic("EFP401").WithLocation(0).WithArguments("SaveChanges", "SaveChangesAsync"));
+        }
+
+        [Fact]
+        public async Task No_crash_on_a_half_typed_context_interface()
+        {
+            var source = """
+                public interface IAppContext
+                {
+                    DbSet<Blog> Blogs { get; }
+                    Task<int> SaveChangesAsync(CancellationToken ct = default)
+                }
+
+                public interface IHalf : {|#1:IMissing|} { Task<int> SaveChangesAsync(); }
+
+                public class Handler
+                {
+                    public async Task Run(IAppContext app, IHalf half, List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            blog.Rating++;
+                            await app.{|#2:SaveChangesAsync|}();
+                            await half.SaveChangesAsync();
+                        }
+                    }
+                }
+                """;
+            var test = Save.Create(source);
+            test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS1002").WithSpan("/0/Test1.cs", 4, 63, 4, 63));
+            test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS0246").WithLocation(1).WithArguments("IMissing"));
+            test.ExpectedDiagnostics.Add(Save.Diagnostic("EFP201").WithLocation(2).WithArguments("SaveChangesAsync", "foreach"));
+            await test.RunAsync();
         }
 
         [Fact]
