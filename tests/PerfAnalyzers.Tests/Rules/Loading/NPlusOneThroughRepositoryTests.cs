@@ -145,6 +145,32 @@ namespace PerfAnalyzers.Tests.Rules.Loading
             await Verify.VerifyAnalyzerAsync(source);
         }
 
+        [Fact]
+        public async Task Reports_a_loop_inside_the_generic_base_over_its_own_virtual_method()
+        {
+            // Inside Repository<T, TId> the receiver is 'this' over type parameters: the subclasses run different bodies
+            // (PostRepository overrides), so the base's own body is summarized, as for any virtual call.
+            const string end = "    public T Describe(T entity) => entity;\n}";
+            var at = Repositories.IndexOf(end, System.StringComparison.Ordinal);
+            var source = Repositories.Substring(0, at) + """
+                    public T Describe(T entity) => entity;
+                    public async Task<List<T>> GetManyAsync(IEnumerable<TId> ids)
+                    {
+                        var list = new List<T>();
+                        foreach (var id in ids)
+                        {
+                            list.Add(await {|#0:GetByIdAsync|}(id));
+                        }
+
+                        return list;
+                    }
+                }
+                """ + Repositories.Substring(at + end.Length);
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("GetByIdAsync", "iteration of this 'foreach' loop", "GetByIdAsync -> FindAsync"));
+        }
+
         [Theory]
         [InlineData("dotnet_code_quality.EFP104.round_trip_types = IOrderStore, Other.Thing", true)]
         [InlineData("dotnet_code_quality.round_trip_types = Shop.IOrderStore", true)]
