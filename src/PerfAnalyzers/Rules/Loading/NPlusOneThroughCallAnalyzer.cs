@@ -41,8 +41,10 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var listed = RoundTripTypes.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall);
-            if (!isSourceOrAbstract && !isDelegate && !summaries.MayDispatch(method) && listed.IsEmpty)
+            // The listed types (round_trip_types) are read only when the call cannot be followed into a body.
+            var followable = isSourceOrAbstract || isDelegate || summaries.MayDispatch(method);
+            var listed = followable ? default : RoundTripTypes.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall);
+            if (!followable && listed.IsEmpty)
             {
                 return;
             }
@@ -59,7 +61,9 @@ namespace PerfAnalyzers.Rules.Loading
             }
 
             var summary = summaries.Get(invocation, context.CancellationToken, out var resolved);
-            var configured = summary.PerformsRoundTrip ? null : RoundTripTypes.Match(ef.Symbols, invocation, listed);
+            var configured = summary.PerformsRoundTrip
+                ? null
+                : RoundTripTypes.Match(ef.Symbols, invocation, listed.IsDefault ? RoundTripTypes.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall) : listed);
             if ((!summary.PerformsRoundTrip && configured is null)
                 || !NPlusOneLoops.RepeatsPerElement(ef, invocation, placement, NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall)))
             {
