@@ -60,6 +60,11 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
+            if (PassesAccumulatedBatch(ef, invocation, placement.Loop))
+            {
+                return;
+            }
+
             var summary = summaries.Get(invocation, context.CancellationToken, out var resolved);
             var configured = summary.PerformsRoundTrip
                 ? null
@@ -93,6 +98,37 @@ namespace PerfAnalyzers.Rules.Loading
                 isDelegate && invocation.Instance?.WalkDownConversions() is ILocalReferenceOperation delegateLocal ? delegateLocal.Local.Name : method.Name,
                 QueryInLoopAnalyzer.DescribeLoop(placement.Loop),
                 chain));
+        }
+
+        /// <summary>
+        /// The call hands over a collection the loop fills (<c>batch.Add(x)</c> in the loop body, the list declared before
+        /// the loop): the loop works in batches (one call per page of items, e.g. <c>await repo.AddRange(batch);
+        /// batch.Clear();</c>), not once per element.
+        /// </summary>
+        private static bool PassesAccumulatedBatch(EfCompilation ef, IInvocationOperation invocation, EnclosingLoop loop)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.Explicit
+                    || argument.Value.WalkDownConversions() is not ILocalReferenceOperation reference
+                    || !ef.Symbols.IsSequenceType(reference.Type) || ef.Symbols.IsQueryable(reference.Type)
+                    || reference.Local.DeclaringSyntaxReferences.Any(r => loop.Loop.Syntax.Span.Contains(r.Span)))
+                {
+                    continue;
+                }
+
+                foreach (var op in loop.Body.Descendants())
+                {
+                    if (op is IInvocationOperation { TargetMethod.Name: "Add" or "AddRange" } add
+                        && add.Instance?.WalkDownConversions() is ILocalReferenceOperation target
+                        && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
     }
 }

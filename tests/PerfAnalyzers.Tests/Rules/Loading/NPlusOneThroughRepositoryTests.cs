@@ -215,6 +215,50 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_a_batch_the_loop_accumulates_but_reports_a_per_element_list()
+        {
+            var source = Repositories + """
+
+                public interface ITagRepository : IRepository<Tag, int> { Task AddRange(List<Tag> tags); }
+                public class TagRepository : Repository<Tag, int>, ITagRepository
+                {
+                    public TagRepository(BlogContext db) : base(db) { }
+                    public async Task AddRange(List<Tag> tags) { Db.Tags.AddRange(tags); await Db.SaveChangesAsync(); }
+                }
+
+                public class Sync
+                {
+                    public async Task Run(ITagRepository tags, Func<int, Task<List<string>>> fetchPage, List<string> labels)
+                    {
+                        var batch = new List<Tag>();
+                        var page = 0;
+                        var labelsOfPage = await fetchPage(page);
+                        while (labelsOfPage.Count > 0)
+                        {
+                            foreach (var label in labelsOfPage)
+                            {
+                                batch.Add(new Tag { Label = label });
+                            }
+
+                            await tags.AddRange(batch);
+                            batch.Clear();
+                            labelsOfPage = await fetchPage(++page);
+                        }
+
+                        foreach (var label in labels)
+                        {
+                            var one = new List<Tag> { new Tag { Label = label } };
+                            await tags.{|#0:AddRange|}(one);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("AddRange", "iteration of this 'foreach' loop", "TagRepository.AddRange -> SaveChangesAsync"));
+        }
+
+        [Fact]
         public async Task No_crash_on_a_receiver_that_does_not_bind()
         {
             var source = Repositories + """
