@@ -101,8 +101,8 @@ namespace PerfAnalyzers.Rules.Loading
         }
 
         /// <summary>
-        /// The call hands over a collection the loop fills (<c>batch.Add(x)</c> in the loop body, the list declared before
-        /// the loop): the loop works in batches (one call per page of items, e.g. <c>await repo.AddRange(batch);
+        /// The call hands over a collection the loop fills (<c>batch.Add(x)</c> in the loop body, or a helper the loop passes
+        /// it to; the list declared before the loop): the loop works in batches (one call per page of items, e.g. <c>await repo.AddRange(batch);
         /// batch.Clear();</c>), not once per element.
         /// </summary>
         private static bool PassesAccumulatedBatch(EfCompilation ef, IInvocationOperation invocation, EnclosingLoop loop)
@@ -119,9 +119,10 @@ namespace PerfAnalyzers.Rules.Loading
 
                 foreach (var op in loop.Body.Descendants())
                 {
-                    if (op is IInvocationOperation { TargetMethod.Name: "Add" or "AddRange" } add
-                        && add.Instance?.WalkDownConversions() is ILocalReferenceOperation target
-                        && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local))
+                    // batch.Add(x) / batch.AddRange(xs), or a helper the loop passes the batch to (Process(item, batch)).
+                    if (op is IInvocationOperation other && other != invocation
+                        && (other.TargetMethod.Name is "Add" or "AddRange" && IsLocal(other.Instance, reference.Local)
+                            || other.Arguments.Any(a => IsLocal(a.Value, reference.Local))))
                     {
                         return true;
                     }
@@ -130,5 +131,8 @@ namespace PerfAnalyzers.Rules.Loading
 
             return false;
         }
+
+        private static bool IsLocal(IOperation? operation, ILocalSymbol local)
+            => operation?.WalkDownConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
     }
 }

@@ -240,6 +240,8 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                                 batch.Add(new Tag { Label = label });
                             }
 
+                            Collect(labelsOfPage, batch);
+
                             await tags.AddRange(batch);
                             batch.Clear();
                             labelsOfPage = await fetchPage(++page);
@@ -251,6 +253,8 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             await tags.{|#0:AddRange|}(one);
                         }
                     }
+
+                    static void Collect(List<string> labels, List<Tag> into) => into.AddRange(labels.Select(l => new Tag { Label = l }));
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(
