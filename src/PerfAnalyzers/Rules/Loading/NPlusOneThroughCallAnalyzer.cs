@@ -102,7 +102,7 @@ namespace PerfAnalyzers.Rules.Loading
 
         /// <summary>
         /// The call hands over a collection the loop fills (<c>batch.Add(x)</c> in the loop body, or a helper the loop passes
-        /// it to; the list declared before the loop): the loop works in batches (one call per page of items, e.g. <c>await repo.AddRange(batch);
+        /// it to; the list declared before the loop) and then flushes (<c>batch.Clear()</c>): the loop works in batches (one call per page of items, e.g. <c>await repo.AddRange(batch);
         /// batch.Clear();</c>), not once per element.
         /// </summary>
         private static bool PassesAccumulatedBatch(EfCompilation ef, IInvocationOperation invocation, EnclosingLoop loop)
@@ -117,15 +117,26 @@ namespace PerfAnalyzers.Rules.Loading
                     continue;
                 }
 
+                var filled = false;
+                var flushed = false;
                 foreach (var op in loop.Body.Descendants())
                 {
-                    // batch.Add(x) / batch.AddRange(xs), or a helper the loop passes the batch to (Process(item, batch)).
-                    if (op is IInvocationOperation other && other != invocation
-                        && (other.TargetMethod.Name is "Add" or "AddRange" && IsLocal(other.Instance, reference.Local)
-                            || other.Arguments.Any(a => IsLocal(a.Value, reference.Local))))
+                    if (op is not IInvocationOperation other || other == invocation)
                     {
-                        return true;
+                        continue;
                     }
+
+                    // The loop flushes the batch (batch.Clear()) after handing it over...
+                    flushed |= other.TargetMethod.Name == "Clear" && IsLocal(other.Instance, reference.Local);
+
+                    // ...and fills it: batch.Add(x) / batch.AddRange(xs), or a helper the loop passes the batch to (Process(item, batch)).
+                    filled |= other.TargetMethod.Name is "Add" or "AddRange" && IsLocal(other.Instance, reference.Local)
+                              || other.Arguments.Any(a => IsLocal(a.Value, reference.Local));
+                }
+
+                if (filled && flushed)
+                {
+                    return true;
                 }
             }
 
