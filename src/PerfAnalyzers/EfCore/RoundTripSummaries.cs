@@ -67,6 +67,24 @@ namespace PerfAnalyzers.EfCore
         public RoundTripSummary Get(IMethodSymbol method, CancellationToken cancellationToken)
             => Summarize(method, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
 
+        /// <summary>
+        /// The summary for <paramref name="invocation"/>, resolving the call through its receiver's static type first
+        /// (<see cref="CallTargets"/>), then through the called method's one implementation in the compilation.
+        /// </summary>
+        public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken)
+            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out _);
+
+        /// <summary>As <see cref="Get(IInvocationOperation, CancellationToken)"/>, with the method whose body was summarized (a handler for a dispatch).</summary>
+        public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken, out IMethodSymbol? target)
+            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out target);
+
+        /// <summary>A call that may dispatch a request to a handler of this compilation (<see cref="RequestDispatch"/>): worth summarizing although its target is not in source.</summary>
+        public bool MayDispatch(IMethodSymbol method) => RequestDispatch.IsDispatchName(method) && _ef.Symbols.SourceTypes.Dispatch.HasHandlers;
+
+        /// <summary>The method whose body runs for <paramref name="invocation"/> (as a member of its constructed type), or null when unknown or ambiguous.</summary>
+        public IMethodSymbol? ResolveTarget(IInvocationOperation invocation)
+            => CallTargets.ResolveThroughReceiver(invocation, _ef.Symbols.SourceTypes) ?? ResolveTarget(invocation.TargetMethod);
+
         /// <summary>The method whose body runs when <paramref name="method"/> is called, or null when unknown or ambiguous.</summary>
         public IMethodSymbol? ResolveTarget(IMethodSymbol method)
         {
@@ -80,8 +98,73 @@ namespace PerfAnalyzers.EfCore
             return method;
         }
 
+        /// <summary>"AuthorRepository.Get", or "Repository&lt;Order, Guid&gt;.GetByIdAsync" for a method inherited from a generic base.</summary>
         public string DisplayName(IMethodSymbol method)
-            => method.MethodKind == MethodKind.LocalFunction || method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+        {
+            if (method.MethodKind == MethodKind.LocalFunction || method.ContainingType is not { } type)
+            {
+                return method.Name;
+            }
+
+            var typeName = type.IsGenericType && !SymbolEqualityComparer.Default.Equals(type, type.OriginalDefinition)
+                ? type.Name + "<" + string.Join(", ", type.TypeArguments.Select(a => a.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))) + ">"
+                : type.Name;
+            return typeName + "." + method.Name;
+        }
+
+        private RoundTripSummary Summarize(IInvocationOperation call, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken, out IMethodSymbol? target)
+        {
+            var throughReceiver = CallTargets.ResolveThroughReceiver(call, _ef.Symbols.SourceTypes);
+            if (throughReceiver is not null)
+            {
+                target = throughReceiver;
+                var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
+                return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
+            }
+
+            // A delegate held in a local: the lambdas or method groups assigned to it run.
+            if (DelegateTargets.TryResolve(call, out var delegates, out _))
+            {
+                target = null;
+                foreach (var runs in delegates)
+                {
+                    RoundTripSummary summary;
+                    if (runs.Lambda is { } lambda)
+                    {
+                        summary = ComputeBody(lambda.Body, lambda, budget, visiting, cancellationToken);
+                    }
+                    else
+                    {
+                        summary = Summarize(runs.Method!, budget, visiting, cancellationToken);
+                        if (summary.PerformsRoundTrip)
+                        {
+                            summary = new RoundTripSummary(summary.Chain.Insert(0, DisplayName(ResolveTarget(runs.Method!) ?? runs.Method!)), summary.RoundTrip, summary.OnCacheMiss);
+                        }
+                    }
+
+                    if (summary.PerformsRoundTrip && summary.Depth <= budget)
+                    {
+                        return summary;
+                    }
+                }
+
+                return RoundTripSummary.None;
+            }
+
+            // A request sent to (or a notification published to) handlers of this compilation: the handler's body runs.
+            foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
+            {
+                var summary = SummarizeBody(handler.OriginalDefinition, budget, visiting, cancellationToken);
+                if (summary.PerformsRoundTrip && summary.Depth <= budget)
+                {
+                    target = handler;
+                    return summary;
+                }
+            }
+
+            target = ResolveTarget(call.TargetMethod);
+            return Summarize(call.TargetMethod, budget, visiting, cancellationToken);
+        }
 
         private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
         {
@@ -146,6 +229,12 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
+            return ComputeBody(body, null, budget, visiting, cancellationToken);
+        }
+
+        /// <summary>The shortest chain from <paramref name="body"/> to a round trip; <paramref name="boundary"/> is the lambda whose body this is, if any.</summary>
+        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
             // A round trip that always runs wins over one that runs only on a cache miss; among equals, the shortest chain.
             RoundTripSummary? best = null;
             RoundTripSummary? onMiss = null;
@@ -158,7 +247,7 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                var runs = RunsWhenCalled(op);
+                var runs = RunsWhenCalled(op, boundary);
                 if (runs == Runs.Never)
                 {
                     continue;
@@ -182,7 +271,9 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 if (op is IInvocationOperation invocation && invocation.TargetMethod.Locations.Any(l => l.IsInSource)
-                    || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true })
+                    || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true }
+                    || op is IInvocationOperation dispatch && MayDispatch(dispatch.TargetMethod)
+                    || op is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke })
                 {
                     calls.Add(((IInvocationOperation)op, isOnMiss));
                 }
@@ -195,14 +286,16 @@ namespace PerfAnalyzers.EfCore
 
             foreach (var (call, callOnMiss) in calls)
             {
-                var inner = Summarize(call.TargetMethod, budget - 1, visiting, cancellationToken);
+                var inner = Summarize(call, budget - 1, visiting, cancellationToken, out var ran);
                 if (!inner.PerformsRoundTrip)
                 {
                     continue;
                 }
 
-                var target = ResolveTarget(call.TargetMethod) ?? call.TargetMethod;
-                var candidate = new RoundTripSummary(inner.Chain.Insert(0, DisplayName(target)), inner.RoundTrip, inner.OnCacheMiss || callOnMiss);
+                var label = call.TargetMethod.MethodKind == MethodKind.DelegateInvoke && DelegateTargets.TryResolve(call, out _, out var local)
+                    ? local
+                    : DisplayName(ran ?? call.TargetMethod);
+                var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, inner.OnCacheMiss || callOnMiss);
                 if (candidate.OnCacheMiss)
                 {
                     if (onMiss is null || candidate.Depth < onMiss.Depth)
@@ -223,11 +316,11 @@ namespace PerfAnalyzers.EfCore
         /// The operation runs when the method runs normally: not in catch/finally, not in a lambda that is not a
         /// per-element callback (stored delegates, Task.Run, event handlers), not in an expression tree.
         /// </summary>
-        private Runs RunsWhenCalled(IOperation operation)
+        private Runs RunsWhenCalled(IOperation operation, IOperation? boundary)
         {
             var result = Runs.Always;
             IOperation child = operation;
-            for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+            for (var current = operation.Parent; current is not null && current != boundary; child = current, current = current.Parent)
             {
                 switch (current)
                 {

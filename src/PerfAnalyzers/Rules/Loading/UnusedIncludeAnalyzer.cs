@@ -91,7 +91,7 @@ namespace PerfAnalyzers.Rules.Loading
 
                 switch (op)
                 {
-                    case IPropertyReferenceOperation property when property.Property.Name == navigationName && !ef.Symbols.IsDbContext(property.Property.ContainingType):
+                    case IPropertyReferenceOperation property when property.Property.Name == navigationName && !ef.Symbols.IsDbContextOrInterface(property.Property.ContainingType):
                         return;
                     case IFieldReferenceOperation field when field.Field.Name == navigationName:
                         return;

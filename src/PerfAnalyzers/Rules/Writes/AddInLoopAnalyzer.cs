@@ -34,7 +34,7 @@ namespace PerfAnalyzers.Rules.Writes
 
         internal static bool IsAddCall(EfSymbols symbols, IMethodSymbol method)
             => (method.Name == "Add" || method.Name == "AddAsync")
-               && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContext(method.ContainingType));
+               && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContextOrInterface(method.ContainingType));
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
