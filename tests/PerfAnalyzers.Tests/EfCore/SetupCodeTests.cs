@@ -28,7 +28,7 @@ namespace PerfAnalyzers.Tests.EfCore
         private const string Body = """
                     foreach (var name in names)
                     {
-                        if (!db.Tags.Any(t => t.Label == name)) { db.Tags.Add(new Tag { Label = name }); }
+                        if (!db.Blogs.Any(b => b.Name == name)) { db.Tags.Add(new Tag { Label = name }); }
                         await db.SaveChangesAsync();
                         await TagStore.Touch(db, name);
                     }
