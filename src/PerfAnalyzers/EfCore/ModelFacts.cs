@@ -10,7 +10,7 @@ namespace PerfAnalyzers.EfCore
 {
     /// <summary>
     /// What the source code says about the EF model: primary keys (convention, <c>[Key]</c>, <c>[PrimaryKey]</c>,
-    /// <c>HasKey</c>), and lookup tables (entities seeded with <c>HasData</c>, or shaped as key + name). The fluent
+    /// <c>HasKey</c>), and lookup tables (entities seeded with <c>HasData</c>, or keyed by an enum). The fluent
     /// configuration is read once per compilation, lazily, from the <c>OnModelCreating</c> overrides and
     /// <c>IEntityTypeConfiguration&lt;T&gt;.Configure</c> implementations declared in source (found by member name through
     /// the declaration table, never by a syntax walk; at most a fixed number of bodies).
@@ -92,46 +92,6 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public bool IsKeyedByEnum(ITypeSymbol? entityType)
             => FindSingleKey(entityType)?.Type is { TypeKind: TypeKind.Enum };
-
-        /// <summary>
-        /// True when the entity has the shape of a lookup (enum-like) table: at most two scalar properties (a key and a
-        /// name, <c>CatalogBrand(Id, Brand)</c>, <c>CardType(Id, Name)</c>) besides navigations. Such tables hold a few
-        /// dozen rows by design and are listed whole (drop-downs, filters).
-        /// </summary>
-        public bool IsLookupShaped(ITypeSymbol? entityType)
-        {
-            if (entityType is not INamedTypeSymbol type)
-            {
-                return false;
-            }
-
-            var scalars = 0;
-            foreach (var property in AllProperties(type))
-            {
-                if (property.DeclaredAccessibility != Accessibility.Public || IsNavigationType(property.Type))
-                {
-                    continue;
-                }
-
-                if (++scalars > 2)
-                {
-                    return false;
-                }
-            }
-
-            return scalars > 0;
-        }
-
-        /// <summary>A reference to another entity or a collection of them (not string, not byte[], not a value type).</summary>
-        private static bool IsNavigationType(ITypeSymbol type)
-        {
-            if (type.IsValueType || type.SpecialType == SpecialType.System_String || type.TypeKind == TypeKind.Array)
-            {
-                return false;
-            }
-
-            return type.TypeKind == TypeKind.Class || type.TypeKind == TypeKind.Interface;
-        }
 
         private static IEnumerable<IPropertySymbol> AllProperties(INamedTypeSymbol type)
         {
