@@ -15,7 +15,8 @@ namespace PerfAnalyzers.EfCore
     /// <item>returned: the value (through <c>await</c>, conversions and one local) is what the method returns, or part of
     /// an object it returns;</item>
     /// <item>cached: the value (or the element of a loop over it) is put into a cache or registry: a field or static
-    /// member (not an instance property: a page model's <c>Posts</c> is what the page renders), an <c>IMemoryCache</c>/<c>IDistributedCache</c> call, a call on a field (a dictionary, a registry), or the
+    /// member (not an instance property, nor a plain field of a Blazor component or page model: that is what the page
+    /// renders), an <c>IMemoryCache</c>/<c>IDistributedCache</c> call, a call on a field (a dictionary, a registry), or the
     /// query runs inside a cache factory (<c>GetOrCreate</c>, <c>GetOrCreateAsync</c>, <c>GetOrAdd</c>, <c>GetOrSet</c>).</item>
     /// </list>
     /// </summary>
@@ -53,6 +54,14 @@ namespace PerfAnalyzers.EfCore
                 return true;
             }
 
+            // Razor Pages handlers (public OnGet/OnPostAsync) and Blazor life-cycle overrides (protected OnInitializedAsync).
+            if (method.Name.StartsWith("On", System.StringComparison.Ordinal)
+                && EfSymbols.SelfAndBaseTypes(type).Any(t => t.Name == "PageModel" && InNamespace(t, "Microsoft.AspNetCore.Mvc.RazorPages")
+                                                             || t.Name == "ComponentBase" && InNamespace(t, "Microsoft.AspNetCore.Components")))
+            {
+                return true;
+            }
+
             if (method.DeclaredAccessibility != Accessibility.Public || method.MethodKind != MethodKind.Ordinary)
             {
                 return false;
@@ -63,13 +72,6 @@ namespace PerfAnalyzers.EfCore
                 || type.GetAttributes().Any(a => a.AttributeClass?.Name == "ApiControllerAttribute"))
             {
                 return !method.GetAttributes().Any(a => a.AttributeClass?.Name == "NonActionAttribute");
-            }
-
-            if (method.Name.StartsWith("On", System.StringComparison.Ordinal)
-                && EfSymbols.SelfAndBaseTypes(type).Any(t => t.Name == "PageModel" && InNamespace(t, "Microsoft.AspNetCore.Mvc.RazorPages")
-                                                             || t.Name == "ComponentBase" && InNamespace(t, "Microsoft.AspNetCore.Components")))
-            {
-                return true;
             }
 
             return method.Name is "Handle" or "HandleAsync"
@@ -287,11 +289,22 @@ namespace PerfAnalyzers.EfCore
 
             return target switch
             {
-                IFieldReferenceOperation => true,
+                IFieldReferenceOperation { Field: var field } => field.IsStatic || !IsRenderState(field),
                 IPropertyReferenceOperation { Property.IsStatic: true } => true,
                 _ => false, // an instance property (a page model's Posts) is what the request renders, not a cache
             };
         }
+
+        /// <summary>
+        /// A field of a Blazor component or a Razor page model that is not named or typed as a cache: the state the
+        /// component renders (<c>_orders = await db.Orders.ToListAsync()</c> in <c>OnInitializedAsync</c>), not a cache.
+        /// </summary>
+        private static bool IsRenderState(IFieldSymbol field)
+            => field.Name.IndexOf("cache", System.StringComparison.OrdinalIgnoreCase) < 0
+               && !(field.Type.Name.IndexOf("Dictionary", System.StringComparison.Ordinal) >= 0)
+               && field.ContainingType is { } type
+               && EfSymbols.SelfAndBaseTypes(type).Any(t => t.Name == "PageModel" && InNamespace(t, "Microsoft.AspNetCore.Mvc.RazorPages")
+                                                            || t.Name == "ComponentBase" && InNamespace(t, "Microsoft.AspNetCore.Components"));
 
         private static bool IsCacheCall(IInvocationOperation call)
         {

@@ -28,7 +28,9 @@ namespace PerfAnalyzers.EfCore
                     return true;
                 }
 
-                if (SetupWords.Any(w => s.Name.IndexOf(w, StringComparison.OrdinalIgnoreCase) >= 0))
+                // Life-cycle handlers named On* (Blazor's OnInitializedAsync) run per request, not at startup.
+                if (!(s is IMethodSymbol && s.Name.StartsWith("On", StringComparison.Ordinal))
+                    && SetupWords.Any(w => s.Name.IndexOf(w, StringComparison.OrdinalIgnoreCase) >= 0))
                 {
                     return true;
                 }

@@ -30,6 +30,10 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 public sealed class ApiControllerAttribute : System.Attribute { }
                 namespace RazorPages { public abstract class PageModel { } }
             }
+            namespace Microsoft.AspNetCore.Components
+            {
+                public abstract class ComponentBase { protected virtual System.Threading.Tasks.Task OnInitializedAsync() => System.Threading.Tasks.Task.CompletedTask; }
+            }
             namespace Microsoft.AspNetCore.Routing { public interface IEndpointRouteBuilder { } }
             namespace Microsoft.AspNetCore.Builder
             {
@@ -131,9 +135,16 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     public decimal Total(ShopContext db) => db.Orders.{|#6:ToList|}().Sum(o => o.Total);
                 }
+
+                public class OrdersList : Microsoft.AspNetCore.Components.ComponentBase
+                {
+                    private readonly ShopContext _db = null!;
+                    private List<Order> _orders = new();
+                    protected override async Task OnInitializedAsync() => _orders = await _db.Orders.{|#7:ToListAsync|}();
+                }
                 """);
             const string reason = "belongs to an owner ('UserId'), has 'CreatedAt'";
-            var names = new[] { "ToListAsync", "ToListAsync", "ToList", "ToListAsync", "ToArray", "ToList", "ToList" };
+            var names = new[] { "ToListAsync", "ToListAsync", "ToList", "ToListAsync", "ToArray", "ToList", "ToList", "ToListAsync" };
             await VerifyCS.VerifyAnalyzerAsync(source,
                 names.Select((name, i) => VerifyCS.Diagnostic("EFP301").WithLocation(i).WithArguments(name, "", "Order", reason)).ToArray());
         }
