@@ -9,8 +9,9 @@ namespace PerfAnalyzers.EfCore
     /// <summary>
     /// "Does this call save changes?" Not only <c>DbContext.SaveChanges[Async]</c>: also the same method on an
     /// application interface over the context (<c>IApplicationDbContext.SaveChangesAsync</c>), a unit of work
-    /// (<c>IUnitOfWork.CommitAsync</c>/<c>CompleteAsync</c>/<c>SaveAsync</c>), and a source method whose body saves
-    /// (followed two calls deep: <c>repository.SaveAsync()</c> -> <c>_db.SaveChangesAsync()</c>).
+    /// (<c>IUnitOfWork.CommitAsync</c>/<c>CompleteAsync</c>/<c>SaveAsync</c>), and a parameterless source method (a
+    /// <c>CancellationToken</c> aside) whose body saves (followed two calls deep: <c>repository.SaveAsync()</c> ->
+    /// <c>_db.SaveChangesAsync()</c>). A method that takes data (<c>CreateReply(input)</c>) saves its own entities.
     /// </summary>
     internal static class SaveCalls
     {
@@ -46,7 +47,10 @@ namespace PerfAnalyzers.EfCore
                 return true;
             }
 
-            if (depth >= MaxDepth || method.DeclaringSyntaxReferences.Length == 0)
+            // Only a parameterless save-like method is followed (repository.SaveAsync(), unitOfWork.Commit(ct)): a method
+            // that takes data (MessageRepository.CreateReply(input)) does its own work and saves its own entities.
+            if (depth >= MaxDepth || method.DeclaringSyntaxReferences.Length == 0
+                || method.Parameters.Any(p => p.Type.Name != "CancellationToken"))
             {
                 return false;
             }

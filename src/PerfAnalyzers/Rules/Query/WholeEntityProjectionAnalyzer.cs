@@ -128,8 +128,10 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>Unread columns that weigh at least this share of the row (estimated bytes, <see cref="ColumnWeights"/>)...</summary>
         internal const double MinUnreadShare = 0.5;
 
-        /// <summary>...and include a large column, or are at least this many.</summary>
-        internal const int ManyUnreadColumns = 6;
+        /// <summary>...and include a large column, or are at least this many columns weighing at least <see cref="ManyUnreadBytes"/>.</summary>
+        internal const int ManyUnreadColumns = 12;
+
+        internal const int ManyUnreadBytes = 512;
 
         private static bool ProjectionSavesEnough(IReadOnlyCollection<IPropertySymbol> read, List<IPropertySymbol> mapped, ModelFacts model)
         {
@@ -141,7 +143,8 @@ namespace PerfAnalyzers.Rules.Query
                 return false; // e.g. the one large JSON/text column is what the method reads
             }
 
-            return unread.Count >= ManyUnreadColumns || unread.Any(p => ColumnWeights.IsLarge(p, model));
+            return unread.Any(p => ColumnWeights.IsLarge(p, model))
+                   || (unread.Count >= ManyUnreadColumns && unread.Sum(p => ColumnWeights.EstimatedBytes(p, model)) >= ManyUnreadBytes);
         }
 
         private static ITypeSymbol? UnwrapTask(ITypeSymbol? type)
