@@ -13,8 +13,9 @@ namespace PerfAnalyzers.EfCore
     /// "nvarchar(max)")]</c>, <c>text</c>, <c>ntext</c>, <c>json</c>, <c>jsonb</c>, <c>xml</c>, <c>blob</c>,
     /// <c>bytea</c>, <c>varbinary(max)</c>, or fluent <c>HasColumnType</c>); a string with a declared maximum length
     /// above 1,000; a string without a declared maximum length whose name says it holds a document or a body
-    /// (<c>Content</c>, <c>Body</c>, <c>Html</c>, <c>Json</c>, <c>Xml</c>, <c>Text</c>, <c>Description</c>,
-    /// <c>Payload</c>, <c>Data</c>, <c>Markdown</c>, <c>Metadata</c>, <c>Settings</c>, <c>Base64</c>...);</item>
+    /// (ends in <c>Content</c>, <c>Body</c>, <c>Html</c>, <c>Json</c>, <c>Xml</c>, <c>Payload</c>, <c>Data</c>
+    /// (<c>Metadata</c>), <c>Markdown</c>, <c>Base64</c>, <c>Blob</c>, <c>Document</c>, <c>Svg</c>; not
+    /// <c>Description</c>, usually a short text);</item>
     /// <item>a string with a declared maximum length n: n / 2; other strings: 64;</item>
     /// <item>value types: their size (bool 1, int 4, long/double/DateTime 8, decimal/Guid/DateTimeOffset 16).</item>
     /// </list>
@@ -27,8 +28,7 @@ namespace PerfAnalyzers.EfCore
 
         private static readonly string[] LargeNameEndings =
         {
-            "Content", "Contents", "Body", "Html", "Json", "Xml", "Text", "Description", "Payload", "Data", "Markdown",
-            "Metadata", "Settings", "Base64", "Blob", "Document", "Notes", "Script", "Template", "Svg", "Log",
+            "Content", "Contents", "Body", "Html", "Json", "Xml", "Payload", "Data", "Markdown", "Base64", "Blob", "Document", "Svg",
         };
 
         public static bool IsLarge(IPropertySymbol property, ModelFacts model) => EstimatedBytes(property, model) >= Large;

@@ -105,7 +105,7 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             // Weigh what is NOT read: report only when the projection would cut the transfer substantially.
-            if (!ProjectionSavesEnough(usage.Members, mapped, ef.Model))
+            if (!ProjectionSavesEnough(usage.Members, mapped, ef.Model, singleRow: !isList))
             {
                 return;
             }
@@ -131,9 +131,10 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>...and include a large column, or are at least this many columns weighing at least <see cref="ManyUnreadBytes"/>.</summary>
         internal const int ManyUnreadColumns = 12;
 
-        internal const int ManyUnreadBytes = 512;
+        internal const int ManyUnreadBytes = 384;
 
-        private static bool ProjectionSavesEnough(IReadOnlyCollection<IPropertySymbol> read, List<IPropertySymbol> mapped, ModelFacts model)
+        /// <remarks>For one row (<c>First</c>/<c>Single</c>) only a large unread column counts: a dozen narrow ones are a few hundred bytes once.</remarks>
+        private static bool ProjectionSavesEnough(IReadOnlyCollection<IPropertySymbol> read, List<IPropertySymbol> mapped, ModelFacts model, bool singleRow)
         {
             var readNames = new HashSet<string>(read.Select(m => m.Name), StringComparer.Ordinal);
             var readColumns = mapped.Where(p => readNames.Contains(p.Name)).ToList();
@@ -144,7 +145,7 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             return unread.Any(p => ColumnWeights.IsLarge(p, model))
-                   || (unread.Count >= ManyUnreadColumns && unread.Sum(p => ColumnWeights.EstimatedBytes(p, model)) >= ManyUnreadBytes);
+                   || (!singleRow && unread.Count >= ManyUnreadColumns && unread.Sum(p => ColumnWeights.EstimatedBytes(p, model)) >= ManyUnreadBytes);
         }
 
         private static ITypeSymbol? UnwrapTask(ITypeSymbol? type)
