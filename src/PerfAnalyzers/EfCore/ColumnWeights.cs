@@ -12,7 +12,7 @@ namespace PerfAnalyzers.EfCore
     /// <item><b>large</b> (1,000): <c>byte[]</c>; a store type of unbounded text or documents (<c>[Column(TypeName =
     /// "nvarchar(max)")]</c>, <c>text</c>, <c>ntext</c>, <c>json</c>, <c>jsonb</c>, <c>xml</c>, <c>blob</c>,
     /// <c>bytea</c>, <c>varbinary(max)</c>, or fluent <c>HasColumnType</c>); a string with a declared maximum length
-    /// above 1,000; a string without a declared maximum length whose name says it holds a document or a body
+    /// above 4,000 (past nvarchar(4000), stored as max); a string without a declared maximum length whose name says it holds a document or a body
     /// (ends in <c>Content</c>, <c>Body</c>, <c>Html</c>, <c>Json</c>, <c>Xml</c>, <c>Payload</c>, <c>Data</c>
     /// (<c>Metadata</c>), <c>Markdown</c>, <c>Base64</c>, <c>Blob</c>, <c>Document</c>, <c>Svg</c>; not
     /// <c>Description</c>, usually a short text);</item>
@@ -54,7 +54,7 @@ namespace PerfAnalyzers.EfCore
             var maxLength = model.FindMaxLength(property);
             if (maxLength is { } length)
             {
-                return length > Large ? Large : Math.Max(1, length / 2);
+                return length > 4000 ? Large : Math.Min(Large - 1, Math.Max(1, length / 2));
             }
 
             if (isBytes)
