@@ -33,7 +33,8 @@ namespace PerfAnalyzers.Samples.Proof
         ProofMeasurement Bad,
         ProofMeasurement Fixed,
         bool SameResult,
-        IReadOnlyList<string> Problems)
+        IReadOnlyList<string> Problems,
+        bool Retired = false)
     {
         public bool Passed => Problems.Count == 0;
 

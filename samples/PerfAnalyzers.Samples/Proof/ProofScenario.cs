@@ -22,6 +22,12 @@ namespace PerfAnalyzers.Samples.Proof
         /// <summary>How many measured runs per variant (after one warm-up run); the table shows the median.</summary>
         public virtual int Repetitions => 1;
 
+        /// <summary>
+        /// True for a retired rule (off by default, its ID never reused): the scenario stays to show the measured
+        /// numbers, but the fixed variant is not required to improve anything (<see cref="Improves"/> may be None).
+        /// </summary>
+        public virtual bool Retired => false;
+
         /// <summary>What the fixed variant must improve over the bad one (every flag is checked).</summary>
         public virtual ProofMetric Improves => ProofMetric.RoundTrips;
 

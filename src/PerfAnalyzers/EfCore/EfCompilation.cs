@@ -92,6 +92,11 @@ namespace PerfAnalyzers.EfCore
 
         private SetupCode? _setup;
 
+        /// <summary>Does an entity's table grow with use, and why (EFP301); the scan for Add calls runs once, on first use.</summary>
+        public TableGrowth Growth => LazyInitializer.EnsureInitialized(ref _growth, () => new TableGrowth(this))!;
+
+        private TableGrowth? _growth;
+
         /// <summary>The Async twins of sync EF calls in the referenced EF Core version.</summary>
         public AsyncCounterparts Async => LazyInitializer.EnsureInitialized(ref _async, () => new AsyncCounterparts(Symbols))!;
 
