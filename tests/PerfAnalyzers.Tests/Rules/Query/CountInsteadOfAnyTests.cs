@@ -77,6 +77,24 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Silent_in_setup_code_unless_asked()
+        {
+            // Piranha's Db.Seed(): a one-row Languages/Sites check at start-up is accurate but not worth acting on.
+            var source = """
+                class Db
+                {
+                    void Seed(BlogContext db)
+                    {
+                        if (db.Blogs.Count() == 0) { db.Blogs.Add(new Blog()); }
+                    }
+
+                    bool Request(BlogContext db) => db.Blogs.{|#0:Count|}() > 0;
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP304").WithLocation(0).WithArguments("Count", "Any()"));
+        }
+
+        [Fact]
         public async Task Fix_all_fixes_every_comparison_in_the_document()
         {
             var source = """
