@@ -14,6 +14,17 @@ namespace PerfAnalyzers
             description: "A synchronous EF Core round trip (ToList, First, Count, Any, Find, SaveChanges, Load, ExecuteUpdate, ExecuteSql, foreach over a query...) inside an async method, lambda or local function holds its thread for the whole database round trip, defeating the point of async code and starving the thread pool under load. Await the Async form (and pass the CancellationToken in scope).",
             helpLinkUri: RuleIds.HelpUri(RuleIds.SyncCallInAsyncCode));
 
+        /// <summary>EFP401, second shape: a synchronous wait on the task of an EF Core async call (same ID and title).</summary>
+        internal static readonly DiagnosticDescriptor EFP401_BlockingWaitOnEfTask = new DiagnosticDescriptor(
+            RuleIds.SyncCallInAsyncCode,
+            title: "Synchronous EF Core call in async code",
+            messageFormat: "'{0}' on the task of '{1}' blocks a thread for the whole database round trip and can deadlock under a synchronization context; await the task (or call the synchronous EF Core method in synchronous code)",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "'.Result', '.Wait()' or '.GetAwaiter().GetResult()' on the task returned by an EF Core async call (ToListAsync, SaveChangesAsync, FindAsync...) holds a thread-pool thread for the whole round trip, in sync and async code alike, and deadlocks when a synchronization context waits for the continuation. Await the task, or use the synchronous EF Core method where the code must stay synchronous.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.SyncCallInAsyncCode));
+
         internal static readonly DiagnosticDescriptor EFP402_ConcurrentContextOperations = new DiagnosticDescriptor(
             RuleIds.ConcurrentContextOperations,
             title: "Operations on one DbContext run concurrently",

@@ -22,6 +22,9 @@ namespace PerfAnalyzers.Tests.Verifiers
         {
             EfVersion = efVersion;
             ReferenceAssemblies = NoDownload;
+
+            // A rule may report several shapes under one ID (EFP401): {|ID:..|} markup checks the ID and span only.
+            MarkupOptions = MarkupOptions.UseFirstDescriptor;
             TestState.AdditionalReferences.AddRange(EfReferences.For(efVersion));
             if (includeModel && efVersion != EfVersion.None)
             {
@@ -63,7 +66,11 @@ namespace PerfAnalyzers.Tests.Verifiers
     public static class CSharpAnalyzerVerifier<TAnalyzer>
         where TAnalyzer : DiagnosticAnalyzer, new()
     {
-        public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(id);
+        /// <summary>The expected diagnostic of the first descriptor with this ID (a rule may declare more shapes under one ID).</summary>
+        public static DiagnosticResult Diagnostic(string id)
+            => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(System.Linq.Enumerable.First(new TAnalyzer().SupportedDiagnostics, d => d.Id == id));
+
+        public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(descriptor);
 
         public static async System.Threading.Tasks.Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected)
             => await VerifyAnalyzerAsync(source, EfVersion.Ef10, expected);
@@ -88,7 +95,10 @@ namespace PerfAnalyzers.Tests.Verifiers
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TCodeFix : CodeFixProvider, new()
     {
-        public static DiagnosticResult Diagnostic(string id) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(id);
+        /// <summary>The expected diagnostic of the first descriptor with this ID (a rule may declare more shapes under one ID).</summary>
+        public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<TAnalyzer>.Diagnostic(id);
+
+        public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(descriptor);
 
         public static System.Threading.Tasks.Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected)
             => CSharpAnalyzerVerifier<TAnalyzer>.VerifyAnalyzerAsync(source, EfVersion.Ef10, expected);

@@ -45,7 +45,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
                 }
 
                 var asyncName = diagnostic.Properties[SyncCallInAsyncCodeAnalyzer.AsyncNameProperty];
-                var title = asyncName == SyncCallInAsyncCodeAnalyzer.ForEachMarker ? "Use 'await foreach' over AsAsyncEnumerable()" : $"Await '{asyncName}'";
+                var title = Blocking(diagnostic) is not null ? $"Await the '{asyncName}' task"
+                    : asyncName == SyncCallInAsyncCodeAnalyzer.ForEachMarker ? "Use 'await foreach' over AsAsyncEnumerable()" : $"Await '{asyncName}'";
                 context.RegisterCodeFix(
                     CodeAction.Create(title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
                     diagnostic);
@@ -56,10 +57,18 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
             => diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
                && diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.AsyncNameProperty, out var name) && !string.IsNullOrEmpty(name);
 
-        /// <summary>The invocation or foreach statement the diagnostic is on.</summary>
+        private static string? Blocking(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.BlockingProperty, out var blocking) && !string.IsNullOrEmpty(blocking) ? blocking : null;
+
+        /// <summary>The invocation, foreach statement or blocking wait (<c>t.Result</c>, <c>t.Wait()</c>, <c>t.GetAwaiter().GetResult()</c>) the diagnostic is on.</summary>
         private static SyntaxNode? FindTarget(SyntaxNode root, Diagnostic diagnostic)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (Blocking(diagnostic) is { } blocking)
+            {
+                return FindBlockingWait(node, diagnostic, blocking);
+            }
+
             if (diagnostic.Properties[SyncCallInAsyncCodeAnalyzer.AsyncNameProperty] == SyncCallInAsyncCodeAnalyzer.ForEachMarker)
             {
                 var forEach = node.FirstAncestorOrSelf<ForEachStatementSyntax>();
@@ -79,6 +88,61 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
                 _ => null,
             };
             return name is not null && name.Span == diagnostic.Location.SourceSpan ? invocation : null;
+        }
+
+        /// <summary>The whole wait expression whose member name is at the diagnostic (null when the shape is not the expected one).</summary>
+        private static ExpressionSyntax? FindBlockingWait(SyntaxNode node, Diagnostic diagnostic, string blocking)
+        {
+            if (node.FirstAncestorOrSelf<MemberAccessExpressionSyntax>() is not { } member || member.Name.Span != diagnostic.Location.SourceSpan)
+            {
+                return null;
+            }
+
+            if (blocking == "Result")
+            {
+                return member;
+            }
+
+            if (member.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != member || invocation.ArgumentList.Arguments.Count != 0)
+            {
+                return null;
+            }
+
+            if (blocking == "Wait")
+            {
+                return invocation;
+            }
+
+            return member.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetAwaiter" }, ArgumentList.Arguments.Count: 0 }
+                ? invocation
+                : null;
+        }
+
+        /// <summary>The awaitable inside a wait expression found by <see cref="FindBlockingWait"/>.</summary>
+        private static ExpressionSyntax? WaitedTask(ExpressionSyntax wait)
+            => wait switch
+            {
+                MemberAccessExpressionSyntax member => member.Expression,
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Wait" } member } => member.Expression,
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax getAwaiter } } } => getAwaiter.Expression,
+                _ => null,
+            };
+
+        private static ExpressionSyntax RewriteBlockingWait(ExpressionSyntax wait, bool parenthesize)
+        {
+            var task = WaitedTask(wait);
+            if (task is null)
+            {
+                return wait;
+            }
+
+            ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(task.WithoutTrivia());
+            if (parenthesize)
+            {
+                awaited = SyntaxFactory.ParenthesizedExpression(awaited);
+            }
+
+            return awaited.WithLeadingTrivia(wait.GetLeadingTrivia()).WithTrailingTrivia(wait.GetTrailingTrivia());
         }
 
         private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -102,7 +166,15 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
 
                 var target = FindTarget(root, diagnostic);
                 var token = diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.TokenProperty, out var t) && !string.IsNullOrEmpty(t) ? t : null;
-                if (target is ForEachStatementSyntax forEach)
+                if (Blocking(diagnostic) is not null)
+                {
+                    if (target is ExpressionSyntax wait)
+                    {
+                        var parenthesize = NeedsParentheses(wait);
+                        editor.ReplaceNode(wait, (current, _) => RewriteBlockingWait((ExpressionSyntax)current, parenthesize));
+                    }
+                }
+                else if (target is ForEachStatementSyntax forEach)
                 {
                     needsEfUsing |= !IsInScope(model, forEach.Expression.SpanStart, EfNamespace);
                     needsTasksUsing |= token is not null && !IsInScope(model, forEach.Expression.SpanStart, "System.Threading.Tasks");
@@ -219,7 +291,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
             => SyntaxFactory.IdentifierName(SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name);
 
         /// <summary>The awaited call is the receiver of something that binds tighter than <c>await</c>.</summary>
-        private static bool NeedsParentheses(InvocationExpressionSyntax invocation)
+        private static bool NeedsParentheses(ExpressionSyntax invocation)
             => invocation.Parent switch
             {
                 MemberAccessExpressionSyntax member => member.Expression == invocation,

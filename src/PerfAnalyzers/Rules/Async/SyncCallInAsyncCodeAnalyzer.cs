@@ -32,20 +32,73 @@ namespace PerfAnalyzers.Rules.Async
         /// <summary>The value of <see cref="AsyncNameProperty"/> for a foreach loop.</summary>
         public const string ForEachMarker = "AsAsyncEnumerable";
 
+        /// <summary>
+        /// Diagnostic property of the blocking-wait shape: "Result", "Wait" or "GetResult" (absent for sync round trips).
+        /// The fix replaces the wait with <c>await</c> on the task.
+        /// </summary>
+        public const string BlockingProperty = "Blocking";
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP401_SyncCallInAsyncCode);
+            ImmutableArray.Create(Descriptors.EFP401_SyncCallInAsyncCode, Descriptors.EFP401_BlockingWaitOnEfTask);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             var counterparts = ef.Async;
             start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts), OperationKind.Loop);
+            start.RegisterOperationAction(c => AnalyzeBlockingWait(c, ef), OperationKind.PropertyReference);
+        }
+
+        /// <summary>
+        /// <c>.Result</c>, <c>.Wait()</c>, <c>.GetAwaiter().GetResult()</c> on the task of an EF Core async round trip, in
+        /// sync and async code alike (<see cref="BlockingWait"/>).
+        /// </summary>
+        private static void AnalyzeBlockingWait(OperationAnalysisContext context, EfCompilation ef)
+        {
+            if (!BlockingWait.TryGet(ef, context.Operation, out var wait, context.CancellationToken)
+                || IsQuietSetupCode(context, ef, context.Operation))
+            {
+                return;
+            }
+
+            var syntax = context.Operation.Syntax;
+            var canFix = IsInAsyncCode(context.Operation, context.ContainingSymbol) && CanAwaitHere(syntax)
+                && wait.Kind switch
+                {
+                    BlockingKind.Result => syntax is MemberAccessExpressionSyntax,
+                    BlockingKind.Wait => context.Operation is IInvocationOperation { Arguments.Length: 0 } && syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax },
+                    _ => syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax } } },
+                };
+            var location = syntax switch
+            {
+                MemberAccessExpressionSyntax member => member.Name.GetLocation(),
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => member.Name.GetLocation(),
+                _ => syntax.GetLocation(),
+            };
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(AsyncNameProperty, wait.RoundTrip.OperationName)
+                .Add(TokenProperty, "")
+                .Add(WrapParamsProperty, "false")
+                .Add(CanFixProperty, canFix ? "true" : "false")
+                .Add(BlockingProperty, wait.Kind.ToString());
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.EFP401_BlockingWaitOnEfTask,
+                location,
+                properties,
+                wait.Display,
+                wait.RoundTrip.OperationName));
         }
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var name = invocation.TargetMethod.Name;
+            if (name is "Wait" or "GetResult")
+            {
+                AnalyzeBlockingWait(context, ef);
+                return;
+            }
+
             if (name.EndsWith("Async", System.StringComparison.Ordinal) || AsyncCounterparts.NeverAsync.Contains(name)
                 || !IsInAsyncCode(invocation, context.ContainingSymbol))
             {

@@ -467,5 +467,205 @@ namespace PerfAnalyzers.Tests.Rules.Async
             var diagnostics = await AnalyzerRunner.RunAsync(new PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer(), "class C { " + member + " }");
             Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
         }
+            [Theory]
+        [InlineData("var posts = db.Posts.ToListAsync().{|#0:Result|};", ".Result", "ToListAsync")]
+        [InlineData("db.SaveChangesAsync().{|#0:Wait|}();", ".Wait()", "SaveChangesAsync")]
+        [InlineData("var post = db.Posts.FindAsync(1).GetAwaiter().{|#0:GetResult|}();", ".GetAwaiter().GetResult()", "FindAsync")]
+        [InlineData("var n = db.Posts.CountAsync().ConfigureAwait(false).GetAwaiter().{|#0:GetResult|}();", ".GetAwaiter().GetResult()", "CountAsync")]
+        [InlineData("var task = db.Posts.Where(p => p.IsPublished).FirstAsync(); var first = task.{|#0:Result|};", ".Result", "FirstAsync")]
+        [InlineData("var task = db.SaveChangesAsync(); task.{|#0:Wait|}();", ".Wait()", "SaveChangesAsync")]
+        public async Task Reports_blocking_waits_on_ef_tasks_in_sync_methods(string statements, string wait, string asyncName)
+        {
+            var source = $$"""
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        {{statements}}
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, Blocking(0, wait, asyncName));
+        }
+
+        [Fact]
+        public async Task Reports_blocking_waits_in_async_methods_lambdas_and_through_a_local()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, List<Func<int>> work)
+                    {
+                        await Task.Yield();
+                        var count = db.Posts.CountAsync().{|#0:Result|};
+                        var saving = db.SaveChangesAsync();
+                        saving.GetAwaiter().{|#1:GetResult|}();
+                        work.Add(() => db.Blogs.CountAsync().{|#2:Result|});
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                Blocking(0, ".Result", "CountAsync"),
+                Blocking(1, ".GetAwaiter().GetResult()", "SaveChangesAsync"),
+                Blocking(2, ".Result", "CountAsync"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_blocking_waits_on_completed_or_non_ef_tasks()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, Task<int> other, List<int> list)
+                    {
+                        var a = db.Posts.CountAsync();
+                        await a;
+                        var n = a.Result;
+
+                        var b = db.Blogs.CountAsync();
+                        var c = db.Posts.AnyAsync();
+                        await Task.WhenAll(b, c);
+                        var both = b.Result + (c.Result ? 1 : 0);
+
+                        var d = db.Posts.ToListAsync();
+                        await d.ConfigureAwait(false);
+                        d.GetAwaiter().GetResult();
+
+                        var e = db.Posts.CountAsync();
+                        if (e.IsCompleted) { n += e.Result; }
+
+                        n += other.Result;
+                        n += Task.FromResult(3).Result;
+                        n += Task.Run(() => 4).Result;
+                        Task.Delay(1).Wait();
+                        n += list.Count;
+                    }
+
+                    int Reassigned(BlogContext db, bool flag)
+                    {
+                        var t = Task.FromResult(0);
+                        if (flag) t = db.Posts.CountAsync();
+                        return t.Result;
+                    }
+
+                    System.Linq.Expressions.Expression<Func<BlogContext, int>> Tree() => db => db.Posts.CountAsync(default).Result;
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_awaits_the_blocked_task_in_async_methods()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db)
+                    {
+                        var posts = db.Posts.ToListAsync().{|EFP401:Result|};
+                        db.SaveChangesAsync().{|EFP401:Wait|}();
+                        var task = db.Posts.FindAsync(1);
+                        var post = task.GetAwaiter().{|EFP401:GetResult|}();
+                        var n = db.Posts.CountAsync().ConfigureAwait(false).GetAwaiter().{|EFP401:GetResult|}();
+                        Func<Task<int>> f = async () => db.Blogs.CountAsync().{|EFP401:Result|};
+                        return db.Posts.ToListAsync().{|EFP401:Result|}.Count + posts.Count + n;
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db)
+                    {
+                        var posts = await db.Posts.ToListAsync();
+                        await db.SaveChangesAsync();
+                        var task = db.Posts.FindAsync(1);
+                        var post = await task;
+                        var n = await db.Posts.CountAsync().ConfigureAwait(false);
+                        Func<Task<int>> f = async () => await db.Blogs.CountAsync();
+                        return (await db.Posts.ToListAsync()).Count + posts.Count + n;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_all_awaits_every_blocked_task()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        var a = db.Posts.CountAsync().{|EFP401:Result|} + db.Blogs.CountAsync().{|EFP401:Result|};
+                        db.SaveChangesAsync().{|EFP401:Wait|}();
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        var b = db.Posts.AnyAsync().GetAwaiter().{|EFP401:GetResult|}();
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        var a = await db.Posts.CountAsync() + await db.Blogs.CountAsync();
+                        await db.SaveChangesAsync();
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        var b = await db.Posts.AnyAsync();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task No_fix_for_blocking_waits_in_sync_code()
+        {
+            var source = """
+                class C
+                {
+                    int M(BlogContext db, List<Func<int>> work)
+                    {
+                        db.SaveChangesAsync().{|EFP401:Wait|}();
+                        work.Add(() => db.Blogs.CountAsync().{|EFP401:Result|});
+                        var ok = db.SaveChangesAsync().{|EFP401:Wait|}(1000);
+                        return db.Posts.CountAsync().{|EFP401:Result|};
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        await Task.Yield();
+                        var ok = db.SaveChangesAsync().{|EFP401:Wait|}(1000);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, source);
+        }
+
+        [Theory]
+        [InlineData("void M(BlogContext db) { var x = db.Posts.ToListAsync(tok).Result")]
+        [InlineData("void M(BlogContext db) { var x = db.Postz.ToListAsync().Result; }")]
+        [InlineData("void M(BlogContext db) { var x = db.Posts.ToListAsync(.Result; }")]
+        [InlineData("void M(BlogContext db) { var t = db.Posts.Frist(); t.Wait(); }")]
+        [InlineData("void M(BlogContext db) { var t = undefined; var r = t.GetAwaiter().GetResult(); }")]
+        [InlineData("void M(BlogContext db) { db.SaveChangesAsync(. }")]
+        public async Task Half_typed_blocking_waits_do_not_report_or_crash(string member)
+        {
+            var diagnostics = await AnalyzerRunner.RunAsync(new PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer(), "class C { " + member + " }");
+            Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+            Assert.DoesNotContain(diagnostics, d => d.Id == "EFP401");
+        }
+
+        private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Blocking(int location, string wait, string asyncName)
+            => VerifyCS.Diagnostic(Descriptors.EFP401_BlockingWaitOnEfTask).WithLocation(location).WithArguments(wait, asyncName);
     }
 }
