@@ -2,6 +2,7 @@
 """Keeps hand judgments of findings across reruns.
 
   judgments.py merge <app> <app-dir> <findings.txt> <judgments.tsv>
+  judgments.py table <judgments.tsv> <app>=<findings.txt> ...   (markdown per-rule table)
   judgments.py set <judgments.tsv> <app> < verdicts   (lines: file:line TAB rule TAB true|false|debatable TAB reason)
 
 Reads the findings printed by PerfAnalyzers.RealCode (either mode), and for each finding looks for an earlier verdict
@@ -48,7 +49,44 @@ def set_verdicts(tsv, app, lines):
         w.writerows(rows)
 
 
+def table(tsv, specs):
+    """specs: app=findings.txt ... Prints a markdown table per rule and app, and a total per rule."""
+    with open(tsv, newline='', encoding='utf-8') as f:
+        rows = [r for r in csv.DictReader(f, delimiter='\t')]
+    counts = {}
+    apps = []
+    for spec in specs:
+        app, path = spec.split('=', 1)
+        apps.append(app)
+        with open(path, encoding='utf-8') as f:
+            for text in f:
+                m = FINDING.match(text.rstrip('\n'))
+                if m:
+                    counts[(app, m['rule'])] = counts.get((app, m['rule']), 0) + 1
+    def cell(app_set, rule):
+        n = sum(v for (a, r), v in counts.items() if a in app_set and r == rule)
+        rs = [r for r in rows if r['app'] in app_set and r['rule'] == rule]
+        t = sum(r['verdict'] == 'true' for r in rs)
+        fa = sum(r['verdict'] == 'false' for r in rs)
+        d = sum(r['verdict'] == 'debatable' for r in rs)
+        p = f'{t / (t + fa):.2f}' if t + fa else '—'
+        return n, t + fa + d, t, fa, d, p
+    rules = sorted({r for (_, r) in counts})
+    print('| Rule | App | Findings | Judged | True | False | Debatable | Precision |')
+    print('|---|---|---|---|---|---|---|---|')
+    for rule in rules:
+        for app in apps:
+            if counts.get((app, rule)):
+                print('| {} | {} | {} | {} | {} | {} | {} | {} |'.format(rule, app, *cell({app}, rule)))
+        print('| **{}** | **all** | {} | {} | {} | {} | {} | **{}** |'.format(rule, *cell(set(apps), rule)))
+    n, j, t, fa, d = (sum(x) for x in zip(*[cell(set(apps), r)[:5] for r in rules])) if rules else (0,) * 5
+    print(f'| **all rules** | **all** | {n} | {j} | {t} | {fa} | {d} | **' + (f'{t / (t + fa):.2f}' if t + fa else '—') + '** |')
+
+
 def main():
+    if len(sys.argv) >= 4 and sys.argv[1] == 'table':
+        table(sys.argv[2], sys.argv[3:])
+        return 0
     if len(sys.argv) == 4 and sys.argv[1] == 'set':
         set_verdicts(sys.argv[2], sys.argv[3], sys.stdin)
         return 0
