@@ -14,7 +14,9 @@
 #
 # Environment: REALBUILD_TIMEOUT (seconds, default 1500) caps the build; REALBUILD_ARGS adds msbuild arguments
 # (e.g. "-p:Configuration=Debug"). The app's global.json is moved aside (global.json.realbuild-off) so the installed SDK
-# builds it; the build is --no-incremental so every project is compiled (and analyzed) again.
+# builds it; the build is --no-incremental so every project is compiled (and analyzed) again. REALBUILD_INCREMENTAL=1
+# skips that for a rerun after a first build: every project still recompiles when the analyzer DLL is newer (it is an
+# input of CoreCompile), but restore, Razor, static assets and copies are not redone.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,6 +42,14 @@ if [[ -f "$app/global.json" ]]; then
   mv "$app/global.json" "$app/global.json.realbuild-off"
 fi
 
+# A fresh copy of the analyzer (new timestamp, kept with the results) makes every CoreCompile run again, even in
+# incremental mode, and records which build produced the findings.
+rm -rf "$out/analyzer"
+mkdir -p "$out/analyzer"
+cp "$analyzers"/*.dll "$out/analyzer/"
+analyzers="$out/analyzer"
+incremental="--no-incremental"
+[[ "${REALBUILD_INCREMENTAL:-0}" == "1" ]] && incremental=""
 rm -rf "$out/sarif"
 mkdir -p "$out/sarif"
 : > "$out/build.log"
@@ -48,7 +58,7 @@ status=0
 for t in "${targets[@]}"; do
   echo "== dotnet build $t" | tee -a "$out/build.log"
   # shellcheck disable=SC2086
-  (cd "$app" && timeout "${REALBUILD_TIMEOUT:-1500}" dotnet build "$t" --no-incremental -nologo \
+  (cd "$app" && timeout "${REALBUILD_TIMEOUT:-1500}" dotnet build "$t" $incremental -nologo \
       -p:CustomAfterMicrosoftCommonTargets="$here/realbuild/PerfAnalyzers.Inject.targets" \
       -p:PerfAnalyzersDir="$analyzers" -p:PerfAnalyzersSarifDir="$out/sarif" \
       -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
