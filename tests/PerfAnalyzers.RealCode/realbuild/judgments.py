@@ -2,7 +2,8 @@
 """Keeps hand judgments of findings across reruns.
 
   judgments.py merge <app> <app-dir> <findings.txt> <judgments.tsv>
-  judgments.py table <judgments.tsv> <app>=<findings.txt> ...   (markdown per-rule table)
+  judgments.py table <judgments.tsv> <app>=<findings.txt>[=<app-dir>] ...   (markdown per-rule table; with the
+      app dir, only verdicts of findings present in that findings file count)
   judgments.py set <judgments.tsv> <app> < verdicts   (lines: file:line TAB rule TAB true|false|debatable TAB reason)
 
 Reads the findings printed by PerfAnalyzers.RealCode (either mode), and for each finding looks for an earlier verdict
@@ -56,8 +57,12 @@ def table(tsv, specs):
     counts = {}
     apps = []
     for spec in specs:
-        app, path = spec.split('=', 1)
+        app, path, *app_dir = spec.split('=')
         apps.append(app)
+        if app_dir:
+            # Only the verdicts of findings present in this findings file count (a rerun's table).
+            keys = current_keys(app, app_dir[0], path)
+            rows = [r for r in rows if r['app'] != app or (r['rule'], r['file'], r['fingerprint']) in keys]
         with open(path, encoding='utf-8') as f:
             for text in f:
                 m = FINDING.match(text.rstrip('\n'))
@@ -81,6 +86,23 @@ def table(tsv, specs):
         print('| **{}** | **all** | {} | {} | {} | {} | {} | **{}** |'.format(rule, *cell(set(apps), rule)))
     n, j, t, fa, d = (sum(x) for x in zip(*[cell(set(apps), r)[:5] for r in rules])) if rules else (0,) * 5
     print(f'| **all rules** | **all** | {n} | {j} | {t} | {fa} | {d} | **' + (f'{t / (t + fa):.2f}' if t + fa else '—') + '** |')
+
+
+def current_keys(app, app_dir, findings_path):
+    """(rule, file, fingerprint) of every finding in the file, numbered as merge numbers them."""
+    keys = set()
+    with open(findings_path, encoding='utf-8') as f:
+        for text in f:
+            m = FINDING.match(text.rstrip('\n'))
+            if not m:
+                continue
+            base = fp = fingerprint(app_dir, m['file'], m['line'])
+            n = 2
+            while (m['rule'], m['file'], fp) in keys:
+                fp = f'{base}#{n}'
+                n += 1
+            keys.add((m['rule'], m['file'], fp))
+    return keys
 
 
 def main():
