@@ -61,11 +61,11 @@ namespace PerfAnalyzers
         internal static readonly DiagnosticDescriptor EFP301_UnboundedQuery = new DiagnosticDescriptor(
             RuleIds.UnboundedQuery,
             title: "Unbounded query",
-            messageFormat: "'{0}' loads every {1}row of '{2}' with no row limit: the cost grows with the table; page the query (Take, keyset pagination) or filter it",
+            messageFormat: "'{0}' loads every {1}row of '{2}' on a request path with no row limit, and the table grows with use ({3}): page the query (Take, keyset pagination) or filter it",
             category: Performance,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
-            description: "A query that materializes a whole table has a cost proportional to the table: fine with 50 rows in development, a timeout or an out-of-memory with 5 million in production. Page it (Take/Skip with an OrderBy, or keyset pagination) or filter it. Lookup tables (seeded with HasData, or listed in the excluded_entities option) are exempt.",
+            description: "A query that materializes a whole table has a cost proportional to the table: fine with 50 rows in development, a timeout or an out-of-memory with 5 million in production. Page it (Take/Skip with an OrderBy, or keyset pagination) or filter it. Reported only for tables that grow with use (a parent or owner, and a creation timestamp or rows added by the application), on a request path, when the rows are not cached; lookup tables (HasData, enum keys, excluded_entities), setup and test code are exempt.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.UnboundedQuery));
     }
 }

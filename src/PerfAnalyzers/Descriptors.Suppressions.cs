@@ -15,5 +15,16 @@ namespace PerfAnalyzers
 
         internal static readonly SuppressionDescriptor EFPS003_AddAsyncAdviceS6966 = new SuppressionDescriptor(
             RuleIds.AddAsyncAdviceS6966, "S6966", AddAsyncJustification);
+
+        internal static readonly SuppressionDescriptor EFPS004_AddAsyncAdviceVSTHRD103 = new SuppressionDescriptor(
+            RuleIds.AddAsyncAdviceVSTHRD103, "VSTHRD103", AddAsyncJustification);
+
+        internal static readonly SuppressionDescriptor EFPS005_AddAsyncAdviceSS033 = new SuppressionDescriptor(
+            RuleIds.AddAsyncAdviceSS033, "SS033", AddAsyncJustification);
+
+        internal static readonly SuppressionDescriptor EFPS006_CountAdviceCA1827 = new SuppressionDescriptor(
+            RuleIds.CountAdviceCA1827,
+            "CA1827",
+            "EFP304 reports the same Count() compared with 0 on an EF Core query, with the same advice (Any()) and a fix that also handles CountAsync; one finding is enough.");
     }
 }

@@ -19,9 +19,9 @@ namespace PerfAnalyzers
             title: "Entities are added one at a time in a loop",
             messageFormat: "'{0}' adds one entity per iteration of this '{1}' loop that only builds and adds entities; collect them and call {2} once after the loop",
             category: Performance,
-            defaultSeverity: DiagnosticSeverity.Info,
-            isEnabledByDefault: true,
-            description: "A loop that only builds entities and adds them one by one reads better, and does less per-call work, as one AddRange of a list built by the loop. The INSERT statements sent by SaveChanges are the same either way.",
+            defaultSeverity: DiagnosticSeverity.Hidden,
+            isEnabledByDefault: false,
+            description: "Retired (off by default): measured, collecting the entities and calling AddRange once saves nothing worth a finding (1,000 adds: 85 -> 84 ms and 15.5 -> 15.4 MB on SQLite, 580 -> 667 ms on PostgreSQL); the INSERT statements sent by SaveChanges are the same either way. Enable it by setting its severity if you want the style advice. The ID is never reused.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.AddInLoop));
 
         internal static readonly DiagnosticDescriptor EFP203_UpdateLoopToExecuteUpdate = new DiagnosticDescriptor(

@@ -31,6 +31,8 @@ namespace PerfAnalyzers
 
         // Async
         public const string SyncCallInAsyncCode = "EFP401";
+        public const string ConcurrentContextOperations = "EFP402";
+        public const string ContextCapturedBeyondScope = "EFP403";
 
         // Configuration
         public const string DbContextPooling = "EFP501";
@@ -39,6 +41,9 @@ namespace PerfAnalyzers
         public const string AddAsyncAdviceCA1849 = "EFPS001";
         public const string AddAsyncAdviceMA0042 = "EFPS002";
         public const string AddAsyncAdviceS6966 = "EFPS003";
+        public const string AddAsyncAdviceVSTHRD103 = "EFPS004";
+        public const string AddAsyncAdviceSS033 = "EFPS005";
+        public const string CountAdviceCA1827 = "EFPS006";
 
         public static string HelpUri(string id) => HelpBaseUri + id + ".md";
     }

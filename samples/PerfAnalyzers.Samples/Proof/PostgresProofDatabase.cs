@@ -34,6 +34,9 @@ namespace PerfAnalyzers.Samples.Proof
 
         public override void Configure(DbContextOptionsBuilder builder, string connectionString) => builder.UseNpgsql(connectionString);
 
+        public override string WithMaxConnections(string connectionString, int maxConnections)
+            => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = maxConnections }.ToString();
+
         public override async Task<SeedSummary> PrepareTemplateAsync(CancellationToken ct)
         {
             templateName = $"perfproof_{runId}_template";

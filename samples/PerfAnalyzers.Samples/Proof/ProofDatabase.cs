@@ -16,6 +16,9 @@ namespace PerfAnalyzers.Samples.Proof
 
         public abstract void Configure(DbContextOptionsBuilder builder, string connectionString);
 
+        /// <summary>The connection string with a cap on pooled connections (providers without a pool return it unchanged).</summary>
+        public virtual string WithMaxConnections(string connectionString, int maxConnections) => connectionString;
+
         /// <summary>Creates the schema and the seed data once.</summary>
         public abstract Task<SeedSummary> PrepareTemplateAsync(CancellationToken ct);
 

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.EntityFrameworkCore;
 using PerfAnalyzers.Samples.Model;
 
@@ -36,6 +39,32 @@ namespace PerfAnalyzers.Samples.Proof
             database.Configure(builder, connectionString);
             builder.AddInterceptors(ProofCommandInterceptor.Instance);
         }
+
+        /// <summary>
+        /// <see cref="Configure(DbContextOptionsBuilder)"/> with at most <paramref name="maxConnections"/> pooled connections
+        /// (PostgreSQL's default of 100 per pool would exceed the server's default max_connections under a burst).
+        /// </summary>
+        public void Configure(DbContextOptionsBuilder builder, int maxConnections)
+        {
+            database.Configure(builder, database.WithMaxConnections(connectionString, maxConnections));
+            builder.AddInterceptors(ProofCommandInterceptor.Instance);
+        }
+
+        /// <summary>
+        /// Records the latency of each of a burst of concurrent requests (milliseconds from the burst's start to the
+        /// request's end) and the burst's total time: the runner shows the 95th percentile and the throughput, and judges
+        /// <see cref="ProofMetric.Latency"/> on them.
+        /// </summary>
+        public void ReportRequests(IReadOnlyCollection<double> latencies, double totalMilliseconds)
+        {
+            var sorted = latencies.OrderBy(l => l).ToList();
+            P95Milliseconds = sorted.Count == 0 ? null : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(sorted.Count * 0.95) - 1)];
+            RequestsPerSecond = totalMilliseconds <= 0 ? null : sorted.Count * 1000.0 / totalMilliseconds;
+        }
+
+        internal double? P95Milliseconds { get; private set; }
+
+        internal double? RequestsPerSecond { get; private set; }
 
         private DbContextOptions<TContext> Options<TContext>()
             where TContext : DbContext

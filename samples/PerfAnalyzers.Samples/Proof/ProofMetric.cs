@@ -22,5 +22,12 @@ namespace PerfAnalyzers.Samples.Proof
 
         /// <summary>Wall-clock time of the variant (median of the measured runs): for wins that stay inside the database (COUNT vs EXISTS).</summary>
         Time = 16,
+
+        /// <summary>
+        /// The 95th-percentile latency of the concurrent requests the scenario reports through
+        /// <see cref="ProofDb.ReportRequests"/>: the fixed variant's must be at most half the bad variant's (a 2x margin,
+        /// so a loaded machine does not make the verdict flaky).
+        /// </summary>
+        Latency = 32,
     }
 }

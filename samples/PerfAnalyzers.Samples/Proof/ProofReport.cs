@@ -18,17 +18,19 @@ namespace PerfAnalyzers.Samples.Proof
 
         public static string FormatTable(IReadOnlyList<ProofResult> results)
         {
-            var rows = results.Select(r => new[]
-            {
-                r.RuleId,
-                r.Title,
-                Pair(r, m => Count(m.RoundTrips)),
-                Pair(r, m => Count(m.RowsRead)),
-                Pair(r, m => Count(m.ValuesRead)),
-                Pair(r, m => Time(m.Milliseconds)),
-                Pair(r, m => Bytes(m.AllocatedBytes)),
-                SameResult(r),
-            }).ToList();
+            var rows = results.Select(r => r.NotApplicable is not null
+                ? new[] { r.RuleId, r.Title, "-", "-", "-", "-", "-", SameResult(r) }
+                : new[]
+                {
+                    r.RuleId,
+                    r.Title,
+                    Pair(r, m => Count(m.RoundTrips)),
+                    Pair(r, m => Count(m.RowsRead)),
+                    Pair(r, m => Count(m.ValuesRead)),
+                    Pair(r, m => Time(m.Milliseconds)),
+                    Pair(r, m => Bytes(m.AllocatedBytes)),
+                    SameResult(r),
+                }).ToList();
 
             var widths = Headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
             var text = new StringBuilder();
@@ -37,6 +39,28 @@ namespace PerfAnalyzers.Samples.Proof
             foreach (var row in rows)
             {
                 AppendRow(text, row, widths);
+            }
+
+            var notes = results.Where(r => r.NotApplicable is not null || r.ExpectedBadFailure is not null || r.Bad.P95Milliseconds is not null).ToList();
+            if (notes.Count > 0)
+            {
+                text.AppendLine();
+                foreach (var result in notes)
+                {
+                    if (result.NotApplicable is not null)
+                    {
+                        text.AppendLine($"{result.RuleId} {result.Title}: not run on {result.Provider}: {result.NotApplicable}");
+                    }
+                    else if (result.ExpectedBadFailure is not null)
+                    {
+                        text.AppendLine($"{result.RuleId} {result.Title}: bad variant: {result.Bad.Error ?? "no exception"}; fixed variant: {result.Fixed.Error ?? "correct result " + result.Fixed.ResultJson}");
+                    }
+                    else
+                    {
+                        text.AppendLine($"{result.RuleId} {result.Title}: p95 latency {Time(result.Bad.P95Milliseconds ?? 0)} -> {Time(result.Fixed.P95Milliseconds ?? 0)}, "
+                            + $"throughput {Count((long)(result.Bad.RequestsPerSecond ?? 0))} -> {Count((long)(result.Fixed.RequestsPerSecond ?? 0))} requests/s");
+                    }
+                }
             }
 
             foreach (var result in results.Where(r => !r.Passed))
@@ -55,6 +79,16 @@ namespace PerfAnalyzers.Samples.Proof
         /// <summary>The "same result" column: yes, "no (expected: silent data bug)", or NO when it should have been yes.</summary>
         public static string SameResult(ProofResult result)
         {
+            if (result.NotApplicable is not null)
+            {
+                return $"n/a on {result.Provider}";
+            }
+
+            if (result.ExpectedBadFailure is not null)
+            {
+                return result.Passed ? "bad throws (expected), fixed ok" : "NO";
+            }
+
             if (result.Bad.Failed || result.Fixed.Failed)
             {
                 return "ERROR";
@@ -92,6 +126,8 @@ namespace PerfAnalyzers.Samples.Proof
                         r.SameResult,
                         r.Passed,
                         r.Problems,
+                        r.NotApplicable,
+                        r.ExpectedBadFailure,
                         r.Bad,
                         r.Fixed,
                     }),

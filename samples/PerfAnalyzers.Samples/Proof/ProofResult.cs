@@ -14,6 +14,12 @@ namespace PerfAnalyzers.Samples.Proof
         string? Error)
     {
         public bool Failed => Error is not null;
+
+        /// <summary>95th-percentile request latency, for scenarios that serve concurrent requests (<see cref="ProofMetric.Latency"/>).</summary>
+        public double? P95Milliseconds { get; init; }
+
+        /// <summary>Requests per second over the burst, for the same scenarios.</summary>
+        public double? RequestsPerSecond { get; init; }
     }
 
     /// <summary>One scenario's bad and fixed variants side by side, and the verdict.</summary>
@@ -27,8 +33,15 @@ namespace PerfAnalyzers.Samples.Proof
         ProofMeasurement Bad,
         ProofMeasurement Fixed,
         bool SameResult,
-        IReadOnlyList<string> Problems)
+        IReadOnlyList<string> Problems,
+        bool Retired = false)
     {
         public bool Passed => Problems.Count == 0;
+
+        /// <summary>Why the scenario was not run on this provider (<see cref="ProofScenario.NotApplicableOn"/>), or null.</summary>
+        public string? NotApplicable { get; init; }
+
+        /// <summary>What the bad variant was expected to throw (<see cref="ProofScenario.ExpectedBadFailure"/>), or null.</summary>
+        public string? ExpectedBadFailure { get; init; }
     }
 }

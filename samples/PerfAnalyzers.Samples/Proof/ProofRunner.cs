@@ -51,6 +51,13 @@ namespace PerfAnalyzers.Samples.Proof
             foreach (var scenario in scenarios)
             {
                 ct.ThrowIfCancellationRequested();
+                if (scenario.NotApplicableOn(database.ProviderName) is { Length: > 0 } reason)
+                {
+                    options.Log?.Invoke($"Skipping {scenario.RuleId} {scenario.Title} on {database.ProviderName}: {reason}");
+                    results.Add(NotApplicable(scenario, database.ProviderName, reason));
+                    continue;
+                }
+
                 options.Log?.Invoke($"Running {scenario.RuleId} {scenario.Title} ({scenario.GetType().Name})...");
                 var bad = await MeasureAsync(database, scenario, bad: true, options.WarmUp, ct);
                 var fixedRun = await MeasureAsync(database, scenario, bad: false, options.WarmUp, ct);
@@ -60,10 +67,43 @@ namespace PerfAnalyzers.Samples.Proof
             return results;
         }
 
+        private static ProofResult NotApplicable(ProofScenario scenario, string provider, string reason)
+        {
+            var nothing = new ProofMeasurement(0, 0, 0, 0, 0, "", Array.Empty<TableSnapshot>(), Error: null);
+            return new ProofResult(scenario.RuleId, scenario.Title, scenario.GetType().Name, provider, ProofMetric.None, scenario.ExpectSameResult, nothing, nothing, false, Array.Empty<string>())
+            {
+                NotApplicable = reason,
+                ExpectedBadFailure = scenario.ExpectedBadFailure,
+            };
+        }
+
         private static ProofResult Judge(ProofScenario scenario, string provider, ProofMeasurement bad, ProofMeasurement fixedRun)
         {
             var problems = new List<string>();
             var improves = scenario.ImprovesOn(provider);
+            if (scenario.ExpectedBadFailure is { } expectedFailure)
+            {
+                // A run-time failure rule (EFP402): the bad code must throw it, the fixed code must not.
+                if (bad.Error is null)
+                {
+                    problems.Add($"expected the bad variant to fail with \"{expectedFailure}\", but it succeeded");
+                }
+                else if (!bad.Error.Contains(expectedFailure, StringComparison.Ordinal))
+                {
+                    problems.Add($"expected the bad variant to fail with \"{expectedFailure}\", but it failed with: {bad.Error}");
+                }
+
+                if (fixedRun.Error is not null)
+                {
+                    problems.Add("fixed variant failed: " + fixedRun.Error);
+                }
+
+                return new ProofResult(scenario.RuleId, scenario.Title, scenario.GetType().Name, provider, improves, scenario.ExpectSameResult, bad, fixedRun, false, problems)
+                {
+                    ExpectedBadFailure = expectedFailure,
+                };
+            }
+
             if (bad.Error is not null)
             {
                 problems.Add("bad variant failed: " + bad.Error);
@@ -103,7 +143,7 @@ namespace PerfAnalyzers.Samples.Proof
                 }
 
                 // A correctness scenario (the bad variant gives a different, wrong answer) needs no cost improvement.
-                if (improves == ProofMetric.None && scenario.ExpectSameResult)
+                if (improves == ProofMetric.None && scenario.ExpectSameResult && !scenario.Retired)
                 {
                     problems.Add("the scenario declares no improvement (Improves is None)");
                 }
@@ -113,6 +153,17 @@ namespace PerfAnalyzers.Samples.Proof
                 Check(ProofMetric.ValuesRead, "values read", bad.ValuesRead, fixedRun.ValuesRead);
                 Check(ProofMetric.Allocations, "allocated bytes", bad.AllocatedBytes, fixedRun.AllocatedBytes);
                 Check(ProofMetric.Time, "time (ms)", (long)Math.Ceiling(bad.Milliseconds), (long)Math.Floor(fixedRun.Milliseconds));
+                if (improves.HasFlag(ProofMetric.Latency))
+                {
+                    if (bad.P95Milliseconds is not { } badP95 || fixedRun.P95Milliseconds is not { } fixedP95)
+                    {
+                        problems.Add("the scenario declares Latency but reported no request latencies (ProofDb.ReportRequests)");
+                    }
+                    else if (fixedP95 * 2 > badP95)
+                    {
+                        problems.Add($"p95 latency not halved: {badP95:N0} ms -> {fixedP95:N0} ms");
+                    }
+                }
             }
 
             return new ProofResult(
@@ -125,7 +176,8 @@ namespace PerfAnalyzers.Samples.Proof
                 bad,
                 fixedRun,
                 same,
-                problems);
+                problems,
+                scenario.Retired);
 
             void Check(ProofMetric metric, string name, long badValue, long fixedValue)
             {
@@ -163,6 +215,8 @@ namespace PerfAnalyzers.Samples.Proof
             {
                 Milliseconds = Median(runs.Select(r => r.Milliseconds)),
                 AllocatedBytes = (long)Median(runs.Select(r => (double)r.AllocatedBytes)),
+                P95Milliseconds = runs.All(r => r.P95Milliseconds is not null) ? Median(runs.Select(r => r.P95Milliseconds!.Value)) : null,
+                RequestsPerSecond = runs.All(r => r.RequestsPerSecond is not null) ? Median(runs.Select(r => r.RequestsPerSecond!.Value)) : null,
             };
         }
 
@@ -208,7 +262,11 @@ namespace PerfAnalyzers.Samples.Proof
                 allocatedAfter - allocatedBefore,
                 json,
                 tables,
-                Error: null);
+                Error: null)
+            {
+                P95Milliseconds = db.P95Milliseconds,
+                RequestsPerSecond = db.RequestsPerSecond,
+            };
         }
 
         private static ProofMeasurement Failure(ProofMeter meter, Exception ex) =>

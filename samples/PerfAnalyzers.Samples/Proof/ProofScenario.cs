@@ -22,6 +22,12 @@ namespace PerfAnalyzers.Samples.Proof
         /// <summary>How many measured runs per variant (after one warm-up run); the table shows the median.</summary>
         public virtual int Repetitions => 1;
 
+        /// <summary>
+        /// True for a retired rule (off by default, its ID never reused): the scenario stays to show the measured
+        /// numbers, but the fixed variant is not required to improve anything (<see cref="Improves"/> may be None).
+        /// </summary>
+        public virtual bool Retired => false;
+
         /// <summary>What the fixed variant must improve over the bad one (every flag is checked).</summary>
         public virtual ProofMetric Improves => ProofMetric.RoundTrips;
 
@@ -31,6 +37,19 @@ namespace PerfAnalyzers.Samples.Proof
         /// row, PostgreSQL batches them). Defaults to <see cref="Improves"/>.
         /// </summary>
         public virtual ProofMetric ImprovesOn(string provider) => Improves;
+
+        /// <summary>
+        /// Why this scenario cannot show anything on a provider (null: it runs). The runner then reports the reason
+        /// instead of running it: e.g. Microsoft.Data.Sqlite's async methods complete synchronously, so async-only effects
+        /// (EFP401, EFP402) do not exist on SQLite.
+        /// </summary>
+        public virtual string? NotApplicableOn(string provider) => null;
+
+        /// <summary>
+        /// For correctness rules whose bad code fails at run time (EFP402): text the bad variant's exception message must
+        /// contain. The bad variant must then throw it and the fixed variant must succeed; nothing else is compared.
+        /// </summary>
+        public virtual string? ExpectedBadFailure => null;
 
         /// <summary>
         /// Runs the flagged code on a freshly seeded database. Return the observable result (a list of DTOs or

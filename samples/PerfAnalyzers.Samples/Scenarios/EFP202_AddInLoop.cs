@@ -21,8 +21,12 @@ namespace PerfAnalyzers.Samples.Scenarios
         public override int Repetitions => 5;
 
         // The INSERT commands are the same either way (SaveChanges sends them); what AddRange saves is per-call work:
-        // no EntityEntry/ValueTask per entity.
-        public override ProofMetric Improves => ProofMetric.Allocations;
+        // no EntityEntry/ValueTask per entity. Measured: 85 -> 84 ms and 15.5 -> 15.4 MB on SQLite, 580 -> 667 ms and
+        // 14.3 -> 14.3 MB on PostgreSQL. Below any threshold worth a warning: EFP202 is retired (off by default) and
+        // this scenario only keeps the numbers visible.
+        public override bool Retired => true;
+
+        public override ProofMetric Improves => ProofMetric.None;
 
         public override async Task<object?> RunBadAsync(ProofDb db, CancellationToken ct)
         {

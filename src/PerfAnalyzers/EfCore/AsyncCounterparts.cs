@@ -82,6 +82,11 @@ namespace PerfAnalyzers.EfCore
 
             if (TransactionMethods.Contains(method.Name))
             {
+                if (invocation.GetReceiverOrThisArgument().IsUnbound() || invocation.HasUnboundArgument())
+                {
+                    return false;
+                }
+
                 var receiverType = invocation.GetReceiverOrThisArgument()?.WalkDownConversions().Type;
                 var isTransactionCall = method.Name.StartsWith("Commit", System.StringComparison.Ordinal) || method.Name.StartsWith("Rollback", System.StringComparison.Ordinal)
                     ? IsTransaction(receiverType) || _ef.IsDatabaseFacade(receiverType)

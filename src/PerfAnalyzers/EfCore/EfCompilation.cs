@@ -87,12 +87,31 @@ namespace PerfAnalyzers.EfCore
 
         private WriteSafety? _writes;
 
+        /// <summary>Whether code is setup code (seeding, migrations, installation, start-up), shared by every rule.</summary>
+        public SetupCode Setup => LazyInitializer.EnsureInitialized(ref _setup, () => new SetupCode(this))!;
+
+        private SetupCode? _setup;
+
+        /// <summary>Does an entity's table grow with use, and why (EFP301); the scan for Add calls runs once, on first use.</summary>
+        public TableGrowth Growth => LazyInitializer.EnsureInitialized(ref _growth, () => new TableGrowth(this))!;
+
+        private TableGrowth? _growth;
+
         /// <summary>The Async twins of sync EF calls in the referenced EF Core version.</summary>
         public AsyncCounterparts Async => LazyInitializer.EnsureInitialized(ref _async, () => new AsyncCounterparts(Symbols))!;
 
         private AsyncCounterparts? _async;
 
-        /// <summary>Is this operation (an invocation or a foreach loop) a database round trip, and of which query?</summary>
+        /// <summary>Which context instance a round trip uses, who owns it, and the task/thread APIs around it (EFP402, EFP403).</summary>
+        public ContextLifetime Lifetime => LazyInitializer.EnsureInitialized(ref _lifetime, () => new ContextLifetime(this))!;
+
+        private ContextLifetime? _lifetime;
+
+        /// <summary>
+        /// Is this operation (an invocation or a foreach loop) a database round trip, and of which query? Decided from types
+        /// (an IQueryable/DbSet/DbContext receiver the query chain proves), never from method names alone; code that does
+        /// not bind (<see cref="OperationExtensions.IsUnbound"/>) is never a round trip.
+        /// </summary>
         public bool TryGetRoundTrip(IOperation operation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
         {
             roundTrip = null!;
@@ -130,6 +149,12 @@ namespace PerfAnalyzers.EfCore
         public bool TryGetRoundTrip(IInvocationOperation invocation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
         {
             roundTrip = null!;
+            if (invocation.Instance.IsUnbound() || invocation.HasUnboundArgument())
+            {
+                // A receiver or argument that does not bind: the method is Roslyn's best guess, not the code's meaning.
+                return false;
+            }
+
             var method = invocation.TargetMethod;
             var name = method.Name;
             var isAsync = name.EndsWith("Async", System.StringComparison.Ordinal);

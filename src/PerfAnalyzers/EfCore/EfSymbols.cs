@@ -90,6 +90,19 @@ namespace PerfAnalyzers.EfCore
 
         public bool IsDbContext(ITypeSymbol? type) => InheritsFrom(type, DbContext);
 
+        /// <summary>A DbContext, or an interface that stands for one (<see cref="DbContextInterfaces"/>): the receiver of SaveChanges, Set, Find, Add, Remove...</summary>
+        public bool IsDbContextOrInterface(ITypeSymbol? type)
+            => IsDbContext(type) || (type?.TypeKind == TypeKind.Interface && ContextInterfaces.IsDbContextInterface(type));
+
+        /// <summary>The concrete source types by base type and interface, built once on first use.</summary>
+        public SourceTypeIndex SourceTypes => System.Threading.LazyInitializer.EnsureInitialized(ref _sourceTypes, () => SourceTypeIndex.Build(Compilation))!;
+
+        private SourceTypeIndex? _sourceTypes;
+
+        private DbContextInterfaces ContextInterfaces => System.Threading.LazyInitializer.EnsureInitialized(ref _contextInterfaces, () => new DbContextInterfaces(this))!;
+
+        private DbContextInterfaces? _contextInterfaces;
+
         public bool IsDbSet(ITypeSymbol? type)
             => type is INamedTypeSymbol named && InheritsFrom(named, DbSet);
 
@@ -236,15 +249,15 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>DbContext.SaveChanges / SaveChangesAsync, including overrides in derived contexts.</summary>
         public bool IsSaveChanges(IMethodSymbol method)
-            => (method.Name == "SaveChanges" || method.Name == "SaveChangesAsync") && IsDbContext(method.ContainingType);
+            => (method.Name == "SaveChanges" || method.Name == "SaveChangesAsync") && IsDbContextOrInterface(method.ContainingType);
 
         /// <summary>DbContext.Set&lt;T&gt;().</summary>
         public bool IsSetMethod(IMethodSymbol method)
-            => method.Name == "Set" && method.IsGenericMethod && IsDbContext(method.ContainingType) && IsDbSet(method.ReturnType);
+            => method.Name == "Set" && method.IsGenericMethod && IsDbContextOrInterface(method.ContainingType) && IsDbSet(method.ReturnType);
 
         public bool IsFindMethod(IMethodSymbol method)
             => (method.Name == "Find" || method.Name == "FindAsync")
-               && (IsDbSet(method.ContainingType) || IsDbContext(method.ContainingType));
+               && (IsDbSet(method.ContainingType) || IsDbContextOrInterface(method.ContainingType));
 
         /// <summary>EntityEntry.Collection(..)/Reference(..)/Navigation(..).Load(Async), and .Query().</summary>
         public bool IsNavigationEntryMember(IMethodSymbol method)

@@ -121,6 +121,12 @@ namespace PerfAnalyzers.EfCore
                         break;
 
                     case ILoopOperation loop when IsRepeatedPart(loop, child):
+                        if (loop is IForEachLoopOperation { Collection: var collection } && collection.IsUnbound())
+                        {
+                            // A loop over something that does not bind: what it iterates (a constant list, batches...) is unknown.
+                            return null;
+                        }
+
                         var enclosing = new EnclosingLoop(KindOf(loop), loop, loop.Body, DisplayName(loop), null);
                         return new LoopPlacement(enclosing, inCatchOrFinally, ExitsAfter(operation, enclosing), IsBatchGuarded(operation, enclosing));
 
@@ -164,7 +170,7 @@ namespace PerfAnalyzers.EfCore
             }
 
             var method = invocation.TargetMethod;
-            if (!PerElementMethods.Contains(method.Name))
+            if (!PerElementMethods.Contains(method.Name) || invocation.GetReceiverOrThisArgument().IsUnbound())
             {
                 return null;
             }
@@ -435,58 +441,6 @@ namespace PerfAnalyzers.EfCore
             }
 
             return result;
-        }
-
-        /// <summary>
-        /// The loop works in batches: it iterates chunks (each element is itself a collection, e.g. <c>ids.Chunk(500)</c>)
-        /// or loads a page of rows per iteration (a query with Take/Skip, or a Contains filter over a collection).
-        /// </summary>
-        public bool IsBatchLoop(EnclosingLoop loop)
-        {
-            if (loop.Loop is IForEachLoopOperation forEach && _ef.Symbols.IsSequenceType(_ef.Symbols.GetElementType(forEach.Collection.WalkDownConversions().Type)))
-            {
-                return true;
-            }
-
-            foreach (var op in loop.Body.Descendants())
-            {
-                if (op is IInvocationOperation invocation && _ef.TryGetRoundTrip(invocation, out var roundTrip)
-                    && roundTrip.Kind == RoundTripKind.Query && IsBatchQuery(roundTrip.Query))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>A query that loads a page or a key set: Take(n > 1) / Skip, or a Where with Contains over a collection.</summary>
-        public static bool IsBatchQuery(QueryChain query)
-        {
-            foreach (var op in query.Operators)
-            {
-                if (op.Name == "Skip")
-                {
-                    return true;
-                }
-
-                if (op.Name == "Take")
-                {
-                    var count = op.Invocation.GetArgumentValue(1);
-                    if (count?.ConstantValue is not { HasValue: true, Value: 1 })
-                    {
-                        return true;
-                    }
-                }
-
-                if (op.Name == "Where" && op.Invocation.GetArgumentValue(1) is { } predicate
-                    && predicate.Descendants().OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name == "Contains" && i.Arguments.Length >= 1))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }

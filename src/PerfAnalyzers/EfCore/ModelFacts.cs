@@ -10,7 +10,7 @@ namespace PerfAnalyzers.EfCore
 {
     /// <summary>
     /// What the source code says about the EF model: primary keys (convention, <c>[Key]</c>, <c>[PrimaryKey]</c>,
-    /// <c>HasKey</c>), and lookup tables (entities seeded with <c>HasData</c>, or shaped as key + name). The fluent
+    /// <c>HasKey</c>), and lookup tables (entities seeded with <c>HasData</c>, or keyed by an enum). The fluent
     /// configuration is read once per compilation, lazily, from the <c>OnModelCreating</c> overrides and
     /// <c>IEntityTypeConfiguration&lt;T&gt;.Configure</c> implementations declared in source (found by member name through
     /// the declaration table, never by a syntax walk; at most a fixed number of bodies).
@@ -82,6 +82,51 @@ namespace PerfAnalyzers.EfCore
                    ?? properties.FirstOrDefault(p => string.Equals(p.Name, type.Name + "Id", StringComparison.OrdinalIgnoreCase));
         }
 
+        /// <summary>The maximum length of a string/binary column from fluent <c>HasMaxLength(n)</c>, <c>[MaxLength(n)]</c> or <c>[StringLength(n)]</c>; null when none is declared.</summary>
+        public int? FindMaxLength(IPropertySymbol property)
+        {
+            if (_fluent.Value.MaxLengths.TryGetValue((IPropertySymbol)property.OriginalDefinition, out var fluent))
+            {
+                return fluent;
+            }
+
+            foreach (var attribute in property.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name is "MaxLengthAttribute" or "StringLengthAttribute"
+                    && attribute.ConstructorArguments.Length >= 1 && attribute.ConstructorArguments[0].Value is int length)
+                {
+                    return length;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The store type from fluent <c>HasColumnType("jsonb")</c> or <c>[Column(TypeName = "text")]</c>; null when none is declared.</summary>
+        public string? FindColumnType(IPropertySymbol property)
+        {
+            if (_fluent.Value.ColumnTypes.TryGetValue((IPropertySymbol)property.OriginalDefinition, out var fluent))
+            {
+                return fluent;
+            }
+
+            foreach (var attribute in property.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name == "ColumnAttribute")
+                {
+                    foreach (var named in attribute.NamedArguments)
+                    {
+                        if (named.Key == "TypeName" && named.Value.Value is string typeName)
+                        {
+                            return typeName;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>True when the entity's data is seeded with <c>HasData</c>: a lookup table of known, small size.</summary>
         public bool IsSeeded(ITypeSymbol? entityType)
             => entityType is INamedTypeSymbol type && _fluent.Value.Seeded.Contains(type.OriginalDefinition);
@@ -92,46 +137,6 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public bool IsKeyedByEnum(ITypeSymbol? entityType)
             => FindSingleKey(entityType)?.Type is { TypeKind: TypeKind.Enum };
-
-        /// <summary>
-        /// True when the entity has the shape of a lookup (enum-like) table: at most two scalar properties (a key and a
-        /// name, <c>CatalogBrand(Id, Brand)</c>, <c>CardType(Id, Name)</c>) besides navigations. Such tables hold a few
-        /// dozen rows by design and are listed whole (drop-downs, filters).
-        /// </summary>
-        public bool IsLookupShaped(ITypeSymbol? entityType)
-        {
-            if (entityType is not INamedTypeSymbol type)
-            {
-                return false;
-            }
-
-            var scalars = 0;
-            foreach (var property in AllProperties(type))
-            {
-                if (property.DeclaredAccessibility != Accessibility.Public || IsNavigationType(property.Type))
-                {
-                    continue;
-                }
-
-                if (++scalars > 2)
-                {
-                    return false;
-                }
-            }
-
-            return scalars > 0;
-        }
-
-        /// <summary>A reference to another entity or a collection of them (not string, not byte[], not a value type).</summary>
-        private static bool IsNavigationType(ITypeSymbol type)
-        {
-            if (type.IsValueType || type.SpecialType == SpecialType.System_String || type.TypeKind == TypeKind.Array)
-            {
-                return false;
-            }
-
-            return type.TypeKind == TypeKind.Class || type.TypeKind == TypeKind.Interface;
-        }
 
         private static IEnumerable<IPropertySymbol> AllProperties(INamedTypeSymbol type)
         {
@@ -157,6 +162,8 @@ namespace PerfAnalyzers.EfCore
             public Dictionary<ITypeSymbol, IPropertySymbol?> Keys { get; } = new Dictionary<ITypeSymbol, IPropertySymbol?>(SymbolEqualityComparer.Default);
             public HashSet<ITypeSymbol> Keyless { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             public HashSet<ITypeSymbol> Seeded { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            public Dictionary<IPropertySymbol, int> MaxLengths { get; } = new Dictionary<IPropertySymbol, int>(SymbolEqualityComparer.Default);
+            public Dictionary<IPropertySymbol, string> ColumnTypes { get; } = new Dictionary<IPropertySymbol, string>(SymbolEqualityComparer.Default);
 
             private const int MaxBodies = 200;
 
@@ -198,6 +205,23 @@ namespace PerfAnalyzers.EfCore
                     var name = invocation.TargetMethod.Name;
                     switch (name)
                     {
+                        case "HasMaxLength":
+                        case "HasColumnType":
+                            if (ConfiguredProperty(invocation.Instance) is { } configured && invocation.Arguments.Length >= 1
+                                && invocation.Arguments[0].Value.ConstantValue is { HasValue: true } constant)
+                            {
+                                if (name == "HasMaxLength" && constant.Value is int length)
+                                {
+                                    MaxLengths[configured] = length;
+                                }
+                                else if (name == "HasColumnType" && constant.Value is string columnType)
+                                {
+                                    ColumnTypes[configured] = columnType;
+                                }
+                            }
+
+                            break;
+
                         case "HasKey":
                         case "HasNoKey":
                         case "HasData":
@@ -223,6 +247,25 @@ namespace PerfAnalyzers.EfCore
                             break;
                     }
                 }
+            }
+
+            /// <summary><c>builder.Property(x =&gt; x.P)</c> (possibly with calls chained after it) -> P.</summary>
+            private static IPropertySymbol? ConfiguredProperty(IOperation? receiver)
+            {
+                for (var depth = 0; depth < 8 && receiver?.WalkDownConversions() is IInvocationOperation call; depth++)
+                {
+                    if (call.TargetMethod.Name == "Property" && call.Arguments.Length == 1 && call.Arguments[0].Value.AsLambda() is { } lambda)
+                    {
+                        var returned = SourceBodies.ReturnedValues(lambda.Body).ToList();
+                        return returned.Count == 1 && returned[0].WalkDownConversions() is IPropertyReferenceOperation property
+                            ? (IPropertySymbol)property.Property.OriginalDefinition
+                            : null;
+                    }
+
+                    receiver = call.Instance;
+                }
+
+                return null;
             }
 
             /// <summary>EntityTypeBuilder&lt;T&gt; -> T.</summary>

@@ -26,6 +26,49 @@ namespace PerfAnalyzers.EfCore
             }
         }
 
+        /// <summary>
+        /// Code that does not bind: an <see cref="IInvalidOperation"/> (a call overload resolution could not pick, for which
+        /// Roslyn keeps only candidate symbols; a member that does not exist) or a value of an error type (a missing
+        /// reference, half-typed code). Such code is never a query, a round trip, a DbContext or a loop: unbound code
+        /// can only hide findings, never invent one. Conversions and parentheses are looked through.
+        /// </summary>
+        public static bool IsUnbound(this IOperation? operation)
+        {
+            var op = operation?.WalkDownConversions();
+            return op is IInvalidOperation || op?.Type is { TypeKind: TypeKind.Error };
+        }
+
+        /// <summary>
+        /// An argument of the call (the receiver of an extension method aside) does not bind
+        /// (<see cref="IsUnbound"/>): the overload picked may not be the one the code means.
+        /// </summary>
+        public static bool HasUnboundArgument(this IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                var value = argument.Value;
+                if (argument.ArgumentKind == ArgumentKind.ParamArray && value is IArrayCreationOperation { Initializer: { } initializer })
+                {
+                    foreach (var element in initializer.ElementValues)
+                    {
+                        if (element.IsUnbound())
+                        {
+                            return true;
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (value.IsUnbound())
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The receiver of an instance call, or the first argument of an extension method call.</summary>
         public static IOperation? GetReceiverOrThisArgument(this IInvocationOperation invocation)
         {

@@ -72,7 +72,8 @@ namespace PerfAnalyzers.EfCore
             ITypeSymbol? entityType,
             IOperation? context,
             ImmutableArray<QueryOperator> operators,
-            IInvocationOperation? materializedBy)
+            IInvocationOperation? materializedBy,
+            QueryOrder order = QueryOrder.Unordered)
         {
             RootKind = rootKind;
             Root = root;
@@ -80,6 +81,7 @@ namespace PerfAnalyzers.EfCore
             Context = context;
             Operators = operators;
             MaterializedBy = materializedBy;
+            Order = order;
         }
 
         public QueryRootKind RootKind { get; }
@@ -101,6 +103,13 @@ namespace PerfAnalyzers.EfCore
         /// (<c>db.Posts.ToList()</c>): that materializing call. Used by the premature-materialization rule.
         /// </summary>
         public IInvocationOperation? MaterializedBy { get; }
+
+        /// <summary>
+        /// Whether the rows come back in a defined order: an ordering operator (on every path or some), an
+        /// <c>IOrderedQueryable</c>, a source helper that orders on every return path, or a call the layer cannot see into
+        /// (<see cref="QueryOrdering"/>).
+        /// </summary>
+        public QueryOrder Order { get; }
 
         /// <summary>An EF query (known root, or an IQueryable of unknown origin).</summary>
         public bool IsEfQuery => RootKind != QueryRootKind.None;

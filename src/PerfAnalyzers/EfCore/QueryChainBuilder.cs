@@ -25,12 +25,21 @@ namespace PerfAnalyzers.EfCore
         public QueryChainBuilder(EfSymbols ef)
         {
             _ef = ef;
+            Ordering = new QueryOrdering(this, ef);
         }
 
+        /// <summary>Whether helpers taking and returning a query order it (<see cref="QueryChain.Order"/>).</summary>
+        internal QueryOrdering Ordering { get; }
+
         public QueryChain Build(IOperation expression, CancellationToken cancellationToken = default)
+            => Build(expression, orderDepth: 0, cancellationToken);
+
+        /// <param name="orderDepth">How many helpers deep <see cref="QueryOrdering"/> already is (bounds nested helpers).</param>
+        internal QueryChain Build(IOperation expression, int orderDepth, CancellationToken cancellationToken)
         {
-            var walk = new Walk(this, cancellationToken);
-            return walk.Visit(expression, isConditional: false, hops: 0);
+            var walk = new Walk(this, orderDepth, cancellationToken);
+            var chain = walk.Visit(expression, isConditional: false, hops: 0);
+            return ReferenceEquals(chain, Unbound) ? QueryChain.None : chain;
         }
 
         /// <summary>Operators that shape a query without executing it (Queryable, EF and provider extension methods).</summary>
@@ -93,16 +102,29 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>
+        /// The value of code that does not bind (<see cref="OperationExtensions.IsUnbound"/>): never a query, and it poisons
+        /// every chain built on it, so a call on a candidate symbol's result (an app's own <c>Where&lt;T&gt;(this DbSet&lt;T&gt;)</c>
+        /// offered for JSON objects whose type is missing) is not taken for a query. Returned as <see cref="QueryChain.None"/>.
+        /// </summary>
+        private static readonly QueryChain Unbound = new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
+
         private sealed class Walk
         {
             private readonly QueryChainBuilder _owner;
             private readonly CancellationToken _cancellationToken;
+            private readonly int _orderDepth;
             private readonly HashSet<ISymbol> _visitingLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+            // Chains built on a local's own value while its assignments are followed (q = q.Where(..)): they carry operators
+            // but prove nothing; they count only when another assignment of the local is a query. (QueryChain compares by reference.)
+            private readonly HashSet<QueryChain> _selfDerived = new HashSet<QueryChain>();
             private int _steps;
 
-            public Walk(QueryChainBuilder owner, CancellationToken cancellationToken)
+            public Walk(QueryChainBuilder owner, int orderDepth, CancellationToken cancellationToken)
             {
                 _owner = owner;
+                _orderDepth = orderDepth;
                 _cancellationToken = cancellationToken;
             }
 
@@ -117,6 +139,11 @@ namespace PerfAnalyzers.EfCore
 
                 _cancellationToken.ThrowIfCancellationRequested();
                 var op = operation.WalkDownConversions();
+                if (op.IsUnbound())
+                {
+                    return Unbound;
+                }
+
                 switch (op)
                 {
                     case IInvocationOperation invocation:
@@ -128,13 +155,14 @@ namespace PerfAnalyzers.EfCore
                             return Root(QueryRootKind.DbSet, property, property.Instance);
                         }
 
+                        var propertyFollowed = false;
                         if (Ef.IsQueryable(property.Type) && hops < MaxMethodHops
-                            && TryFollowMember(property.Property, hops, out var fromProperty))
+                            && TryFollowMember(property.Property, hops, out var fromProperty, out propertyFollowed))
                         {
                             return fromProperty;
                         }
 
-                        return FromType(property);
+                        return propertyFollowed ? QueryChain.None : FromType(property);
 
                     case IFieldReferenceOperation field:
                         if (Ef.IsDbSet(field.Type))
@@ -184,13 +212,18 @@ namespace PerfAnalyzers.EfCore
                 {
                     // DbSet<T>.AsAsyncEnumerable() / AsQueryable(): instance forms of the same query.
                     var set = Visit(invocation.Instance, isConditional, hops);
-                    return set.IsEfQuery ? set.With(new QueryOperator(method.Name, invocation, false, isConditional)) : set;
+                    return set.IsEfQuery ? Compose(set, new QueryOperator(method.Name, invocation, false, isConditional)) : set;
                 }
 
                 if (_owner.IsComposingOperator(method, out var isClientSide))
                 {
                     var source = invocation.GetReceiverOrThisArgument();
                     var inner = Visit(source, isConditional, hops);
+                    if (ReferenceEquals(inner, Unbound) || invocation.HasUnboundArgument())
+                    {
+                        return Unbound;
+                    }
+
                     if (method.Name.StartsWith("FromSql", System.StringComparison.Ordinal))
                     {
                         return new QueryChain(QueryRootKind.RawSql, invocation, inner.EntityType ?? Ef.GetElementType(invocation.Type), inner.Context, ImmutableArray<QueryOperator>.Empty, null);
@@ -203,24 +236,49 @@ namespace PerfAnalyzers.EfCore
                     }
 
                     var clientSide = isClientSide || inner.Operators.Any(o => o.IsClientSide) || method.Name == "AsEnumerable";
-                    return inner.With(new QueryOperator(method.Name, invocation, clientSide, isConditional));
+                    return Compose(inner, new QueryOperator(method.Name, invocation, clientSide, isConditional));
                 }
 
                 if (_owner.IsMaterializingCall(method))
                 {
                     var inner = Visit(invocation.GetReceiverOrThisArgument(), isConditional, hops);
-                    return inner.IsEfQuery
+                    if (ReferenceEquals(inner, Unbound) || invocation.HasUnboundArgument())
+                    {
+                        return Unbound;
+                    }
+
+                    return inner.IsEfQuery && !_selfDerived.Contains(inner) && !ReferenceEquals(inner, SelfMarker)
                         ? new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, invocation)
                         : QueryChain.None;
                 }
 
+                var followed = false;
+                QueryChain result;
                 if ((Ef.IsQueryable(method.ReturnType) || Ef.IsDbSet(method.ReturnType)) && hops < MaxMethodHops
-                    && TryFollowMember(method, hops, out var fromMethod))
+                    && TryFollowMember(method, hops, out var fromMethod, out followed))
                 {
-                    return fromMethod;
+                    result = fromMethod;
+                }
+                else if (followed)
+                {
+                    // The body was followed and returns no query (an in-memory AsQueryable(), only null): not a query,
+                    // whatever its return type says.
+                    return QueryChain.None;
+                }
+                else
+                {
+                    result = FromType(invocation);
                 }
 
-                return FromType(invocation);
+                if (result.IsEfQuery && _owner.Ordering.TakesAndReturnsQuery(method))
+                {
+                    // q = ApplySort(q, by): ordered when every return path of the helper orders, of unknown order when the
+                    // layer cannot see into the call; what the helper does on one path only does not order the caller's query.
+                    var order = QueryOrdering.Apply(QueryOrder.Unordered, _owner.Ordering.OfMethod(method, _orderDepth, _cancellationToken), isConditional);
+                    result = result.WithOrder(order);
+                }
+
+                return result;
             }
 
             private QueryChain VisitLocal(ILocalReferenceOperation reference, int hops)
@@ -239,6 +297,8 @@ namespace PerfAnalyzers.EfCore
 
                 try
                 {
+                    // Every value the local can hold decides: a query only when some assignment is one and none is unbound;
+                    // q = q.Where(..) over an in-memory sequence stays in memory.
                     var root = reference.GetRootOperation();
                     QueryChain? result = null;
                     foreach (var (value, conditional) in FindAssignments(root, local))
@@ -251,7 +311,7 @@ namespace PerfAnalyzers.EfCore
                         }
                     }
 
-                    if (result is null || ReferenceEquals(result, SelfMarker))
+                    if (result is null || ReferenceEquals(result, SelfMarker) || _selfDerived.Contains(result))
                     {
                         return FromType(reference);
                     }
@@ -264,22 +324,30 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            private bool TryFollowMember(ISymbol member, int hops, [NotNullWhen(true)] out QueryChain? chain)
+            /// <summary>
+            /// Follows a source member's returned values. <paramref name="followed"/> tells whether its body was read and
+            /// proves what it returns (a virtual member may be overridden, so it proves nothing when it returns no query).
+            /// </summary>
+            private bool TryFollowMember(ISymbol member, int hops, [NotNullWhen(true)] out QueryChain? chain, out bool followed)
             {
                 chain = null;
                 var definition = member.OriginalDefinition;
+                var overridable = (definition.IsVirtual || definition.IsOverride || definition.IsAbstract) && !definition.IsSealed;
                 if (_owner._memberCache.TryGetValue(definition, out var cached))
                 {
                     chain = cached.IsEfQuery ? cached : null;
+                    followed = !overridable;
                     return chain is not null;
                 }
 
                 var body = SourceBodies.GetBody(Ef.Compilation, definition, _cancellationToken);
                 if (body is null)
                 {
+                    followed = false;
                     return false;
                 }
 
+                followed = !overridable;
                 QueryChain? result = null;
                 foreach (var returned in SourceBodies.ReturnedValues(body))
                 {
@@ -288,7 +356,7 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 result ??= QueryChain.None;
-                if (ReferenceEquals(result, SelfMarker))
+                if (ReferenceEquals(result, SelfMarker) || ReferenceEquals(result, Unbound) || _selfDerived.Contains(result))
                 {
                     result = QueryChain.None;
                 }
@@ -305,7 +373,8 @@ namespace PerfAnalyzers.EfCore
             {
                 if (operation?.Type is { } type && (Ef.IsQueryable(type) || Ef.IsDbSet(type)))
                 {
-                    return new QueryChain(QueryRootKind.UnknownQueryable, operation, Ef.GetElementType(type), null, ImmutableArray<QueryOperator>.Empty, null);
+                    var order = _owner.Ordering.IsOrderedType(type) ? QueryOrder.Ordered : QueryOrder.Unordered;
+                    return new QueryChain(QueryRootKind.UnknownQueryable, operation, Ef.GetElementType(type), null, ImmutableArray<QueryOperator>.Empty, null, order);
                 }
 
                 return QueryChain.None;
@@ -315,9 +384,30 @@ namespace PerfAnalyzers.EfCore
             // so that the operators applied to it are kept and merged with the local's other assignments.
             private static readonly QueryChain SelfMarker = new QueryChain(QueryRootKind.UnknownQueryable, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
 
-            /// <summary>Joins two possible sources of one value: the better-known root wins, operators are kept from both.</summary>
-            private static QueryChain Merge(QueryChain a, QueryChain b)
+            /// <summary>An operator applied to a chain; applied to a local's own value, the result is self-derived too.</summary>
+            private QueryChain Compose(QueryChain inner, QueryOperator op)
             {
+                var result = inner.With(op);
+                if (ReferenceEquals(inner, SelfMarker) || _selfDerived.Contains(inner))
+                {
+                    _selfDerived.Add(result);
+                }
+
+                return result;
+            }
+
+            /// <summary>
+            /// Joins two possible sources of one value: the better-known root wins, operators are kept from both. A value
+            /// that does not bind makes the whole value unbound; a self-derived value (<c>q.Where(..)</c> of the local being
+            /// followed) adds operators to a query but never makes one.
+            /// </summary>
+            private QueryChain Merge(QueryChain a, QueryChain b)
+            {
+                if (ReferenceEquals(a, Unbound) || ReferenceEquals(b, Unbound))
+                {
+                    return Unbound;
+                }
+
                 if (ReferenceEquals(a, SelfMarker))
                 {
                     return b;
@@ -328,7 +418,19 @@ namespace PerfAnalyzers.EfCore
                     return a;
                 }
 
-                var primary = Rank(b) > Rank(a) ? b : a;
+                var aSelf = _selfDerived.Contains(a);
+                var bSelf = _selfDerived.Contains(b);
+                if (aSelf && !bSelf && !b.IsEfQuery)
+                {
+                    return b;
+                }
+
+                if (bSelf && !aSelf && !a.IsEfQuery)
+                {
+                    return a;
+                }
+
+                var primary = Rank(b, bSelf) > Rank(a, aSelf) ? b : a;
                 var secondary = ReferenceEquals(primary, a) ? b : a;
                 if (!secondary.IsEfQuery)
                 {
@@ -336,11 +438,18 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 var operators = primary.Operators.AddRange(secondary.Operators.Where(o => !primary.Operators.Any(p => p.Invocation == o.Invocation)));
-                return new QueryChain(primary.RootKind, primary.Root, primary.EntityType ?? secondary.EntityType, primary.Context ?? secondary.Context, operators, primary.MaterializedBy);
+                var merged = new QueryChain(primary.RootKind, primary.Root, primary.EntityType ?? secondary.EntityType, primary.Context ?? secondary.Context, operators, primary.MaterializedBy,
+                    QueryOrdering.Merge(primary.Order, secondary.Order));
+                if (aSelf && bSelf)
+                {
+                    _selfDerived.Add(merged);
+                }
+
+                return merged;
             }
 
-            private static int Rank(QueryChain chain)
-                => chain.HasKnownRoot ? 3 : chain.IsEfQuery ? 2 : chain.MaterializedBy is not null ? 1 : 0;
+            private static int Rank(QueryChain chain, bool selfDerived)
+                => chain.HasKnownRoot ? 4 : chain.IsEfQuery && !selfDerived ? 3 : chain.IsEfQuery ? 2 : chain.MaterializedBy is not null ? 1 : 0;
 
             /// <summary>Initializer and assignments of a local in its body, each with whether it happens only on some paths.</summary>
             private static IEnumerable<(IOperation Value, bool Conditional)> FindAssignments(IOperation root, ILocalSymbol local)
@@ -389,6 +498,10 @@ namespace PerfAnalyzers.EfCore
     internal static class QueryChainExtensions
     {
         public static QueryChain With(this QueryChain chain, QueryOperator op)
-            => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators.Add(op), chain.MaterializedBy);
+            => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators.Add(op), chain.MaterializedBy,
+                QueryShape.OrderingOperators.Contains(op.Name) ? QueryOrdering.Apply(chain.Order, QueryOrder.Ordered, op.IsConditional) : chain.Order);
+
+        public static QueryChain WithOrder(this QueryChain chain, QueryOrder order)
+            => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators, chain.MaterializedBy, order);
     }
 }

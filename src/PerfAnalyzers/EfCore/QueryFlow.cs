@@ -133,6 +133,19 @@ namespace PerfAnalyzers.EfCore
         {
             foreach (var argument in call.Arguments)
             {
+                // A method group (Select(ToDto)): the entities are passed to that method. Followed into its source body,
+                // where its parameter may only be read (members, comparisons); a method without a source body is code we
+                // cannot see, so the entities escape.
+                if (MethodGroupTarget(argument.Value) is { } target)
+                {
+                    if (MethodParameterEscapes(target, symbols, depth + 1))
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
                 if (argument.Value.AsLambda() is { } lambda && lambda.Symbol.Parameters.Length > 0)
                 {
                     var parameter = lambda.Symbol.Parameters[0];
@@ -162,6 +175,73 @@ namespace PerfAnalyzers.EfCore
             }
 
             return Escapes(call, body, symbols, depth + 1);
+        }
+
+        /// <summary>The method of a method-group argument (<c>Select(ToDto)</c>, <c>ForEach(Console.WriteLine)</c>), or null.</summary>
+        public static IMethodSymbol? MethodGroupTarget(IOperation value)
+        {
+            var current = value;
+            while (current is IConversionOperation or IDelegateCreationOperation or IParenthesizedOperation)
+            {
+                current = current switch
+                {
+                    IConversionOperation conversion => conversion.Operand,
+                    IDelegateCreationOperation creation => creation.Target,
+                    IParenthesizedOperation parenthesized => parenthesized.Operand,
+                    _ => current,
+                };
+            }
+
+            return current is IMethodReferenceOperation reference ? reference.Method : null;
+        }
+
+        /// <summary>
+        /// Whether the entity passed as the first parameter of <paramref name="method"/> can escape there: true when the
+        /// method has no source body, or when its parameter is used for anything but member reads and comparisons.
+        /// </summary>
+        private static bool MethodParameterEscapes(IMethodSymbol method, EfSymbols symbols, int depth)
+        {
+            if (depth > MaxEscapeDepth || method.Parameters.Length == 0)
+            {
+                return true;
+            }
+
+            var body = SourceBodies.GetBody(symbols.Compilation, method.OriginalDefinition, default);
+            if (body is null)
+            {
+                return true;
+            }
+
+            var parameter = method.OriginalDefinition.Parameters[0];
+            foreach (var op in body.Descendants())
+            {
+                if (op is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+                {
+                    continue;
+                }
+
+                var current = (IOperation)reference;
+                var parent = current.Parent;
+                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                }
+
+                var stays = parent switch
+                {
+                    IPropertyReferenceOperation property => property.Instance == current,
+                    IFieldReferenceOperation field => field.Instance == current,
+                    IBinaryOperation or IIsPatternOperation or IIsTypeOperation => true,
+                    _ => false,
+                };
+                if (!stays)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool ContainsType(ITypeSymbol type, ITypeSymbol element, EfSymbols symbols)

@@ -14,11 +14,18 @@ namespace PerfAnalyzers.EfCore
     {
         public static readonly RoundTripSummary None = new RoundTripSummary(ImmutableArray<string>.Empty, null);
 
-        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip)
+        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false)
         {
             Chain = chain;
             RoundTrip = roundTrip;
+            OnCacheMiss = onCacheMiss;
         }
+
+        /// <summary>
+        /// The round trip runs only on a cache miss (<see cref="CacheAside"/>): every round trip the method can reach is
+        /// behind a cache lookup, a memoised field or a GetOrCreate factory, at some level of the chain.
+        /// </summary>
+        public bool OnCacheMiss { get; }
 
         /// <summary>"AuthorRepository.Get", ..., "FirstOrDefault": the methods entered after the summarized one, then the round trip.</summary>
         public ImmutableArray<string> Chain { get; }
@@ -60,6 +67,24 @@ namespace PerfAnalyzers.EfCore
         public RoundTripSummary Get(IMethodSymbol method, CancellationToken cancellationToken)
             => Summarize(method, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
 
+        /// <summary>
+        /// The summary for <paramref name="invocation"/>, resolving the call through its receiver's static type first
+        /// (<see cref="CallTargets"/>), then through the called method's one implementation in the compilation.
+        /// </summary>
+        public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken)
+            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out _);
+
+        /// <summary>As <see cref="Get(IInvocationOperation, CancellationToken)"/>, with the method whose body was summarized (a handler for a dispatch).</summary>
+        public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken, out IMethodSymbol? target)
+            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out target);
+
+        /// <summary>A call that may dispatch a request to a handler of this compilation (<see cref="RequestDispatch"/>): worth summarizing although its target is not in source.</summary>
+        public bool MayDispatch(IMethodSymbol method) => RequestDispatch.IsDispatchName(method) && _ef.Symbols.SourceTypes.Dispatch.HasHandlers;
+
+        /// <summary>The method whose body runs for <paramref name="invocation"/> (as a member of its constructed type), or null when unknown or ambiguous.</summary>
+        public IMethodSymbol? ResolveTarget(IInvocationOperation invocation)
+            => CallTargets.ResolveThroughReceiver(invocation, _ef.Symbols.SourceTypes) ?? ResolveTarget(invocation.TargetMethod);
+
         /// <summary>The method whose body runs when <paramref name="method"/> is called, or null when unknown or ambiguous.</summary>
         public IMethodSymbol? ResolveTarget(IMethodSymbol method)
         {
@@ -73,8 +98,73 @@ namespace PerfAnalyzers.EfCore
             return method;
         }
 
+        /// <summary>"AuthorRepository.Get", or "Repository&lt;Order, Guid&gt;.GetByIdAsync" for a method inherited from a generic base.</summary>
         public string DisplayName(IMethodSymbol method)
-            => method.MethodKind == MethodKind.LocalFunction || method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+        {
+            if (method.MethodKind == MethodKind.LocalFunction || method.ContainingType is not { } type)
+            {
+                return method.Name;
+            }
+
+            var typeName = type.IsGenericType && !SymbolEqualityComparer.Default.Equals(type, type.OriginalDefinition)
+                ? type.Name + "<" + string.Join(", ", type.TypeArguments.Select(a => a.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))) + ">"
+                : type.Name;
+            return typeName + "." + method.Name;
+        }
+
+        private RoundTripSummary Summarize(IInvocationOperation call, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken, out IMethodSymbol? target)
+        {
+            var throughReceiver = CallTargets.ResolveThroughReceiver(call, _ef.Symbols.SourceTypes);
+            if (throughReceiver is not null)
+            {
+                target = throughReceiver;
+                var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
+                return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
+            }
+
+            // A delegate held in a local: the lambdas or method groups assigned to it run.
+            if (DelegateTargets.TryResolve(call, out var delegates, out _))
+            {
+                target = null;
+                foreach (var runs in delegates)
+                {
+                    RoundTripSummary summary;
+                    if (runs.Lambda is { } lambda)
+                    {
+                        summary = ComputeBody(lambda.Body, lambda, budget, visiting, cancellationToken);
+                    }
+                    else
+                    {
+                        summary = Summarize(runs.Method!, budget, visiting, cancellationToken);
+                        if (summary.PerformsRoundTrip)
+                        {
+                            summary = new RoundTripSummary(summary.Chain.Insert(0, DisplayName(ResolveTarget(runs.Method!) ?? runs.Method!)), summary.RoundTrip, summary.OnCacheMiss);
+                        }
+                    }
+
+                    if (summary.PerformsRoundTrip && summary.Depth <= budget)
+                    {
+                        return summary;
+                    }
+                }
+
+                return RoundTripSummary.None;
+            }
+
+            // A request sent to (or a notification published to) handlers of this compilation: the handler's body runs.
+            foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
+            {
+                var summary = SummarizeBody(handler.OriginalDefinition, budget, visiting, cancellationToken);
+                if (summary.PerformsRoundTrip && summary.Depth <= budget)
+                {
+                    target = handler;
+                    return summary;
+                }
+            }
+
+            target = ResolveTarget(call.TargetMethod);
+            return Summarize(call.TargetMethod, budget, visiting, cancellationToken);
+        }
 
         private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
         {
@@ -139,8 +229,16 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
+            return ComputeBody(body, null, budget, visiting, cancellationToken);
+        }
+
+        /// <summary>The shortest chain from <paramref name="body"/> to a round trip; <paramref name="boundary"/> is the lambda whose body this is, if any.</summary>
+        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            // A round trip that always runs wins over one that runs only on a cache miss; among equals, the shortest chain.
             RoundTripSummary? best = null;
-            var calls = new List<IInvocationOperation>();
+            RoundTripSummary? onMiss = null;
+            var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
             foreach (var op in body.DescendantsAndSelf())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -149,72 +247,116 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                if (!RunsWhenCalled(op))
+                var runs = RunsWhenCalled(op, boundary);
+                if (runs == Runs.Never)
                 {
                     continue;
                 }
 
+                var isOnMiss = runs == Runs.OnCacheMiss || CacheAside.IsOnMiss(op, body);
                 if (_ef.TryGetRoundTrip(op, out var roundTrip, cancellationToken))
                 {
-                    if (!LoopAnalysis.IsBatchQuery(roundTrip.Query))
+                    if (!LoopExemptions.IsBatchQuery(roundTrip.Query))
                     {
-                        return new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip);
+                        var direct = new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip, isOnMiss);
+                        if (!isOnMiss)
+                        {
+                            return direct;
+                        }
+
+                        onMiss ??= direct;
                     }
 
                     continue;
                 }
 
                 if (op is IInvocationOperation invocation && invocation.TargetMethod.Locations.Any(l => l.IsInSource)
-                    || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true })
+                    || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true }
+                    || op is IInvocationOperation dispatch && MayDispatch(dispatch.TargetMethod)
+                    || op is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke })
                 {
-                    calls.Add((IInvocationOperation)op);
+                    calls.Add(((IInvocationOperation)op, isOnMiss));
                 }
             }
 
             if (budget <= 0)
             {
-                return RoundTripSummary.None;
+                return onMiss ?? RoundTripSummary.None;
             }
 
-            foreach (var call in calls)
+            foreach (var (call, callOnMiss) in calls)
             {
-                var inner = Summarize(call.TargetMethod, budget - 1, visiting, cancellationToken);
-                if (inner.PerformsRoundTrip && (best is null || inner.Depth + 1 < best.Depth))
+                var inner = Summarize(call, budget - 1, visiting, cancellationToken, out var ran);
+                if (!inner.PerformsRoundTrip)
                 {
-                    var target = ResolveTarget(call.TargetMethod) ?? call.TargetMethod;
-                    best = new RoundTripSummary(inner.Chain.Insert(0, DisplayName(target)), inner.RoundTrip);
+                    continue;
+                }
+
+                var label = call.TargetMethod.MethodKind == MethodKind.DelegateInvoke && DelegateTargets.TryResolve(call, out _, out var local)
+                    ? local
+                    : DisplayName(ran ?? call.TargetMethod);
+                var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, inner.OnCacheMiss || callOnMiss);
+                if (candidate.OnCacheMiss)
+                {
+                    if (onMiss is null || candidate.Depth < onMiss.Depth)
+                    {
+                        onMiss = candidate;
+                    }
+                }
+                else if (best is null || candidate.Depth < best.Depth)
+                {
+                    best = candidate;
                 }
             }
 
-            return best ?? RoundTripSummary.None;
+            return best ?? onMiss ?? RoundTripSummary.None;
         }
 
         /// <summary>
         /// The operation runs when the method runs normally: not in catch/finally, not in a lambda that is not a
         /// per-element callback (stored delegates, Task.Run, event handlers), not in an expression tree.
         /// </summary>
-        private bool RunsWhenCalled(IOperation operation)
+        private Runs RunsWhenCalled(IOperation operation, IOperation? boundary)
         {
+            var result = Runs.Always;
             IOperation child = operation;
-            for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+            for (var current = operation.Parent; current is not null && current != boundary; child = current, current = current.Parent)
             {
                 switch (current)
                 {
                     case ICatchClauseOperation:
-                        return false;
+                        return Runs.Never;
                     case ITryOperation tryOperation when tryOperation.Finally == child:
-                        return false;
+                        return Runs.Never;
                     case IAnonymousFunctionOperation lambda:
-                        if (OperationExtensions.IsExpressionTreeLambda(lambda) || _ef.Loops.GetPerElementInvocation(lambda) is null)
+                        if (OperationExtensions.IsExpressionTreeLambda(lambda))
                         {
-                            return false;
+                            return Runs.Never;
+                        }
+
+                        if (_ef.Loops.GetPerElementInvocation(lambda) is null)
+                        {
+                            // A GetOrCreate/GetOrAdd factory runs on a cache miss; other callbacks at an unknown time.
+                            if (!CacheAside.IsOnMiss(child, lambda))
+                            {
+                                return Runs.Never;
+                            }
+
+                            result = Runs.OnCacheMiss;
                         }
 
                         break;
                 }
             }
 
-            return true;
+            return result;
+        }
+
+        private enum Runs
+        {
+            Never,
+            Always,
+            OnCacheMiss,
         }
 
         /// <summary>Interface method -> implementations, and virtual/abstract method -> overrides, over the source types; built once.</summary>

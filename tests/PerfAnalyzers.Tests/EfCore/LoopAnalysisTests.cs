@@ -126,10 +126,10 @@ namespace PerfAnalyzers.Tests.EfCore
                     }
                 }
                 """);
-            Assert.True(host.Ef!.Loops.IsBatchLoop(Placement(host, "chunk")!.Loop));
-            Assert.True(host.Ef.Loops.IsBatchLoop(Placement(host, "page")!.Loop));
-            Assert.True(host.Ef.Loops.IsBatchLoop(Placement(host, "frontier")!.Loop));
-            Assert.False(host.Ef.Loops.IsBatchLoop(Placement(host, "single")!.Loop));
+            Assert.True(LoopExemptions.IsBatchLoop(host.Ef!, Placement(host, "chunk")!.Loop));
+            Assert.True(LoopExemptions.IsBatchLoop(host.Ef!, Placement(host, "page")!.Loop));
+            Assert.True(LoopExemptions.IsBatchLoop(host.Ef!, Placement(host, "frontier")!.Loop));
+            Assert.False(LoopExemptions.IsBatchLoop(host.Ef!, Placement(host, "single")!.Loop));
         }
     }
 }

@@ -93,13 +93,14 @@ namespace PerfAnalyzers.Tests.Package
             File.WriteAllText(Path.Combine(Consumer, "Model.cs"), ConsumerSources.Model);
             File.WriteAllText(Path.Combine(Consumer, "Loops.cs"), ConsumerSources.Loops);
             File.WriteAllText(Path.Combine(Consumer, "Retry.cs"), ConsumerSources.Retry);
+            File.WriteAllText(Path.Combine(Consumer, "Presets.cs"), ConsumerSources.Presets);
 
             // 3. One restore for the three builds.
             var restore = await Dotnet.RunAsync(Consumer, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Packages }, "restore", "Consumer.csproj");
             Assert.True(restore.ExitCode == 0, "dotnet restore failed:\n" + restore.Output);
         }
 
-        public async Task<ProcessResult> BuildAsync(string? editorConfig)
+        public async Task<ProcessResult> BuildAsync(string? editorConfig, string? mode = null)
         {
             var path = Path.Combine(Consumer, ".editorconfig");
             if (editorConfig is null)
@@ -111,10 +112,13 @@ namespace PerfAnalyzers.Tests.Package
                 File.WriteAllText(path, "root = true\n\n[*.cs]\n" + editorConfig + "\n");
             }
 
-            return await Dotnet.RunAsync(
-                Consumer,
-                new Dictionary<string, string> { ["NUGET_PACKAGES"] = Packages },
-                "build", "Consumer.csproj", "--no-restore", "--no-incremental", "-c", "Debug", "-clp:NoSummary", "-nologo");
+            var args = new List<string> { "build", "Consumer.csproj", "--no-restore", "--no-incremental", "-c", "Debug", "-clp:NoSummary", "-nologo" };
+            if (mode is not null)
+            {
+                args.Add("-p:PerfAnalyzersMode=" + mode);
+            }
+
+            return await Dotnet.RunAsync(Consumer, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Packages }, args.ToArray());
         }
 
         public Task DisposeAsync()
@@ -226,6 +230,55 @@ namespace PerfAnalyzers.Tests.Package
             Assert.DoesNotContain("EFP201", result.Output, StringComparison.Ordinal);
         }
 
+        [Fact]
+        public void Package_ships_the_presets()
+        {
+            using var zip = ZipFile.OpenRead(_fixture.PackagePath);
+            var entries = zip.Entries.Select(e => e.FullName).ToList();
+            Assert.Contains("build/PerfAnalyzers.targets", entries);
+            Assert.Contains("buildTransitive/PerfAnalyzers.targets", entries);
+            foreach (var preset in new[] { "minimal", "recommended", "all" })
+            {
+                Assert.Contains($"build/presets/{preset}.globalconfig", entries);
+            }
+        }
+
+        [Fact]
+        public async Task Mode_all_raises_an_Info_rule_to_a_warning_and_editorconfig_still_wins()
+        {
+            // EFP304 (Count() > 0) ships as Info: not a warning by default, a warning with PerfAnalyzersMode=all.
+            var byDefault = await _fixture.BuildAsync(editorConfig: null);
+            Assert.True(byDefault.ExitCode == 0, "The consumer build failed:\n" + byDefault.Output);
+            Assert.DoesNotContain("warning EFP304", byDefault.Output, StringComparison.Ordinal);
+
+            var all = await _fixture.BuildAsync(editorConfig: null, mode: "all");
+            Assert.True(all.ExitCode == 0, "The consumer build failed:\n" + all.Output);
+            Assert.Matches(@"Presets\.cs\(\d+,\d+\): warning EFP304:", all.Output);
+            Assert.Equal(ExpectedLocations(), Findings(all.Output).Select(f => (f.File, f.Line)).OrderBy(x => x.Line).ToList());
+
+            // The user's .editorconfig beats the preset's low global_level.
+            var overridden = await _fixture.BuildAsync("dotnet_diagnostic.EFP304.severity = none", mode: "all");
+            Assert.True(overridden.ExitCode == 0, "The consumer build failed:\n" + overridden.Output);
+            Assert.DoesNotContain("EFP304", overridden.Output, StringComparison.Ordinal);
+            Assert.Equal(ExpectedLocations(), Findings(overridden.Output).Select(f => (f.File, f.Line)).OrderBy(x => x.Line).ToList());
+        }
+
+        [Fact]
+        public async Task Mode_minimal_keeps_EFP201_and_turns_EFP303_off_and_a_wrong_mode_fails()
+        {
+            var byDefault = await _fixture.BuildAsync(editorConfig: null);
+            Assert.Matches(@"Presets\.cs\(\d+,\d+\): warning EFP303:", byDefault.Output);
+
+            var minimal = await _fixture.BuildAsync(editorConfig: null, mode: "Minimal");
+            Assert.True(minimal.ExitCode == 0, "The consumer build failed:\n" + minimal.Output);
+            Assert.DoesNotContain("EFP303", minimal.Output, StringComparison.Ordinal);
+            Assert.Equal(ExpectedLocations(), Findings(minimal.Output).Select(f => (f.File, f.Line)).OrderBy(x => x.Line).ToList());
+
+            var wrong = await _fixture.BuildAsync(editorConfig: null, mode: "everything");
+            Assert.True(wrong.ExitCode != 0, "A PerfAnalyzersMode that is no preset must fail the build:\n" + wrong.Output);
+            Assert.Contains("EFPCONFIG001", wrong.Output, StringComparison.Ordinal);
+        }
+
         /// <summary>The lines of Loops.cs marked "// EFP201" (one per loop kind).</summary>
         private static List<(string File, int Line)> ExpectedLocations()
         {
@@ -309,6 +362,18 @@ namespace PerfAnalyzers.Tests.Package
                     }
                     while (names.Count > 0);
                 }
+            }
+            """;
+
+        /// <summary>An Info rule (EFP304) and a Warning rule outside the minimal preset (EFP303).</summary>
+        public const string Presets = """
+            namespace Consumer;
+
+            public static class Presets
+            {
+                public static bool HasBlogs(ShopContext db) => db.Blogs.Count() > 0;
+
+                public static int TopRated(ShopContext db) => db.Blogs.ToList().Count(b => b.Rating > 3);
             }
             """;
 

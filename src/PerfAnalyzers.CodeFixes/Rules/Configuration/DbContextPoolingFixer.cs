@@ -22,7 +22,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Configuration
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.DbContextPooling);
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {

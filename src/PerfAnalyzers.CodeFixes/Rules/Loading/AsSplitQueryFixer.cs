@@ -34,7 +34,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (FindInclude(root, diagnostic) is not null)
+                if (!diagnostic.Properties.ContainsKey("NoFix") && FindInclude(root, diagnostic) is not null)
                 {
                     context.RegisterCodeFix(
                         CodeAction.Create("Use AsSplitQuery()", ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
@@ -61,6 +61,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
             }
 
             var changes = diagnostics
+                .Where(d => !d.Properties.ContainsKey("NoFix")) // a query composed in steps: AsSplitQuery on one step may not always apply
                 .Select(d => FindInclude(root, d))
                 .Where(i => i is not null)
                 .Select(i => i!.Span.End)

@@ -61,7 +61,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                    && Enum.TryParse(value, out shape) && shape != BatchShape.None;
         }
 
-        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, bool include, CancellationToken cancellationToken)
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, bool? include, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -81,7 +81,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
             var needsEfUsing = false;
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                if (!TryGetShape(diagnostic, out var shape) || (shape == BatchShape.Include) != include)
+                if (!TryGetShape(diagnostic, out var shape) || (include is { } only && (shape == BatchShape.Include) != only))
                 {
                     continue;
                 }
@@ -371,11 +371,23 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
         {
             internal static readonly FixAll Instance = new FixAll();
 
-            protected override string GetFixAllTitle(FixAllContext fixAllContext)
-                => fixAllContext.CodeActionEquivalenceKey == IncludeEquivalenceKey ? "Include the navigations in the loops' queries" : "Load all rows with one query before each loop";
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => IncludeOnly(fixAllContext) switch
+            {
+                true => "Include the navigations in the loops' queries",
+                false => "Load all rows with one query before each loop",
+                null => "Include the navigations or load all rows with one query before each loop",
+            };
 
             protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics, fixAllContext.CodeActionEquivalenceKey == IncludeEquivalenceKey, fixAllContext.CancellationToken).ConfigureAwait(false);
+                => await ApplyAsync(document, diagnostics, IncludeOnly(fixAllContext), fixAllContext.CancellationToken).ConfigureAwait(false);
+
+            // The kind of fix chosen; none (dotnet format when the first diagnostic has no fix) applies each diagnostic's own.
+            private static bool? IncludeOnly(FixAllContext fixAllContext) => fixAllContext.CodeActionEquivalenceKey switch
+            {
+                IncludeEquivalenceKey => true,
+                BatchEquivalenceKey => false,
+                _ => null,
+            };
         }
     }
 }

@@ -23,6 +23,10 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     {
         public const string EquivalenceKey = "EFP302_AddAsNoTracking";
 
+        // The entities are no longer tracked: changes made to them are not saved, and navigations are not fixed up.
+        public const string Title = "Add AsNoTracking() (entities not tracked: changes to them are not saved)";
+        public const string FixAllTitle = "Add AsNoTracking() to every read-only tracking query (entities not tracked)";
+
         private const string Insertion = ".AsNoTracking()";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ReadOnlyTrackingQuery);
@@ -30,7 +34,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         // Not the batch fixer: every fix may add the same using directive, and merged text changes would conflict there.
         public override FixAllProvider GetFixAllProvider() => FixAllInstance;
 
-        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll("Add AsNoTracking() to every read-only tracking query", ApplyAsync);
+        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll(FixAllTitle, ApplyAsync);
 
         public override Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -39,7 +43,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                 if (TryGetPosition(diagnostic, out _))
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Add AsNoTracking()", ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
+                        CodeAction.Create(Title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
                         diagnostic);
                 }
             }

@@ -20,7 +20,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.PagingWithoutOrderBy);
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {

@@ -23,7 +23,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.WholeEntityWhereProjectionSuffices);
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {

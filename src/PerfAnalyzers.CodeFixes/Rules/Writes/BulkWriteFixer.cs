@@ -26,6 +26,12 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
         public const string UpdateEquivalenceKey = "EFP203_UseExecuteUpdate";
         public const string DeleteEquivalenceKey = "EFP204_UseExecuteDelete";
 
+        // The statement runs when called, in its own transaction, not in the SaveChanges that follows (if that save
+        // fails, the rows are already changed), and bypasses the change tracker: the titles say so.
+        public const string UpdateTitle = "Use ExecuteUpdate (runs immediately, outside SaveChanges; tracked entities not updated)";
+        public const string DeleteTitle = "Use ExecuteDelete (runs immediately, outside SaveChanges; tracked entities not updated)";
+        public const string FixAllTitle = "Use ExecuteUpdate/ExecuteDelete (run immediately, outside SaveChanges; tracked entities not updated)";
+
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
             ImmutableArray.Create(RuleIds.UpdateLoopToExecuteUpdate, RuleIds.DeleteLoopToExecuteDelete);
 
@@ -49,7 +55,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
                 var isUpdate = diagnostic.Id == RuleIds.UpdateLoopToExecuteUpdate;
                 context.RegisterCodeFix(
                     CodeAction.Create(
-                        isUpdate ? "Use ExecuteUpdate (tracked entities are not updated)" : "Use ExecuteDelete (tracked entities are not updated)",
+                        isUpdate ? UpdateTitle : DeleteTitle,
                         ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
                         isUpdate ? UpdateEquivalenceKey : DeleteEquivalenceKey),
                     diagnostic);
@@ -149,7 +155,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
         {
             internal static readonly FixAll Instance = new FixAll();
 
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Use set-based ExecuteUpdate/ExecuteDelete (tracked entities are not updated)";
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => FixAllTitle;
 
             protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
                 => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);

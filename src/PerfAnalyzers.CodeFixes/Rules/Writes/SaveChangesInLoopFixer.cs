@@ -19,6 +19,10 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
     {
         public const string EquivalenceKey = "EFP201_MoveSaveChangesAfterLoop";
 
+        // One commit per row becomes one commit for all: a failure part-way no longer keeps the rows saved before it.
+        public const string Title = "Call SaveChanges once after the loop (one commit for all rows)";
+        public const string FixAllTitle = "Call SaveChanges once after each loop (one commit for all rows)";
+
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SaveChangesInLoop);
 
         public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
@@ -42,7 +46,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
                 {
                     context.RegisterCodeFix(
                         CodeAction.Create(
-                            "Call SaveChanges once after the loop",
+                            Title,
                             ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
                             EquivalenceKey),
                         diagnostic);
@@ -105,7 +109,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
         {
             internal static readonly FixAll Instance = new FixAll();
 
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Call SaveChanges once after each loop";
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => FixAllTitle;
 
             protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
             {

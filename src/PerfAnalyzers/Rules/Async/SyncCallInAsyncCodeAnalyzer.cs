@@ -11,7 +11,8 @@ namespace PerfAnalyzers.Rules.Async
     /// <summary>
     /// EFP401: a synchronous EF Core round trip (ToList, First, Count, Find, SaveChanges, Load, ExecuteUpdate,
     /// ExecuteSql*, BeginTransaction/Commit, foreach over a query) inside an async method, async lambda or async local
-    /// function, when the referenced EF Core has the Async form. Never Add/AddRange; never code inside Expression&lt;T&gt;.
+    /// function, when the referenced EF Core has the Async form. Never Add/AddRange; never code inside Expression&lt;T&gt;;
+    /// not in setup code (<see cref="SetupCode"/>, unless <c>report_seeding_code</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SyncCallInAsyncCodeAnalyzer : EfAnalyzer
@@ -51,7 +52,8 @@ namespace PerfAnalyzers.Rules.Async
                 return;
             }
 
-            if (!counterparts.TryGetSyncRoundTrip(ef, invocation, out var counterpart, context.CancellationToken))
+            if (!counterparts.TryGetSyncRoundTrip(ef, invocation, out var counterpart, context.CancellationToken)
+                || IsQuietSetupCode(context, ef, invocation))
             {
                 return;
             }
@@ -82,7 +84,8 @@ namespace PerfAnalyzers.Rules.Async
 
             var collection = forEach.Collection.WalkDownConversions();
             if (!ef.Symbols.IsQueryable(collection.Type) || ef.Symbols.GetElementType(collection.Type) is null
-                || !ef.TryGetRoundTrip(forEach, out var roundTrip, context.CancellationToken))
+                || !ef.TryGetRoundTrip(forEach, out var roundTrip, context.CancellationToken)
+                || IsQuietSetupCode(context, ef, forEach))
             {
                 return;
             }
@@ -103,6 +106,11 @@ namespace PerfAnalyzers.Rules.Async
                 "foreach",
                 "await foreach over AsAsyncEnumerable()"));
         }
+
+        /// <summary>Seeding, migration, installation and start-up code runs once: blocking there costs one thread once.</summary>
+        private static bool IsQuietSetupCode(OperationAnalysisContext context, EfCompilation ef, IOperation operation)
+            => !SetupCode.IsReported(context.Options, operation.Syntax.SyntaxTree, RuleIds.SyncCallInAsyncCode)
+               && SetupCode.IsSetupCode(ef, operation, context.CancellationToken);
 
         /// <summary>The nearest enclosing function (lambda, local function, or the member itself) is async.</summary>
         internal static bool IsInAsyncCode(IOperation operation, ISymbol containingSymbol)

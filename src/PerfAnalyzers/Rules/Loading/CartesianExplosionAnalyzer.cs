@@ -59,6 +59,26 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
+            // A query composed in steps (var q = ...Include(a); if (f) q = q.Include(b);) is one query: only its last
+            // Include step reports, and a fix that appends AsSplitQuery() to a conditional step would not always apply.
+            var local = AssignedLocal(top);
+            var steps = local is null ? ImmutableArray<IOperation>.Empty : IncludeSteps(top.GetRootOperation(), local);
+            var composed = steps.Length > 1;
+            if (composed && steps[steps.Length - 1] != top.WalkDownConversions())
+            {
+                return;
+            }
+
+            // A single row picked by its key: the product of its collections is small, and AsSplitQuery only adds round trips.
+            var filters = chain.Operators.Where(o => !o.IsClientSide).Select(o => o.Invocation).Concat(later).ToList();
+            var terminal = later.FirstOrDefault(c => KeyLookup.IsSingleRowTerminal(c.TargetMethod));
+            if (terminal is not null
+                ? KeyLookup.IsSingleRowByKey(terminal, filters, chain.EntityType, ef.Model)
+                : local is not null && IsOnlyLookedUpByKey(top.GetRootOperation(), local, filters, chain.EntityType, ef.Model))
+            {
+                return;
+            }
+
             // Every path prefix that ends in a collection navigation, with the Include call that brings it.
             var collections = new List<(string Path, IInvocationOperation Invocation)>();
             foreach (var path in paths)
@@ -97,8 +117,9 @@ namespace PerfAnalyzers.Rules.Loading
                         continue;
                     }
 
-                    // Report once: the pair must involve an Include written in this expression.
-                    if (!topSpan.Contains(a.Invocation.Syntax.Span) && !topSpan.Contains(b.Invocation.Syntax.Span))
+                    // Report once: the pair must involve an Include written in this expression (or, for a query composed
+                    // in steps, in any of its steps: only the last step gets here).
+                    if (!composed && !topSpan.Contains(a.Invocation.Syntax.Span) && !topSpan.Contains(b.Invocation.Syntax.Span))
                     {
                         continue;
                     }
@@ -106,11 +127,116 @@ namespace PerfAnalyzers.Rules.Loading
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.EFP105_CartesianExplosion,
                         invocation.GetMethodNameLocation(),
+                        composed ? NoFixProperties : ImmutableDictionary<string, string?>.Empty,
                         "'" + a.Path + "'",
                         "'" + b.Path + "'"));
                     return;
                 }
             }
+        }
+
+        /// <summary>Set on a finding whose query is composed in several (possibly conditional) steps: no fix is offered.</summary>
+        internal const string NoFixProperty = "NoFix";
+
+        private static readonly ImmutableDictionary<string, string?> NoFixProperties =
+            ImmutableDictionary<string, string?>.Empty.Add(NoFixProperty, "composed in steps");
+
+        /// <summary>The local an expression is stored into: <c>var q = expr</c> or <c>q = expr</c>.</summary>
+        private static ILocalSymbol? AssignedLocal(IOperation top)
+        {
+            var parent = top.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+                _ => null,
+            };
+        }
+
+        /// <summary>The values stored into <paramref name="local"/> that contain an Include, in source order.</summary>
+        private static ImmutableArray<IOperation> IncludeSteps(IOperation root, ILocalSymbol local)
+        {
+            var steps = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var op in root.Descendants())
+            {
+                IOperation? value = op switch
+                {
+                    IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => declarator.Initializer?.Value,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                    _ => null,
+                };
+                if (value is null)
+                {
+                    continue;
+                }
+
+                var stored = value.WalkDownConversions();
+                if (stored.DescendantsAndSelf().Any(d => d is IInvocationOperation call && QueryFlow.IsIncludeOperator(call.TargetMethod)))
+                {
+                    steps.Add(stored);
+                }
+            }
+
+            return steps.ToImmutable().Sort((x, y) => x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
+        }
+
+        /// <summary>
+        /// Every read of <paramref name="local"/> either stores a filtered query back into it (<c>q = q.Where(..)</c>) or ends
+        /// in a single-row terminal by key (<c>await q.FirstOrDefaultAsync(x =&gt; x.Id == id)</c>), and there is at least one.
+        /// </summary>
+        private static bool IsOnlyLookedUpByKey(IOperation root, ILocalSymbol local, List<IInvocationOperation> filters, ITypeSymbol? entityType, ModelFacts model)
+        {
+            var terminals = new List<IInvocationOperation>();
+            foreach (var op in root.Descendants())
+            {
+                if (op is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                    || reference.Parent is ISimpleAssignmentOperation { Target: var target } && target == reference
+                    || reference.Parent is IVariableDeclaratorOperation)
+                {
+                    continue;
+                }
+
+                var parent = reference.Parent;
+                while (parent is IConversionOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                var first = parent switch
+                {
+                    IArgumentOperation { Parent: IInvocationOperation call, Parameter.Ordinal: 0 } when call.TargetMethod.IsExtensionMethod => call,
+                    IInvocationOperation call when call.Instance?.WalkDownConversions() == reference => call,
+                    _ => null,
+                };
+                if (first is null)
+                {
+                    return false; // passed on, returned or enumerated: not known to be one row
+                }
+
+                var calls = new List<IInvocationOperation> { first };
+                calls.AddRange(QueryFlow.ChainedAfter(first, out var top));
+                if (AssignedLocal(top) is { } target2 && SymbolEqualityComparer.Default.Equals(target2, local))
+                {
+                    filters.AddRange(calls);
+                    continue;
+                }
+
+                var terminal = calls.FirstOrDefault(c => KeyLookup.IsSingleRowTerminal(c.TargetMethod));
+                if (terminal is null)
+                {
+                    return false;
+                }
+
+                filters.AddRange(calls);
+                terminals.Add(terminal);
+            }
+
+            return terminals.Count > 0 && terminals.All(t => KeyLookup.IsSingleRowByKey(t, filters, entityType, model));
         }
 
         private static bool IsPrefix(string prefix, string path)

@@ -9,7 +9,8 @@ namespace PerfAnalyzers.Rules.Loading
 {
     /// <summary>
     /// EFP104: a call inside a loop to a method of this compilation that performs a database round trip directly or
-    /// through up to three further calls (<see cref="RoundTripSummaries"/>). Same loop rules as EFP101. Calls that are
+    /// through up to three further calls (<see cref="RoundTripSummaries"/>). Same loop exemptions as EFP101
+    /// (<see cref="LoopExemptions.Why"/>), plus a round trip that runs only on a cache miss. Calls that are
     /// round trips themselves are EFP101/EFP201's; this rule only sees calls into the application's own methods.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -29,12 +30,22 @@ namespace PerfAnalyzers.Rules.Loading
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
 
-            // Cheap checks first: only calls into this compilation's own code (or interfaces/abstract methods it implements).
+            // Cheap checks first: only calls into this compilation's own code (or interfaces/abstract methods it implements),
+            // dispatches to its handlers, and methods of the types the user lists as round trips.
             var isSourceOrAbstract = method.Locations.Any(l => l.IsInSource)
                                      || (method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
                                         && method.ContainingAssembly is { } assembly
                                         && SymbolEqualityComparer.Default.Equals(assembly, context.Compilation.Assembly);
-            if (!isSourceOrAbstract || method.MethodKind == MethodKind.DelegateInvoke)
+            var isDelegate = method.MethodKind == MethodKind.DelegateInvoke;
+            if (isDelegate && invocation.Instance?.WalkDownConversions() is not ILocalReferenceOperation)
+            {
+                return;
+            }
+
+            // The listed types (round_trip_types) are read only when the call cannot be followed into a body.
+            var followable = isSourceOrAbstract || isDelegate || summaries.MayDispatch(method);
+            var listed = followable ? default : RoundTripTypes.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall);
+            if (!followable && listed.IsEmpty)
             {
                 return;
             }
@@ -50,26 +61,95 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var summary = summaries.Get(method, context.CancellationToken);
-            if (!summary.PerformsRoundTrip
-                || !NPlusOneLoops.RepeatsPerElement(ef, invocation, placement, NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall)))
+            if (PassesAccumulatedBatch(ef, invocation, placement.Loop))
             {
                 return;
             }
 
-            var target = summaries.ResolveTarget(method) ?? method;
-            var caller = context.ContainingSymbol?.ContainingType;
-            var first = SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
-                ? target.Name
-                : summaries.DisplayName(target);
-            var chain = string.Join(" -> ", new[] { first }.Concat(summary.Chain));
+            var summary = summaries.Get(invocation, context.CancellationToken, out var resolved);
+            var configured = summary.PerformsRoundTrip
+                ? null
+                : RoundTripTypes.Match(ef.Symbols, invocation, listed.IsDefault ? RoundTripTypes.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall) : listed);
+            if (!summary.PerformsRoundTrip && configured is null)
+            {
+                return;
+            }
+
+            var options = NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall);
+            if (LoopExemptions.Why(ef, invocation, placement, options, summary, context.CancellationToken) != LoopExemption.None)
+            {
+                return;
+            }
+
+            string chain;
+            if (configured is not null)
+            {
+                chain = configured.Name + "." + method.Name + " (listed in " + RoundTripTypes.OptionName + ")";
+            }
+            else
+            {
+                var target = resolved ?? method;
+                var caller = context.ContainingSymbol?.ContainingType;
+                var first = isDelegate && invocation.Instance?.WalkDownConversions() is ILocalReferenceOperation local
+                    ? local.Local.Name
+                    : SymbolEqualityComparer.Default.Equals(target.ContainingType, caller) || target.MethodKind == MethodKind.LocalFunction
+                        ? target.Name
+                        : summaries.DisplayName(target);
+                chain = string.Join(" -> ", new[] { first }.Concat(summary.Chain));
+            }
 
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.EFP104_NPlusOneThroughCall,
                 invocation.GetMethodNameLocation(),
-                method.Name,
+                isDelegate && invocation.Instance?.WalkDownConversions() is ILocalReferenceOperation delegateLocal ? delegateLocal.Local.Name : method.Name,
                 QueryInLoopAnalyzer.DescribeLoop(placement.Loop),
                 chain));
         }
+
+        /// <summary>
+        /// The call hands over a collection the loop fills (<c>batch.Add(x)</c> in the loop body, or a helper the loop passes
+        /// it to; the list declared before the loop) and then flushes (<c>batch.Clear()</c>): the loop works in batches (one call per page of items, e.g. <c>await repo.AddRange(batch);
+        /// batch.Clear();</c>), not once per element.
+        /// </summary>
+        private static bool PassesAccumulatedBatch(EfCompilation ef, IInvocationOperation invocation, EnclosingLoop loop)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.Explicit
+                    || argument.Value.WalkDownConversions() is not ILocalReferenceOperation reference
+                    || !ef.Symbols.IsSequenceType(reference.Type) || ef.Symbols.IsQueryable(reference.Type)
+                    || reference.Local.DeclaringSyntaxReferences.Any(r => loop.Loop.Syntax.Span.Contains(r.Span)))
+                {
+                    continue;
+                }
+
+                var filled = false;
+                var flushed = false;
+                foreach (var op in loop.Body.Descendants())
+                {
+                    if (op is not IInvocationOperation other || other == invocation)
+                    {
+                        continue;
+                    }
+
+                    // The loop flushes the batch (batch.Clear()) after handing it over...
+                    flushed |= other.TargetMethod.Name == "Clear" && IsLocal(other.Instance, reference.Local);
+
+                    // ...and fills it: batch.Add(x) / batch.AddRange(xs), or a helper the loop passes the batch to (Process(item, batch)).
+                    filled |= other.TargetMethod.Name is "Add" or "AddRange" && IsLocal(other.Instance, reference.Local)
+                              || other.Arguments.Any(a => IsLocal(a.Value, reference.Local));
+                }
+
+                if (filled && flushed)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsLocal(IOperation? operation, ILocalSymbol local)
+            => operation?.WalkDownConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
     }
 }

@@ -9,8 +9,8 @@ namespace PerfAnalyzers.Rules.Loading
     /// <summary>
     /// EFP101: a database round trip (query, enumeration, Find, Load, ExecuteUpdate/Delete, ExecuteSql; not SaveChanges,
     /// that is EFP201) per iteration of a loop or per element of an in-memory sequence. Not for the loops real code writes on
-    /// purpose (see <see cref="NPlusOneLoops"/>): retries, catch blocks, batches and pages, polling, loop conditions,
-    /// constant collections, seeding code.
+    /// purpose (<see cref="LoopExemptions.Why"/>: retries, catch blocks, batches and pages, polling, message loops, loop
+    /// conditions, constant collections, seeding code, a context per iteration, cache misses).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class QueryInLoopAnalyzer : EfAnalyzer
@@ -48,8 +48,8 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            if (NPlusOneLoops.IsBatchRoundTrip(roundTrip, placement.Loop)
-                || !NPlusOneLoops.RepeatsPerElement(ef, operation, placement, NPlusOneOptions.Read(context.Options, operation.Syntax.SyntaxTree, RuleIds.QueryInLoop)))
+            var options = NPlusOneOptions.Read(context.Options, operation.Syntax.SyntaxTree, RuleIds.QueryInLoop);
+            if (LoopExemptions.Why(ef, operation, placement, options, cancellationToken: context.CancellationToken) != LoopExemption.None)
             {
                 return;
             }

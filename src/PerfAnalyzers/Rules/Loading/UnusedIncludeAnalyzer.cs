@@ -81,24 +81,10 @@ namespace PerfAnalyzers.Rules.Loading
 
             var navigationName = path.Split('.')[0];
             var body = invocation.GetRootOperation();
-            var querySpan = top.Syntax.Span;
-            foreach (var op in body.Descendants())
+            var budget = MaxFollowedBodies;
+            if (ReadsNavigation(body, top.Syntax.Span, navigationName, ef, depth: 0, ref budget, context.CancellationToken))
             {
-                if (querySpan.Contains(op.Syntax.Span))
-                {
-                    continue;
-                }
-
-                switch (op)
-                {
-                    case IPropertyReferenceOperation property when property.Property.Name == navigationName && !ef.Symbols.IsDbContext(property.Property.ContainingType):
-                        return;
-                    case IFieldReferenceOperation field when field.Field.Name == navigationName:
-                        return;
-                    case IInvocationOperation call when call.TargetMethod.Name is "Collection" or "Reference" or "Navigation" or "Entry":
-                        // Change-tracker APIs inspect the loaded navigations.
-                        return;
-                }
+                return;
             }
 
             if (QueryFlow.Escapes(results, body, ef.Symbols))
@@ -107,6 +93,65 @@ namespace PerfAnalyzers.Rules.Loading
             }
 
             Report(context, invocation, path, "the loaded navigation is never read", canRemove);
+        }
+
+        /// <summary>Source methods followed from the query's method for navigation reads: method groups and mapping helpers.</summary>
+        private const int MaxFollowDepth = 3;
+
+        /// <summary>At most this many method bodies are followed per Include; when the budget runs out the navigation counts as read.</summary>
+        private const int MaxFollowedBodies = 40;
+
+        /// <summary>
+        /// Whether the navigation is read (by name) in <paramref name="body"/> outside the query itself, or in a source
+        /// method it hands entities to through a method group (<c>Select(ToDto)</c>) or a call (<c>Map(blog)</c>),
+        /// followed <see cref="MaxFollowDepth"/> calls deep. A change-tracker API (<c>Entry</c>, <c>Collection</c>...) counts
+        /// as a read.
+        /// </summary>
+        private static bool ReadsNavigation(IOperation body, Microsoft.CodeAnalysis.Text.TextSpan querySpan, string navigationName, EfCompilation ef, int depth, ref int budget, CancellationToken cancellationToken)
+        {
+            foreach (var op in body.Descendants())
+            {
+                if (querySpan.Contains(op.Syntax.Span) && op.Syntax.SyntaxTree == body.Syntax.SyntaxTree)
+                {
+                    continue;
+                }
+
+                IMethodSymbol? followed = null;
+                switch (op)
+                {
+                    case IPropertyReferenceOperation property when property.Property.Name == navigationName && !ef.Symbols.IsDbContextOrInterface(property.Property.ContainingType):
+                        return true;
+                    case IFieldReferenceOperation field when field.Field.Name == navigationName:
+                        return true;
+                    case IInvocationOperation call when call.TargetMethod.Name is "Collection" or "Reference" or "Navigation" or "Entry":
+                        // Change-tracker APIs inspect the loaded navigations.
+                        return true;
+                    case IMethodReferenceOperation reference:
+                        followed = reference.Method;
+                        break;
+                    case IInvocationOperation call when call.TargetMethod.DeclaringSyntaxReferences.Length > 0:
+                        followed = call.TargetMethod;
+                        break;
+                }
+
+                if (followed is null || depth >= MaxFollowDepth)
+                {
+                    continue;
+                }
+
+                if (--budget < 0)
+                {
+                    return true; // too much to follow: assume it is read rather than risk a fix that breaks the code
+                }
+
+                if (SourceBodies.GetBody(ef.Symbols.Compilation, followed.OriginalDefinition, cancellationToken) is { } followedBody
+                    && ReadsNavigation(followedBody, default, navigationName, ef, depth + 1, ref budget, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static void Report(OperationAnalysisContext context, IInvocationOperation include, string path, string reason, bool canRemove)

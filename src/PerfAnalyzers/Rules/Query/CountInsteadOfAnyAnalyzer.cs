@@ -26,29 +26,7 @@ namespace PerfAnalyzers.Rules.Query
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
-            var binary = (IBinaryOperation)context.Operation;
-            if (binary.OperatorMethod is not null || binary.IsInsideExpressionTree())
-            {
-                return;
-            }
-
-            bool? negated = null;
-            IInvocationOperation? count = null;
-            if (AsCount(binary.LeftOperand) is { } left && ConstantOf(binary.RightOperand) is { } right)
-            {
-                count = left;
-                negated = Polarity(binary.OperatorKind, right, countOnLeft: true);
-            }
-            else if (AsCount(binary.RightOperand) is { } r && ConstantOf(binary.LeftOperand) is { } l)
-            {
-                count = r;
-                negated = Polarity(binary.OperatorKind, l, countOnLeft: false);
-            }
-
-            if (count is null || negated is null
-                || !ef.TryGetRoundTrip(count, out var roundTrip, context.CancellationToken)
-                || roundTrip.Kind != RoundTripKind.Query
-                || !roundTrip.Query.IsEfQuery)
+            if (!TryMatch((IBinaryOperation)context.Operation, ef, out var count, out var negated, context.CancellationToken))
             {
                 return;
             }
@@ -57,9 +35,48 @@ namespace PerfAnalyzers.Rules.Query
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.EFP304_CountInsteadOfAny,
                 count.GetMethodNameLocation(),
-                ImmutableDictionary<string, string?>.Empty.Add(NegatedProperty, negated.Value ? "true" : "false"),
+                ImmutableDictionary<string, string?>.Empty.Add(NegatedProperty, negated ? "true" : "false"),
                 count.TargetMethod.Name,
-                (negated.Value ? "!" : "") + anyName + "()"));
+                (negated ? "!" : "") + anyName + "()"));
+        }
+
+        /// <summary>
+        /// Whether EFP304 reports <paramref name="binary"/>: a Count/LongCount(Async) of an EF query compared with 0 or 1
+        /// as "any" or "none" (<paramref name="negated"/>). Also asked by the CA1827 suppressor (EFPS006).
+        /// </summary>
+        internal static bool TryMatch(IBinaryOperation binary, EfCompilation ef, out IInvocationOperation count, out bool negated, System.Threading.CancellationToken cancellationToken)
+        {
+            count = null!;
+            negated = false;
+            if (binary.OperatorMethod is not null || binary.IsInsideExpressionTree())
+            {
+                return false;
+            }
+
+            bool? polarity = null;
+            IInvocationOperation? found = null;
+            if (AsCount(binary.LeftOperand) is { } left && ConstantOf(binary.RightOperand) is { } right)
+            {
+                found = left;
+                polarity = Polarity(binary.OperatorKind, right, countOnLeft: true);
+            }
+            else if (AsCount(binary.RightOperand) is { } r && ConstantOf(binary.LeftOperand) is { } l)
+            {
+                found = r;
+                polarity = Polarity(binary.OperatorKind, l, countOnLeft: false);
+            }
+
+            if (found is null || polarity is null
+                || !ef.TryGetRoundTrip(found, out var roundTrip, cancellationToken)
+                || roundTrip.Kind != RoundTripKind.Query
+                || !roundTrip.Query.IsEfQuery)
+            {
+                return false;
+            }
+
+            count = found;
+            negated = polarity.Value;
+            return true;
         }
 
         /// <summary>The Count/LongCount/CountAsync/LongCountAsync call behind an operand (through await and ConfigureAwait).</summary>

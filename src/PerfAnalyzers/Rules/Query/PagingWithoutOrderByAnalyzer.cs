@@ -9,7 +9,8 @@ namespace PerfAnalyzers.Rules.Query
 {
     /// <summary>
     /// EFP306: Skip/Take/ElementAt on an EF query that is not ordered, and First/FirstOrDefault(Async) with neither an
-    /// OrderBy nor a filter. Reported once per query (on its first row-limiting operator).
+    /// OrderBy nor a filter. Reported once per query (on its first row-limiting operator). Not for delete-in-batches
+    /// loops (<see cref="DeleteDrains"/>): when every row is deleted, the order of the batches does not matter.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class PagingWithoutOrderByAnalyzer : EfAnalyzer
@@ -71,9 +72,9 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var earlier = chain.Operators.Where(o => o.Invocation != invocation).ToList();
-            if (earlier.Any(o => o.IsClientSide || QueryShape.OrderingOperators.Contains(o.Name) || PagingOperators.Contains(o.Name)))
+            if (chain.Order != QueryOrder.Unordered || earlier.Any(o => o.IsClientSide || PagingOperators.Contains(o.Name)))
             {
-                return; // ordered (even on some paths), in memory, or already reported on the first paging operator
+                return; // ordered (even on some paths, or by a helper), of unknown order, in memory, or already reported on the first paging operator
             }
 
             if (isFirst && earlier.Any(o => FilterOperators.Contains(o.Name)))
@@ -84,6 +85,11 @@ namespace PerfAnalyzers.Rules.Query
             if (method.Name is "Skip" or "ElementAt" or "ElementAtOrDefault" && IsRandom(invocation.GetArgumentValue(1), invocation))
             {
                 return; // Skip(random.Next(count)).First(): a random pick, which any row order serves equally well
+            }
+
+            if (method.Name == "Take" && !earlier.Any(o => o.Name == "Skip") && DeleteDrains.IsDeleteDrain(ef, invocation, chain.EntityType, context.CancellationToken))
+            {
+                return; // while (..) { q.Take(100).ExecuteDelete(); }: every row is deleted, in whatever order the batches come
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty;

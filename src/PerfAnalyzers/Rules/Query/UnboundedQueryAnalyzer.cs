@@ -10,9 +10,9 @@ namespace PerfAnalyzers.Rules.Query
 {
     /// <summary>
     /// EFP301: a DbSet materialized as a whole (ToList/ToArray/ToHashSet/Load/ForEachAsync/foreach, sync or async) with no
-    /// server-side filter and no row limit. With <c>report_filtered = true</c>, also filtered queries without a row limit.
-    /// Lookup tables are exempt: entities seeded with HasData, lookup-shaped or keyed by an enum, and those listed in
-    /// <c>excluded_entities</c>.
+    /// server-side filter and no row limit, over a table that grows with use (<see cref="TableGrowth"/>), on a request
+    /// path (<see cref="RequestPath"/>: a request handler, or rows returned to the caller), not put into a cache or
+    /// registry, not in setup or test code. With <c>report_filtered = true</c>, also filtered queries without a row limit.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnboundedQueryAnalyzer : EfAnalyzer
@@ -77,15 +77,36 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)) || model.IsSeeded(chain.EntityType) || model.IsLookupShaped(chain.EntityType)
-                || model.IsKeyedByEnum(chain.EntityType))
+            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)))
             {
                 return;
             }
 
-            if (TestCode.IsInTestClass(context.ContainingSymbol))
+            if (TestCode.IsInTestClass(context.ContainingSymbol)
+                || (!SetupCode.IsReported(context.Options, operation.Syntax.SyntaxTree, RuleIds.UnboundedQuery)
+                    && SetupCode.IsSetupCode(ef, operation, context.CancellationToken)))
             {
-                return; // a test's database holds the rows the test put there: its size does not grow with use
+                return; // a test's database holds the rows the test put there; startup and migration code must visit every row
+            }
+
+            // Only a table that grows with use (a parent or owner, and a creation timestamp or rows added by the app);
+            // lookup tables (HasData, enum keys) never do.
+            var growth = ef.Growth.Explain(chain.EntityType);
+            if (!growth.Grows)
+            {
+                return;
+            }
+
+            // Only on a request path: a request handler, or a method that returns the rows to its callers; and not when
+            // the rows go into a cache or registry (loaded whole once, on purpose).
+            if (!RequestPath.IsRequestHandler(operation, context.ContainingSymbol) && !RequestPath.IsReturned(operation))
+            {
+                return;
+            }
+
+            if (RequestPath.IsCached(operation))
+            {
+                return;
             }
 
             context.ReportDiagnostic(Diagnostic.Create(
@@ -93,7 +114,8 @@ namespace PerfAnalyzers.Rules.Query
                 roundTrip.Location,
                 roundTrip.OperationName,
                 filtered ? "matching " : "",
-                chain.EntityType.Name));
+                chain.EntityType.Name,
+                growth.Reason));
         }
 
         /// <summary><c>dotnet_code_quality.EFP301.&lt;name&gt;</c>, falling back to the global <c>dotnet_code_quality.&lt;name&gt;</c>.</summary>

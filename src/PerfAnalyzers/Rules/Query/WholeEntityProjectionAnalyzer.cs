@@ -82,8 +82,11 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            // A method that saves may be changing these entities (through a method of theirs, or a change the usage walk
+            // does not see): a projection would not be tracked. SaveChanges on the context, on an interface over it, on a
+            // unit of work, or inside a source method it calls (SaveCalls).
             var body = invocation.GetRootOperation();
-            if (body.Descendants().OfType<IInvocationOperation>().Any(i => ef.Symbols.IsSaveChanges(i.TargetMethod)))
+            if (SaveCalls.AnySave(body, ef.Symbols, context.CancellationToken))
             {
                 return;
             }
@@ -95,8 +98,14 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var maxMembers = GetMaxMembers(context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree));
-            var mappedScalars = AllProperties(entityType).Count(EntityMemberUsage.IsMappedScalar);
-            if (usage.Members.Count > maxMembers || usage.Members.Count >= mappedScalars)
+            var mapped = AllProperties(entityType).Where(EntityMemberUsage.IsMappedScalar).ToList();
+            if (usage.Members.Count > maxMembers || usage.Members.Count >= mapped.Count)
+            {
+                return;
+            }
+
+            // Weigh what is NOT read: report only when the projection would cut the transfer substantially.
+            if (!ProjectionSavesEnough(usage.Members, mapped, ef.Model, singleRow: !isList))
             {
                 return;
             }
@@ -114,6 +123,29 @@ namespace PerfAnalyzers.Rules.Query
                 name,
                 entityType.Name,
                 string.Join(", ", usage.Members.Select(m => "'" + m.Name + "'"))));
+        }
+
+        /// <summary>Unread columns that weigh at least this share of the row (estimated bytes, <see cref="ColumnWeights"/>)...</summary>
+        internal const double MinUnreadShare = 0.5;
+
+        /// <summary>...and include a large column, or are at least this many columns weighing at least <see cref="ManyUnreadBytes"/>.</summary>
+        internal const int ManyUnreadColumns = 12;
+
+        internal const int ManyUnreadBytes = 384;
+
+        /// <remarks>For one row (<c>First</c>/<c>Single</c>) only a large unread column counts: a dozen narrow ones are a few hundred bytes once.</remarks>
+        private static bool ProjectionSavesEnough(IReadOnlyCollection<IPropertySymbol> read, List<IPropertySymbol> mapped, ModelFacts model, bool singleRow)
+        {
+            var readNames = new HashSet<string>(read.Select(m => m.Name), StringComparer.Ordinal);
+            var readColumns = mapped.Where(p => readNames.Contains(p.Name)).ToList();
+            var unread = mapped.Where(p => !readNames.Contains(p.Name)).ToList();
+            if (ColumnWeights.UnreadShare(readColumns, unread, model) < MinUnreadShare)
+            {
+                return false; // e.g. the one large JSON/text column is what the method reads
+            }
+
+            return unread.Any(p => ColumnWeights.IsLarge(p, model))
+                   || (!singleRow && unread.Count >= ManyUnreadColumns && unread.Sum(p => ColumnWeights.EstimatedBytes(p, model)) >= ManyUnreadBytes);
         }
 
         private static ITypeSymbol? UnwrapTask(ITypeSymbol? type)

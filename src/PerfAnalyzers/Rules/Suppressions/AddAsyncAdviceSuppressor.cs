@@ -7,8 +7,8 @@ using PerfAnalyzers.EfCore;
 namespace PerfAnalyzers.Rules.Suppressions
 {
     /// <summary>
-    /// EFPS001-003: suppresses the general analyzers' "call the Async overload in async code" advice (CA1849, MA0042,
-    /// S6966) when it targets EF Core's <c>DbSet.Add/AddRange</c> or <c>DbContext.Add/AddRange</c>. EF Core's docs:
+    /// EFPS001-005: suppresses the general analyzers' "call the Async overload in async code" advice (CA1849, MA0042,
+    /// S6966, VSTHRD103, SS033) when it targets EF Core's <c>DbSet.Add/AddRange</c> or <c>DbContext.Add/AddRange</c>. EF Core's docs:
     /// AddAsync is only for value generators that need the database (HiLo); Add never does I/O otherwise.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -17,7 +17,9 @@ namespace PerfAnalyzers.Rules.Suppressions
         public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions { get; } = ImmutableArray.Create(
             Descriptors.EFPS001_AddAsyncAdviceCA1849,
             Descriptors.EFPS002_AddAsyncAdviceMA0042,
-            Descriptors.EFPS003_AddAsyncAdviceS6966);
+            Descriptors.EFPS003_AddAsyncAdviceS6966,
+            Descriptors.EFPS004_AddAsyncAdviceVSTHRD103,
+            Descriptors.EFPS005_AddAsyncAdviceSS033);
 
         public override void ReportSuppressions(SuppressionAnalysisContext context)
         {
@@ -67,6 +69,6 @@ namespace PerfAnalyzers.Rules.Suppressions
         /// <summary>DbSet&lt;T&gt;.Add/AddRange or DbContext.Add/AddRange (also generic Add&lt;T&gt; and derived contexts).</summary>
         internal static bool IsEfAdd(EfSymbols symbols, IMethodSymbol method)
             => (method.Name == "Add" || method.Name == "AddRange")
-               && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContext(method.ContainingType));
+               && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContextOrInterface(method.ContainingType));
     }
 }

@@ -12,7 +12,8 @@ namespace PerfAnalyzers.Rules.Writes
     /// EFP202: Add/AddAsync on a DbSet or DbContext once per iteration of a loop that only builds and adds entities:
     /// no round trip (query, Find, SaveChanges...) in the loop, no other use of the context, and the added entity is not
     /// used after the Add in the same iteration (its generated key, its EntityEntry). Uses EFP201's loop placement (not
-    /// in retry loops, catch/finally, or behind a batch guard).
+    /// in retry loops, catch/finally, or behind a batch guard). Not in setup code (<see cref="SetupCode"/>, unless
+    /// <c>report_seeding_code</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AddInLoopAnalyzer : EfAnalyzer
@@ -33,12 +34,13 @@ namespace PerfAnalyzers.Rules.Writes
 
         internal static bool IsAddCall(EfSymbols symbols, IMethodSymbol method)
             => (method.Name == "Add" || method.Name == "AddAsync")
-               && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContext(method.ContainingType));
+               && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContextOrInterface(method.ContainingType));
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (!IsAddCall(ef.Symbols, invocation.TargetMethod) || invocation.IsInsideExpressionTree())
+            if (!IsAddCall(ef.Symbols, invocation.TargetMethod) || invocation.IsInsideExpressionTree()
+                || invocation.Instance.IsUnbound() || invocation.HasUnboundArgument())
             {
                 return;
             }
@@ -96,6 +98,13 @@ namespace PerfAnalyzers.Rules.Writes
 
             if (!onlyAdds || UsedAfter(entity, statement, loop.Body))
             {
+                return;
+            }
+
+            if (!SetupCode.IsReported(context.Options, invocation.Syntax.SyntaxTree, RuleIds.AddInLoop)
+                && SetupCode.IsSetupCode(ef, invocation, context.CancellationToken))
+            {
+                // Seeding, migration, installation and start-up code runs once.
                 return;
             }
 

@@ -27,7 +27,7 @@ namespace PerfAnalyzers.Rules.Writes
         }
 
         private static bool IsRemove(EfSymbols symbols, IMethodSymbol method, string name)
-            => method.Name == name && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContext(method.ContainingType));
+            => method.Name == name && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContextOrInterface(method.ContainingType));
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, WriteSafety safety)
         {

@@ -7,8 +7,11 @@ using PerfAnalyzers.EfCore;
 namespace PerfAnalyzers.Rules.Writes
 {
     /// <summary>
-    /// EFP201: SaveChanges(Async) executed per iteration of a loop. Not for retry loops (left after a successful save),
-    /// saves in catch/finally, periodic batch saves (<c>if (++n % 500 == 0)</c>), or loops that work in batches.
+    /// EFP201: SaveChanges(Async) executed per iteration of a loop. Not for the loops <see cref="LoopExemptions.Why"/>
+    /// exempts (as EFP101 and EFP104): retry loops, saves in catch/finally, periodic batch saves, loops that work in
+    /// batches, polling and message loops, a context created per iteration (each iteration its own unit of work), saves
+    /// that later iterations read back, and setup code
+    /// (<see cref="SetupCode"/>, unless <c>report_seeding_code</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SaveChangesInLoopAnalyzer : EfAnalyzer
@@ -27,13 +30,20 @@ namespace PerfAnalyzers.Rules.Writes
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (!ef.Symbols.IsSaveChanges(invocation.TargetMethod) || invocation.IsInsideExpressionTree())
+            if (!ef.Symbols.IsSaveChanges(invocation.TargetMethod)
+                || !ef.TryGetRoundTrip(invocation, out var roundTrip, context.CancellationToken) || roundTrip.Kind != RoundTripKind.SaveChanges)
             {
                 return;
             }
 
             var placement = ef.Loops.FindEnclosingLoop(invocation);
-            if (placement is null || !placement.RunsPerIteration || ef.Loops.IsBatchLoop(placement.Loop))
+            if (placement is null)
+            {
+                return;
+            }
+
+            var options = NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.SaveChangesInLoop);
+            if (LoopExemptions.Why(ef, invocation, placement, options, cancellationToken: context.CancellationToken) != LoopExemption.None)
             {
                 return;
             }

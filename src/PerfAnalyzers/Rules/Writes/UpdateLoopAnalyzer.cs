@@ -12,7 +12,8 @@ namespace PerfAnalyzers.Rules.Writes
 {
     /// <summary>
     /// EFP203: <c>foreach</c> over entities loaded by an EF query whose body only assigns the entity's own scalar
-    /// properties from constants, captured values or the entity's own (scalar) properties, followed by SaveChanges on
+    /// properties (or members of its owned/complex types; an assignment to a related entity, <c>post.Blog.Rating</c>,
+    /// keeps the rule silent: one ExecuteUpdate cannot write another table) from constants, captured values or the entity's own (scalar) properties, followed by SaveChanges on
     /// the same context. The fix is one ExecuteUpdate(Async) on the same query, offered only when WriteSafety finds
     /// nothing the bulk statement would bypass.
     /// </summary>
@@ -90,7 +91,13 @@ namespace PerfAnalyzers.Rules.Writes
                 {
                     if (RootLocal(target) is { } root && SymbolEqualityComparer.Default.Equals(root, variable))
                     {
-                        blocker ??= $"the loop changes '{target.Syntax}' through a navigation or owned type";
+                        if (!IsInOwnRow(ef, target, context.CancellationToken))
+                        {
+                            // user.Profile.Name = v: a related row, which one ExecuteUpdate over the loaded entities cannot write.
+                            return;
+                        }
+
+                        blocker ??= $"the loop changes '{target.Syntax}' through an owned or complex type";
                         continue;
                     }
 
@@ -184,6 +191,26 @@ namespace PerfAnalyzers.Rules.Writes
             }
 
             return (current as ILocalReferenceOperation)?.Local;
+        }
+
+        /// <summary>
+        /// <c>note.Address.City</c>: every member between the loop variable and the assigned column is an owned or complex
+        /// type (<c>OwnsOne</c>, <c>[Owned]</c>, <c>ComplexProperty</c>, <c>[ComplexType]</c>), so the column is in the
+        /// loaded entity's own row; <c>post.Blog.Rating</c> (a navigation to another entity) is not.
+        /// </summary>
+        private static bool IsInOwnRow(EfCompilation ef, IMemberReferenceOperation target, System.Threading.CancellationToken cancellationToken)
+        {
+            var loading = ef.GetLoadingFacts(cancellationToken);
+            for (var current = target.Instance?.WalkDownConversions(); current is IMemberReferenceOperation member; current = member.Instance?.WalkDownConversions())
+            {
+                if (member is not IPropertyReferenceOperation { Property: var hop } || hop.Type is not { } type
+                    || !(loading.IsOwned(hop, type) || type.GetAttributes().Any(a => a.AttributeClass?.Name == "ComplexTypeAttribute")))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsNotMapped(IPropertySymbol property)

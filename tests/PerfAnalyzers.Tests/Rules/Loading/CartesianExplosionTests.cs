@@ -127,6 +127,69 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task A_query_composed_with_conditional_includes_is_reported_once_without_a_fix()
+        {
+            // Issue 9, shape 8: one query, three Include steps, was reported three times.
+            var source = """
+                class C
+                {
+                    List<Blog> M(BlogContext db, bool withTags, bool withAuthor)
+                    {
+                        IQueryable<Blog> q = db.Blogs.Include(b => b.Posts);
+                        if (withTags) q = q.Include(b => b.Tags);
+                        if (withAuthor) q = q.{|#0:Include|}(b => b.Author);
+                        return q.Where(b => b.Rating > 2).ToList();
+                    }
+
+                    List<Blog> N(BlogContext db, bool withTags)
+                    {
+                        IQueryable<Blog> q = db.Blogs;
+                        q = q.Include(b => b.Posts);
+                        if (withTags) q = q.{|#1:Include|}(b => b.Tags);
+                        return q.ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(
+                source,
+                source,
+                EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP105").WithLocation(0).WithArguments("'Posts'", "'Tags'"),
+                VerifyCS.Diagnostic("EFP105").WithLocation(1).WithArguments("'Posts'", "'Tags'"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_a_single_row_lookup_by_key()
+        {
+            // Issue 9, shape 8: one blog by its key has few posts and tags; AsSplitQuery would only add round trips.
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, int id, string name, bool withTags)
+                    {
+                        var a = await db.Blogs.Include(b => b.Posts).Include(b => b.Tags).FirstOrDefaultAsync(b => b.Id == id);
+                        var b2 = db.Blogs.Include(b => b.Posts).Include(b => b.Tags).Where(b => b.Id == id && !b.IsArchived).SingleOrDefault();
+                        var c = db.Blogs.Where(b => id == b.Id).Include(b => b.Posts).Include(b => b.Tags).First();
+
+                        IQueryable<Blog> q = db.Blogs.Include(b => b.Posts);
+                        if (withTags) q = q.Include(b => b.Tags);
+                        var d = await q.FirstOrDefaultAsync(b => b.Id == id);
+
+                        // Near misses: not the key, the key compared with the row itself, several rows.
+                        var e = db.Blogs.Include(b => b.Posts).{|#0:Include|}(b => b.Tags).FirstOrDefault(b => b.Name == name);
+                        var f = db.Blogs.Include(b => b.Posts).{|#1:Include|}(b => b.Tags).FirstOrDefault(b => b.Id == b.AuthorId);
+                        var g = db.Blogs.Include(b => b.Posts).{|#2:Include|}(b => b.Tags).Where(b => b.Id > id).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP105").WithLocation(0).WithArguments("'Posts'", "'Tags'"),
+                VerifyCS.Diagnostic("EFP105").WithLocation(1).WithArguments("'Posts'", "'Tags'"),
+                VerifyCS.Diagnostic("EFP105").WithLocation(2).WithArguments("'Posts'", "'Tags'"));
+        }
+
+        [Fact]
         public async Task Broken_code_does_not_crash()
         {
             var source = """

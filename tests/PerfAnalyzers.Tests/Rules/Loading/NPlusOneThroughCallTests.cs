@@ -220,6 +220,236 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_cache_aside_and_memoised_lookups()
+        {
+            // The jellyfin shape (LibraryManager.GetItemById): a cache checked first, the database only on a miss.
+            var source = """
+                using System.Collections.Concurrent;
+                using Microsoft.Extensions.Caching.Memory;
+
+                public class LibraryManager
+                {
+                    private readonly BlogContext _db;
+                    private readonly IMemoryCache _memory;
+                    private readonly ConcurrentDictionary<int, Blog> _cache = new();
+                    private List<Tag> _tags;
+                    private Dictionary<int, Author> _authors;
+                    public LibraryManager(BlogContext db, IMemoryCache memory) { _db = db; _memory = memory; }
+
+                    public Blog GetItemById(int id)
+                    {
+                        if (id == 0) throw new ArgumentException(nameof(id));
+                        if (_cache.TryGetValue(id, out var item)) return item;
+                        item = RetrieveItem(id);
+                        if (item is not null) _cache[id] = item;
+                        return item;
+                    }
+
+                    private Blog RetrieveItem(int id) => _db.Blogs.FirstOrDefault(b => b.Id == id);
+
+                    public Task<Blog> GetCachedAsync(int id)
+                        => _memory.GetOrCreateAsync("blog:" + id, _ => _db.Blogs.FirstOrDefaultAsync(b => b.Id == id));
+
+                    public async Task<List<Tag>> TagsAsync() => _tags ??= await _db.Tags.ToListAsync();
+
+                    public Author AuthorOf(int id)
+                    {
+                        _authors ??= new Dictionary<int, Author>();
+                        if (!_authors.TryGetValue(id, out var author))
+                        {
+                            author = _db.Authors.Find(id);
+                            _authors[id] = author;
+                        }
+
+                        return author;
+                    }
+
+                    public async Task Render(List<Post> posts)
+                    {
+                        foreach (var post in posts)
+                        {
+                            var blog = GetItemById(post.BlogId);
+                            var cached = await GetCachedAsync(post.BlogId);
+                            var tags = await TagsAsync();
+                            var author = AuthorOf(post.AuthorId ?? 0);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_when_the_cache_is_written_but_never_read_or_not_checked_first()
+        {
+            var source = """
+                using Microsoft.Extensions.Caching.Memory;
+
+                public class Lookup
+                {
+                    private readonly BlogContext _db;
+                    private readonly IMemoryCache _memory;
+                    public Lookup(BlogContext db, IMemoryCache memory) { _db = db; _memory = memory; }
+
+                    public Blog Get(int id)
+                    {
+                        var blog = _db.Blogs.Find(id);
+                        _memory.Set(id, blog);
+                        return blog;
+                    }
+
+                    public Blog Peek(int id)
+                    {
+                        if (_memory.TryGetValue(id, out Blog cached)) Console.WriteLine(cached.Name);
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public void Render(List<Post> posts)
+                    {
+                        foreach (var post in posts)
+                        {
+                            {|#0:Get|}(post.BlogId);
+                            {|#1:Peek|}(post.BlogId);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Get", "iteration of this 'foreach' loop", "Get -> Find"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Peek", "iteration of this 'foreach' loop", "Peek -> Find"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_message_loops_first_match_searches_and_units_of_work()
+        {
+            var source = """
+                using System.Threading.Channels;
+                using Microsoft.Extensions.DependencyInjection;
+
+                public interface IImporter { Task ImportAsync(int id); }
+                public class Importer : IImporter
+                {
+                    private readonly BlogContext _db;
+                    public Importer(BlogContext db) => _db = db;
+                    public async Task ImportAsync(int id) { _db.Blogs.Add(new Blog { Rating = id }); await _db.SaveChangesAsync(); }
+                }
+
+                public class Worker
+                {
+                    private readonly BlogContext _db;
+                    private readonly IServiceScopeFactory _scopes;
+                    public Worker(BlogContext db, IServiceScopeFactory scopes) { _db = db; _scopes = scopes; }
+
+                    Task HandleAsync(int id) => _db.Blogs.Where(b => b.Id == id).ExecuteDeleteAsync();
+                    Blog Load(string url) => _db.Blogs.FirstOrDefault(b => b.Url == url);
+                    int CountFor(BlogContext db) => db.Blogs.Count();
+
+                    public async Task Consume(ChannelReader<int> reader, CancellationToken ct)
+                    {
+                        await foreach (var id in reader.ReadAllAsync(ct)) await HandleAsync(id);
+                        while (await reader.WaitToReadAsync(ct))
+                        {
+                            while (reader.TryRead(out var id)) await HandleAsync(id);
+                        }
+                    }
+
+                    public Blog FirstKnown(List<string> urls)
+                    {
+                        foreach (var url in urls)
+                        {
+                            var blog = Load(url);
+                            if (blog != null) return blog;
+                        }
+
+                        return null;
+                    }
+
+                    public async Task PerTenant(List<string> tenants, IDbContextFactory<BlogContext> factory)
+                    {
+                        foreach (var tenant in tenants)
+                        {
+                            using var scope = _scopes.CreateScope();
+                            var importer = scope.ServiceProvider.GetRequiredService<IImporter>();
+                            await importer.ImportAsync(tenant.Length);
+                            await using var db = await factory.CreateDbContextAsync();
+                            CountFor(db);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_a_context_declared_in_the_loop_that_is_not_created_there()
+        {
+            var source = """
+                public class Worker
+                {
+                    private readonly BlogContext _db;
+                    public Worker(BlogContext db) => _db = db;
+                    int CountFor(BlogContext db, int id) => db.Posts.Count(p => p.BlogId == id);
+
+                    public void Run(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            var db = _db;
+                            {|#0:CountFor|}(db, id);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("CountFor", "iteration of this 'foreach' loop", "CountFor -> Count"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_error_path_logging_timer_loops_and_paging_through_calls()
+        {
+            var source = """
+                public class Log { public int Id { get; set; } public string Text { get; set; } }
+                public class LogContext : DbContext { public DbSet<Log> Logs { get; set; } }
+
+                public class Job
+                {
+                    private readonly BlogContext _db;
+                    private readonly LogContext _logs;
+                    public Job(BlogContext db, LogContext logs) { _db = db; _logs = logs; }
+
+                    void AddLog(string text) { _logs.Logs.Add(new Log { Text = text }); _logs.SaveChanges(); }
+                    void WriteLog(Exception ex) => AddLog(ex.Message);
+                    void Process(Blog blog) { try { blog.Rating++; } catch (Exception ex) { WriteLog(ex); } }
+                    List<Post> Page(int lastId) => _db.Posts.Where(p => p.Id > lastId).OrderBy(p => p.Id).Take(100).ToList();
+                    void Archive(List<Post> posts) { foreach (var p in posts) p.IsPublished = false; _db.SaveChanges(); }
+                    void Sweep() => _db.Posts.Where(p => p.Views == 0).ExecuteDelete();
+
+                    public async Task Run(List<Blog> blogs, PeriodicTimer timer)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            try { blog.Name = blog.Name.Trim(); }
+                            catch (Exception ex) { WriteLog(ex); }
+                            Process(blog);
+                        }
+
+                        var lastId = 0;
+                        while (true)
+                        {
+                            var page = Page(lastId);
+                            if (page.Count == 0) break;
+                            Archive(page);
+                            lastId = page[^1].Id;
+                        }
+
+                        while (await timer.WaitForNextTickAsync()) Sweep();
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task No_crash_on_broken_code()
         {
             var source = """

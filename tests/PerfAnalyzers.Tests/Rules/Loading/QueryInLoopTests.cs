@@ -278,6 +278,83 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_message_loops_cache_misses_and_contexts_per_tenant()
+        {
+            var source = """
+                using System.Threading.Channels;
+                using Microsoft.Extensions.Caching.Memory;
+
+                public interface ITenantContexts { BlogContext For(string tenant); }
+
+                class C
+                {
+                    async Task Consume(BlogContext db, ChannelReader<int> reader, PeriodicTimer timer)
+                    {
+                        await foreach (var id in reader.ReadAllAsync())
+                        {
+                            var blog = await db.Blogs.FirstOrDefaultAsync(b => b.Id == id);
+                        }
+                        while (await timer.WaitForNextTickAsync())
+                        {
+                            var pending = await db.Posts.Where(p => !p.IsPublished).ToListAsync();
+                        }
+                    }
+
+                    void Memo(BlogContext db, List<Post> posts, Dictionary<int, Author> authors, IMemoryCache cache)
+                    {
+                        foreach (var post in posts)
+                        {
+                            if (!authors.TryGetValue(post.AuthorId ?? 0, out var author))
+                            {
+                                author = db.Authors.FirstOrDefault(a => a.Id == post.AuthorId);
+                                authors[post.AuthorId ?? 0] = author;
+                            }
+
+                            var blog = cache.GetOrCreate(post.BlogId, _ => db.Blogs.FirstOrDefault(b => b.Id == post.BlogId));
+                        }
+                    }
+
+                    void PerTenant(ITenantContexts tenants, List<string> names)
+                    {
+                        foreach (var tenant in names)
+                        {
+                            var db = tenants.For(tenant);
+                            var open = db.Posts.Count(p => !p.IsPublished);
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_when_the_cache_is_filled_but_never_read_and_in_an_in_memory_queue_drain()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db, List<Post> posts, Dictionary<int, Author> authors, List<int> ids)
+                    {
+                        foreach (var post in posts)
+                        {
+                            var author = db.Authors.{|#0:FirstOrDefault|}(a => a.Id == post.AuthorId);
+                            authors[post.AuthorId ?? 0] = author;
+                        }
+
+                        var queue = new Queue<int>(ids);
+                        while (queue.TryDequeue(out var id))
+                        {
+                            var blog = db.Blogs.{|#1:FirstOrDefault|}(b => b.Id == id);
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("FirstOrDefault", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(1).WithArguments("FirstOrDefault", "query", "iteration of this 'while' loop"));
+        }
+
+        [Fact]
         public async Task Does_not_report_expression_trees_single_query_enumeration_or_save_changes()
         {
             var source = """
@@ -408,20 +485,22 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                     {
                         foreach (var blog in {|#1:missing|})
                         {
-                            var posts = db.Posts.Where(p => p.BlogId == blog.{|#2:)|}.{|#0:ToList|}();
+                            var posts = db.Posts.Where(p => p.BlogId == blog.{|#2:)|}.ToList();
                         }
                         foreach (var b in blogs)
                         {
                             db.Posts.{|#3:NoSuch|}(b.Id);
+                            var n = db.Posts.{|#0:Count|}(p => p.BlogId == b.Id);
                         }
                     }
                 }
                 """;
-            // Half-typed code still reports (the query is in the loop) and never throws (no AD0001).
+            // Unbound code can only hide findings: a loop over something that does not bind is no loop we can judge (it may
+            // iterate a constant list or batches). Broken code next to a bound query does not hide it, and nothing throws.
             var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Loading.QueryInLoopAnalyzer>.Create(source);
             test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS0103").WithLocation(1).WithArguments("missing"));
             test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS1001").WithLocation(2));
-            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("ToList", "query", "iteration of this 'foreach' loop"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("Count", "query", "iteration of this 'foreach' loop"));
             test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS1061").WithLocation(3).WithArguments("Microsoft.EntityFrameworkCore.DbSet<Post>", "NoSuch"));
             await test.RunAsync();
         }

@@ -169,6 +169,53 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Follows_method_groups_and_mapping_methods_and_is_silent_when_entities_leave_unseen()
+        {
+            // Issue 9, shape 6: blogs.Select(ToDto) where ToDto reads the included navigation was reported "never read",
+            // and removing the Include broke the code.
+            var source = """
+                public record BlogDto(string Name, int PostCount);
+
+                class C
+                {
+                    static BlogDto ToDto(Blog b) => new BlogDto(b.Name, b.Posts.Count);
+                    static BlogDto Map(Blog b) => Inner(b);
+                    static BlogDto Inner(Blog b) => new BlogDto(b.Name, b.Posts.Count);
+                    static string ToName(Blog b) => b.Name;
+
+                    List<BlogDto> A(BlogContext db)
+                    {
+                        var blogs = db.Blogs.Include(b => b.Posts).ToList();
+                        return blogs.Select(ToDto).ToList();                   // method group reading Posts
+                    }
+
+                    List<BlogDto> B(BlogContext db)
+                    {
+                        var blogs = db.Blogs.Include(b => b.Posts).ToList();
+                        var result = new List<BlogDto>();
+                        foreach (var blog in blogs) result.Add(Map(blog));     // a mapping method, two calls deep
+                        return result;
+                    }
+
+                    void D(BlogContext db)
+                    {
+                        var blogs = db.Blogs.Include(b => b.Posts).ToList();
+                        blogs.ForEach(Console.WriteLine);                      // a method group we cannot see into
+                    }
+
+                    List<string> E(BlogContext db)
+                    {
+                        var blogs = db.Blogs.{|#0:Include|}(b => b.Posts).ToList();
+                        return blogs.Select(ToName).ToList();                  // near miss: followed, Posts never read
+                    }
+                }
+                """;
+            var test = VerifyCS.Create(source, source.Replace("{|#0:Include|}(b => b.Posts).ToList();\n        return blogs.Select(ToName)", "ToList();\n        return blogs.Select(ToName)"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP106").WithLocation(0).WithArguments("Posts", NeverRead));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Broken_code_does_not_crash()
         {
             var source = """

@@ -197,6 +197,292 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Does_not_report_a_query_a_helper_orders_on_every_path()
+        {
+            // FP-3 (fullstackhero SearchBrandsQueryHandler): q = ApplySort(q, sortBy); q.Skip(..).Take(..).
+            var source = """
+                static class Sorting
+                {
+                    public static IQueryable<Post> SortedBy(this IQueryable<Post> q, bool desc)
+                        => desc ? q.OrderByDescending(p => p.Views) : q.OrderBy(p => p.Views);
+                }
+
+                class C
+                {
+                    static IQueryable<Post> ApplySort(IQueryable<Post> q, string by) => by switch
+                    {
+                        "title" => q.OrderBy(p => p.Title),
+                        "views" => q.OrderByDescending(p => p.Views).ThenBy(p => p.Id),
+                        null => throw new ArgumentNullException(nameof(by)),
+                        _ => q.OrderBy(p => p.Id),
+                    };
+
+                    static IQueryable<Post> IfElse(IQueryable<Post> q, bool desc)
+                    {
+                        if (desc)
+                        {
+                            return q.OrderByDescending(p => p.PublishedAt);
+                        }
+                        else
+                        {
+                            return q.Where(p => p.IsPublished).OrderBy(p => p.PublishedAt).Where(p => p.Views > 0);
+                        }
+                    }
+
+                    static IQueryable<Post> Reassigned(IQueryable<Post> query, string by)
+                    {
+                        query = query.Where(p => p.IsPublished);
+                        query = by == "title" ? query.OrderBy(p => p.Title) : query.OrderBy(p => p.Id);
+                        return query;
+                    }
+
+                    static IQueryable<Post> Nested(IQueryable<Post> q, string by) => ApplySort(q.Where(p => p.Views > 0), by);
+                    static IOrderedQueryable<Post> ByType(IQueryable<Post> q) => Sort(q);
+                    static IOrderedQueryable<Post> Sort(IQueryable<Post> q) => q.OrderBy(p => p.Id);
+
+                    async Task<List<Post>> Search(BlogContext db, string term, string sortBy, int n, int size, CancellationToken ct)
+                    {
+                        IQueryable<Post> q = db.Posts.AsNoTracking();
+                        if (term is not null) q = q.Where(p => p.Title.Contains(term));
+                        q = ApplySort(q, sortBy);
+                        return await q.Skip((n - 1) * size).Take(size).ToListAsync(ct);
+                    }
+
+                    void Variants(BlogContext db, string by, bool desc)
+                    {
+                        var a = db.Posts.AsQueryable();
+                        a = IfElse(a, desc);
+                        var pa = a.Skip(10).Take(10).ToList();
+
+                        var b = db.Posts.Where(p => p.IsPublished);
+                        b = b.SortedBy(desc);
+                        var pb = b.Skip(10).Take(10).ToList();
+
+                        var c = db.Posts.AsQueryable();
+                        c = Reassigned(c, by);
+                        var pc = c.Take(10).ToList();
+
+                        var d = db.Posts.AsQueryable();
+                        d = Nested(d, by);
+                        var pd = d.Skip(5).First();
+
+                        IQueryable<Post> e = db.Posts;
+                        e = ByType(e);
+                        var pe = e.Take(3).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_a_query_that_went_through_a_call_it_cannot_see_into()
+        {
+            var source = """
+                public interface ISorter { IQueryable<Post> Apply(IQueryable<Post> q); }
+                public abstract class SorterBase { public abstract IQueryable<Post> Apply(IQueryable<Post> q); }
+
+                class C
+                {
+                    void M(BlogContext db, ISorter sorter, SorterBase sorterBase, Func<IQueryable<Post>, IQueryable<Post>> sort)
+                    {
+                        var a = db.Posts.AsQueryable();
+                        a = sorter.Apply(a);
+                        var pa = a.Skip(10).Take(10).ToList();
+
+                        var b = db.Posts.AsQueryable();
+                        b = sort(b);
+                        var pb = b.Skip(10).Take(10).ToList();
+
+                        var c = db.Posts.AsQueryable();
+                        c = sorterBase.Apply(c);
+                        var pc = c.Take(10).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_a_query_a_helper_orders_on_some_paths_only_or_not_at_all()
+        {
+            var source = """
+                class C
+                {
+                    static IQueryable<Post> SortSometimes(IQueryable<Post> q, string by) => by switch
+                    {
+                        "title" => q.OrderBy(p => p.Title),
+                        _ => q,
+                    };
+
+                    static IQueryable<Post> SortIf(IQueryable<Post> q, bool sort)
+                    {
+                        if (sort)
+                        {
+                            return q.OrderBy(p => p.Id);
+                        }
+
+                        return q.Where(p => p.IsPublished);
+                    }
+
+                    static IQueryable<Post> Filter(IQueryable<Post> q, string term) => q.Where(p => p.Title.Contains(term));
+                    static IQueryable<Post> PassThrough(IQueryable<Post> q) => q;
+
+                    void M(BlogContext db, string by, bool sort)
+                    {
+                        var a = db.Posts.AsQueryable();
+                        a = SortSometimes(a, by);
+                        var pa = a.{|#0:Skip|}(10).Take(10).ToList();
+
+                        var b = db.Posts.AsQueryable();
+                        b = SortIf(b, sort);
+                        var pb = b.{|#1:Take|}(10).ToList();
+
+                        var c = db.Posts.AsQueryable();
+                        c = Filter(c, by);
+                        var pc = c.{|#2:Skip|}(10).Take(10).ToList();
+
+                        var d = db.Posts.AsQueryable();
+                        d = PassThrough(d);
+                        var pd = d.{|#3:Take|}(10).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Skip", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(1).WithArguments("Take", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(2).WithArguments("Skip", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(3).WithArguments("Take", "", KeyHint));
+        }
+
+        [Fact]
+        public async Task Silent_on_half_typed_sort_helpers()
+        {
+            var broken = """
+                class C
+                {
+                    static IQueryable<Post> ApplySort(IQueryable<Post> q, string by) => by switch
+                    {
+                        "title" => q.OrderBy(p => p.,
+                        _ => q.Nope(
+                    };
+
+                    static IQueryable<Post> Loop(IQueryable<Post> q) => Loop(Loop(q));
+
+                    void M(BlogContext db, string by)
+                    {
+                        var q = db.Posts.AsQueryable();
+                        q = ApplySort(q, by;
+                        q = Loop(q);
+                        q = Undefined(q);
+                        var page = q.Skip(1).Take(
+                    }
+                }
+                """;
+            var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.PagingWithoutOrderByAnalyzer>.Create(broken);
+            test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Does_not_report_delete_in_batches_loops()
+        {
+            // Every row is deleted: which rows make up each batch does not matter.
+            var source = """
+                class C
+                {
+                    async Task Purge(BlogContext db, CancellationToken ct)
+                    {
+                        while (await db.Posts.Where(p => !p.IsPublished).Take(500).ExecuteDeleteAsync(ct) > 0) { }
+
+                        int deleted;
+                        do
+                        {
+                            deleted = db.Comments.Take(1000).ExecuteDelete();
+                        }
+                        while (deleted > 0);
+
+                        while (true)
+                        {
+                            var batch = await db.Posts.Where(p => p.Views == 0).Take(100).ToListAsync(ct);
+                            if (batch.Count == 0) break;
+                            db.Posts.RemoveRange(batch);
+                            await db.SaveChangesAsync(ct);
+                        }
+
+                        while (true)
+                        {
+                            var ids = db.Tags.Select(t => t.Id).Take(200).ToList();
+                            if (ids.Count == 0) break;
+                            db.Tags.Where(t => ids.Contains(t.Id)).ExecuteDelete();
+                        }
+
+                        // jellyfin's PeopleValidationTask: the batch is copied to a buffer, then deleted by keys.
+                        var buffer = new int[100];
+                        int count;
+                        do
+                        {
+                            count = 0;
+                            await foreach (var id in db.Comments.Where(c => c.Text == "").Select(c => c.Id).Take(100).AsAsyncEnumerable())
+                            {
+                                buffer[count++] = id;
+                            }
+
+                            for (var i = 0; i < count; i++)
+                            {
+                                var id = buffer[i];
+                                await db.Comments.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
+                            }
+                        }
+                        while (count == 100);
+
+                        for (var round = 0; round < 100; round++)
+                        {
+                            var rows = db.Blogs.Where(b => b.IsArchived).Take(50).ToList();
+                            if (rows.Count == 0) break;
+                            foreach (var row in rows) db.Blogs.Remove(row);
+                            db.SaveChanges();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_take_that_is_not_a_delete_drain()
+        {
+            // Outside a loop, per element of a foreach, or read without deleting: which rows come back is arbitrary.
+            var source = """
+                class C
+                {
+                    void M(BlogContext db, List<Blog> blogs)
+                    {
+                        db.Posts.Where(p => !p.IsPublished).{|#0:Take|}(500).ExecuteDelete();
+
+                        foreach (var blog in blogs)
+                        {
+                            db.Posts.Where(p => p.BlogId == blog.Id).{|#1:Take|}(10).ExecuteDelete();
+                        }
+
+                        while (true)
+                        {
+                            var batch = db.Posts.Where(p => p.Views == 0).{|#2:Take|}(100).ToList();
+                            if (batch.Count == 0) break;
+                            foreach (var post in batch) post.Views = 1;
+                            db.Comments.Where(c => c.PostId == batch[0].Id).ExecuteDelete();
+                            db.SaveChanges();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Take", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(1).WithArguments("Take", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(2).WithArguments("Take", "", KeyHint));
+        }
+
+        [Fact]
         public async Task A_random_offset_picks_a_random_row_whatever_the_order()
         {
             // Kavita's GetRandomGenre: Skip(new Random().Next(0, count)).Take(1): any order serves a random pick.

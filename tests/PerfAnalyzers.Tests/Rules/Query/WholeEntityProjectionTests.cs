@@ -62,14 +62,14 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var posts = db.Posts.Where(p => p.BlogId == blogId).{|#0:ToList|}();
                         var titles = string.Join(", ", posts.Where(p => p.Views > 10).Select(p => p.Title));
                         var first = posts.Count > 0 ? posts[0].Title : "";
-                        var blog = db.Blogs.Where(b => b.Id == blogId)
+                        var blog = db.Posts.Where(b => b.Id == blogId)
                             .{|#1:FirstOrDefault|}();
                         if (blog == null)
                         {
                             return "";
                         }
 
-                        return blog.Name + titles + first + x;
+                        return blog.Title + titles + first + x;
                     }
                 }
                 """;
@@ -82,20 +82,20 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var posts = db.Posts.Where(p => p.BlogId == blogId).Select(e => new { e.Views, e.Title }).ToList();
                         var titles = string.Join(", ", posts.Where(p => p.Views > 10).Select(p => p.Title));
                         var first = posts.Count > 0 ? posts[0].Title : "";
-                        var blog = db.Blogs.Where(b => b.Id == blogId).Select(e => new { e.Name })
+                        var blog = db.Posts.Where(b => b.Id == blogId).Select(e => new { e.Title })
                             .FirstOrDefault();
                         if (blog == null)
                         {
                             return "";
                         }
 
-                        return blog.Name + titles + first + x;
+                        return blog.Title + titles + first + x;
                     }
                 }
                 """;
             await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
                 VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToList", "Post", "'Views', 'Title'"),
-                VerifyCS.Diagnostic("EFP305").WithLocation(1).WithArguments("FirstOrDefault", "Blog", "'Name'"));
+                VerifyCS.Diagnostic("EFP305").WithLocation(1).WithArguments("FirstOrDefault", "Post", "'Title'"));
         }
 
         [Fact]
@@ -185,6 +185,122 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Does_not_report_when_the_unread_columns_weigh_little()
+        {
+            // Issue 9, shape 5: reading the one large JSON/text column of a five-column row saves next to nothing when
+            // projected; neither does leaving out a few narrow columns.
+            var source = """
+                using System.ComponentModel.DataAnnotations;
+                using System.ComponentModel.DataAnnotations.Schema;
+
+                public class Widget
+                {
+                    public int Id { get; set; }
+                    [MaxLength(100)] public string Name { get; set; } = "";
+                    public int Kind { get; set; }
+                    public DateTime UpdatedAt { get; set; }
+                    [Column(TypeName = "jsonb")] public string Layout { get; set; } = "";
+                }
+                public class Attachment
+                {
+                    public int Id { get; set; }
+                    [StringLength(200)] public string FileName { get; set; } = "";
+                    public byte[] Bytes { get; set; } = Array.Empty<byte>();
+                    public long Size { get; set; }
+                }
+                public class Person { public int Id { get; set; } public string Name { get; set; } = ""; public string Email { get; set; } = ""; public bool Active { get; set; } }
+                public class Topic
+                {
+                    public int Id { get; set; } public int ViewCount { get; set; } public int ReplyCount { get; set; } public bool Pinned { get; set; } public bool Deleted { get; set; }
+                    public int FirstMessageId { get; set; } public string FirstMessageShortPreview { get; set; } = ""; public DateTime FirstMessageTimePosted { get; set; } public string FirstMessagePostedById { get; set; } = "";
+                    public int LastMessageId { get; set; } public string LastMessageShortPreview { get; set; } = ""; public DateTime LastMessageTimePosted { get; set; } public string LastMessagePostedById { get; set; } = "";
+                }
+                public class WidgetContext : DbContext
+                {
+                    public DbSet<Widget> Widgets { get; set; }
+                    public DbSet<Attachment> Attachments { get; set; }
+                    public DbSet<Person> People { get; set; }
+                    public DbSet<Topic> Topics { get; set; }
+                }
+
+                class C
+                {
+                    void M(WidgetContext db)
+                    {
+                        var widgets = db.Widgets.ToList();                 // reads the big column: nothing large left out
+                        foreach (var w in widgets) Console.WriteLine(w.Layout);
+
+                        var people = db.People.ToList();                   // 3 narrow columns left out
+                        foreach (var p in people) Console.WriteLine(p.Name);
+
+                        var topic = db.Topics.FirstOrDefault(t => t.Id == 1); // 12 narrow columns left out: ids, dates, short strings
+                        if (topic is null || topic.Deleted) return;
+
+                        var files = db.Attachments.{|#0:ToList|}();        // near miss: leaves the byte[] out
+                        foreach (var f in files) Console.WriteLine(f.FileName + f.Size);
+
+                        var names = db.Widgets.{|#1:ToList|}();            // near miss: leaves the jsonb column out
+                        foreach (var w in names) Console.WriteLine(w.Name);
+                    }
+                }
+                """;
+            await CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.WholeEntityProjectionAnalyzer>.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToList", "Attachment", "'FileName', 'Size'"),
+                VerifyCS.Diagnostic("EFP305").WithLocation(1).WithArguments("ToList", "Widget", "'Name'"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_in_a_method_that_saves_through_an_abstraction()
+        {
+            // Issue 9, shape 5: the page promises that methods which save the entities are silent; the save went through
+            // an interface over the context, a unit of work, or a repository method that calls SaveChanges.
+            var source = """
+                public interface IAppDbContext { DbSet<Post> Posts { get; } Task<int> SaveChangesAsync(CancellationToken ct = default); }
+                public interface IUnitOfWork { Task CommitAsync(); }
+                public class PostRepository
+                {
+                    private readonly BlogContext _db = null!;
+                    public Task SaveAsync() => _db.SaveChangesAsync();
+                    public Task CreateReply(int id) { _db.Comments.Add(new Comment { PostId = id }); return _db.SaveChangesAsync(); }
+                }
+
+                class C
+                {
+                    async Task A(IAppDbContext db)
+                    {
+                        var posts = await db.Posts.ToListAsync();
+                        foreach (var p in posts) p.Views.ToString();
+                        await db.SaveChangesAsync();
+                    }
+
+                    async Task B(BlogContext db, IUnitOfWork uow)
+                    {
+                        var posts = await db.Posts.ToListAsync();
+                        foreach (var p in posts) Console.WriteLine(p.Title);
+                        await uow.CommitAsync();
+                    }
+
+                    async Task D(BlogContext db, PostRepository repository)
+                    {
+                        var posts = await db.Posts.ToListAsync();
+                        foreach (var p in posts) Console.WriteLine(p.Title);
+                        await repository.SaveAsync();
+                    }
+
+                    async Task E(BlogContext db, PostRepository repository, int id)
+                    {
+                        // Near miss: a repository method that takes data saves its own entities, not these.
+                        var post = await db.Posts.{|#0:FirstOrDefaultAsync|}(p => p.Id == id);
+                        if (post is null || !post.IsPublished) return;
+                        await repository.CreateReply(id);
+                    }
+                }
+                """;
+            await CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.WholeEntityProjectionAnalyzer>.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("FirstOrDefaultAsync", "Post", "'IsPublished'"));
+        }
+
+        [Fact]
         public async Task Max_members_option_comes_from_editorconfig()
         {
             var source = """
@@ -195,7 +311,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var posts = db.Posts.{|#0:ToList|}();
                         foreach (var p in posts)
                         {
-                            Console.WriteLine(p.Title + p.Views + p.Content + p.IsPublished);
+                            Console.WriteLine(p.Title + p.Views + p.PublishedAt + p.IsPublished);
                         }
 
                         var few = db.Posts.{|#1:ToList|}();
@@ -209,7 +325,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 [*.cs]
                 dotnet_code_quality.EFP305.max_members = 4
                 """));
-            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToList", "Post", "'Title', 'Views', 'Content', 'IsPublished'"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToList", "Post", "'Title', 'Views', 'PublishedAt', 'IsPublished'"));
             test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP305").WithLocation(1).WithArguments("ToList", "Post", "'Title', 'Views'"));
             await test.RunAsync();
 

@@ -14,8 +14,9 @@ using Xunit;
 namespace PerfAnalyzers.Tests.Rules.Suppressions
 {
     /// <summary>
-    /// EFPS001-003 against the real CA1849 (Microsoft.CodeAnalysis.NetAnalyzers 9.0.0), MA0042 (Meziantou.Analyzer
-    /// 3.0.321) and S6966 (SonarAnalyzer.CSharp 9.32) analyzers.
+    /// EFPS001-005 against the real CA1849 (Microsoft.CodeAnalysis.NetAnalyzers 9.0.0), MA0042 (Meziantou.Analyzer
+    /// 3.0.321), S6966 (SonarAnalyzer.CSharp 9.32) and VSTHRD103 (Microsoft.VisualStudio.Threading.Analyzers 18.12.1)
+    /// analyzers; SS033 (SharpSource, not on the package feed here) by its ID with a stand-in.
     /// </summary>
     public class AddAsyncAdviceSuppressorTests
     {
@@ -109,10 +110,43 @@ namespace PerfAnalyzers.Tests.Rules.Suppressions
         [InlineData("MA0042")]
         [InlineData("S6966")]
         [InlineData("CA1849")]
+        [InlineData("SS033")]
         public async Task Suppresses_stand_in_diagnostics_with_the_same_id_and_span(string id)
         {
             var test = new SuppressorTest(ImmutableArray.Create<DiagnosticAnalyzer>(new BlockingCallStandIn(id)), id);
             test.ExpectedDiagnostics.AddRange(AddsSuppressedFileReadNot(id));
+            await test.RunAsync();
+        }
+
+        /// <summary>
+        /// vs-threading's VSTHRD103 ("Call async methods when in an async method") still flags EF's Add/AddRange (on the
+        /// method name): suppressed there; its findings on File.ReadAllText and on EF's Count() (a real round trip, EFP401's
+        /// advice too) stay.
+        /// </summary>
+        [Fact]
+        public async Task VSTHRD103_from_the_real_vs_threading_analyzer_is_suppressed_on_EF_Add_only()
+        {
+            var analyzers = ThirdPartyAnalyzers.Supporting("vs-threading", "VSTHRD103");
+            Assert.NotEmpty(analyzers);
+            var test = new SuppressorTest(analyzers, "VSTHRD103", """
+                using System.IO;
+
+                class C
+                {
+                    async Task M(BlogContext db, Blog blog, List<Post> posts, string path)
+                    {
+                        db.Blogs.{|#0:Add|}(blog);
+                        db.Posts.{|#1:AddRange|}(posts);
+                        db.{|#2:Add|}(new Author());
+                        db.{|#3:AddRange|}(posts);
+                        var text = File.{|#4:ReadAllText|}(path);
+                        var n = db.Posts.{|#5:Count|}();
+                        await db.SaveChangesAsync();
+                    }
+                }
+                """);
+            test.ExpectedDiagnostics.AddRange(AddsSuppressedFileReadNot("VSTHRD103"));
+            test.ExpectedDiagnostics.Add(Reported("VSTHRD103", 5, suppressed: false));
             await test.RunAsync();
         }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
@@ -9,6 +10,16 @@ namespace PerfAnalyzers.Tests.Rules.Writes
 {
     public class AddInLoopTests
     {
+        [Fact]
+        public void Is_retired_off_by_default_and_hidden()
+        {
+            // Issue 9: no measurable gain on SQLite or PostgreSQL (docs/rules/EFP202.md). The tests below run it enabled.
+            var descriptor = new PerfAnalyzers.Rules.Writes.AddInLoopAnalyzer().SupportedDiagnostics.Single();
+            Assert.Equal("EFP202", descriptor.Id);
+            Assert.False(descriptor.IsEnabledByDefault);
+            Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Hidden, descriptor.DefaultSeverity);
+        }
+
         [Fact]
         public async Task Reports_add_on_dbset_and_context_in_loops()
         {

@@ -261,6 +261,221 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task Does_not_report_a_context_created_per_iteration()
+        {
+            // A paged job with a fresh context per page (and a checkpoint), a DI scope per item, a Func<TContext> factory,
+            // and a context per tenant: each iteration is its own unit of work, the recommended batching pattern.
+            var source = """
+                using Microsoft.Extensions.DependencyInjection;
+
+                public class Checkpoint { public int Id { get; set; } public int LastId { get; set; } }
+                public interface ITenantContexts { BlogContext For(string tenant); }
+
+                class C
+                {
+                    async Task Paged(IDbContextFactory<BlogContext> factory, CancellationToken ct)
+                    {
+                        var lastId = 0;
+                        while (true)
+                        {
+                            await using var db = factory.CreateDbContext();
+                            var page = await db.Posts.Where(p => p.Id > lastId).OrderBy(p => p.Id).Take(500).ToListAsync(ct);
+                            if (page.Count == 0) break;
+                            foreach (var post in page) post.Views = 0;
+                            lastId = page[^1].Id;
+                            db.Add(new Checkpoint { LastId = lastId });
+                            await db.SaveChangesAsync(ct);
+                        }
+                    }
+
+                    void Scoped(IServiceScopeFactory scopes, List<string> names, Func<BlogContext> contextFactory, ITenantContexts tenants)
+                    {
+                        foreach (var name in names)
+                        {
+                            using var scope = scopes.CreateScope();
+                            var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
+                            db.Blogs.Add(new Blog { Name = name });
+                            db.SaveChanges();
+                        }
+                        foreach (var name in names)
+                        {
+                            using var local = contextFactory();
+                            local.Authors.Add(new Author { Name = name });
+                            local.SaveChanges();
+                        }
+                        foreach (var tenant in names)
+                        {
+                            var db = tenants.For(tenant);
+                            db.Blogs.Add(new Blog { Name = tenant });
+                            db.SaveChanges();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_a_context_that_is_not_created_per_iteration()
+        {
+            var source = """
+                using Microsoft.Extensions.DependencyInjection;
+
+                class C
+                {
+                    BlogContext _db;
+
+                    async Task M(IDbContextFactory<BlogContext> factory, IServiceProvider root, List<string> names)
+                    {
+                        await using var shared = factory.CreateDbContext();
+                        foreach (var name in names)
+                        {
+                            shared.Blogs.Add(new Blog { Name = name });
+                            await shared.{|#0:SaveChangesAsync|}();
+                        }
+                        foreach (var name in names)
+                        {
+                            var db = _db;
+                            db.Blogs.Add(new Blog { Name = name });
+                            db.{|#1:SaveChanges|}();
+                        }
+                        foreach (var name in names)
+                        {
+                            var db = root.GetRequiredService<BlogContext>();
+                            db.Blogs.Add(new Blog { Name = name });
+                            db.{|#2:SaveChanges|}();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP201").WithLocation(0).WithArguments("SaveChangesAsync", "foreach"),
+                VerifyCS.Diagnostic("EFP201").WithLocation(1).WithArguments("SaveChanges", "foreach"),
+                VerifyCS.Diagnostic("EFP201").WithLocation(2).WithArguments("SaveChanges", "foreach"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_saves_that_later_iterations_read_back_or_message_loops()
+        {
+            var source = """
+                using System.Threading.Channels;
+
+                class C
+                {
+                    async Task M(BlogContext db, List<string> labels, ChannelReader<string> reader)
+                    {
+                        foreach (var label in labels)
+                        {
+                            if (!db.Tags.Any(t => t.Label == label))
+                            {
+                                db.Tags.Add(new Tag { Label = label });
+                                db.SaveChanges();
+                            }
+                        }
+                        foreach (var label in labels)
+                        {
+                            var next = db.Blogs.Max(b => (int?)b.Rating) ?? 0;
+                            db.Blogs.Add(new Blog { Name = label, Rating = next + 1 });
+                            db.SaveChanges();
+                        }
+                        await foreach (var label in reader.ReadAllAsync())
+                        {
+                            db.Tags.Add(new Tag { Label = label });
+                            await db.SaveChangesAsync();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_save_when_the_loop_queries_another_set_or_pages_by_the_element()
+        {
+            // Disagreement fixed: a Take(n) filtered by the loop element is one query per element, not a page (EFP101's
+            // meaning). EFP201 used to call such a loop a batch loop and stay silent.
+            var source = """
+                class C
+                {
+                    void M(BlogContext db, List<Blog> blogs, List<string> labels)
+                    {
+                        foreach (var label in labels)
+                        {
+                            var count = db.Posts.Count();
+                            db.Tags.Add(new Tag { Label = label + count });
+                            db.{|#0:SaveChanges|}();
+                        }
+                        foreach (var blog in blogs)
+                        {
+                            var top = db.Posts.Where(p => p.BlogId == blog.Id).OrderBy(p => p.Id).Take(3).ToList();
+                            foreach (var post in top) post.Views++;
+                            db.{|#1:SaveChanges|}();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP201").WithLocation(0).WithArguments("SaveChanges", "foreach"),
+                VerifyCS.Diagnostic("EFP201").WithLocation(1).WithArguments("SaveChanges", "foreach"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_polling_loops_and_seeding_code()
+        {
+            // Disagreements fixed: EFP201 now asks the same list as EFP101 (polling loops, seeding code, constant
+            // collections were exempt for EFP101 only).
+            var source = """
+                class C
+                {
+                    async Task Poll(BlogContext db, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            db.Blogs.Add(new Blog { Name = "tick" });
+                            await db.SaveChangesAsync(ct);
+                            await Task.Delay(1000, ct);
+                        }
+                    }
+
+                    void SeedBlogs(BlogContext db, List<string> names)
+                    {
+                        foreach (var name in names) { db.Blogs.Add(new Blog { Name = name }); db.SaveChanges(); }
+                    }
+
+                    void Roles(BlogContext db)
+                    {
+                        foreach (var role in new[] { "admin", "editor" }) { db.Tags.Add(new Tag { Label = role }); db.SaveChanges(); }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_seeding_code_and_constant_collections_when_enabled()
+        {
+            var source = """
+                class C
+                {
+                    void SeedBlogs(BlogContext db, List<string> names)
+                    {
+                        foreach (var name in names) { db.Blogs.Add(new Blog { Name = name }); db.{|#0:SaveChanges|}(); }
+                    }
+
+                    void Roles(BlogContext db)
+                    {
+                        foreach (var role in new[] { "admin", "editor" }) { db.Tags.Add(new Tag { Label = role }); db.{|#1:SaveChanges|}(); }
+                    }
+                }
+                """;
+            var test = CSharpAnalyzerVerifier<SaveChangesInLoopAnalyzer>.Create(source);
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ndotnet_code_quality.EFP201.report_constant_collections = true\ndotnet_code_quality.report_seeding_code = true\n"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP201").WithLocation(0).WithArguments("SaveChanges", "foreach"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP201").WithLocation(1).WithArguments("SaveChanges", "foreach"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Fix_moves_save_after_loop()
         {
             var source = """
@@ -371,7 +586,8 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         [Fact]
         public async Task No_fix_when_moving_would_change_meaning()
         {
-            // Not last in the body (the Id is read after the save), context created per iteration, result used.
+            // Not last in the body (the Id is read after the save), result used. (A context created per iteration is
+            // not reported at all: Does_not_report_a_context_created_per_iteration.)
             var source = """
                 class C
                 {
@@ -383,12 +599,6 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                             db.Authors.Add(author);
                             db.{|EFP201:SaveChanges|}();
                             ids.Add(author.Id);
-                        }
-                        foreach (var name in names)
-                        {
-                            using var local = factory();
-                            local.Authors.Add(new Author { Name = name });
-                            local.{|EFP201:SaveChanges|}();
                         }
                         foreach (var name in names)
                         {
@@ -447,14 +657,17 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                             db.SaveChanges(db
                         }
                         foreach (missing) { db.SaveChanges(; }
+                        foreach (var name in names) { db.Missing(name); db.SaveChanges(); }
                         while (
                     }
                 }
                 """;
+            // Unbound code can only hide findings: no report for the loops over code that does not bind (nor for the
+            // unfinished calls); the bound save next to broken code is still reported; nothing throws.
             var test = CSharpAnalyzerVerifier<SaveChangesInLoopAnalyzer>.Create(source);
             test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
             test.TestState.MarkupHandling = Microsoft.CodeAnalysis.Testing.MarkupMode.None;
-            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP201").WithSpan("/0/Test1.cs", 9, 32, 9, 43).WithArguments("SaveChanges", "foreach"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP201").WithSpan("/0/Test1.cs", 10, 60, 10, 71).WithArguments("SaveChanges", "foreach"));
             await test.RunAsync();
         }
     }

@@ -192,12 +192,20 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         public async Task Reports_without_fix_when_a_bulk_update_would_change_behaviour()
         {
             var source = """
+                public class Address { public string City { get; set; } }
+                public class Note { public int Id { get; set; } public Address Address { get; set; } }
+                public class NoteContext : DbContext
+                {
+                    public DbSet<Note> Notes { get; set; }
+                    protected override void OnModelCreating(ModelBuilder b) => b.Entity<Note>().OwnsOne(n => n.Address);
+                }
+
                 class C
                 {
-                    void Navigation(BlogContext db, Author author)
+                    void Owned(NoteContext db)
                     {
-                        {|#0:foreach|} (var post in db.Posts.ToList())
-                            post.Blog.Rating = 0;
+                        {|#0:foreach|} (var note in db.Notes.ToList())
+                            note.Address.City = "";
                         db.SaveChanges();
                     }
 
@@ -227,10 +235,51 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(source,
-                Expected(0, suffix: " (no automatic fix: the loop changes 'post.Blog.Rating' through a navigation or owned type)"),
+                Expected(0, "Note", " (no automatic fix: the loop changes 'note.Address.City' through an owned or complex type)"),
                 Expected(1, suffix: " (no automatic fix: the query uses 'OrderBy')"),
                 Expected(2, suffix: " (no automatic fix: the result of SaveChanges is used)"),
                 Expected(3, suffix: " (no automatic fix: 'Views' is read after the loop changed it)"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_changes_to_related_entities()
+        {
+            // One ExecuteUpdate over Posts cannot write a Blog or an Author row: no ExecuteUpdate advice at all.
+            var source = """
+                [System.ComponentModel.DataAnnotations.Schema.ComplexType]
+                public class Money { public decimal Amount { get; set; } }
+                public class Invoice { public int Id { get; set; } public int Views { get; set; } public Money Total { get; set; } }
+                public class InvoiceContext : DbContext { public DbSet<Invoice> Invoices { get; set; } }
+
+                class C
+                {
+                    void Related(BlogContext db)
+                    {
+                        foreach (var post in db.Posts.Where(p => p.Views > 10).ToList())
+                            post.Blog.Rating = 0;
+                        db.SaveChanges();
+                    }
+
+                    void Mixed(BlogContext db)
+                    {
+                        foreach (var post in db.Posts.Where(p => p.Views > 10))
+                        {
+                            post.Views = 0;
+                            post.Author.Name = "";
+                        }
+                        db.SaveChanges();
+                    }
+
+                    void Complex(InvoiceContext db)
+                    {
+                        {|#0:foreach|} (var invoice in db.Invoices.Where(i => i.Views > 10))
+                            invoice.Total.Amount = 0;
+                        db.SaveChanges();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                Expected(0, "Invoice", " (no automatic fix: the loop changes 'invoice.Total.Amount' through an owned or complex type)"));
         }
 
         [Theory]

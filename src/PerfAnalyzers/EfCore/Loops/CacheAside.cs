@@ -1,0 +1,323 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// "Does this operation run only on a cache miss?" — the cache-aside and memoisation shapes:
+    /// <list type="bullet">
+    /// <item>a factory lambda of <c>IMemoryCache.GetOrCreate(Async)</c>, <c>HybridCache.GetOrCreateAsync</c>,
+    /// <c>ConcurrentDictionary.GetOrAdd/AddOrUpdate</c> (or an application method named <c>GetOrAdd*</c>/<c>GetOrCreate*</c>);</item>
+    /// <item>the branch of an <c>if</c> taken on a miss: <c>if (!cache.TryGetValue(k, out v)) { v = load; }</c>,
+    /// <c>if (_field == null) _field = load;</c>;</item>
+    /// <item>code after an early return (or <c>continue</c>) on a hit: <c>if (cache.TryGetValue(k, out var v)) return v;</c>,
+    /// <c>if (_field != null) return _field;</c>, <c>var v = cache.Get&lt;T&gt;(k); if (v != null) return v;</c>;</item>
+    /// <item>the right side of <c>_field ??= load</c> (a field or property memo) or of <c>cache.Get(k) ?? load</c>.</item>
+    /// </list>
+    /// A cache is an <c>IMemoryCache</c>/<c>IDistributedCache</c>/<c>HybridCache</c>, a type whose name says it is one
+    /// (<c>ICacheService</c>), a dictionary held in a field, property or parameter (a dictionary local to the method lives
+    /// for one call and caches nothing across calls), or any store held in a field or property probed with
+    /// <c>TryGet*(key, out value)</c>/<c>ContainsKey</c> (<c>FastConcurrentLru.TryGet</c>). A cache that is written but
+    /// never read first does not count.
+    /// </summary>
+    internal static class CacheAside
+    {
+        /// <summary>Whether <paramref name="operation"/> runs only on a cache miss, judged up to <paramref name="boundary"/> (a loop body or a method body).</summary>
+        public static bool IsOnMiss(IOperation operation, IOperation boundary)
+        {
+            IOperation child = operation;
+            for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation lambda when IsCacheFactoryArgument(lambda):
+                        return true;
+
+                    case ICoalesceAssignmentOperation coalesceAssignment when coalesceAssignment.Value == child
+                                                                              && (IsMemo(coalesceAssignment.Target) || IsCacheRead(coalesceAssignment.Target)):
+                        return true;
+
+                    case ICoalesceOperation coalesce when coalesce.WhenNull == child && IsCacheRead(coalesce.Value):
+                        return true;
+
+                    case IConditionalOperation conditional when conditional.Condition != child:
+                        if ((conditional.WhenTrue == child && TestsMiss(conditional.Condition, current))
+                            || (conditional.WhenFalse == child && TestsHit(conditional.Condition, current)))
+                        {
+                            return true;
+                        }
+
+                        break;
+                }
+
+                if (current.Parent is IBlockOperation block && FollowsHitExit(block, current))
+                {
+                    return true;
+                }
+
+                if (current == boundary)
+                {
+                    break;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>An earlier statement of the block is <c>if (&lt;hit&gt;) { ...; return/continue; }</c>.</summary>
+        private static bool FollowsHitExit(IBlockOperation block, IOperation statement)
+        {
+            var index = block.Operations.IndexOf(statement);
+            for (var i = 0; i < index; i++)
+            {
+                if (block.Operations[i] is IConditionalOperation { WhenFalse: null } guard
+                    && EndsWithExit(guard.WhenTrue) && TestsHit(guard.Condition, guard))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool EndsWithExit(IOperation branch)
+        {
+            var last = branch is IBlockOperation block ? block.Operations.LastOrDefault() : branch;
+            return last is IReturnOperation or IBranchOperation { BranchKind: BranchKind.Continue };
+        }
+
+        /// <summary>The condition is true on a hit: <c>cache.TryGetValue(..)</c>, <c>dict.ContainsKey(..)</c>, <c>_memo != null</c>, <c>cached is not null</c>.</summary>
+        private static bool TestsHit(IOperation condition, IOperation site)
+        {
+            condition = condition.WalkDownConversions();
+            switch (condition)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return TestsMiss(not.Operand, site);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                    return TestsHit(and.LeftOperand, site) || TestsHit(and.RightOperand, site);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:
+                    return IsNullComparison(notEquals, site);
+                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } } isNot:
+                    return constant.WalkDownConversions().ConstantValue is { HasValue: true, Value: null } && IsCachedValue(isNot.Value, site);
+                case IIsPatternOperation { Pattern: IRecursivePatternOperation or ITypePatternOperation or IDeclarationPatternOperation } isSomething:
+                    return IsCachedValue(isSomething.Value, site);
+                case IInvocationOperation invocation:
+                    return IsCacheProbe(invocation);
+                case IInvalidOperation invalid:
+                    return IsUnboundProbe(invalid);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// <c>_cache.TryGet(id, out var item)</c> where the cache's package is not referenced (the call does not bind): a
+        /// probe by its shape, on a field or property. Treating it as a cache can only hide a finding, never invent one.
+        /// </summary>
+        private static bool IsUnboundProbe(IInvalidOperation invalid)
+        {
+            if (invalid.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } access }
+                || !(name.StartsWith("TryGet", System.StringComparison.Ordinal) || name == "ContainsKey"))
+            {
+                return false;
+            }
+
+            var receiver = invalid.SemanticModel?.GetOperation(access.Expression)?.WalkDownConversions();
+            return receiver is IFieldReferenceOperation or IPropertyReferenceOperation;
+        }
+
+        /// <summary>The condition is true on a miss: <c>!cache.TryGetValue(..)</c>, <c>_memo == null</c>, <c>cached is null</c>.</summary>
+        private static bool TestsMiss(IOperation condition, IOperation site)
+        {
+            condition = condition.WalkDownConversions();
+            switch (condition)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return TestsHit(not.Operand, site);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
+                    return TestsMiss(or.LeftOperand, site) || TestsMiss(or.RightOperand, site);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
+                    return IsNullComparison(equals, site);
+                case IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } isNull:
+                    return constant.WalkDownConversions().ConstantValue is { HasValue: true, Value: null } && IsCachedValue(isNull.Value, site);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsNullComparison(IBinaryOperation comparison, IOperation site)
+        {
+            var left = comparison.LeftOperand.WalkDownConversions();
+            var right = comparison.RightOperand.WalkDownConversions();
+            if (right.ConstantValue is { HasValue: true, Value: null })
+            {
+                return IsCachedValue(left, site);
+            }
+
+            return left.ConstantValue is { HasValue: true, Value: null } && IsCachedValue(right, site);
+        }
+
+        /// <summary>A memo field/property, a cache read, or a local whose value comes from a cache read (or a TryGetValue out).</summary>
+        private static bool IsCachedValue(IOperation value, IOperation site)
+        {
+            value = value.WalkDownConversions();
+            if (IsMemo(value) || IsCacheRead(value))
+            {
+                return true;
+            }
+
+            if (value is not ILocalReferenceOperation local)
+            {
+                return false;
+            }
+
+            foreach (var op in site.GetRootOperation().Descendants())
+            {
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local):
+                        var initializer = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+                        if (initializer is not null && IsCacheRead(initializer))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IInvocationOperation invocation when IsCacheProbe(invocation)
+                                                              && invocation.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Out
+                                                                                                && a.Value is ILocalReferenceOperation or IDeclarationExpressionOperation
+                                                                                                && a.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(l => SymbolEqualityComparer.Default.Equals(l.Local, local.Local))):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A settable field or property of this object (or a static one) that memoises a value across calls.</summary>
+        private static bool IsMemo(IOperation target)
+        {
+            target = target.WalkDownConversions();
+            return target switch
+            {
+                IFieldReferenceOperation field => !field.Field.IsConst && !field.Field.IsReadOnly && IsOwnOrStatic(field.Instance),
+                IPropertyReferenceOperation property => !property.Property.IsIndexer && property.Property.SetMethod is not null && IsOwnOrStatic(property.Instance),
+                _ => false,
+            };
+        }
+
+        /// <summary>A member of this object or a static one (<c>post.Author</c> of an element is not a memo: it is per element).</summary>
+        private static bool IsOwnOrStatic(IOperation? instance)
+            => instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+        /// <summary><c>cache.TryGetValue(..)</c>, <c>dict.ContainsKey(..)</c>, <c>cache.TryGet*(..)</c> on a cache.</summary>
+        /// <remarks>
+        /// A probe (<c>TryGet*(key, out value)</c>, <c>ContainsKey</c>) on a store held in a field or property counts whatever
+        /// its type (<c>FastConcurrentLru.TryGet</c>, an application's own cache): it outlives the call.
+        /// </remarks>
+        private static bool IsCacheProbe(IInvocationOperation invocation)
+        {
+            var name = invocation.TargetMethod.Name;
+            if (!(name.StartsWith("TryGet", System.StringComparison.Ordinal) || name == "ContainsKey"))
+            {
+                return false;
+            }
+
+            var receiver = invocation.GetReceiverOrThisArgument();
+            return IsCache(receiver) || receiver?.WalkDownConversions() is IFieldReferenceOperation or IPropertyReferenceOperation;
+        }
+
+        /// <summary>A read from a cache that yields the value or null: <c>cache.Get&lt;T&gt;(k)</c>, <c>GetString(Async)</c>, <c>dict.GetValueOrDefault(k)</c>.</summary>
+        private static bool IsCacheRead(IOperation value)
+        {
+            value = value.WalkDownConversions();
+            if (value is IAwaitOperation awaited)
+            {
+                value = awaited.Operation.WalkDownConversions();
+                if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner })
+                {
+                    value = inner.WalkDownConversions();
+                }
+            }
+
+            return value switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod.Name is "Get" or "GetAsync" or "GetString" or "GetStringAsync" or "GetValueOrDefault"
+                                                   && IsCache(invocation.GetReceiverOrThisArgument()),
+                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => IsCache(indexer.Instance),
+                _ => false,
+            };
+        }
+
+        private static bool IsCacheFactoryArgument(IAnonymousFunctionOperation lambda)
+        {
+            IOperation? current = lambda.Parent;
+            while (current is IDelegateCreationOperation or IConversionOperation)
+            {
+                current = current.Parent;
+            }
+
+            if (current is not IArgumentOperation { Parent: IInvocationOperation invocation })
+            {
+                return false;
+            }
+
+            var name = invocation.TargetMethod.Name;
+            if (name.StartsWith("GetOrCreate", System.StringComparison.Ordinal) || name.StartsWith("GetOrAdd", System.StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            return name == "AddOrUpdate" && IsCache(invocation.GetReceiverOrThisArgument());
+        }
+
+        /// <summary>
+        /// An <c>IMemoryCache</c>/<c>IDistributedCache</c>/<c>HybridCache</c> (Microsoft.Extensions.Caching), or a
+        /// dictionary (<c>IDictionary&lt;,&gt;</c>/<c>IReadOnlyDictionary&lt;,&gt;</c>) held in a field, property or parameter.
+        /// </summary>
+        private static bool IsCache(IOperation? receiver)
+        {
+            receiver = receiver?.WalkDownConversions();
+            var type = receiver?.Type;
+            if (type is null)
+            {
+                return false;
+            }
+
+            if (IsCachingType(type) || type.AllInterfaces.Any(IsCachingType))
+            {
+                return true;
+            }
+
+            // An application's own cache service (ICacheService, DistributedCacheWrapper...): only a name can tell.
+            if (type.Name.IndexOf("Cache", System.StringComparison.Ordinal) >= 0 || type.AllInterfaces.Any(i => i.Name.IndexOf("Cache", System.StringComparison.Ordinal) >= 0))
+            {
+                return true;
+            }
+
+            var isDictionary = IsDictionary(type) || type.AllInterfaces.Any(IsDictionary);
+            return isDictionary && receiver is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation;
+        }
+
+        private static bool IsCachingType(ITypeSymbol type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (t.Name is "IMemoryCache" or "IDistributedCache" or "HybridCache"
+                    && t.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.Extensions.Caching", System.StringComparison.Ordinal) == true)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsDictionary(ITypeSymbol type)
+            => type is INamedTypeSymbol { Name: "IDictionary" or "IReadOnlyDictionary", Arity: 2 } named
+               && named.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic";
+    }
+}

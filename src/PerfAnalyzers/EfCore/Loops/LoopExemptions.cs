@@ -1,0 +1,574 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>Options shared by the N+1 rules (EFP101, EFP104), read from .editorconfig.</summary>
+    internal readonly struct NPlusOneOptions
+    {
+        public NPlusOneOptions(bool reportConstantCollections, bool reportSeedingCode)
+        {
+            ReportConstantCollections = reportConstantCollections;
+            ReportSeedingCode = reportSeedingCode;
+        }
+
+        /// <summary>Report loops over collection literals (<c>new[] { a, b }</c>, <c>Enum.GetValues</c>): off by default.</summary>
+        public bool ReportConstantCollections { get; }
+
+        /// <summary>Report loops in setup code (<see cref="SetupCode"/>: seeding, migrations, installation, start-up): off by default.</summary>
+        public bool ReportSeedingCode { get; }
+
+        public static NPlusOneOptions Read(AnalyzerOptions options, SyntaxTree tree, string ruleId)
+        {
+            var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+            return new NPlusOneOptions(
+                ReadBool(config, ruleId, "report_constant_collections"),
+                ReadBool(config, ruleId, SetupCode.ReportOptionName));
+        }
+
+        private static bool ReadBool(AnalyzerConfigOptions config, string ruleId, string name)
+        {
+            if (config.TryGetValue("dotnet_code_quality." + ruleId + "." + name, out var value)
+                || config.TryGetValue("dotnet_code_quality." + name, out value))
+            {
+                return string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Why an operation inside a loop does not repeat a round trip per element of data, in the order
+    /// <see cref="LoopExemptions.Why"/> asks. EFP101, EFP104 and EFP201 ask the same list, and their docs pages list it.
+    /// </summary>
+    internal enum LoopExemption
+    {
+        /// <summary>No reason: the operation runs once per element (report it).</summary>
+        None = 0,
+
+        /// <summary>In a catch or finally block inside the loop: error handling, not per-element work.</summary>
+        ErrorPath,
+
+        /// <summary>The loop is left right after the operation (break/return/throw, or a flag the loop condition tests): a retry or a one-shot.</summary>
+        LeavesLoop,
+
+        /// <summary>Runs only when a counter reaches a threshold (<c>if (++n % 500 == 0)</c>): a periodic batch.</summary>
+        PeriodicBatch,
+
+        /// <summary>In the condition of a while/for loop: a drain or poll test (<c>while (await q.AnyAsync())</c>).</summary>
+        LoopCondition,
+
+        /// <summary>A message loop (channel reader, BlockingCollection): messages arrive one at a time and cannot be loaded together.</summary>
+        MessageLoop,
+
+        /// <summary>A while/do loop that waits between passes or runs until cancellation: one pass per tick.</summary>
+        Polling,
+
+        /// <summary>A loop over values written in the code (literal collections, Enum.GetValues, constant bounds).</summary>
+        ConstantCollection,
+
+        /// <summary>Setup code (<see cref="SetupCode"/>: seeding, migrations, installation, start-up), which runs once.</summary>
+        SeedingCode,
+
+        /// <summary>A search: the loop is left as soon as the round trip's result says so (first match).</summary>
+        SearchLoop,
+
+        /// <summary>The loop works in batches: it iterates chunks, or loads a page or a key set per iteration.</summary>
+        BatchLoop,
+
+        /// <summary>Each iteration is its own unit of work: the context (or the DI scope it comes from) is created per iteration.</summary>
+        UnitOfWorkPerIteration,
+
+        /// <summary>A save whose rows later iterations query back (uniqueness checks, running numbers): it must commit per iteration.</summary>
+        ReadBackByLaterIterations,
+
+        /// <summary>The round trip runs only on a cache miss (cache-aside, memoised field, GetOrCreate factory).</summary>
+        CacheMiss,
+    }
+
+    /// <summary>
+    /// The one ordered list of reasons why a round trip (or a call leading to one) inside a loop is not an N+1 or a
+    /// save per row: the loops real applications write on purpose. <see cref="Why"/> returns the first reason that applies.
+    /// </summary>
+    internal static class LoopExemptions
+    {
+        /// <summary>
+        /// The first reason the operation does not repeat per element of its loop, or <see cref="LoopExemption.None"/>.
+        /// <paramref name="through"/> is the summary of the called method when the operation is a call into the
+        /// application's code (EFP104).
+        /// </summary>
+        public static LoopExemption Why(EfCompilation ef, IOperation operation, LoopPlacement placement, NPlusOneOptions options, RoundTripSummary? through = null, CancellationToken cancellationToken = default)
+        {
+            var loop = placement.Loop;
+            if (placement.InCatchOrFinally)
+            {
+                return LoopExemption.ErrorPath;
+            }
+
+            if (placement.ExitsLoopAfter)
+            {
+                return LoopExemption.LeavesLoop;
+            }
+
+            if (placement.IsBatchGuarded)
+            {
+                return LoopExemption.PeriodicBatch;
+            }
+
+            if (IsInLoopCondition(operation, loop.Loop))
+            {
+                return LoopExemption.LoopCondition;
+            }
+
+            if (IsMessageLoop(loop))
+            {
+                return LoopExemption.MessageLoop;
+            }
+
+            if (IsPollingLoop(loop))
+            {
+                return LoopExemption.Polling;
+            }
+
+            if (!options.ReportConstantCollections && (IsConstantCollection(loop.Source) || HasConstantBound(loop.Loop)))
+            {
+                return LoopExemption.ConstantCollection;
+            }
+
+            if (!options.ReportSeedingCode && SetupCode.IsSetupCode(ef, operation, cancellationToken))
+            {
+                return LoopExemption.SeedingCode;
+            }
+
+            if (IsSearchLoop(operation, loop))
+            {
+                return LoopExemption.SearchLoop;
+            }
+
+            if (IsBatchLoop(ef, loop, cancellationToken))
+            {
+                return LoopExemption.BatchLoop;
+            }
+
+            if (UnitOfWork.IsPerIteration(ef, operation, loop, cancellationToken))
+            {
+                return LoopExemption.UnitOfWorkPerIteration;
+            }
+
+            if (IsReadBackByLaterIterations(ef, operation, loop, cancellationToken))
+            {
+                return LoopExemption.ReadBackByLaterIterations;
+            }
+
+            if (through is { OnCacheMiss: true } || CacheAside.IsOnMiss(operation, loop.Body))
+            {
+                return LoopExemption.CacheMiss;
+            }
+
+            return LoopExemption.None;
+        }
+
+        /// <summary>
+        /// The loop works in batches: it iterates chunks, or a query in its body loads a page or a key set (Skip/Take,
+        /// Contains) — unless that query filters by the loop element's own key (<c>Take(3)</c> of each blog's posts is
+        /// still one query per blog). In a while/do/for loop, a page loaded through a call
+        /// (<c>repository.GetPage(lastId, 100)</c>) counts too.
+        /// </summary>
+        public static bool IsBatchLoop(EfCompilation ef, EnclosingLoop loop, CancellationToken cancellationToken = default)
+        {
+            if (loop.Loop is IForEachLoopOperation forEach && ef.Symbols.IsSequenceType(ef.Symbols.GetElementType(forEach.Collection.WalkDownConversions().Type)))
+            {
+                return true;
+            }
+
+            List<IInvocationOperation>? calls = null;
+            foreach (var op in loop.Body.Descendants())
+            {
+                if (op is not IInvocationOperation invocation)
+                {
+                    continue;
+                }
+
+                if (ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken))
+                {
+                    if (IsBatchRoundTrip(roundTrip, loop))
+                    {
+                        return true;
+                    }
+                }
+                else if (invocation.TargetMethod.Locations.Any(l => l.IsInSource))
+                {
+                    (calls ??= new List<IInvocationOperation>()).Add(invocation);
+                }
+            }
+
+            // Through a call only in loops without an element (while/do/for: the paging loops); in a foreach, a call
+            // that loads a page for something derived from the element is still per element.
+            var compilation = loop.Body.SemanticModel?.Compilation;
+            if (calls is null || compilation is null || LoopKeyFilters.GetLoopVariable(loop) is not null)
+            {
+                return false;
+            }
+
+            foreach (var call in calls)
+            {
+                var body = SourceBodies.GetBody(compilation, call.TargetMethod.OriginalDefinition, cancellationToken);
+                if (body is not null && body.Descendants().Any(o => o is IInvocationOperation inner && ef.TryGetRoundTrip(inner, out var innerTrip, cancellationToken)
+                                                                     && IsBatchQuery(innerTrip.Query)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A page or key-set query (<see cref="IsBatchQuery"/>) that does not filter by the loop element's key.</summary>
+        public static bool IsBatchRoundTrip(RoundTrip roundTrip, EnclosingLoop loop)
+            => IsBatchQuery(roundTrip.Query) && LoopKeyFilters.Find(roundTrip, loop) is null;
+
+        /// <summary>A query that loads a page or a key set: Take(n > 1) / Skip, or a Where with Contains over a collection.</summary>
+        public static bool IsBatchQuery(QueryChain query)
+        {
+            foreach (var op in query.Operators)
+            {
+                if (op.Name == "Skip")
+                {
+                    return true;
+                }
+
+                if (op.Name == "Take")
+                {
+                    var count = op.Invocation.GetArgumentValue(1);
+                    if (count?.ConstantValue is not { HasValue: true, Value: 1 })
+                    {
+                        return true;
+                    }
+                }
+
+                if (op.Name == "Where" && op.Invocation.GetArgumentValue(1) is { } predicate
+                    && predicate.Descendants().OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name == "Contains" && i.Arguments.Length >= 1))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A search: the loop is left as soon as the round trip finds (or does not find) something —
+        /// <c>if (await q.AnyAsync(..)) return x;</c>, or <c>var b = q.FirstOrDefault(..); if (b != null) return b;</c>
+        /// (also with an assignment, <c>found = Find(..); if (found != null) break;</c>). Such loops (unique-name probes,
+        /// fallbacks, first match) usually stop after one or two round trips.
+        /// </summary>
+        private static bool IsSearchLoop(IOperation operation, EnclosingLoop loop)
+        {
+            if (loop.Kind == LoopKind.PerElementLambda)
+            {
+                return false;
+            }
+
+            // The round trip is (part of) the condition of an if that leaves the loop.
+            IOperation child = operation;
+            for (var current = operation.Parent; current is not null && current != loop.Body; child = current, current = current.Parent)
+            {
+                if (current is IConditionalOperation conditional && conditional.Condition == child)
+                {
+                    return LeavesLoop(conditional.WhenTrue, loop) || (conditional.WhenFalse is { } whenFalse && LeavesLoop(whenFalse, loop));
+                }
+
+                if (current is IBlockOperation)
+                {
+                    break;
+                }
+            }
+
+            // var x = <round trip>; (or x = <round trip>;) ... if (<uses x>) <leave the loop>
+            var statement = operation.GetContainingStatement();
+            if (statement?.Parent is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            var locals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            switch (statement)
+            {
+                case IVariableDeclarationGroupOperation declaration:
+                    foreach (var declarator in declaration.Declarations.SelectMany(d => d.Declarators))
+                    {
+                        locals.Add(declarator.Symbol);
+                    }
+
+                    break;
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } }:
+                    locals.Add(target.Local);
+                    break;
+            }
+
+            if (locals.Count == 0)
+            {
+                return false;
+            }
+
+            var index = block.Operations.IndexOf(statement);
+            for (var i = index + 1; i < block.Operations.Length; i++)
+            {
+                if (block.Operations[i] is IConditionalOperation next
+                    && next.Condition.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(l => locals.Contains(l.Local))
+                    && (LeavesLoop(next.WhenTrue, loop) || (next.WhenFalse is { } otherwise && LeavesLoop(otherwise, loop))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool LeavesLoop(IOperation branch, EnclosingLoop loop)
+        {
+            var last = branch is IBlockOperation block ? block.Operations.LastOrDefault() : branch;
+            // Only a successful exit makes a search; 'throw' after a failed lookup is a guard run for every element.
+            switch (last)
+            {
+                case IReturnOperation:
+                    return true;
+                case IBranchOperation { BranchKind: BranchKind.Break } branchOperation:
+                    return loop.Loop is ILoopOperation statementLoop && SymbolEqualityComparer.Default.Equals(branchOperation.Target, statementLoop.ExitLabel);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>In the condition of a while/for loop: a drain/poll test (<c>while (await q.AnyAsync())</c>), not per-element work.</summary>
+        private static bool IsInLoopCondition(IOperation operation, IOperation loop)
+        {
+            var condition = loop switch
+            {
+                IWhileLoopOperation w => w.Condition,
+                IForLoopOperation f => f.Condition,
+                _ => null,
+            };
+            return condition is not null && operation.IsDescendantOf(condition);
+        }
+
+        /// <summary>
+        /// A message loop: <c>await foreach (var m in channel.Reader.ReadAllAsync())</c>,
+        /// <c>foreach (var m in queue.GetConsumingEnumerable())</c>, or a while loop that waits for and reads the next
+        /// message (<c>while (await reader.WaitToReadAsync())</c>, <c>reader.TryRead</c>, <c>reader.ReadAsync</c>,
+        /// <c>BlockingCollection.Take</c>). Messages arrive over time, one at a time: there is no list to load for.
+        /// </summary>
+        private static bool IsMessageLoop(EnclosingLoop loop)
+        {
+            switch (loop.Loop)
+            {
+                case IForEachLoopOperation forEach:
+                    return forEach.Collection.WalkDownConversions() is IInvocationOperation source && IsMessageRead(source.TargetMethod);
+                case IWhileLoopOperation whileLoop:
+                    return (whileLoop.Condition is { } condition && condition.DescendantsAndSelf().Any(o => o is IInvocationOperation i && IsMessageRead(i.TargetMethod)))
+                           || whileLoop.Body.Descendants().Any(o => o is IInvocationOperation i && IsMessageRead(i.TargetMethod));
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsMessageRead(IMethodSymbol method)
+        {
+            for (var type = method.ContainingType; type is not null; type = type.BaseType)
+            {
+                var ns = type.ContainingNamespace?.ToDisplayString();
+                if (type.Name == "ChannelReader" && ns == "System.Threading.Channels")
+                {
+                    return method.Name is "ReadAllAsync" or "WaitToReadAsync" or "ReadAsync" or "TryRead";
+                }
+
+                if (type.Name == "BlockingCollection" && ns == "System.Collections.Concurrent")
+                {
+                    return method.Name is "GetConsumingEnumerable" or "Take" or "TryTake";
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A while/do loop that waits between passes (<c>Task.Delay</c>, <c>Thread.Sleep</c>, <c>PeriodicTimer</c>, in
+        /// its body or its condition) or runs until cancellation (<c>while (!ct.IsCancellationRequested)</c>): a
+        /// background job, one pass per tick.
+        /// </summary>
+        private static bool IsPollingLoop(EnclosingLoop loop)
+        {
+            if (loop.Kind != LoopKind.While && loop.Kind != LoopKind.DoWhile)
+            {
+                return false;
+            }
+
+            var condition = (loop.Loop as IWhileLoopOperation)?.Condition;
+            if (condition is not null
+                && condition.DescendantsAndSelf().OfType<IPropertyReferenceOperation>().Any(p => p.Property.Name == "IsCancellationRequested"))
+            {
+                return true;
+            }
+
+            var parts = condition is null ? loop.Body.Descendants() : loop.Body.Descendants().Concat(condition.DescendantsAndSelf());
+            foreach (var op in parts)
+            {
+                if (op is IInvocationOperation invocation)
+                {
+                    var method = invocation.TargetMethod;
+                    if ((method.Name == "Delay" && method.ContainingType?.Name == "Task")
+                        || (method.Name == "Sleep" && method.ContainingType?.Name == "Thread")
+                        || method.Name == "WaitForNextTickAsync")
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The loop iterates values written in the code: an array/collection literal, a local initialized with one and never
+        /// changed, a static readonly field initialized with one, or <c>Enum.GetValues</c>/<c>GetNames</c>. The number of
+        /// round trips is fixed by the code, not by the data.
+        /// </summary>
+        public static bool IsConstantCollection(IOperation? source)
+        {
+            source = source?.WalkDownConversions();
+            switch (source)
+            {
+                case null:
+                    return false;
+                case ILocalReferenceOperation local:
+                    return IsConstantLocal(local);
+                case IFieldReferenceOperation field when field.Field.IsReadOnly && field.Field.IsStatic:
+                    foreach (var reference in field.Field.DeclaringSyntaxReferences)
+                    {
+                        if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value } && IsLiteralSyntax(value))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case IInvocationOperation invocation:
+                    return invocation.TargetMethod.ContainingType?.SpecialType == SpecialType.System_Enum
+                           && invocation.TargetMethod.Name is "GetValues" or "GetNames" or "GetValuesAsUnderlyingType";
+                default:
+                    return IsLiteralSyntax(source.Syntax);
+            }
+        }
+
+        /// <summary><c>for (var i = 0; i &lt; 3; i++)</c>: a loop whose count is a constant written in the code.</summary>
+        public static bool HasConstantBound(IOperation loop)
+        {
+            return loop is IForLoopOperation { Condition: IBinaryOperation condition }
+                   && condition.OperatorKind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+                       or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
+                   && (condition.RightOperand.ConstantValue.HasValue || condition.LeftOperand.ConstantValue.HasValue);
+        }
+
+        private static bool IsConstantLocal(ILocalReferenceOperation reference)
+        {
+            var local = reference.Local;
+            if (local.DeclaringSyntaxReferences.Length != 1
+                || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value }
+                || !IsLiteralSyntax(value))
+            {
+                return false;
+            }
+
+            // Never reassigned or added to.
+            foreach (var op in reference.GetRootOperation().Descendants())
+            {
+                switch (op)
+                {
+                    case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                        return false;
+                    case IInvocationOperation { Instance: ILocalReferenceOperation receiver } invocation
+                        when SymbolEqualityComparer.Default.Equals(receiver.Local, local) && invocation.TargetMethod.Name.StartsWith("Add", StringComparison.Ordinal):
+                        return false;
+                    case IInvocationOperation { Instance: ILocalReferenceOperation receiver } invocation
+                        when SymbolEqualityComparer.Default.Equals(receiver.Local, local) && invocation.TargetMethod.Name.StartsWith("Insert", StringComparison.Ordinal):
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsLiteralSyntax(SyntaxNode syntax)
+        {
+            switch (syntax)
+            {
+                case ArrayCreationExpressionSyntax array:
+                    return array.Initializer is not null;
+                case ImplicitArrayCreationExpressionSyntax:
+                case InitializerExpressionSyntax { RawKind: (int)SyntaxKind.ArrayInitializerExpression }:
+                    return true;
+                case BaseObjectCreationExpressionSyntax creation:
+                    return creation.Initializer is { RawKind: (int)SyntaxKind.CollectionInitializerExpression } && (creation.ArgumentList is null || creation.ArgumentList.Arguments.Count == 0);
+                default:
+                    return syntax.IsKind(SyntaxKind.CollectionExpression);
+            }
+        }
+
+
+        /// <summary>
+        /// A SaveChanges whose rows later iterations query back: the loop body adds entities of a type that a query in the
+        /// same body reads (<c>if (!db.Tags.Any(t => t.Label == name)) { db.Tags.Add(..); db.SaveChanges(); }</c>, running
+        /// numbers from <c>Max</c>). A query does not see added rows until they are saved, so saving once after the loop
+        /// would insert duplicates: the save per iteration is needed (the query is EFP101's to judge).
+        /// </summary>
+        private static bool IsReadBackByLaterIterations(EfCompilation ef, IOperation operation, EnclosingLoop loop, CancellationToken cancellationToken)
+        {
+            if (operation is not IInvocationOperation save || !ef.Symbols.IsSaveChanges(save.TargetMethod))
+            {
+                return false;
+            }
+
+            var added = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            var queried = new List<ITypeSymbol>();
+            foreach (var op in loop.Body.Descendants())
+            {
+                if (op is not IInvocationOperation invocation)
+                {
+                    continue;
+                }
+
+                var method = invocation.TargetMethod;
+                if (method.Name is "Add" or "AddAsync" or "AddRange" or "AddRangeAsync" or "Attach" or "Update")
+                {
+                    if (ef.Symbols.IsDbSet(method.ContainingType) && method.ContainingType is INamedTypeSymbol { TypeArguments.Length: 1 } set)
+                    {
+                        added.Add(set.TypeArguments[0].OriginalDefinition);
+                    }
+                    else if (ef.Symbols.IsDbContext(method.ContainingType) && invocation.Arguments.Length >= 1
+                             && invocation.Arguments[0].Value.WalkDownConversions().Type is { } entity)
+                    {
+                        added.Add(entity.OriginalDefinition);
+                    }
+
+                    continue;
+                }
+
+                if (!ef.Symbols.IsFindMethod(method) && ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken)
+                    && roundTrip.Kind is RoundTripKind.Query or RoundTripKind.Enumeration && roundTrip.Query.EntityType is { } type)
+                {
+                    queried.Add(type.OriginalDefinition);
+                }
+            }
+
+            return queried.Any(added.Contains);
+        }
+    }
+}

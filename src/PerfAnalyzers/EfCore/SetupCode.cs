@@ -1,0 +1,624 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// Whether code is setup code: it runs once, at start-up, installation or provisioning, over a handful of rows, so a
+    /// round trip per seed item or a blocking call there costs nothing worth changing. One answer for every rule (EFP101,
+    /// EFP104, EFP201, EFP202, EFP401), reported anyway with the option <see cref="ReportOptionName"/>.
+    /// <para>Setup code is, in this order:</para>
+    /// <list type="number">
+    /// <item>a method, local function, lambda or type whose name says so: containing <c>Seed</c> (<c>SeedAsync</c>,
+    /// <c>DataSeeder</c>), or starting with the word <c>Migrate</c>/<c>Migrator</c>/<c>Migration</c>,
+    /// <c>Install</c>/<c>Installer</c>/<c>Installation</c>, <c>Provision</c>/<c>Provisioner</c>/<c>Provisioning</c>
+    /// (<c>InstallAsync</c>, not <c>Installments</c>), or a <c>DbInitializer</c>/<c>DatabaseInitializer</c>/<c>DataInitializer</c>
+    /// type; a type implementing an interface named that way (<c>IDataSeeder</c>, <c>IDataSeedContributor</c>,
+    /// <c>IInstaller</c>) or <c>IStartupTask</c>;</item>
+    /// <item>a method that creates or migrates the database (calls <c>Database.EnsureCreated(Async)</c> or
+    /// <c>Database.Migrate(Async)</c>);</item>
+    /// <item>the program's entry point (<c>Main</c>, top-level statements), <c>Startup.Configure</c>, and
+    /// <c>IHostedService.StartAsync</c> (and <c>IHostedLifecycleService.StartingAsync/StartedAsync</c>): not lambdas or local
+    /// functions inside them, which are request handlers and callbacks (<c>app.MapGet("/", () => ...)</c>);</item>
+    /// <item>a source method reachable only from setup code: every reference to it is in setup code, followed up to
+    /// <see cref="MaxLevels"/> calls down from the methods above. One bounded look per compilation, on first need.</item>
+    /// </list>
+    /// </summary>
+    internal sealed class SetupCode
+    {
+        /// <summary>The .editorconfig option (per rule, or global) that reports setup code anyway.</summary>
+        public const string ReportOptionName = "report_seeding_code";
+
+        /// <summary>Calls followed down from a setup method when looking for methods only it reaches.</summary>
+        internal const int MaxLevels = 3;
+
+        /// <summary>Setup methods whose bodies are read for the reachability look.</summary>
+        internal const int MaxRootBodies = 64;
+
+        /// <summary>Methods considered for "reachable only from setup code".</summary>
+        internal const int MaxCandidates = 256;
+
+        /// <summary>Occurrences of a candidate's name in source; a method whose name occurs more often is not setup code.</summary>
+        internal const int MaxReferencesPerCandidate = 8;
+
+        private static readonly string[] WordPrefixes =
+        {
+            "Migrate", "Migrator", "Migration", "Install", "Installer", "Installation", "Provision", "Provisioner", "Provisioning",
+        };
+
+        private static readonly string[] TypeSuffixes = { "Installer", "Migrator", "Provisioner" };
+
+        private static readonly ImmutableHashSet<string> InitializerTypes = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "DbInitializer", "DatabaseInitializer", "DataInitializer", "DbContextInitializer", "IDbInitializer", "IDatabaseInitializer");
+
+        private static readonly ImmutableHashSet<string> DatabaseCreationMethods = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "EnsureCreated", "EnsureCreatedAsync", "Migrate", "MigrateAsync");
+
+        private readonly EfCompilation _ef;
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _rootCache = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly INamedTypeSymbol? _hostedService;
+        private readonly INamedTypeSymbol? _hostedLifecycleService;
+        private readonly Lazy<IMethodSymbol?> _entryPoint;
+        private ImmutableHashSet<IMethodSymbol>? _reachable;
+
+        public SetupCode(EfCompilation ef)
+        {
+            _ef = ef;
+            _hostedService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
+            _hostedLifecycleService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedLifecycleService");
+            _entryPoint = new Lazy<IMethodSymbol?>(() => ef.Symbols.Compilation.GetEntryPoint(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>The layer's one answer: is <paramref name="operation"/> setup code (see <see cref="SetupCode"/>)?</summary>
+        public static bool IsSetupCode(EfCompilation ef, IOperation operation, CancellationToken cancellationToken = default)
+            => ef.Setup.IsSetupCode(operation, cancellationToken);
+
+        /// <summary>
+        /// <c>dotnet_code_quality.&lt;ruleId&gt;.report_seeding_code = true</c> (or the global
+        /// <c>dotnet_code_quality.report_seeding_code</c>): report setup code anyway.
+        /// </summary>
+        public static bool IsReported(AnalyzerOptions options, SyntaxTree tree, string ruleId)
+        {
+            var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+            if (config.TryGetValue("dotnet_code_quality." + ruleId + "." + ReportOptionName, out var value)
+                || config.TryGetValue("dotnet_code_quality." + ReportOptionName, out value))
+            {
+                return string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+            }
+
+            return false;
+        }
+
+        public bool IsSetupCode(IOperation operation, CancellationToken cancellationToken = default)
+        {
+            var model = operation.SemanticModel;
+            if (model is null)
+            {
+                return false;
+            }
+
+            // Names first (cheap): the function the code is in, the functions around it, their types.
+            var enclosing = model.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken);
+            for (var symbol = enclosing; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
+                {
+                    return true;
+                }
+            }
+
+            // The member itself, when the code runs as part of it (not in a callback it only registers).
+            var member = ContainingMember(operation, enclosing);
+            if (member is null)
+            {
+                return false;
+            }
+
+            return IsSetupRoot(member, cancellationToken) || GetReachable(cancellationToken).Contains(member.OriginalDefinition);
+        }
+
+        /// <summary>
+        /// The method whose body runs the operation when it is called: null inside a lambda or local function, except
+        /// a lambda run once per element of a sequence right there (Select, ForEach).
+        /// </summary>
+        private IMethodSymbol? ContainingMember(IOperation operation, ISymbol? enclosing)
+        {
+            if (!RunsWithBody(operation))
+            {
+                return null;
+            }
+
+            var symbol = enclosing;
+            while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+            {
+                symbol = symbol.ContainingSymbol;
+            }
+
+            return symbol as IMethodSymbol;
+        }
+
+        /// <summary>A method that is setup code by itself (rules 1 to 3), cached per method.</summary>
+        private bool IsSetupRoot(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            method = method.OriginalDefinition;
+            if (_rootCache.TryGetValue(method, out var cached))
+            {
+                return cached;
+            }
+
+            var result = ComputeIsSetupRoot(method, cancellationToken);
+            _rootCache.TryAdd(method, result);
+            return result;
+        }
+
+        private bool ComputeIsSetupRoot(IMethodSymbol method, CancellationToken cancellationToken)
+            => IsSetupRootBySymbol(method) || CreatesDatabase(method, cancellationToken);
+
+        private static bool HasSetupName(ISymbol symbol)
+        {
+            var name = symbol.Name;
+            if (name.Length == 0)
+            {
+                return false;
+            }
+
+            if (name.IndexOf("Seed", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+
+            if (symbol is INamedTypeSymbol && InitializerTypes.Contains(name))
+            {
+                return true;
+            }
+
+            // "InstallAsync", "MigrateDatabase", "ProvisionSite", "DatabaseInstaller" (as the type's last word): the word, not
+            // "Installments" or "Migrated".
+            var start = symbol is INamedTypeSymbol { TypeKind: TypeKind.Interface } && name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? 1 : 0;
+            foreach (var prefix in WordPrefixes)
+            {
+                if (StartsWithWord(name, start, prefix))
+                {
+                    return true;
+                }
+            }
+
+            if (symbol is INamedTypeSymbol)
+            {
+                foreach (var suffix in TypeSuffixes)
+                {
+                    if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool StartsWithWord(string name, int start, string word)
+            => name.Length >= start + word.Length
+               && string.CompareOrdinal(name, start, word, 0, word.Length) == 0
+               && (name.Length == start + word.Length || !char.IsLower(name[start + word.Length]));
+
+        private static bool ImplementsSetupInterface(INamedTypeSymbol type)
+        {
+            if (type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct)
+            {
+                return false;
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                if (@interface.Name == "IStartupTask" || HasSetupName(@interface))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsEntryPoint(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (method.Name == "<Main>$")
+            {
+                return true;
+            }
+
+            if (!method.IsStatic || method.Name != "Main")
+            {
+                return false;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var found = _entryPoint.Value;
+            return found is null
+                ? method.ContainingType?.Name == "Program"
+                : SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, method);
+        }
+
+        private bool ImplementsHostedStart(IMethodSymbol method)
+        {
+            if (method.Name is not ("StartAsync" or "StartingAsync" or "StartedAsync") || method.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var service in new[] { _hostedService, _hostedLifecycleService })
+            {
+                if (service is null || !type.AllInterfaces.Contains(service, SymbolEqualityComparer.Default))
+                {
+                    continue;
+                }
+
+                foreach (var member in service.GetMembers(method.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The method calls <c>Database.EnsureCreated(Async)</c> or <c>Database.Migrate(Async)</c> (by name in syntax, then by symbol).</summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "Binds only the few calls named EnsureCreated/Migrate in one method, once per method (cached).")]
+        private bool CreatesDatabase(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (method.DeclaringSyntaxReferences.Length != 1)
+            {
+                return false;
+            }
+
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            if (!_ef.Symbols.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+            {
+                return false;
+            }
+
+            SemanticModel? model = null;
+            foreach (var node in syntax.DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax invocation && DatabaseCreationMethods.Contains(InvokedName(invocation) ?? ""))
+                {
+                    model ??= _ef.Symbols.Compilation.GetSemanticModel(syntax.SyntaxTree);
+                    if (IsDatabaseCreation(model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Methods reachable only from setup code (rule 4), computed once per compilation.</summary>
+        private ImmutableHashSet<IMethodSymbol> GetReachable(CancellationToken cancellationToken)
+        {
+            var reachable = Volatile.Read(ref _reachable);
+            if (reachable is null)
+            {
+                reachable = ComputeReachable(cancellationToken);
+                reachable = Interlocked.CompareExchange(ref _reachable, reachable, null) ?? reachable;
+            }
+
+            return reachable;
+        }
+
+        /// <summary>
+        /// One bounded look per compilation: the setup roots among the source methods (declared symbols, plus one syntax
+        /// pass for EnsureCreated/Migrate calls), then up to <see cref="MaxLevels"/> levels of the source methods they call,
+        /// each level accepted when one syntax pass over the trees finds every reference to it inside setup code.
+        /// </summary>
+        private ImmutableHashSet<IMethodSymbol> ComputeReachable(CancellationToken cancellationToken)
+        {
+            var compilation = _ef.Symbols.Compilation;
+            var creators = DatabaseCreators(compilation, cancellationToken);
+            var setup = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var frontier = new List<IMethodSymbol>();
+            foreach (var method in SourceMethods(compilation))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (IsSetupRootBySymbol(method) || creators.Contains(method))
+                {
+                    setup.Add(method);
+                    if (frontier.Count < MaxRootBodies)
+                    {
+                        frontier.Add(method);
+                    }
+                }
+            }
+
+            var result = ImmutableHashSet.CreateBuilder<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var candidatesSeen = 0;
+            for (var level = 0; level < MaxLevels && frontier.Count > 0; level++)
+            {
+                // Source methods the frontier calls in code that runs when it runs, not setup already.
+                var candidates = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                foreach (var method in frontier)
+                {
+                    var body = SourceBodies.GetBody(compilation, method, cancellationToken);
+                    if (body is null)
+                    {
+                        continue;
+                    }
+
+                    foreach (var op in body.Descendants())
+                    {
+                        if (op is IInvocationOperation invocation
+                            && invocation.TargetMethod.OriginalDefinition is { MethodKind: MethodKind.Ordinary } target
+                            && !setup.Contains(target)
+                            && CanOnlyBeCalledDirectly(target)
+                            && target.Locations.Any(l => l.IsInSource)
+                            && RunsWithBody(invocation))
+                        {
+                            candidates.Add(target);
+                        }
+                    }
+                }
+
+                candidatesSeen += candidates.Count;
+                if (candidates.Count == 0 || candidatesSeen > MaxCandidates)
+                {
+                    break;
+                }
+
+                var accepted = OnlyCalledFromSetup(compilation, candidates, setup, cancellationToken);
+
+                foreach (var method in accepted)
+                {
+                    setup.Add(method);
+                    result.Add(method);
+                }
+
+                frontier = accepted;
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>The code runs when its method runs: not inside a lambda other than a per-element one, nor a local function.</summary>
+        private bool RunsWithBody(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation lambda when _ef.Loops.GetPerElementInvocation(lambda) is null:
+                    case ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Rules 1 and 3 of <see cref="SetupCode"/> (no body read), and rule 2 when already cached.</summary>
+        private bool IsSetupRootBySymbol(IMethodSymbol method)
+        {
+            if (_rootCache.TryGetValue(method, out var cached))
+            {
+                return cached;
+            }
+
+            for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
+                {
+                    return true;
+                }
+            }
+
+            return IsEntryPoint(method, CancellationToken.None)
+                   || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
+                   || ImplementsHostedStart(method);
+        }
+
+        /// <summary>Not virtual, abstract, an override or an interface implementation: no caller hides behind a base or an interface.</summary>
+        private static bool CanOnlyBeCalledDirectly(IMethodSymbol method)
+        {
+            if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.ExplicitInterfaceImplementations.Length > 0
+                || method.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                foreach (var member in @interface.GetMembers(method.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The source methods that call EnsureCreated(Async)/Migrate(Async) on a DatabaseFacade: one syntax pass, binding only those calls.</summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "One syntax pass per compilation (cached by the caller); binds only calls named EnsureCreated/Migrate.")]
+        private HashSet<IMethodSymbol> DatabaseCreators(Compilation compilation, CancellationToken cancellationToken)
+        {
+            var creators = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                SemanticModel? model = null;
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                {
+                    if (node is InvocationExpressionSyntax invocation && DatabaseCreationMethods.Contains(InvokedName(invocation) ?? ""))
+                    {
+                        model ??= compilation.GetSemanticModel(tree);
+                        if (IsDatabaseCreation(model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol))
+                        {
+                            var caller = model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
+                            while (caller is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+                            {
+                                caller = caller.ContainingSymbol;
+                            }
+
+                            if (caller is IMethodSymbol method)
+                            {
+                                creators.Add(method.OriginalDefinition);
+                            }
+                        }
+                    }
+                }
+            }
+
+            return creators;
+        }
+
+        /// <summary>
+        /// The candidates every source reference of which is a direct call from a method in <paramref name="setup"/>. One
+        /// syntax pass over the trees; a name found more than <see cref="MaxReferencesPerCandidate"/> times rules its
+        /// methods out without binding anything; a direct call written in a setup method needs no binding either (the
+        /// candidate was found there); only the other occurrences of the name are bound, to see whether they are the candidate.
+        /// </summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "See ComputeReachable: one syntax pass per level, bounded binding.")]
+        private static List<IMethodSymbol> OnlyCalledFromSetup(Compilation compilation, HashSet<IMethodSymbol> candidates, HashSet<IMethodSymbol> setup, CancellationToken cancellationToken)
+        {
+            var byName = candidates.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.ToList());
+            var occurrences = new Dictionary<string, List<SimpleNameSyntax>>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                {
+                    if (node is SimpleNameSyntax simple && byName.ContainsKey(simple.Identifier.ValueText))
+                    {
+                        if (!occurrences.TryGetValue(simple.Identifier.ValueText, out var list))
+                        {
+                            occurrences[simple.Identifier.ValueText] = list = new List<SimpleNameSyntax>();
+                        }
+
+                        if (list.Count <= MaxReferencesPerCandidate)
+                        {
+                            list.Add(simple);
+                        }
+                    }
+                }
+            }
+
+            var rejected = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var models = new Dictionary<SyntaxTree, SemanticModel>();
+            foreach (var pair in occurrences)
+            {
+                if (pair.Value.Count > MaxReferencesPerCandidate)
+                {
+                    rejected.UnionWith(byName[pair.Key]);
+                    continue;
+                }
+
+                foreach (var simple in pair.Value)
+                {
+                    if (!models.TryGetValue(simple.SyntaxTree, out var model))
+                    {
+                        models[simple.SyntaxTree] = model = compilation.GetSemanticModel(simple.SyntaxTree);
+                    }
+
+                    if (IsDirectCallFromSetup(model, simple, setup, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    var info = model.GetSymbolInfo(simple, cancellationToken);
+                    foreach (var symbol in info.Symbol is null ? info.CandidateSymbols : ImmutableArray.Create(info.Symbol))
+                    {
+                        if (symbol is IMethodSymbol method && candidates.Contains((method.ReducedFrom ?? method).OriginalDefinition))
+                        {
+                            rejected.Add((method.ReducedFrom ?? method).OriginalDefinition);
+                        }
+                    }
+                }
+            }
+
+            return candidates.Where(c => !rejected.Contains(c)).ToList();
+        }
+
+        /// <summary>
+        /// The name is called directly (not a method group, not in a lambda or local function) in the body of a method in
+        /// <paramref name="setup"/>: decided from syntax and declared symbols, without binding the body.
+        /// </summary>
+        private static bool IsDirectCallFromSetup(SemanticModel model, SimpleNameSyntax simple, HashSet<IMethodSymbol> setup, CancellationToken cancellationToken)
+        {
+            var call = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
+            if (call is not InvocationExpressionSyntax invocation || invocation.Expression != (simple.Parent is MemberAccessExpressionSyntax ? simple.Parent : simple))
+            {
+                return false;
+            }
+
+            foreach (var ancestor in invocation.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case AnonymousFunctionExpressionSyntax:
+                    case LocalFunctionStatementSyntax:
+                        return false;
+                    case BaseMethodDeclarationSyntax or AccessorDeclarationSyntax:
+                        return model.GetDeclaredSymbol(ancestor, cancellationToken) is IMethodSymbol method && setup.Contains(method.OriginalDefinition);
+                    case GlobalStatementSyntax:
+                        return model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken) is IMethodSymbol main && setup.Contains(main.OriginalDefinition);
+                    case MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static string? InvokedName(InvocationExpressionSyntax invocation)
+            => invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            };
+
+        private bool IsDatabaseCreation(IMethodSymbol? target)
+            => target is not null
+               && (_ef.Symbols.IsDatabaseFacade(target.ContainingType)
+                   || target.IsExtensionMethod && EfSymbols.IsInEfNamespace(target) && _ef.Symbols.IsDatabaseFacade((target.ReducedFrom ?? target).Parameters.FirstOrDefault()?.Type));
+
+        private static IEnumerable<IMethodSymbol> SourceMethods(Compilation compilation)
+        {
+            var stack = new Stack<INamespaceOrTypeSymbol>();
+            stack.Push(compilation.SourceModule.GlobalNamespace);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                foreach (var member in current.GetMembers())
+                {
+                    switch (member)
+                    {
+                        case INamespaceSymbol ns:
+                            stack.Push(ns);
+                            break;
+                        case INamedTypeSymbol type when type.Locations.Any(l => l.IsInSource):
+                            stack.Push(type);
+                            break;
+                        case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when method.Locations.Any(l => l.IsInSource) && !method.IsAbstract:
+                            yield return method;
+                            break;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// "Does this entity's table grow with use, and why?" from the evidence the model and the code show:
+    /// <list type="bullet">
+    /// <item><b>belongs to a parent or owner</b>: a reference navigation whose target declares a collection of this entity
+    /// (<c>Post.Blog</c> / <c>Blog.Posts</c>), or whose foreign key (<c>BlogId</c>) is a non-nullable value; or an owner key
+    /// property (<c>UserId</c>, <c>OwnerId</c>, <c>CustomerId</c>, <c>AuthorId</c>, <c>CreatedById</c>...);</item>
+    /// <item><b>a creation timestamp</b>: a <c>DateTime</c>/<c>DateTimeOffset</c>/<c>DateOnly</c> (or <c>long</c>
+    /// <c>Timestamp</c>) property named <c>CreatedAt</c>, <c>CreatedOn</c>, <c>Created*</c>, <c>DateCreated</c>,
+    /// <c>Timestamp</c>, <c>Date</c>, <c>PostedAt</c>, <c>PublishedAt</c>, <c>OccurredAt</c>...;</item>
+    /// <item><b>rows added by the application</b>: <c>Add</c>/<c>AddAsync</c>/<c>AddRange</c>/<c>AddRangeAsync</c> of this
+    /// entity on a <c>DbSet</c>/<c>DbContext</c>, or on a parent's collection navigation, in source code that is neither
+    /// setup code (<see cref="SetupCode"/>) nor test code.</item>
+    /// </list>
+    /// The table grows with use when it belongs to a parent or owner <b>and</b> has a creation timestamp or is added to by
+    /// the application; it never does when it is a lookup table (seeded with <c>HasData</c>, or keyed by an enum).
+    /// Configuration and type-registry tables (content types, languages, settings, roles) have no parent or owner, so they
+    /// do not qualify even when an admin page adds rows or an audit base class gives them a <c>CreatedOn</c>.
+    /// </summary>
+    internal sealed class TableGrowth
+    {
+        private static readonly string[] TimestampNames =
+        {
+            "Timestamp", "Date", "DateCreated", "DateAdded", "DatePosted", "InsertedAt", "InsertedOn", "AddedAt", "AddedOn",
+            "PostedAt", "PostedOn", "PublishedAt", "PublishedOn", "OccurredAt", "OccurredOn", "LoggedAt", "SentAt", "OrderDate",
+            "OrderedAt", "SubmittedAt", "RecordedAt", "CreationDate", "CreationTime",
+        };
+
+        private static readonly string[] OwnerKeyNames =
+        {
+            "UserId", "OwnerId", "CustomerId", "AuthorId", "AccountId", "MemberId", "CreatedById", "CreatedBy", "CreatorId",
+            "SenderId", "PosterId",
+        };
+
+        private const int MaxAddCalls = 5000;
+
+        private readonly EfSymbols _ef;
+        private readonly ModelFacts _model;
+        private readonly Lazy<Dictionary<ITypeSymbol, string>> _added;
+        private readonly ConcurrentDictionary<ITypeSymbol, Growth> _cache = new ConcurrentDictionary<ITypeSymbol, Growth>(SymbolEqualityComparer.Default);
+
+        private readonly EfCompilation _compilation;
+
+        public TableGrowth(EfCompilation compilation)
+        {
+            _compilation = compilation;
+            _ef = compilation.Symbols;
+            _model = compilation.Model;
+            _added = new Lazy<Dictionary<ITypeSymbol, string>>(() => ScanAdds(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>The verdict for one entity type, with the evidence in words (for the message and the tests).</summary>
+        internal readonly struct Growth
+        {
+            public Growth(bool grows, string reason)
+            {
+                Grows = grows;
+                Reason = reason;
+            }
+
+            public bool Grows { get; }
+
+            /// <summary>Why: "belongs to 'Blog', has 'PublishedAt'", or why not: "seeded with HasData".</summary>
+            public string Reason { get; }
+        }
+
+        public Growth Explain(ITypeSymbol entityType)
+            => _cache.GetOrAdd(entityType.OriginalDefinition, Compute);
+
+        private Growth Compute(ITypeSymbol entityType)
+        {
+            if (_model.IsSeeded(entityType))
+            {
+                return new Growth(false, "seeded with HasData");
+            }
+
+            if (_model.IsKeyedByEnum(entityType))
+            {
+                return new Growth(false, "keyed by an enum");
+            }
+
+            if (entityType is not INamedTypeSymbol type)
+            {
+                return new Growth(false, "not a class");
+            }
+
+            var properties = AllProperties(type).ToList();
+            var parent = Parent(type, properties);
+            if (parent is null)
+            {
+                return new Growth(false, "no parent or owner");
+            }
+
+            var evidence = new List<string> { "belongs to " + parent };
+            var timestamp = properties.FirstOrDefault(IsCreationTimestamp);
+            if (timestamp is not null)
+            {
+                evidence.Add("has '" + timestamp.Name + "'");
+            }
+
+            if (_added.Value.TryGetValue(type, out var where))
+            {
+                evidence.Add("rows added in '" + where + "'");
+            }
+
+            return evidence.Count >= 2
+                ? new Growth(true, string.Join(", ", evidence))
+                : new Growth(false, evidence[0] + " only");
+        }
+
+        /// <summary>The parent or owner the entity belongs to, in words, or null.</summary>
+        private static string? Parent(INamedTypeSymbol type, List<IPropertySymbol> properties)
+        {
+            foreach (var property in properties)
+            {
+                if (property.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } target
+                    || target.SpecialType == SpecialType.System_String
+                    || SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, type.OriginalDefinition)
+                    || IsCollection(target))
+                {
+                    continue;
+                }
+
+                // The parent declares a collection of this entity (one-to-many), or the foreign key is required.
+                var backCollection = AllProperties(target).Any(p => p.Type is INamedTypeSymbol { IsGenericType: true } collection
+                    && IsCollection(collection)
+                    && collection.TypeArguments.Any(t => SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, type.OriginalDefinition)));
+                var foreignKey = properties.FirstOrDefault(p => string.Equals(p.Name, property.Name + "Id", StringComparison.OrdinalIgnoreCase));
+                var requiredKey = foreignKey is not null && foreignKey.Type.IsValueType && foreignKey.Type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
+                if (backCollection || requiredKey)
+                {
+                    return "'" + target.Name + "'";
+                }
+            }
+
+            var owner = properties.FirstOrDefault(p => OwnerKeyNames.Any(n => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase))
+                                                       && (p.Type.IsValueType || p.Type.SpecialType == SpecialType.System_String));
+            return owner is null ? null : "an owner ('" + owner.Name + "')";
+        }
+
+        private static bool IsCreationTimestamp(IPropertySymbol property)
+        {
+            var name = property.Name;
+            var named = name.StartsWith("Created", StringComparison.Ordinal) && !name.EndsWith("By", StringComparison.Ordinal) && !name.EndsWith("Id", StringComparison.Ordinal)
+                        || TimestampNames.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+                        || name.EndsWith("CreatedAt", StringComparison.Ordinal) || name.EndsWith("CreatedOn", StringComparison.Ordinal);
+            if (!named)
+            {
+                return false;
+            }
+
+            var t = property.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                ? nullable.TypeArguments[0]
+                : property.Type;
+            return t.SpecialType == SpecialType.System_DateTime
+                   || t.Name is "DateTimeOffset" or "DateOnly" or "Instant"
+                   || (t.SpecialType == SpecialType.System_Int64 && name == "Timestamp");
+        }
+
+        private static bool IsCollection(INamedTypeSymbol type)
+            => type.SpecialType != SpecialType.System_String
+               && (type.Name is "IEnumerable" or "ICollection" or "IList" or "List" or "HashSet" or "ISet" or "IReadOnlyCollection" or "IReadOnlyList" or "Collection"
+                   || type.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T));
+
+        private static IEnumerable<IPropertySymbol> AllProperties(INamedTypeSymbol type)
+        {
+            var seen = new HashSet<string>();
+            foreach (var t in EfSymbols.SelfAndBaseTypes(type))
+            {
+                foreach (var member in t.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsStatic: false, IsIndexer: false } property && seen.Add(property.Name))
+                    {
+                        yield return property;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Entity types the application adds rows of, outside setup and test code, with one place that does it. One bounded
+        /// pass over the compilation's syntax, run once on first use: only invocations named Add/AddAsync/AddRange/AddRangeAsync
+        /// are bound.
+        /// </summary>
+        private Dictionary<ITypeSymbol, string> ScanAdds(CancellationToken cancellationToken)
+        {
+            var added = new Dictionary<ITypeSymbol, string>(SymbolEqualityComparer.Default);
+            var compilation = _ef.Compilation;
+            if (TestCode.IsTestProject(compilation))
+            {
+                return added;
+            }
+
+            var calls = 0;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                var root = tree.GetRoot(cancellationToken);
+                SemanticModel? semanticModel = null;
+                foreach (var node in root.DescendantNodes())
+                {
+                    if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } invocationSyntax
+                        || access.Name.Identifier.ValueText is not ("Add" or "AddAsync" or "AddRange" or "AddRangeAsync"))
+                    {
+                        continue;
+                    }
+
+                    if (++calls > MaxAddCalls)
+                    {
+                        return added;
+                    }
+
+                    semanticModel ??= compilation.GetSemanticModel(tree);
+                    if (semanticModel.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation
+                        || AddedEntity(invocation) is not { } entity
+                        || added.ContainsKey(entity))
+                    {
+                        continue;
+                    }
+
+                    var container = semanticModel.GetEnclosingSymbol(invocationSyntax.SpanStart, cancellationToken);
+                    if (TestCode.IsInTestClass(container) || SetupCode.IsSetupCode(_compilation, invocation, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    added[entity] = container is null ? "?" : container.ContainingType?.Name + "." + container.Name;
+                }
+            }
+
+            return added;
+        }
+
+        /// <summary>The entity type an Add call inserts: on a DbSet/DbContext, or on a parent entity's collection navigation.</summary>
+        private ITypeSymbol? AddedEntity(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            var receiver = invocation.Instance?.WalkDownConversions();
+            ITypeSymbol? element = null;
+            if (_ef.IsDbSet(method.ContainingType) || _ef.IsDbContext(method.ContainingType))
+            {
+                element = invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value.WalkDownConversions().Type : null;
+                if (element is INamedTypeSymbol { IsGenericType: true } sequence && IsCollection(sequence))
+                {
+                    element = sequence.TypeArguments[0];
+                }
+
+                if (element is IArrayTypeSymbol array)
+                {
+                    element = array.ElementType;
+                }
+
+                if (_ef.IsDbSet(method.ContainingType) && method.ContainingType is { TypeArguments.Length: 1 } set)
+                {
+                    element = set.TypeArguments[0];
+                }
+            }
+            else if (method.Name == "Add" && receiver is IPropertyReferenceOperation { Property: var navigation }
+                     && navigation.Type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } collection && IsCollection(collection))
+            {
+                // parent.Children.Add(child): a navigation when the child refers back to the parent type.
+                var child = collection.TypeArguments[0];
+                if (child is INamedTypeSymbol childType
+                    && AllProperties(childType).Any(p => SymbolEqualityComparer.Default.Equals(p.Type.OriginalDefinition, navigation.ContainingType.OriginalDefinition)))
+                {
+                    element = child;
+                }
+            }
+
+            return element is INamedTypeSymbol { TypeKind: TypeKind.Class } named ? named.OriginalDefinition : null;
+        }
+    }
+}

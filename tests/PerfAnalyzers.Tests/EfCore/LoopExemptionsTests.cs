@@ -1,0 +1,478 @@
+using System.Threading;
+using PerfAnalyzers.EfCore;
+using Xunit;
+
+namespace PerfAnalyzers.Tests.EfCore
+{
+    /// <summary>The one ordered list of loop exemptions, asked directly: each shape names its reason, each near miss none.</summary>
+    public class LoopExemptionsTests
+    {
+        /// <summary>The reason for the operation at the marker (a round trip, or a call summarized as EFP104 does).</summary>
+        private static LoopExemption Why(EfCoreTestHost host, string marker, bool reportConstantCollections = false)
+        {
+            var operation = host.Invocation(marker);
+            var placement = host.Ef!.Loops.FindEnclosingLoop(operation);
+            Assert.NotNull(placement);
+            RoundTripSummary? summary = null;
+            if (!host.Ef.TryGetRoundTrip(operation, out _))
+            {
+                summary = new RoundTripSummaries(host.Ef, host.Compilation).Get(operation.TargetMethod, CancellationToken.None);
+                Assert.True(summary.PerformsRoundTrip, "the call at '" + marker + "' should lead to a round trip");
+            }
+
+            return LoopExemptions.Why(host.Ef, operation, placement!, new NPlusOneOptions(reportConstantCollections, false), summary);
+        }
+
+        [Fact]
+        public void Existing_reasons_in_order()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    async Task M(BlogContext db, List<Blog> blogs, int[] ids, CancellationToken ct)
+                    {
+                        var n = 0;
+                        foreach (var b in blogs)
+                        {
+                            try { db.SaveChanges/*retry*/(); break; } catch (DbUpdateException) { db.SaveChanges/*catch*/(); }
+                        }
+                        foreach (var b in blogs)
+                        {
+                            if (++n % 100 == 0) db.SaveChanges/*modulo*/();
+                        }
+                        while (db.Posts.Any/*condition*/(p => p.Views > 0)) { }
+                        while (!ct.IsCancellationRequested) { db.Posts.Count/*polling*/(); }
+                        foreach (var s in new[] { "a", "b" }) { db.Blogs.Count/*constant*/(x => x.Name == s); }
+                        foreach (var chunk in ids.Chunk(100)) db.SaveChanges/*chunk*/();
+                        foreach (var b in blogs) db.Posts.Count/*plain*/(p => p.BlogId == b.Id);
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.LeavesLoop, Why(host, "retry"));
+            Assert.Equal(LoopExemption.ErrorPath, Why(host, "catch"));
+            Assert.Equal(LoopExemption.PeriodicBatch, Why(host, "modulo"));
+            Assert.Equal(LoopExemption.LoopCondition, Why(host, "condition"));
+            Assert.Equal(LoopExemption.Polling, Why(host, "polling"));
+            Assert.Equal(LoopExemption.ConstantCollection, Why(host, "constant"));
+            Assert.Equal(LoopExemption.None, Why(host, "constant", reportConstantCollections: true));
+            Assert.Equal(LoopExemption.BatchLoop, Why(host, "chunk"));
+            Assert.Equal(LoopExemption.None, Why(host, "plain"));
+        }
+
+        [Fact]
+        public void Message_loops_and_timer_polling()
+        {
+            var host = EfCoreTestHost.Create("""
+                using System.Threading.Channels;
+                using System.Collections.Concurrent;
+
+                class C
+                {
+                    async Task M(BlogContext db, Channel<int> channel, ChannelReader<int> reader, BlockingCollection<int> queue, PeriodicTimer timer, List<int> ids)
+                    {
+                        await foreach (var id in channel.Reader.ReadAllAsync()) await db.Blogs.FindAsync/*readAll*/(id);
+                        while (await reader.WaitToReadAsync())
+                        {
+                            while (reader.TryRead(out var id)) await db.Blogs.FindAsync/*tryRead*/(id);
+                        }
+                        foreach (var id in queue.GetConsumingEnumerable()) db.Blogs.Find/*consuming*/(id);
+                        while (await timer.WaitForNextTickAsync()) { db.Posts.Count/*timer*/(); }
+                        var queued = new Queue<int>(ids);
+                        while (queued.TryDequeue(out var id)) db.Blogs.Find/*queue*/(id);
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.MessageLoop, Why(host, "readAll"));
+            Assert.Equal(LoopExemption.MessageLoop, Why(host, "tryRead"));
+            Assert.Equal(LoopExemption.MessageLoop, Why(host, "consuming"));
+            Assert.Equal(LoopExemption.Polling, Why(host, "timer"));
+            Assert.Equal(LoopExemption.None, Why(host, "queue"));
+        }
+
+        [Fact]
+        public void Search_loops_left_on_the_first_match_also_through_calls()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    BlogContext _db;
+                    Blog Load(int id) => _db.Blogs.FirstOrDefault(b => b.Id == id);
+
+                    Blog First(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            var blog = Load/*declared*/(id);
+                            if (blog != null) return blog;
+                        }
+
+                        Blog found = null;
+                        foreach (var id in ids)
+                        {
+                            found = Load/*assigned*/(id);
+                            var log = id.ToString();
+                            if (found is not null) break;
+                        }
+
+                        foreach (var id in ids)
+                        {
+                            var blog = Load/*guard*/(id);
+                            if (blog == null) throw new InvalidOperationException();
+                        }
+
+                        return found;
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.SearchLoop, Why(host, "declared"));
+            Assert.Equal(LoopExemption.SearchLoop, Why(host, "assigned"));
+            Assert.Equal(LoopExemption.None, Why(host, "guard"));
+        }
+
+        [Fact]
+        public void Unit_of_work_per_iteration()
+        {
+            var host = EfCoreTestHost.Create("""
+                using Microsoft.Extensions.DependencyInjection;
+
+                public interface ITenantContexts { BlogContext For(string tenant); }
+
+                class C
+                {
+                    BlogContext _db;
+                    void Work(BlogContext db, int page) => db.Blogs.Count(b => b.Rating > page);
+
+                    async Task M(IDbContextFactory<BlogContext> factory, IServiceScopeFactory scopes, IServiceProvider root, ITenantContexts tenants, List<string> names)
+                    {
+                        for (var page = 0; ; page++)
+                        {
+                            await using var db = await factory.CreateDbContextAsync();
+                            db.Blogs.Add(new Blog());
+                            await db.SaveChangesAsync/*factory*/();
+                        }
+                        foreach (var name in names)
+                        {
+                            using var scope = scopes.CreateScope();
+                            var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
+                            db.Blogs.Add(new Blog { Name = name });
+                            db.SaveChanges/*scope*/();
+                        }
+                        foreach (var tenant in names)
+                        {
+                            var db = tenants.For(tenant);
+                            db.Blogs.Count/*tenant*/();
+                            Work/*call*/(db, 1);
+                        }
+                        foreach (var name in names)
+                        {
+                            using (var db = new BlogContext())
+                            {
+                                db.Blogs.Add(new Blog { Name = name });
+                                db.SaveChanges/*new*/();
+                            }
+                        }
+                        foreach (var name in names)
+                        {
+                            var db = _db;
+                            db.Blogs.Add(new Blog { Name = name });
+                            db.SaveChanges/*alias*/();
+                        }
+                        foreach (var name in names)
+                        {
+                            var db = root.GetRequiredService<BlogContext>();
+                            db.Blogs.Add(new Blog { Name = name });
+                            db.SaveChanges/*rootProvider*/();
+                        }
+                        await using var shared = await factory.CreateDbContextAsync();
+                        foreach (var name in names)
+                        {
+                            shared.Blogs.Add(new Blog { Name = name });
+                            await shared.SaveChangesAsync/*outside*/();
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "factory"));
+            Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "scope"));
+            Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "tenant"));
+            Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "call"));
+            Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "new"));
+            Assert.Equal(LoopExemption.None, Why(host, "alias"));
+            Assert.Equal(LoopExemption.None, Why(host, "rootProvider"));
+            Assert.Equal(LoopExemption.None, Why(host, "outside"));
+        }
+
+        [Fact]
+        public void Saves_that_later_iterations_read_back()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    void M(BlogContext db, List<string> labels)
+                    {
+                        foreach (var label in labels)
+                        {
+                            if (!db.Tags.Any(t => t.Label == label))
+                            {
+                                db.Tags.Add(new Tag { Label = label });
+                                db.SaveChanges/*readBack*/();
+                            }
+                        }
+                        foreach (var label in labels)
+                        {
+                            var next = db.Blogs.Max(b => b.Rating) + 1;
+                            db.Add(new Blog { Name = label, Rating = next });
+                            db.SaveChanges/*runningNumber*/();
+                        }
+                        foreach (var label in labels)
+                        {
+                            var count = db.Posts.Count();
+                            db.Tags.Add(new Tag { Label = label + count });
+                            db.SaveChanges/*otherSet*/();
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.ReadBackByLaterIterations, Why(host, "readBack"));
+            Assert.Equal(LoopExemption.ReadBackByLaterIterations, Why(host, "runningNumber"));
+            Assert.Equal(LoopExemption.None, Why(host, "otherSet"));
+        }
+
+        [Fact]
+        public void Cache_misses_in_the_loop_and_through_calls()
+        {
+            var host = EfCoreTestHost.Create("""
+                using System.Collections.Concurrent;
+                using Microsoft.Extensions.Caching.Memory;
+
+                class Library
+                {
+                    private readonly BlogContext _db;
+                    private readonly IMemoryCache _memory;
+                    private readonly ConcurrentDictionary<int, Blog> _byId = new();
+                    private Dictionary<int, Blog> _seen = new();
+                    private List<Tag> _tags;
+
+                    public Blog GetItemById(int id)
+                    {
+                        if (_byId.TryGetValue(id, out var item)) return item;
+                        item = _db.Blogs.Find(id);
+                        _byId[id] = item;
+                        return item;
+                    }
+
+                    public Task<Blog> GetCachedAsync(int id)
+                        => _memory.GetOrCreateAsync(id, entry => _db.Blogs.FirstOrDefaultAsync(b => b.Id == id));
+
+                    public List<Tag> Tags() => _tags ??= _db.Tags.ToList();
+
+                    public Blog Loaded(int id)
+                    {
+                        if (!_seen.TryGetValue(id, out var blog))
+                        {
+                            blog = Load(id);
+                            _seen[id] = blog;
+                        }
+
+                        return blog;
+                    }
+
+                    private Blog Load(int id) => _db.Blogs.Find(id);
+
+                    public Blog WriteOnly(int id)
+                    {
+                        var blog = _db.Blogs.Find(id);
+                        _memory.Set(id, blog);
+                        return blog;
+                    }
+
+                    public Blog LookedAtButLoaded(int id)
+                    {
+                        if (_byId.TryGetValue(id, out var cached)) Console.WriteLine(cached.Name);
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public Blog LocalDictionary(int id)
+                    {
+                        var local = new Dictionary<int, Blog>();
+                        if (local.TryGetValue(id, out var blog)) return blog;
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public void Run(List<int> ids, Dictionary<int, Author> authors, List<Post> posts)
+                    {
+                        foreach (var id in ids)
+                        {
+                            GetItemById/*tryGet*/(id);
+                            GetCachedAsync/*getOrCreate*/(id);
+                            Tags/*memo*/();
+                            Loaded/*nested*/(id);
+                            WriteOnly/*writeOnly*/(id);
+                            LookedAtButLoaded/*notGuarded*/(id);
+                            LocalDictionary/*local*/(id);
+                        }
+
+                        foreach (var post in posts)
+                        {
+                            if (!authors.TryGetValue(post.AuthorId ?? 0, out var author))
+                            {
+                                author = _db.Authors.Find/*direct*/(post.AuthorId);
+                                authors[post.AuthorId ?? 0] = author;
+                            }
+                        }
+
+                        foreach (var post in posts)
+                        {
+                            if (post.Author == null) post.Author = _db.Authors.Find/*elementMember*/(post.AuthorId);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "tryGet"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "getOrCreate"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "memo"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "nested"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "direct"));
+            Assert.Equal(LoopExemption.None, Why(host, "writeOnly"));
+            Assert.Equal(LoopExemption.None, Why(host, "notGuarded"));
+            Assert.Equal(LoopExemption.None, Why(host, "local"));
+            Assert.Equal(LoopExemption.None, Why(host, "elementMember"));
+        }
+
+        [Fact]
+        public void Cache_probes_on_any_store_held_in_a_field_and_application_cache_services()
+        {
+            // The jellyfin shape: LibraryManager.GetItemById probes a FastConcurrentLru (BitFaster.Caching) field first.
+            var host = EfCoreTestHost.Create("""
+                public class Lru<TKey, TValue> { public bool TryGet(TKey key, out TValue value) { value = default; return false; } }
+                public interface ICacheService { Task<T> GetAsync<T>(string key); }
+
+                class Library
+                {
+                    private readonly BlogContext _db;
+                    private readonly Lru<int, Blog> _lru = new();
+                    private readonly ICacheService _cacheService;
+
+                    public Blog GetItemById(int id)
+                    {
+                        if (id == 0) throw new ArgumentException(nameof(id));
+                        if (_lru.TryGet(id, out var item)) return item;
+                        item = _db.Blogs.Find(id);
+                        return item;
+                    }
+
+                    public async Task<Blog> Cached(int id)
+                    {
+                        var cached = await _cacheService.GetAsync<Blog>("blog:" + id);
+                        if (cached != null) return cached;
+                        return await _db.Blogs.FindAsync(id);
+                    }
+
+                    public Blog ProbedLocal(int id)
+                    {
+                        var lru = new Lru<int, Blog>();
+                        if (lru.TryGet(id, out var item)) return item;
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public async Task Run(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            GetItemById/*lru*/(id);
+                            await Cached/*service*/(id);
+                            ProbedLocal/*local*/(id);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "lru"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "service"));
+            Assert.Equal(LoopExemption.None, Why(host, "local"));
+        }
+
+        [Fact]
+        public void Unbound_cache_probe_only_hides_a_finding()
+        {
+            // The cache's package is not referenced: the probe does not bind, the round trip does.
+            var host = EfCoreTestHost.Create("""
+                class Library
+                {
+                    private readonly BlogContext _db;
+                    private readonly FastConcurrentLru<int, Blog> _cache;
+
+                    public Blog GetItemById(int id)
+                    {
+                        if (_cache.TryGet(id, out var item)) return item;
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public Blog Unguarded(int id)
+                    {
+                        _cache.Missing(id);
+                        return _db.Blogs.Find(id);
+                    }
+
+                    public void Run(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            GetItemById/*unbound*/(id);
+                            Unguarded/*unguarded*/(id);
+                        }
+                    }
+                }
+                """, allowErrors: true);
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "unbound"));
+            Assert.Equal(LoopExemption.None, Why(host, "unguarded"));
+        }
+
+        [Fact]
+        public void Batch_loop_through_a_page_loading_call()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    BlogContext _db;
+                    List<Post> Page(int lastId) => _db.Posts.Where(p => p.Id > lastId).OrderBy(p => p.Id).Take(100).ToList();
+                    List<Post> TopOf(int blogId) => _db.Posts.Where(p => p.BlogId == blogId).OrderBy(p => p.Id).Take(3).ToList();
+                    void Touch(List<Post> posts) { _db.SaveChanges(); }
+
+                    void M(List<Blog> blogs)
+                    {
+                        var lastId = 0;
+                        while (true)
+                        {
+                            var page = Page(lastId);
+                            if (page.Count == 0) return;
+                            lastId = page[^1].Id;
+                            Touch/*paged*/(page);
+                        }
+                    }
+
+                    void N(List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            var top = TopOf(blog.Id);
+                            Touch/*perBlog*/(top);
+                        }
+                    }
+
+                    void O(List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            var lastId = blog.Id * 2;
+                            var page = Page(lastId);
+                            Touch/*derived*/(page);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.BatchLoop, Why(host, "paged"));
+            Assert.Equal(LoopExemption.None, Why(host, "perBlog"));
+            Assert.Equal(LoopExemption.None, Why(host, "derived"));
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using PerfAnalyzers.EfCore;
+using PerfAnalyzers.Rules.Async;
+using PerfAnalyzers.Rules.Loading;
+using PerfAnalyzers.Rules.Writes;
+using PerfAnalyzers.Tests.Verifiers;
+using Xunit;
+
+namespace PerfAnalyzers.Tests.EfCore
+{
+    /// <summary>
+    /// One layer fact, "this is setup code" (EfCore/SetupCode.cs), for every rule that stays silent there: EFP101, EFP104,
+    /// EFP201, EFP202, EFP401. Each silent source has a twin (a request-path caller, the option on) that reports, so the
+    /// silence comes from the fact and nothing else.
+    /// </summary>
+    public class SetupCodeTests
+    {
+        private static readonly string[] SetupRules = { "EFP101", "EFP104", "EFP201", "EFP202", "EFP401" };
+
+        // Per-item Any, SaveChanges and a call that updates, then a loop that only adds, in async code: every rule above fires
+        // once on this body outside setup code.
+        private const string Body = """
+                    foreach (var name in names)
+                    {
+                        if (!db.Blogs.Any(b => b.Name == name)) { db.Tags.Add(new Tag { Label = name }); }
+                        await db.SaveChangesAsync();
+                        await TagStore.Touch(db, name);
+                    }
+
+                    foreach (var name in names) { db.Tags.Add(new Tag { Label = name + "!" }); }
+            """;
+
+        private const string Helpers = """
+            public static class TagStore
+            {
+                public static Task Touch(BlogContext db, string name) => db.Tags.Where(t => t.Label == name).ExecuteUpdateAsync(s => s.SetProperty(t => t.Label, name));
+            }
+
+            """;
+
+        private static readonly Dictionary<string, string> SilentSources = new()
+        {
+            // The names the issue lists (an async seeder with sync Any: EFP401 was the rule that did not know).
+            ["async-seeder"] = Helpers + "public class DataSeeder { public async Task RunAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
+            ["install-method"] = Helpers + "public class Setup { public async Task InstallAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
+            ["site-provisioner-type"] = Helpers + "public class SiteProvisioner { public async Task ApplyTemplateAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
+            ["migrate-method"] = Helpers + "public class Data { public async Task MigrateLegacyTagsAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
+            ["seed-contributor-interface"] = Helpers + "public interface IDataSeedContributor { Task RunAsync(BlogContext db, string[] names); }\n"
+                + "public class TagData : IDataSeedContributor { public async Task RunAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
+
+            // A method that creates or migrates the database, whatever its name.
+            ["ensure-created-caller"] = Helpers + "public class Startup2 { public async Task PrepareAsync(BlogContext db, string[] names) {\n"
+                + "await db.Database.EnsureCreatedAsync();\n" + Body + "\n} }",
+
+            // IHostedService.StartAsync (declared here: the test references no hosting assembly).
+            ["hosted-service-start"] = Helpers + """
+                namespace Microsoft.Extensions.Hosting { public interface IHostedService { Task StartAsync(CancellationToken ct); Task StopAsync(CancellationToken ct); } }
+                public class Warmup : Microsoft.Extensions.Hosting.IHostedService
+                {
+                    private readonly BlogContext db = new();
+                    private readonly string[] names = { "a" };
+                    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+                    public async Task StartAsync(CancellationToken ct) {
+                """ + Body + "\n} }",
+
+            // Site-template provisioning in methods with ordinary names, reachable only from Program.Main.
+            ["reachable-only-from-main"] = Helpers + """
+                public static class Program
+                {
+                    public static async Task Main(string[] args)
+                    {
+                        using var db = new BlogContext();
+                        await Sites.CreateDefaultSiteAsync(db, args);
+                    }
+                }
+
+                public static class Sites
+                {
+                    public static async Task CreateDefaultSiteAsync(BlogContext db, string[] names) => await CreatePagesAsync(db, names);
+
+                    private static async Task CreatePagesAsync(BlogContext db, string[] names)
+                    {
+                """ + Body + "\n} }",
+        };
+
+        public static IEnumerable<object[]> SilentNames() => SilentSources.Keys.Select(k => new object[] { k });
+
+        [Theory]
+        [MemberData(nameof(SilentNames))]
+        public async Task Setup_code_is_silent_in_every_rule_that_knows_it(string name)
+        {
+            var diagnostics = await RunAsync(SilentSources[name], reportSetupCode: false);
+            Assert.Empty(diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+            var findings = diagnostics.Where(d => SetupRules.Contains(d.Id)).Select(d => d.ToString()).ToList();
+            Assert.True(findings.Count == 0, string.Join("\n", findings));
+        }
+
+        [Theory]
+        [MemberData(nameof(SilentNames))]
+        public async Task The_option_reports_setup_code_anyway(string name)
+        {
+            var diagnostics = await RunAsync(SilentSources[name], reportSetupCode: true);
+            var ids = diagnostics.Select(d => d.Id).ToHashSet();
+            foreach (var id in SetupRules)
+            {
+                Assert.True(ids.Contains(id), $"{id} expected with report_seeding_code = true; got {string.Join(", ", diagnostics.Select(d => d.ToString()))}");
+            }
+        }
+
+        [Fact]
+        public async Task Request_code_with_setup_like_names_or_callers_still_reports()
+        {
+            var source = Helpers + """
+                public static class Program
+                {
+                    public static async Task Main(string[] args)
+                    {
+                        using var db = new BlogContext();
+                        await Sites.CreateDefaultSiteAsync(db, args);
+                    }
+                }
+
+                public static class Sites
+                {
+                    public static async Task CreateDefaultSiteAsync(BlogContext db, string[] names) => await CreatePagesAsync(db, names);
+
+                    // Also called from a request handler: not setup code.
+                    public static async Task CreatePagesAsync(BlogContext db, string[] names)
+                    {
+                """ + Body + """
+
+                    }
+                }
+
+                public class SitesController
+                {
+                    public Task Post(BlogContext db, string[] names) => Sites.CreatePagesAsync(db, names);
+                }
+
+                public class InstallmentService
+                {
+                    // "Installments" is not the word "Install".
+                    public async Task InstallmentsAsync(BlogContext db, string[] names)
+                    {
+                """ + Body + "\n} }";
+            var diagnostics = await RunAsync(source, reportSetupCode: false);
+            Assert.Empty(diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+            foreach (var id in SetupRules)
+            {
+                Assert.True(diagnostics.Count(d => d.Id == id) == 2, $"{id} twice expected; got {string.Join(", ", diagnostics.Select(d => d.ToString()))}");
+            }
+        }
+
+        [Fact]
+        public async Task Lambdas_in_top_level_statements_are_request_handlers_not_setup_code()
+        {
+            var source = """
+                using var db = new BlogContext();
+                var names = args;
+                foreach (var name in names)
+                {
+                    if (!db.Tags.Any(t => t.Label == name)) db.Tags.Add(new Tag { Label = name });
+                    db.SaveChanges();
+                }
+
+                Func<string[], Task> handler = async items =>
+                {
+                    foreach (var item in items)
+                    {
+                        if (!db.Tags.{|#0:Any|}(t => t.Label == item)) db.Tags.Add(new Tag { Label = item });
+                    }
+
+                    await db.SaveChangesAsync();
+                };
+                """;
+            var test = CSharpAnalyzerVerifier<QueryInLoopAnalyzer>.Create(source);
+            test.TestState.OutputKind = OutputKind.ConsoleApplication;
+            test.ExpectedDiagnostics.Add(CSharpAnalyzerVerifier<QueryInLoopAnalyzer>.Diagnostic("EFP101").WithLocation(0).WithArguments("Any", "query", "iteration of this 'foreach' loop"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public void The_layer_answers_from_names_callers_and_entry_points()
+        {
+            var host = EfCoreTestHost.Create("""
+                public class Setup
+                {
+                    public void SeedTags(BlogContext db) => db.Tags.ToList/*seed*/();
+                    public void InstallSchema(BlogContext db) { db.Database.EnsureCreated(); Fill(db); }
+                    private void Fill(BlogContext db) => db.Tags.ToList/*fill*/();
+                    public void Installments(BlogContext db) => db.Tags.ToList/*installments*/();
+                    public void Shared(BlogContext db) => db.Tags.ToList/*shared*/();
+                    public void Request(BlogContext db) => Shared(db);
+                    public void Prepare(BlogContext db) { db.Database.Migrate(); Shared(db); db.Tags.ToList/*migrate*/(); }
+                }
+                """);
+            bool IsSetup(string marker) => SetupCode.IsSetupCode(host.Ef!, host.Invocation(marker));
+            Assert.True(IsSetup("seed"));
+            Assert.True(IsSetup("fill"));
+            Assert.True(IsSetup("migrate"));
+            Assert.False(IsSetup("installments"));
+            Assert.False(IsSetup("shared"));
+        }
+
+        private static async Task<ImmutableArray<Diagnostic>> RunAsync(string source, bool reportSetupCode)
+        {
+            var parse = new CSharpParseOptions(LanguageVersion.Preview);
+            var trees = new[]
+            {
+                CSharpSyntaxTree.ParseText(EfModel.Prelude, parse, EfModel.FileName),
+                CSharpSyntaxTree.ParseText(source, parse, "/0/Test0.cs"),
+            };
+            var outputKind = source.Contains("static async Task Main", System.StringComparison.Ordinal) ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary;
+            var compilation = CSharpCompilation.Create("Test", trees, EfReferences.For(EfVersion.Ef10), new CSharpCompilationOptions(outputKind));
+            var values = new Dictionary<string, string>();
+            if (reportSetupCode)
+            {
+                values["dotnet_code_quality." + SetupCode.ReportOptionName] = "true";
+            }
+
+            var exceptions = new List<string>();
+            var options = new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigProvider(values)),
+                onAnalyzerException: (ex, _, _) => exceptions.Add(ex.ToString()),
+                concurrentAnalysis: false,
+                logAnalyzerExecutionTime: false);
+            var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(
+                new QueryInLoopAnalyzer(), new NPlusOneThroughCallAnalyzer(), new SaveChangesInLoopAnalyzer(), new AddInLoopAnalyzer(), new SyncCallInAsyncCodeAnalyzer());
+            var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAllDiagnosticsAsync();
+            Assert.Empty(exceptions);
+            return diagnostics;
+        }
+
+        private sealed class ConfigProvider : AnalyzerConfigOptionsProvider
+        {
+            private readonly Config _config;
+
+            public ConfigProvider(Dictionary<string, string> values) => _config = new Config(values);
+
+            public override AnalyzerConfigOptions GlobalOptions => _config;
+
+            public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => _config;
+
+            public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _config;
+        }
+
+        private sealed class Config : AnalyzerConfigOptions
+        {
+            private readonly Dictionary<string, string> _values;
+
+            public Config(Dictionary<string, string> values) => _values = values;
+
+#nullable disable
+            public override bool TryGetValue(string key, out string value) => _values.TryGetValue(key, out value);
+#nullable restore
+        }
+    }
+}

@@ -1,0 +1,327 @@
+using System.Threading.Tasks;
+using Xunit;
+using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    PerfAnalyzers.Rules.Async.ConcurrentContextOperationsAnalyzer,
+    PerfAnalyzers.CodeFixes.Rules.Async.ConcurrentContextOperationsFixer>;
+
+namespace PerfAnalyzers.Tests.Rules.Async
+{
+    public class ConcurrentContextOperationsTests
+    {
+        [Fact]
+        public async Task Reports_WhenAll_over_two_calls_on_one_context()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db)
+                    {
+                        var blogs = db.Blogs.ToListAsync();
+                        var count = db.Posts.CountAsync();
+                        await Task.{|#0:WhenAll|}(blogs, count);
+                        Console.WriteLine(blogs.Result.Count + count.Result);
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        await Task.{|#1:WhenAny|}(db.Blogs.ToListAsync(), db.Posts.CountAsync());
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "Task.WhenAll over its tasks"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("db", "Task.WhenAny over its tasks"));
+        }
+
+        [Fact]
+        public async Task Reports_Select_async_awaited_together_and_field_contexts()
+        {
+            var source = """
+                class C
+                {
+                    private readonly BlogContext _db;
+                    public C(BlogContext db) => _db = db;
+
+                    async Task<int[]> M(List<int> ids)
+                    {
+                        var tasks = ids.Select(async id => await _db.Posts.CountAsync(p => p.BlogId == id)).ToList();
+                        return await Task.{|#0:WhenAll|}(tasks);
+                    }
+
+                    async Task N()
+                    {
+                        await Task.{|#1:WhenAll|}(Task.Run(() => _db.Blogs.ToListAsync()), _db.SaveChangesAsync());
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("_db", "Task.WhenAll over one task per element: Select(async ...) or a loop"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("_db", "Task.WhenAll over its tasks"));
+        }
+
+        [Fact]
+        public async Task Reports_a_list_of_tasks_filled_in_a_loop_or_with_two_adds()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, List<int> ids)
+                    {
+                        var tasks = new List<Task<int>>();
+                        foreach (var id in ids)
+                        {
+                            tasks.Add(db.Posts.CountAsync(p => p.BlogId == id));
+                        }
+
+                        await Task.{|#0:WhenAll|}(tasks);
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        var tasks = new List<Task>();
+                        tasks.Add(db.Blogs.ToListAsync());
+                        tasks.Add(db.SaveChangesAsync());
+                        await Task.{|#1:WhenAll|}(tasks);
+                    }
+
+                    async Task Own(IDbContextFactory<BlogContext> factory, List<int> ids)
+                    {
+                        var tasks = new List<Task<int>>();
+                        foreach (var id in ids)
+                        {
+                            tasks.Add(Task.Run(async () =>
+                            {
+                                await using var db = await factory.CreateDbContextAsync();
+                                return await db.Posts.CountAsync(p => p.BlogId == id);
+                            }));
+                        }
+
+                        await Task.WhenAll(tasks);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "Task.WhenAll over one task per element: Select(async ...) or a loop"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("db", "Task.WhenAll over its tasks"));
+        }
+
+        [Fact]
+        public async Task Reports_Parallel_bodies_using_the_enclosing_context()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, List<int> ids)
+                    {
+                        Parallel.{|#0:ForEach|}(ids, id => db.Posts.Where(p => p.BlogId == id).ToList());
+                        await Parallel.{|#1:ForEachAsync|}(ids, async (id, ct) => await db.Posts.CountAsync(p => p.BlogId == id, ct));
+                        Parallel.{|#2:For|}(0, 10, i => db.SaveChanges());
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "the body of Parallel.ForEach runs on several threads"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("db", "the body of Parallel.ForEachAsync runs on several threads"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(2).WithArguments("db", "the body of Parallel.For runs on several threads"));
+        }
+
+        [Fact]
+        public async Task Reports_an_operation_started_while_a_task_on_the_context_runs()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db)
+                    {
+                        var posts = db.Posts.ToListAsync();
+                        var blogs = await db.Blogs.{|#0:CountAsync|}();
+                        return (await posts).Count + blogs;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "'CountAsync' starts while task 'posts' (ToListAsync) is still running"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_sequential_awaits_own_contexts_or_different_instances()
+        {
+            var source = """
+                using Microsoft.Extensions.DependencyInjection;
+
+                class C
+                {
+                    private readonly IDbContextFactory<BlogContext> _factory;
+                    private readonly IServiceScopeFactory _scopes;
+                    public C(IDbContextFactory<BlogContext> factory, IServiceScopeFactory scopes) { _factory = factory; _scopes = scopes; }
+
+                    async Task Sequential(BlogContext db)
+                    {
+                        var blogs = await db.Blogs.ToListAsync();
+                        var count = await db.Posts.CountAsync();
+                        var posts = db.Posts.ToListAsync();
+                        await posts;
+                        var after = await db.Blogs.CountAsync();
+                    }
+
+                    async Task Factory(List<int> ids)
+                    {
+                        var tasks = ids.Select(async id =>
+                        {
+                            await using var db = await _factory.CreateDbContextAsync();
+                            return await db.Posts.CountAsync(p => p.BlogId == id);
+                        });
+                        await Task.WhenAll(tasks);
+                        await Parallel.ForEachAsync(ids, async (id, ct) =>
+                        {
+                            using var db = _factory.CreateDbContext();
+                            await db.Posts.CountAsync(p => p.BlogId == id, ct);
+                        });
+                    }
+
+                    async Task Scope(List<int> ids)
+                    {
+                        await Task.WhenAll(ids.Select(async id =>
+                        {
+                            await using var scope = _scopes.CreateAsyncScope();
+                            var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
+                            return await db.Posts.CountAsync(p => p.BlogId == id);
+                        }));
+                    }
+
+                    async Task Different(BlogContext one, BlogContext two)
+                    {
+                        await Task.WhenAll(one.Blogs.ToListAsync(), two.Posts.CountAsync());
+                        using var a = _factory.CreateDbContext();
+                        using var b = _factory.CreateDbContext();
+                        var x = a.Blogs.CountAsync();
+                        var y = b.Posts.CountAsync();
+                        await Task.WhenAll(x, y);
+                    }
+
+                    async Task NotEf(HttpClientLike http)
+                    {
+                        await Task.WhenAll(http.GetAsync(), http.GetAsync());
+                        await Task.WhenAll(Task.Delay(1), Task.Delay(2));
+                    }
+                }
+
+                class HttpClientLike { public Task<string> GetAsync() => Task.FromResult(""); }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_awaits_direct_calls_one_after_another()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, Blog blog)
+                    {
+                        db.Blogs.Add(blog);
+                        // save and count
+                        await Task.{|#0:WhenAll|}(db.SaveChangesAsync(), db.Posts.CountAsync());
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task M(BlogContext db, Blog blog)
+                    {
+                        db.Blogs.Add(blog);
+                        // save and count
+                        await db.SaveChangesAsync();
+                        await db.Posts.CountAsync();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, Verifiers.EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "Task.WhenAll over its tasks"));
+        }
+
+        [Fact]
+        public async Task Fix_moves_the_await_to_task_locals_and_Fix_All_fixes_every_WhenAll()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db)
+                    {
+                        var blogs = db.Blogs.ToListAsync();
+                        var count = db.Posts.CountAsync();
+                        await Task.{|#0:WhenAll|}(blogs, count);
+                        return blogs.Result.Count + await count;
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        await Task.{|#1:WhenAll|}(db.Blogs.CountAsync(), db.Posts.CountAsync());
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db)
+                    {
+                        var blogs = await db.Blogs.ToListAsync();
+                        var count = await db.Posts.CountAsync();
+                        return blogs.Count + count;
+                    }
+
+                    async Task N(BlogContext db)
+                    {
+                        await db.Blogs.CountAsync();
+                        await db.Posts.CountAsync();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, Verifiers.EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "Task.WhenAll over its tasks"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("db", "Task.WhenAll over its tasks"));
+        }
+
+        [Fact]
+        public async Task No_fix_for_WhenAny_Select_or_used_results()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int[]> M(BlogContext db)
+                    {
+                        return await Task.{|#0:WhenAll|}(db.Blogs.CountAsync(), db.Posts.CountAsync());
+                    }
+
+                    async Task N(BlogContext db, List<int> ids)
+                    {
+                        await Task.{|#1:WhenAll|}(ids.Select(id => db.Posts.CountAsync(p => p.BlogId == id)));
+                    }
+                }
+                """;
+            var test = VerifyCS.Create(source, source);
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("db", "Task.WhenAll over its tasks"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("db", "Task.WhenAll over one task per element: Select(async ...) or a loop"));
+            await test.RunAsync();
+        }
+
+        [Theory]
+        [InlineData("async Task M(BlogContext db) { await Task.WhenAll(db.Blogs.ToListAsync(), db.Posts.); }")]
+        [InlineData("async Task M(BlogContext db) { await Task.WhenAll(db.Missing.ToListAsync(), db.Missing.CountAsync()); }")]
+        [InlineData("async Task M(Missing db) { await Task.WhenAll(db.Blogs.ToListAsync(), db.Blogs.CountAsync()); }")]
+        [InlineData("void M(BlogContext db) { Parallel.ForEach(new[] { 1 }, id => db.Postz.Where(p => p.BlogId == id).ToList()); }")]
+        public async Task Half_typed_code_does_not_throw(string member)
+        {
+            var test = VerifyCS.Create("class C { " + member + " }", "class C { " + member + " }");
+            test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
+            test.TestBehaviors |= Microsoft.CodeAnalysis.Testing.TestBehaviors.SkipGeneratedCodeCheck;
+            await test.RunAsync();
+        }
+    }
+}
