@@ -14,12 +14,21 @@ namespace PerfAnalyzers.EfCore
     {
         public static readonly RoundTripSummary None = new RoundTripSummary(ImmutableArray<string>.Empty, null);
 
-        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false)
+        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default)
         {
             Chain = chain;
             RoundTrip = roundTrip;
             OnCacheMiss = onCacheMiss;
+            Guards = guards.IsDefault ? ImmutableArray<int>.Empty : guards;
         }
+
+        /// <summary>
+        /// Ordinals of the summarized method's own <c>bool</c> parameters that must be <c>true</c> for any of its round
+        /// trips to run (<c>if (includeReplies) { .. }</c>, <c>p &amp;&amp; ..</c>, <c>p ? .. : ..</c>, <c>if (!p) return ..;</c>
+        /// before them), and that the method never assigns. Data only: whether a call passes <c>false</c> is decided per call
+        /// (<see cref="RoundTripSummaries.Get(IInvocationOperation, CancellationToken)"/>). Empty when any round trip is unguarded.
+        /// </summary>
+        public ImmutableArray<int> Guards { get; }
 
         /// <summary>
         /// The round trip runs only on a cache miss (<see cref="CacheAside"/>): every round trip the method can reach is
@@ -119,7 +128,7 @@ namespace PerfAnalyzers.EfCore
             {
                 target = throughReceiver;
                 var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
-                return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
+                return summary.PerformsRoundTrip && summary.Depth <= budget && !PassesFalseGuard(summary, call) ? summary : RoundTripSummary.None;
             }
 
             // A delegate held in a local: the lambdas or method groups assigned to it run.
@@ -163,7 +172,32 @@ namespace PerfAnalyzers.EfCore
             }
 
             target = ResolveTarget(call.TargetMethod);
-            return Summarize(call.TargetMethod, budget, visiting, cancellationToken);
+            var called = Summarize(call.TargetMethod, budget, visiting, cancellationToken);
+            return PassesFalseGuard(called, call) ? RoundTripSummary.None : called;
+        }
+
+        /// <summary>
+        /// The call passes a constant <c>false</c> (written, or the default of an omitted optional parameter) for a parameter that
+        /// guards every round trip of the called method (<see cref="RoundTripSummary.Guards"/>): none of them runs. Only for a call
+        /// whose arguments are the summarized method's parameters (the method itself, its implementation or override); not for
+        /// delegates or dispatched requests.
+        /// </summary>
+        private static bool PassesFalseGuard(RoundTripSummary summary, IInvocationOperation call)
+        {
+            foreach (var ordinal in summary.Guards)
+            {
+                foreach (var argument in call.Arguments)
+                {
+                    if (argument.Parameter is { } parameter && parameter.Ordinal == ordinal
+                        && parameter.Type.SpecialType == SpecialType.System_Boolean
+                        && argument.Value.ConstantValue is { HasValue: true, Value: false })
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
@@ -229,15 +263,23 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
-            return ComputeBody(body, null, budget, visiting, cancellationToken);
+            return ComputeBody(body, null, budget, visiting, cancellationToken, method);
         }
 
-        /// <summary>The shortest chain from <paramref name="body"/> to a round trip; <paramref name="boundary"/> is the lambda whose body this is, if any.</summary>
-        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        /// <summary>
+        /// The shortest chain from <paramref name="body"/> to a round trip; <paramref name="boundary"/> is the lambda whose body
+        /// this is, if any; <paramref name="owner"/> the method whose body this is, if any (its bool parameters can guard the round trips).
+        /// </summary>
+        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken, IMethodSymbol? owner = null)
         {
             // A round trip that always runs wins over one that runs only on a cache miss; among equals, the shortest chain.
+            // Guards (owner's bool parameters every round trip needs true) are intersected over all round trips, so a direct
+            // round trip ends the walk only once no guard is left.
+            RoundTripSummary? direct = null;
             RoundTripSummary? best = null;
             RoundTripSummary? onMiss = null;
+            var guards = owner is null ? null : new GuardFinder(owner, body);
+            HashSet<int>? common = guards is null ? new HashSet<int>() : null;
             var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
             foreach (var op in body.DescendantsAndSelf())
             {
@@ -258,13 +300,20 @@ namespace PerfAnalyzers.EfCore
                 {
                     if (!LoopExemptions.IsBatchQuery(roundTrip.Query))
                     {
-                        var direct = new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip, isOnMiss);
+                        var found = new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip, isOnMiss);
+                        common = Intersect(common, guards, op);
                         if (!isOnMiss)
                         {
-                            return direct;
+                            direct ??= found;
+                            if (common.Count == 0)
+                            {
+                                return direct;
+                            }
                         }
-
-                        onMiss ??= direct;
+                        else
+                        {
+                            onMiss ??= found;
+                        }
                     }
 
                     continue;
@@ -279,37 +328,67 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            if (budget <= 0)
+            if (budget > 0)
             {
-                return onMiss ?? RoundTripSummary.None;
-            }
-
-            foreach (var (call, callOnMiss) in calls)
-            {
-                var inner = Summarize(call, budget - 1, visiting, cancellationToken, out var ran);
-                if (!inner.PerformsRoundTrip)
+                foreach (var (call, callOnMiss) in calls)
                 {
-                    continue;
-                }
-
-                var label = call.TargetMethod.MethodKind == MethodKind.DelegateInvoke && DelegateTargets.TryResolve(call, out _, out var local)
-                    ? local
-                    : DisplayName(ran ?? call.TargetMethod);
-                var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, inner.OnCacheMiss || callOnMiss);
-                if (candidate.OnCacheMiss)
-                {
-                    if (onMiss is null || candidate.Depth < onMiss.Depth)
+                    if (direct is not null && (common is null || common.Count == 0 || common.IsSubsetOf(guards!.Of(call))))
                     {
-                        onMiss = candidate;
+                        // A direct round trip beats any chain; this call could only narrow guards that are already settled.
+                        continue;
+                    }
+
+                    var inner = Summarize(call, budget - 1, visiting, cancellationToken, out var ran);
+                    if (!inner.PerformsRoundTrip)
+                    {
+                        continue;
+                    }
+
+                    common = Intersect(common, guards, call);
+                    if (direct is not null)
+                    {
+                        continue;
+                    }
+
+                    var label = call.TargetMethod.MethodKind == MethodKind.DelegateInvoke && DelegateTargets.TryResolve(call, out _, out var local)
+                        ? local
+                        : DisplayName(ran ?? call.TargetMethod);
+                    var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, inner.OnCacheMiss || callOnMiss);
+                    if (candidate.OnCacheMiss)
+                    {
+                        if (onMiss is null || candidate.Depth < onMiss.Depth)
+                        {
+                            onMiss = candidate;
+                        }
+                    }
+                    else if (best is null || candidate.Depth < best.Depth)
+                    {
+                        best = candidate;
                     }
                 }
-                else if (best is null || candidate.Depth < best.Depth)
-                {
-                    best = candidate;
-                }
             }
 
-            return best ?? onMiss ?? RoundTripSummary.None;
+            var result = direct ?? best ?? onMiss ?? RoundTripSummary.None;
+            return result.PerformsRoundTrip && common is { Count: > 0 }
+                ? new RoundTripSummary(result.Chain, result.RoundTrip, result.OnCacheMiss, common.OrderBy(o => o).ToImmutableArray())
+                : result;
+        }
+
+        private static HashSet<int> Intersect(HashSet<int>? common, GuardFinder? guards, IOperation roundTrip)
+        {
+            if (guards is null)
+            {
+                return common ?? new HashSet<int>();
+            }
+
+            var these = guards.Of(roundTrip);
+            if (common is null)
+            {
+                return these;
+            }
+
+            common.IntersectWith(these);
+            return common;
         }
 
         /// <summary>
@@ -357,6 +436,150 @@ namespace PerfAnalyzers.EfCore
             Never,
             Always,
             OnCacheMiss,
+        }
+
+        /// <summary>
+        /// Which of a method's own <c>bool</c> parameters must be true for an operation of its body to run: the operation is in
+        /// the true branch of <c>if (p)</c> / <c>p ? .. : ..</c> (conditions combined with <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>),
+        /// the right operand of <c>p &amp;&amp; ..</c>, or after <c>if (!p) return/throw ..;</c> in an enclosing block. Parameters
+        /// the body assigns (or passes by <c>ref</c>/<c>out</c>) never guard. Stops at a local function (it may be called from anywhere).
+        /// </summary>
+        private sealed class GuardFinder
+        {
+            private readonly IMethodSymbol _owner;
+            private readonly IOperation _body;
+            private HashSet<IParameterSymbol>? _written;
+
+            public GuardFinder(IMethodSymbol owner, IOperation body)
+            {
+                _owner = owner;
+                _body = body;
+            }
+
+            public HashSet<int> Of(IOperation operation)
+            {
+                var result = new HashSet<int>();
+                if (!_owner.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Boolean))
+                {
+                    return result;
+                }
+
+                IOperation child = operation;
+                for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+                {
+                    switch (current)
+                    {
+                        case ILocalFunctionOperation:
+                            return result;
+                        case IConditionalOperation conditional when conditional.WhenTrue == child:
+                            result.UnionWith(Required(conditional.Condition, true));
+                            break;
+                        case IConditionalOperation conditional when conditional.WhenFalse is not null && conditional.WhenFalse == child:
+                            result.UnionWith(Required(conditional.Condition, false));
+                            break;
+                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when both.RightOperand == child:
+                            result.UnionWith(Required(both.LeftOperand, true));
+                            break;
+                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either when either.RightOperand == child:
+                            result.UnionWith(Required(either.LeftOperand, false));
+                            break;
+                        case IBlockOperation block:
+                            foreach (var statement in block.Operations)
+                            {
+                                if (statement == child)
+                                {
+                                    break;
+                                }
+
+                                if (statement is IConditionalOperation { WhenFalse: null } exit && Exits(exit.WhenTrue))
+                                {
+                                    result.UnionWith(Required(exit.Condition, false));
+                                }
+                            }
+
+                            break;
+                    }
+
+                    if (current == _body)
+                    {
+                        break;
+                    }
+                }
+
+                return result;
+            }
+
+            /// <summary>The guard parameters that are true whenever <paramref name="condition"/> evaluates to <paramref name="value"/>.</summary>
+            private HashSet<int> Required(IOperation condition, bool value)
+            {
+                switch (condition)
+                {
+                    case IParameterReferenceOperation reference when value && IsGuard(reference.Parameter):
+                        return new HashSet<int> { reference.Parameter.Ordinal };
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation:
+                        return Required(negation.Operand, !value);
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both:
+                        return value
+                            ? Union(Required(both.LeftOperand, true), Required(both.RightOperand, true))
+                            : Intersection(Required(both.LeftOperand, false), Union(Required(both.LeftOperand, true), Required(both.RightOperand, false)));
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either:
+                        return value
+                            ? Intersection(Required(either.LeftOperand, true), Union(Required(either.LeftOperand, false), Required(either.RightOperand, true)))
+                            : Union(Required(either.LeftOperand, false), Required(either.RightOperand, false));
+                    default:
+                        return new HashSet<int>();
+                }
+            }
+
+            private bool IsGuard(IParameterSymbol parameter)
+            {
+                if (parameter.RefKind != RefKind.None || parameter.Type.SpecialType != SpecialType.System_Boolean
+                    || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _owner))
+                {
+                    return false;
+                }
+
+                if (_written is null)
+                {
+                    _written = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+                    foreach (var reference in _body.DescendantsAndSelf().OfType<IParameterReferenceOperation>())
+                    {
+                        var written = reference.Parent switch
+                        {
+                            IAssignmentOperation assignment => assignment.Target == reference,
+                            IArgumentOperation argument => argument.Parameter is null || argument.Parameter.RefKind is RefKind.Ref or RefKind.Out,
+                            ITupleOperation => true,
+                            _ => false,
+                        };
+                        if (written)
+                        {
+                            _written.Add(reference.Parameter);
+                        }
+                    }
+                }
+
+                return !_written.Contains(parameter);
+            }
+
+            private static bool Exits(IOperation operation) => operation switch
+            {
+                IReturnOperation or IThrowOperation => true,
+                IExpressionStatementOperation { Operation: IThrowOperation } => true,
+                IBlockOperation { Operations.Length: > 0 } block => Exits(block.Operations[block.Operations.Length - 1]),
+                _ => false,
+            };
+
+            private static HashSet<int> Union(HashSet<int> a, HashSet<int> b)
+            {
+                a.UnionWith(b);
+                return a;
+            }
+
+            private static HashSet<int> Intersection(HashSet<int> a, HashSet<int> b)
+            {
+                a.IntersectWith(b);
+                return a;
+            }
         }
 
         /// <summary>Interface method -> implementations, and virtual/abstract method -> overrides, over the source types; built once.</summary>

@@ -392,6 +392,38 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Memo_written_as_coalesce_with_assignment_is_a_cache_miss()
+        {
+            // warpstorm/forum's repositories: Records() => _records ?? (_records = await db.X.ToListAsync()), the spelling
+            // of _records ??= ... before C# 8. Near misses: the fallback assigns another field, or a local, or nothing.
+            var host = EfCoreTestHost.Create("""
+                class Repo
+                {
+                    private readonly BlogContext _db;
+                    private List<Tag> _tags;
+                    private List<Tag> _other;
+
+                    public async Task<List<Tag>> Records() => _tags ?? (_tags = await _db.Tags.ToListAsync());
+                    public async Task<List<Tag>> Wrong() => _tags ?? (_other = await _db.Tags.ToListAsync());
+                    public async Task<List<Tag>> Plain() => _tags ?? await _db.Tags.ToListAsync();
+
+                    public async Task Run(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            await Records/*memo*/();
+                            await Wrong/*wrong*/();
+                            await Plain/*plain*/();
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "memo"));
+            Assert.Equal(LoopExemption.None, Why(host, "wrong"));
+            Assert.Equal(LoopExemption.None, Why(host, "plain"));
+        }
+
+        [Fact]
         public void Unbound_cache_probe_only_hides_a_finding()
         {
             // The cache's package is not referenced: the probe does not bind, the round trip does.

@@ -217,7 +217,9 @@ namespace PerfAnalyzers.Tests.EfCore
                 CSharpSyntaxTree.ParseText(source, parse, "/0/Test0.cs"),
             };
             var outputKind = source.Contains("static async Task Main", System.StringComparison.Ordinal) ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary;
-            var compilation = CSharpCompilation.Create("Test", trees, EfReferences.For(EfVersion.Ef10), new CSharpCompilationOptions(outputKind));
+            var compilation = CSharpCompilation.Create("Test", trees, EfReferences.For(EfVersion.Ef10), new CSharpCompilationOptions(outputKind)
+                // EFP202 is retired (off by default); switched on here as a user would, to show the shared setup-code fact.
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["EFP202"] = ReportDiagnostic.Info }));
             var values = new Dictionary<string, string>();
             if (reportSetupCode)
             {

@@ -488,6 +488,9 @@ namespace PerfAnalyzers.Tests.Meta
         {
             var analyzers = RuleCatalog.CreateAnalyzers().Where(a => a is not DiagnosticSuppressor && a.SupportedDiagnostics.Any(d => d.Id == id)).ToImmutableArray();
             var compilation = (await document.Project.GetCompilationAsync())!;
+            // Rules that are off by default (a retired rule keeps its fixer) are switched on as a user would, to test their Fix All.
+            compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+                analyzers.SelectMany(a => a.SupportedDiagnostics).Where(d => d.Id == id && !d.IsEnabledByDefault).Select(d => new KeyValuePair<string, ReportDiagnostic>(d.Id, ReportDiagnostic.Warn))));
             var tree = (await document.GetSyntaxTreeAsync())!;
             var diagnostics = await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
             return diagnostics.Where(d => d.Id == id && d.Location.SourceTree == tree).OrderBy(d => d.Location.SourceSpan.Start).ToImmutableArray();

@@ -14,7 +14,7 @@ namespace PerfAnalyzers.EfCore
     /// <c>if (_field == null) _field = load;</c>;</item>
     /// <item>code after an early return (or <c>continue</c>) on a hit: <c>if (cache.TryGetValue(k, out var v)) return v;</c>,
     /// <c>if (_field != null) return _field;</c>, <c>var v = cache.Get&lt;T&gt;(k); if (v != null) return v;</c>;</item>
-    /// <item>the right side of <c>_field ??= load</c> (a field or property memo) or of <c>cache.Get(k) ?? load</c>.</item>
+    /// <item>the right side of <c>_field ??= load</c> or <c>_field ?? (_field = load)</c> (a field or property memo) or of <c>cache.Get(k) ?? load</c>.</item>
     /// </list>
     /// A cache is an <c>IMemoryCache</c>/<c>IDistributedCache</c>/<c>HybridCache</c>, a type whose name says it is one
     /// (<c>ICacheService</c>), a dictionary held in a field, property or parameter (a dictionary local to the method lives
@@ -40,6 +40,12 @@ namespace PerfAnalyzers.EfCore
                         return true;
 
                     case ICoalesceOperation coalesce when coalesce.WhenNull == child && IsCacheRead(coalesce.Value):
+                        return true;
+
+                    // _field ?? (_field = load): the pre-C# 8 spelling of _field ??= load.
+                    case ICoalesceOperation memo when memo.WhenNull == child && IsMemo(memo.Value)
+                                                      && memo.WhenNull.WalkDownConversions() is ISimpleAssignmentOperation assignment
+                                                      && SameMember(assignment.Target, memo.Value):
                         return true;
 
                     case IConditionalOperation conditional when conditional.Condition != child:
@@ -207,6 +213,13 @@ namespace PerfAnalyzers.EfCore
                 IPropertyReferenceOperation property => !property.Property.IsIndexer && property.Property.SetMethod is not null && IsOwnOrStatic(property.Instance),
                 _ => false,
             };
+        }
+
+        private static bool SameMember(IOperation a, IOperation b)
+        {
+            var left = a.WalkDownConversions() switch { IFieldReferenceOperation f => (ISymbol)f.Field, IPropertyReferenceOperation p => p.Property, _ => null };
+            var right = b.WalkDownConversions() switch { IFieldReferenceOperation f => (ISymbol)f.Field, IPropertyReferenceOperation p => p.Property, _ => null };
+            return left is not null && SymbolEqualityComparer.Default.Equals(left, right);
         }
 
         /// <summary>A member of this object or a static one (<c>post.Author</c> of an element is not a memo: it is per element).</summary>

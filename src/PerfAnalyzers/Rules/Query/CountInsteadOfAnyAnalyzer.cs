@@ -31,6 +31,13 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            if (!SetupCode.IsReported(context.Options, count.Syntax.SyntaxTree, RuleIds.CountInsteadOfAny)
+                && SetupCode.IsSetupCode(ef, count, context.CancellationToken))
+            {
+                // Seeding and start-up code runs once over a handful of rows: accurate, but not worth acting on.
+                return;
+            }
+
             var anyName = count.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal) ? "AnyAsync" : "Any";
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.EFP304_CountInsteadOfAny,

@@ -450,6 +450,181 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_round_trips_under_a_bool_parameter_the_call_leaves_false()
+        {
+            var source = """
+                public class BoardVm { public int Id; public Post Last; public int Count; }
+
+                public interface IBoards
+                {
+                    Task<BoardVm> GetIndexBoard(Blog b, bool includeReplies = false);
+                }
+
+                public class Boards : IBoards
+                {
+                    private readonly BlogContext _db;
+                    public Boards(BlogContext db) => _db = db;
+
+                    public async Task<BoardVm> GetIndexBoard(Blog b, bool includeReplies = false)
+                    {
+                        var vm = new BoardVm { Id = b.Id };
+                        if (includeReplies)
+                            vm.Last = await _db.Posts.Where(p => p.BlogId == b.Id).OrderByDescending(p => p.Id).FirstOrDefaultAsync();
+                        return vm;
+                    }
+
+                    public async Task<BoardVm> Summary(Blog b, bool withCount)
+                    {
+                        var vm = new BoardVm { Id = b.Id };
+                        if (!withCount) return vm;
+                        vm.Count = await _db.Posts.CountAsync(p => p.BlogId == b.Id);
+                        vm.Last = await _db.Posts.FirstOrDefaultAsync(p => p.BlogId == b.Id);
+                        return vm;
+                    }
+
+                    public BoardVm Latest(Blog b, bool load, int depth = 1)
+                        => load && depth > 0 ? new BoardVm { Last = _db.Posts.First(p => p.BlogId == b.Id) } : null;
+
+                    public Task<BoardVm> Plain(Blog b) => GetIndexBoard(b);
+                }
+
+                public class Index
+                {
+                    private readonly Boards _boards;
+                    private readonly IBoards _index;
+                    public Index(Boards boards, IBoards index) { _boards = boards; _index = index; }
+
+                    public async Task Build(List<Blog> blogs)
+                    {
+                        var list = new List<BoardVm>();
+                        foreach (var b in blogs)
+                        {
+                            list.Add(await _boards.GetIndexBoard(b));
+                            list.Add(await _boards.GetIndexBoard(b, false));
+                            list.Add(await _boards.GetIndexBoard(includeReplies: false, b: b));
+                            list.Add(await _index.GetIndexBoard(b));
+                            list.Add(await _boards.Summary(b, false));
+                            list.Add(_boards.Latest(b, false));
+                            list.Add(await _boards.Plain(b));
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_when_the_call_may_reach_a_round_trip_under_a_bool_parameter()
+        {
+            var source = """
+                public class BoardVm { public int Id; public Post Last; public int Count; }
+
+                public class Boards
+                {
+                    private readonly BlogContext _db;
+                    public Boards(BlogContext db) => _db = db;
+
+                    public async Task<BoardVm> GetIndexBoard(Blog b, bool includeReplies = false)
+                    {
+                        var vm = new BoardVm { Id = b.Id };
+                        if (includeReplies)
+                            vm.Last = await _db.Posts.Where(p => p.BlogId == b.Id).OrderByDescending(p => p.Id).FirstOrDefaultAsync();
+                        return vm;
+                    }
+
+                    public async Task<BoardVm> Partly(Blog b, bool includeReplies = false)
+                    {
+                        var vm = new BoardVm { Id = b.Id, Count = await _db.Posts.CountAsync(p => p.BlogId == b.Id) };
+                        if (includeReplies) vm.Last = await _db.Posts.FirstOrDefaultAsync(p => p.BlogId == b.Id);
+                        return vm;
+                    }
+
+                    public async Task<BoardVm> WithReplies(Blog b, bool includeReplies = true)
+                    {
+                        var vm = new BoardVm { Id = b.Id };
+                        if (includeReplies) vm.Last = await _db.Posts.FirstOrDefaultAsync(p => p.BlogId == b.Id);
+                        return vm;
+                    }
+
+                    public async Task<BoardVm> Forced(Blog b, bool includeReplies = false)
+                    {
+                        var vm = new BoardVm { Id = b.Id };
+                        includeReplies |= b.Rating > 3;
+                        if (includeReplies) vm.Last = await _db.Posts.FirstOrDefaultAsync(p => p.BlogId == b.Id);
+                        return vm;
+                    }
+
+                    public async Task<BoardVm> OrElse(Blog b, bool includeReplies = false)
+                    {
+                        var vm = new BoardVm { Id = b.Id };
+                        if (includeReplies || b.Rating > 3) vm.Last = await _db.Posts.FirstOrDefaultAsync(p => p.BlogId == b.Id);
+                        return vm;
+                    }
+
+                    public Task<BoardVm> Outer(Blog b, bool includeReplies = false) => GetIndexBoard(b, includeReplies);
+
+                    public async Task Build(List<Blog> blogs, bool flag)
+                    {
+                        foreach (var b in blogs)
+                        {
+                            await {|#0:GetIndexBoard|}(b, true);
+                            await {|#1:GetIndexBoard|}(b, flag);
+                            await {|#2:Partly|}(b);
+                            await {|#3:WithReplies|}(b);
+                            await {|#4:Forced|}(b);
+                            await {|#5:OrElse|}(b);
+                            await {|#6:Outer|}(b);
+                        }
+                    }
+                }
+                """;
+            const string loop = "iteration of this 'foreach' loop";
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("GetIndexBoard", loop, "GetIndexBoard -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("GetIndexBoard", loop, "GetIndexBoard -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("Partly", loop, "Partly -> CountAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(3).WithArguments("WithReplies", loop, "WithReplies -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(4).WithArguments("Forced", loop, "Forced -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(5).WithArguments("OrElse", loop, "OrElse -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(6).WithArguments("Outer", loop, "Outer -> Boards.GetIndexBoard -> FirstOrDefaultAsync"));
+        }
+
+        [Fact]
+        public async Task Bool_parameter_guard_in_half_typed_code()
+        {
+            var source = """
+                public class Boards
+                {
+                    private readonly BlogContext _db;
+
+                    public Post Typo(Blog b, bool includeReplies = false)
+                    {
+                        if ({|#0:includeReplie|}) return _db.Posts.First(p => p.BlogId == b.Id);
+                        return null;
+                    }
+
+                    public Post Get(Blog b, bool includeReplies = false)
+                        => includeReplies ? _db.Posts.First(p => p.BlogId == b.Id) : null;
+
+                    public void Build(List<Blog> blogs)
+                    {
+                        foreach (var b in blogs)
+                        {
+                            {|#1:Typo|}(b);
+                            Get(b, {|#2:fals|});
+                        }
+                    }
+                }
+                """;
+            var test = Verify.Create(source);
+            test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS0103").WithLocation(0).WithArguments("includeReplie"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Typo", "iteration of this 'foreach' loop", "Typo -> First"));
+            test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS0103").WithLocation(2).WithArguments("fals"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task No_crash_on_broken_code()
         {
             var source = """
