@@ -41,6 +41,7 @@ namespace PerfAnalyzers.RealCode
         {
             string? root = null;
             string? outPath = null;
+            string? sarifDir = null;
             HashSet<string>? rules = null;
             for (var i = 0; i < args.Length; i++)
             {
@@ -51,6 +52,12 @@ namespace PerfAnalyzers.RealCode
                         break;
                     case "--out" when i + 1 < args.Length:
                         outPath = args[++i];
+                        break;
+                    case "--sarif" when i + 1 < args.Length:
+                        sarifDir = args[++i];
+                        break;
+                    case "--root" when i + 1 < args.Length:
+                        root = args[++i];
                         break;
                     case "-h":
                     case "--help":
@@ -67,6 +74,11 @@ namespace PerfAnalyzers.RealCode
                         root = args[i];
                         break;
                 }
+            }
+
+            if (sarifDir is not null)
+            {
+                return await SarifSummary.RunAsync(sarifDir, root, outPath).ConfigureAwait(false);
             }
 
             if (root is null || !Directory.Exists(root))
@@ -204,7 +216,10 @@ namespace PerfAnalyzers.RealCode
         }
 
         private static void PrintUsage()
-            => Console.Error.WriteLine("Usage: dotnet run --project tests/PerfAnalyzers.RealCode -c Release -- <dir> [--rules EFP101,EFP201] [--out findings.txt]");
+            => Console.Error.WriteLine(
+                "Usage: dotnet run --project tests/PerfAnalyzers.RealCode -c Release -- <dir> [--rules EFP101,EFP201] [--out findings.txt]\n" +
+                "       dotnet run --project tests/PerfAnalyzers.RealCode -c Release -- --sarif <dir-of-sarif-logs> [--root <app-dir>] [--out findings.txt]\n" +
+                "       (real-build mode: tests/PerfAnalyzers.RealCode/realbuild.sh <app-dir> <out-dir> [analyzer-dir] [project-or-solution ...])");
 
         private static IEnumerable<string> EnumerateSources(string root)
         {

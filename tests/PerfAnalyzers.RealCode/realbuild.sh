@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Real-build mode of the validation tool: runs an application's own `dotnet build` with the PerfAnalyzers analyzer
+# injected into every C# project (realbuild/PerfAnalyzers.Inject.targets), one SARIF 2.1 log per project, then
+# summarizes the logs with `PerfAnalyzers.RealCode --sarif`.
+#
+#   tests/PerfAnalyzers.RealCode/realbuild.sh <app-dir> <out-dir> [analyzer-dir] [project-or-solution ...]
+#
+#   app-dir       the application's checkout (outside this repository)
+#   out-dir       receives sarif/*.sarif, build.log (with the ReportAnalyzer timings) and findings.txt
+#   analyzer-dir  folder holding PerfAnalyzers.dll (default: src/PerfAnalyzers/bin/Release/netstandard2.0 of this
+#                 repository, built first with `dotnet build src/PerfAnalyzers -c Release`); pass another build's folder
+#                 to rerun the same apps against it
+#   project-or-solution  what to build, relative to app-dir (default: the only .sln/.slnx at the top, else app-dir)
+#
+# Environment: REALBUILD_TIMEOUT (seconds, default 1500) caps the build; REALBUILD_ARGS adds msbuild arguments
+# (e.g. "-p:Configuration=Debug"). The app's global.json is moved aside (global.json.realbuild-off) so the installed SDK
+# builds it; the build is --no-incremental so every project is compiled (and analyzed) again. REALBUILD_INCREMENTAL=1
+# skips that for a rerun after a first build: every project still recompiles when the analyzer DLL is newer (it is an
+# input of CoreCompile), but restore, Razor, static assets and copies are not redone.
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+if [[ $# -lt 2 ]]; then
+  sed -n '2,20p' "${BASH_SOURCE[0]}"
+  exit 2
+fi
+app="$(cd "$1" && pwd)"
+mkdir -p "$2"
+out="$(cd "$2" && pwd)"
+analyzers="${3:-$repo/src/PerfAnalyzers/bin/Release/netstandard2.0}"
+analyzers="$(cd "$analyzers" && pwd)"
+shift $(( $# >= 3 ? 3 : 2 ))
+targets=("$@")
+if [[ ${#targets[@]} -eq 0 ]]; then
+  mapfile -t targets < <(cd "$app" && ls -1 *.sln *.slnx 2>/dev/null)
+  [[ ${#targets[@]} -eq 1 ]] || targets=(".")
+fi
+[[ -f "$analyzers/PerfAnalyzers.dll" ]] || { echo "No PerfAnalyzers.dll in $analyzers" >&2; exit 2; }
+
+if [[ -f "$app/global.json" ]]; then
+  mv "$app/global.json" "$app/global.json.realbuild-off"
+fi
+
+# A fresh copy of the analyzer (new timestamp, kept with the results) makes every CoreCompile run again, even in
+# incremental mode, and records which build produced the findings.
+rm -rf "$out/analyzer"
+mkdir -p "$out/analyzer"
+cp "$analyzers"/*.dll "$out/analyzer/"
+analyzers="$out/analyzer"
+incremental="--no-incremental"
+[[ "${REALBUILD_INCREMENTAL:-0}" == "1" ]] && incremental=""
+rm -rf "$out/sarif"
+mkdir -p "$out/sarif"
+: > "$out/build.log"
+start=$(date +%s)
+status=0
+for t in "${targets[@]}"; do
+  echo "== dotnet build $t" | tee -a "$out/build.log"
+  # shellcheck disable=SC2086
+  (cd "$app" && timeout "${REALBUILD_TIMEOUT:-1500}" dotnet build "$t" $incremental -nologo \
+      -p:CustomAfterMicrosoftCommonTargets="$here/realbuild/PerfAnalyzers.Inject.targets" \
+      -p:PerfAnalyzersDir="$analyzers" -p:PerfAnalyzersSarifDir="$out/sarif" \
+      -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
+      -p:CodeAnalysisTreatWarningsAsErrors=false -p:EnableNETAnalyzers=false -p:EnforceCodeStyleInBuild=false \
+      -p:NuGetAudit=false -p:GenerateDocumentationFile=false \
+      -clp:"ErrorsOnly;Summary" -flp:"v=d;logfile=$out/build-$(echo "$t" | tr '/.' '__').log" ${REALBUILD_ARGS:-} ) \
+    >> "$out/build.log" 2>&1
+  rc=$?
+  echo "== exit $rc" | tee -a "$out/build.log"
+  [[ $rc -eq 0 ]] || status=$rc
+done
+end=$(date +%s)
+echo "build time: $((end - start)) s, exit $status" | tee -a "$out/build.log"
+
+# The summarizer: build the tool if needed (an already-built tool is reused when the build cannot replace it).
+dotnet build "$here" -c Release -v:q -nologo > "$out/summarizer-build.log" 2>&1 || echo "(tool build failed, using the existing build; see summarizer-build.log)"
+dotnet "$here/bin/Release/net10.0/PerfAnalyzers.RealCode.dll" --sarif "$out/sarif" --root "$app" --out "$out/findings.txt"
+echo "build time: $((end - start)) s, build exit $status"
