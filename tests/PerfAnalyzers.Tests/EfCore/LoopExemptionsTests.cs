@@ -424,6 +424,40 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void A_list_filled_then_handed_over_and_cleared_is_an_accumulated_batch()
+        {
+            // Ombi's sync jobs: AddRange once per page of an external feed. Near miss: the list is never cleared.
+            var host = EfCoreTestHost.Create("""
+                class Sync
+                {
+                    private readonly BlogContext _db;
+
+                    public async Task AddRange(List<Tag> tags) { _db.Tags.AddRange(tags); await _db.SaveChangesAsync(); }
+
+                    public async Task Run(List<string> labels)
+                    {
+                        var batch = new List<Tag>();
+                        foreach (var label in labels)
+                        {
+                            batch.Add(new Tag { Label = label });
+                            await AddRange/*batch*/(batch);
+                            batch.Clear();
+                        }
+
+                        var growing = new List<Tag>();
+                        foreach (var label in labels)
+                        {
+                            growing.Add(new Tag { Label = label });
+                            await AddRange/*growing*/(growing);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.AccumulatedBatch, Why(host, "batch"));
+            Assert.Equal(LoopExemption.None, Why(host, "growing"));
+        }
+
+        [Fact]
         public void Unbound_cache_probe_only_hides_a_finding()
         {
             // The cache's package is not referenced: the probe does not bind, the round trip does.

@@ -61,11 +61,6 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            if (PassesAccumulatedBatch(ef, invocation, placement.Loop))
-            {
-                return;
-            }
-
             var summary = summaries.Get(invocation, context.CancellationToken, out var resolved);
             var configured = summary.PerformsRoundTrip
                 ? null
@@ -105,51 +100,5 @@ namespace PerfAnalyzers.Rules.Loading
                 QueryInLoopAnalyzer.DescribeLoop(placement.Loop),
                 chain));
         }
-
-        /// <summary>
-        /// The call hands over a collection the loop fills (<c>batch.Add(x)</c> in the loop body, or a helper the loop passes
-        /// it to; the list declared before the loop) and then flushes (<c>batch.Clear()</c>): the loop works in batches (one call per page of items, e.g. <c>await repo.AddRange(batch);
-        /// batch.Clear();</c>), not once per element.
-        /// </summary>
-        private static bool PassesAccumulatedBatch(EfCompilation ef, IInvocationOperation invocation, EnclosingLoop loop)
-        {
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.ArgumentKind != ArgumentKind.Explicit
-                    || argument.Value.WalkDownConversions() is not ILocalReferenceOperation reference
-                    || !ef.Symbols.IsSequenceType(reference.Type) || ef.Symbols.IsQueryable(reference.Type)
-                    || reference.Local.DeclaringSyntaxReferences.Any(r => loop.Loop.Syntax.Span.Contains(r.Span)))
-                {
-                    continue;
-                }
-
-                var filled = false;
-                var flushed = false;
-                foreach (var op in loop.Body.Descendants())
-                {
-                    if (op is not IInvocationOperation other || other == invocation)
-                    {
-                        continue;
-                    }
-
-                    // The loop flushes the batch (batch.Clear()) after handing it over...
-                    flushed |= other.TargetMethod.Name == "Clear" && IsLocal(other.Instance, reference.Local);
-
-                    // ...and fills it: batch.Add(x) / batch.AddRange(xs), or a helper the loop passes the batch to (Process(item, batch)).
-                    filled |= other.TargetMethod.Name is "Add" or "AddRange" && IsLocal(other.Instance, reference.Local)
-                              || other.Arguments.Any(a => IsLocal(a.Value, reference.Local));
-                }
-
-                if (filled && flushed)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsLocal(IOperation? operation, ILocalSymbol local)
-            => operation?.WalkDownConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
     }
 }
