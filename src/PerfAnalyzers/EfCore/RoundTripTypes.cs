@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.Options;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -15,22 +16,10 @@ namespace PerfAnalyzers.EfCore
     /// </summary>
     internal static class RoundTripTypes
     {
-        public const string OptionName = "round_trip_types";
+        public static string OptionName => RuleOptions.RoundTripTypes.Name;
 
         public static ImmutableArray<string> Read(AnalyzerOptions options, SyntaxTree tree, string ruleId)
-        {
-            var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-            if (!config.TryGetValue("dotnet_code_quality." + ruleId + "." + OptionName, out var value)
-                && !config.TryGetValue("dotnet_code_quality." + OptionName, out value))
-            {
-                return ImmutableArray<string>.Empty;
-            }
-
-            return value.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries)
-                .Select(n => n.Trim())
-                .Where(n => n.Length > 0)
-                .ToImmutableArray();
-        }
+            => RuleOptions.RoundTripTypes.Read(options, tree, ruleId);
 
         /// <summary>The listed type that <paramref name="invocation"/> calls a method of (through its receiver's type or the method's declaring type), or null.</summary>
         public static INamedTypeSymbol? Match(EfSymbols ef, IInvocationOperation invocation, ImmutableArray<string> names)

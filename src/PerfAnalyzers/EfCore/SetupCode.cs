@@ -9,13 +9,14 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.Options;
 
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>
     /// Whether code is setup code: it runs once, at start-up, installation or provisioning, over a handful of rows, so a
     /// round trip per seed item or a blocking call there costs nothing worth changing. One answer for every rule (EFP101,
-    /// EFP104, EFP201, EFP202, EFP401), reported anyway with the option <see cref="ReportOptionName"/>.
+    /// EFP104, EFP201, EFP202, EFP301, EFP304, EFP401), reported anyway with the option <see cref="RuleOptions.ReportSeedingCode"/>.
     /// <para>Setup code is, in this order:</para>
     /// <list type="number">
     /// <item>a method, local function, lambda or type whose name says so: containing <c>Seed</c> (<c>SeedAsync</c>,
@@ -36,7 +37,7 @@ namespace PerfAnalyzers.EfCore
     internal sealed class SetupCode
     {
         /// <summary>The .editorconfig option (per rule, or global) that reports setup code anyway.</summary>
-        public const string ReportOptionName = "report_seeding_code";
+        public static string ReportOptionName => RuleOptions.ReportSeedingCode.Name;
 
         /// <summary>Calls followed down from a setup method when looking for methods only it reaches.</summary>
         internal const int MaxLevels = 3;
@@ -87,16 +88,7 @@ namespace PerfAnalyzers.EfCore
         /// <c>dotnet_code_quality.report_seeding_code</c>): report setup code anyway.
         /// </summary>
         public static bool IsReported(AnalyzerOptions options, SyntaxTree tree, string ruleId)
-        {
-            var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-            if (config.TryGetValue("dotnet_code_quality." + ruleId + "." + ReportOptionName, out var value)
-                || config.TryGetValue("dotnet_code_quality." + ReportOptionName, out value))
-            {
-                return string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-            }
-
-            return false;
-        }
+            => RuleOptions.ReportSeedingCode.Read(options, tree, ruleId);
 
         public bool IsSetupCode(IOperation operation, CancellationToken cancellationToken = default)
         {

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.Options;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -27,21 +28,9 @@ namespace PerfAnalyzers.EfCore
 
         public static NPlusOneOptions Read(AnalyzerOptions options, SyntaxTree tree, string ruleId)
         {
-            var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
             return new NPlusOneOptions(
-                ReadBool(config, ruleId, "report_constant_collections"),
-                ReadBool(config, ruleId, SetupCode.ReportOptionName));
-        }
-
-        private static bool ReadBool(AnalyzerConfigOptions config, string ruleId, string name)
-        {
-            if (config.TryGetValue("dotnet_code_quality." + ruleId + "." + name, out var value)
-                || config.TryGetValue("dotnet_code_quality." + name, out value))
-            {
-                return string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-            }
-
-            return false;
+                RuleOptions.ReportConstantCollections.Read(options, tree, ruleId),
+                RuleOptions.ReportSeedingCode.Read(options, tree, ruleId));
         }
     }
 

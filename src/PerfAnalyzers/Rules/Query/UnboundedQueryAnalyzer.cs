@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.EfCore;
+using PerfAnalyzers.Options;
 
 namespace PerfAnalyzers.Rules.Query
 {
@@ -17,9 +18,6 @@ namespace PerfAnalyzers.Rules.Query
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnboundedQueryAnalyzer : EfAnalyzer
     {
-        internal const string ExcludedEntitiesOption = "excluded_entities";
-        internal const string ReportFilteredOption = "report_filtered";
-
         /// <summary>Calls that bring every row of the query into memory (ToDictionary/ToLookup are the lookup-cache idiom: see the docs).</summary>
         private static readonly ImmutableHashSet<string> WholeResultOperators = ImmutableHashSet.Create(
             "ToList", "ToArray", "ToHashSet", "Load", "ForEach");
@@ -70,14 +68,14 @@ namespace PerfAnalyzers.Rules.Query
                 return; // raw SQL and navigation queries have their own bounds; one row per group or distinct value; client-side chains are EFP303/EFP307
             }
 
-            var options = context.Options.AnalyzerConfigOptionsProvider.GetOptions(operation.Syntax.SyntaxTree);
+            var tree = operation.Syntax.SyntaxTree;
             var filtered = QueryShape.IsFiltered(chain);
-            if (filtered && !IsTrue(GetOption(options, ReportFilteredOption)))
+            if (filtered && !RuleOptions.ReportFiltered.Read(context.Options, tree, RuleIds.UnboundedQuery))
             {
                 return;
             }
 
-            if (IsExcluded(chain.EntityType, GetOption(options, ExcludedEntitiesOption)))
+            if (IsExcluded(chain.EntityType, RuleOptions.ExcludedEntities.Read(context.Options, tree, RuleIds.UnboundedQuery)))
             {
                 return;
             }
@@ -118,31 +116,15 @@ namespace PerfAnalyzers.Rules.Query
                 growth.Reason));
         }
 
-        /// <summary><c>dotnet_code_quality.EFP301.&lt;name&gt;</c>, falling back to the global <c>dotnet_code_quality.&lt;name&gt;</c>.</summary>
-        private static string? GetOption(AnalyzerConfigOptions options, string name)
+        private static bool IsExcluded(ITypeSymbol entity, ImmutableArray<string> names)
         {
-            if (options.TryGetValue("dotnet_code_quality." + RuleIds.UnboundedQuery + "." + name, out var value))
-            {
-                return value;
-            }
-
-            return options.TryGetValue("dotnet_code_quality." + name, out value) ? value : null;
-        }
-
-        private static bool IsTrue(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>Matches the entity's simple or fully qualified name (comma or semicolon separated list).</summary>
-        private static bool IsExcluded(ITypeSymbol entity, string? list)
-        {
-            if (string.IsNullOrWhiteSpace(list))
+            if (names.IsEmpty)
             {
                 return false;
             }
 
             var fullName = entity.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
-            return list!.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries)
-                .Select(s => s.Trim())
-                .Any(s => string.Equals(s, entity.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(s, fullName, StringComparison.OrdinalIgnoreCase));
+            return names.Any(s => string.Equals(s, entity.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(s, fullName, StringComparison.OrdinalIgnoreCase));
         }
     }
 }

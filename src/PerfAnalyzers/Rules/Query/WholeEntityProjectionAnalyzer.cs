@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.EfCore;
+using PerfAnalyzers.Options;
 
 namespace PerfAnalyzers.Rules.Query
 {
@@ -25,8 +26,6 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>Diagnostic property: the members read, comma separated, in first-read order.</summary>
         public const string MembersProperty = "Members";
 
-        internal const string MaxMembersOption = "max_members";
-        internal const int DefaultMaxMembers = 3;
 
         private static readonly ImmutableHashSet<string> ListMaterializers = ImmutableHashSet.Create(
             "ToList", "ToArray", "ToListAsync", "ToArrayAsync");
@@ -97,7 +96,7 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            var maxMembers = GetMaxMembers(context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree));
+            var maxMembers = RuleOptions.MaxMembers.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.WholeEntityWhereProjectionSuffices);
             var mapped = AllProperties(entityType).Where(EntityMemberUsage.IsMappedScalar).ToList();
             if (usage.Members.Count > maxMembers || usage.Members.Count >= mapped.Count)
             {
@@ -178,19 +177,6 @@ namespace PerfAnalyzers.Rules.Query
                     }
                 }
             }
-        }
-
-        private static int GetMaxMembers(AnalyzerConfigOptions options)
-        {
-            if ((options.TryGetValue("dotnet_code_quality." + RuleIds.WholeEntityWhereProjectionSuffices + "." + MaxMembersOption, out var value)
-                 || options.TryGetValue("dotnet_code_quality." + MaxMembersOption, out value))
-                && int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
-                && parsed > 0)
-            {
-                return parsed;
-            }
-
-            return DefaultMaxMembers;
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.EfCore;
+using PerfAnalyzers.Options;
 
 namespace PerfAnalyzers.Rules.Writes
 {
@@ -14,8 +15,6 @@ namespace PerfAnalyzers.Rules.Writes
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class BulkOperationWithoutFilterAnalyzer : EfAnalyzer
     {
-        internal const string ReportConditionalFilterOption = "dotnet_code_quality.EFP205.report_conditional_filter";
-
         /// <summary>Operators that limit the rows a bulk statement touches.</summary>
         private static readonly ImmutableHashSet<string> RowLimitingOperators = ImmutableHashSet.Create(
             "Where", "Take", "TakeLast", "Skip", "SkipLast", "TakeWhile", "SkipWhile", "Join", "Intersect", "IntersectBy",
@@ -52,8 +51,7 @@ namespace PerfAnalyzers.Rules.Writes
                 return;
             }
 
-            var reportConditional = context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree)
-                .TryGetValue(ReportConditionalFilterOption, out var value) && string.Equals(value?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase);
+            var reportConditional = RuleOptions.ReportConditionalFilter.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.BulkOperationWithoutFilter);
             foreach (var op in query.Operators)
             {
                 if (RowLimitingOperators.Contains(op.Name) && (!op.IsConditional || !reportConditional))
