@@ -47,6 +47,16 @@ namespace PerfAnalyzers
             helpLinkUri: RuleIds.HelpUri(RuleIds.FuncPredicateOnQuery));
     
 
+        internal static readonly DiagnosticDescriptor EFP311_ContainsOverLoadedList = new DiagnosticDescriptor(
+            RuleIds.ContainsOverLoadedList,
+            title: "Contains over a list a query just loaded",
+            messageFormat: "'{0}' loads '{1}' only to send it back to the database in the Contains of the next query ('{2}'); keep '{1}' a query and EF Core runs one statement with a subquery",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Loading keys with ToList and filtering a second query with list.Contains(x.Key) costs two round trips, transfers every key to the application and sends every key back as parameters (one per value, or a JSON array, depending on the EF Core version and provider). When the list is used for nothing else, the same query without ToList stays an IQueryable, and EF Core translates list.Contains(x.Key) to IN (SELECT ...): one round trip, and no keys cross the wire. In this repository's proof on SQLite with 5,000 keys: 2 round trips -> 1.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.ContainsOverLoadedList));
+
         internal static readonly DiagnosticDescriptor EFP302_ReadOnlyTrackingQuery = new DiagnosticDescriptor(
             RuleIds.ReadOnlyTrackingQuery,
             title: "Tracking query whose entities are only read",

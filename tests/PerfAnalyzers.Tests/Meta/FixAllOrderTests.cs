@@ -292,6 +292,22 @@ namespace PerfAnalyzers.Tests.Meta
                     }
                 }
                 """,
+            ["EFP311"] = """
+                class C
+                {
+                    async Task<int> NoFix(BlogContext db)
+                    {
+                        List<int> ids = await db.Posts.Select(p => p.BlogId).ToListAsync(), other = new List<int>();
+                        return await db.Blogs.CountAsync(b => ids.Contains(b.Id)) + other.Count;
+                    }
+
+                    async Task<int> Fix(BlogContext db)
+                    {
+                        var ids = await db.Posts.Where(p => p.IsPublished).Select(p => p.Id).ToListAsync();
+                        return await db.Comments.CountAsync(c => ids.Contains(c.PostId));
+                    }
+                }
+                """,
             ["EFP307"] = """
                 class C
                 {

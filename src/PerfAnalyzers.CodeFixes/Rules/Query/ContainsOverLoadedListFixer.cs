@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using PerfAnalyzers.Rules.Query;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Query
+{
+    /// <summary>
+    /// EFP311: <c>var ids = await q.Select(x =&gt; x.Id).ToListAsync(ct);</c> -&gt; <c>var ids = q.Select(x =&gt; x.Id);</c>
+    /// (an explicit <c>List&lt;int&gt;</c> becomes <c>var</c>), so the later <c>ids.Contains(..)</c> is a subquery.
+    /// The analyzer passes the spans to edit; the fixer renders nothing it did not find in the code.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ContainsOverLoadedListFixer)), Shared]
+    public sealed class ContainsOverLoadedListFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP311_KeepQuery";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ContainsOverLoadedList);
+
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (TryFind(root, diagnostic, out var value, out _, out _)
+                    && value.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } declarator)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            $"Keep '{declarator.Identifier.ValueText}' a query (one statement with a subquery)",
+                            ct => ApplyAsync(context.Document, diagnostic, ct),
+                            EquivalenceKey),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out ExpressionSyntax value, out ExpressionSyntax query, out TypeSyntax? type)
+        {
+            value = null!;
+            query = null!;
+            type = null;
+            if (!TryGetSpan(diagnostic, ContainsOverLoadedListAnalyzer.ValueSpanProperty, out var valueSpan)
+                || !TryGetSpan(diagnostic, ContainsOverLoadedListAnalyzer.QuerySpanProperty, out var querySpan)
+                || root.FindNode(valueSpan, getInnermostNodeForTie: false) is not ExpressionSyntax foundValue
+                || foundValue.Span != valueSpan
+                || root.FindNode(querySpan, getInnermostNodeForTie: false) is not ExpressionSyntax foundQuery
+                || foundQuery.Span != querySpan
+                || !valueSpan.Contains(querySpan))
+            {
+                return false;
+            }
+
+            if (TryGetSpan(diagnostic, ContainsOverLoadedListAnalyzer.TypeSpanProperty, out var typeSpan))
+            {
+                if (root.FindNode(typeSpan, getInnermostNodeForTie: false) is not TypeSyntax foundType || foundType.Span != typeSpan)
+                {
+                    return false;
+                }
+
+                type = foundType;
+            }
+
+            value = foundValue;
+            query = foundQuery;
+            return true;
+        }
+
+        private static bool TryGetSpan(Diagnostic diagnostic, string property, out TextSpan span)
+        {
+            span = default;
+            if (!diagnostic.Properties.TryGetValue(property, out var text) || text is null)
+            {
+                return false;
+            }
+
+            var parts = text.Split(':');
+            if (parts.Length != 2
+                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            {
+                return false;
+            }
+
+            span = new TextSpan(start, length);
+            return true;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || !TryFind(root, diagnostic, out var value, out var query, out var type))
+            {
+                return document;
+            }
+
+            var nodes = type is null ? new SyntaxNode[] { value } : new SyntaxNode[] { value, type };
+            var newRoot = root.ReplaceNodes(nodes, (original, _) => original == value
+                ? query.WithoutTrivia().WithTriviaFrom(value)
+                : SyntaxFactory.IdentifierName("var").WithTriviaFrom(original));
+            return document.WithSyntaxRoot(newRoot);
+        }
+    }
+}
