@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,7 +17,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// (an explicit <c>List&lt;int&gt;</c> becomes <c>var</c>), so the later <c>ids.Contains(..)</c> is a subquery.
     /// The analyzer passes the spans to edit; the fixer renders nothing it did not find in the code.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ContainsOverLoadedListFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ContainsOverLoadedListFixer))]
     public sealed class ContainsOverLoadedListFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP311_KeepQuery";
