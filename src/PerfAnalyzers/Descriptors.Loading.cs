@@ -34,6 +34,16 @@ namespace PerfAnalyzers
             description: "Including two sibling collection navigations in a single query joins them: the database returns the product of their sizes per root row (cartesian explosion). AsSplitQuery() loads each collection with its own query instead.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.CartesianExplosion));
 
+        internal static readonly DiagnosticDescriptor EFP107_ForeignKeyThroughNavigation = new DiagnosticDescriptor(
+            RuleIds.ForeignKeyThroughNavigation,
+            title: "Foreign key read through its navigation",
+            messageFormat: "'{0}' is the value of '{1}', which every row already holds; read '{1}' and the Include of the navigation is no longer needed for it",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Reading the key of a reference navigation (post.Blog.Id) needs the navigation loaded: the query includes it (a join, and a materialized, tracked principal per row) or lazy loading fetches it row by row. The dependent's foreign key property (post.BlogId) holds the same value in the row itself. Read the foreign key, and drop the Include if nothing else reads the navigation.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.ForeignKeyThroughNavigation));
+
         internal static readonly DiagnosticDescriptor EFP106_UnusedInclude = new DiagnosticDescriptor(
             RuleIds.UnusedInclude,
             title: "Included navigation is never used",

@@ -12,6 +12,7 @@ namespace PerfAnalyzers
         public const string NPlusOneThroughCall = "EFP104";
         public const string CartesianExplosion = "EFP105";
         public const string UnusedInclude = "EFP106";
+        public const string ForeignKeyThroughNavigation = "EFP107";
 
         // Writes
         public const string SaveChangesInLoop = "EFP201";

@@ -56,6 +56,73 @@ namespace PerfAnalyzers.EfCore
             return candidates.Any(c => string.Equals(c, fkName, StringComparison.OrdinalIgnoreCase)) ? navigation : null;
         }
 
+        /// <summary>
+        /// The foreign key property behind a reference navigation: <c>Post.BlogId</c> for <c>Post.Blog</c>, by
+        /// <c>[ForeignKey]</c> on the navigation (naming the property) or on the property (naming the navigation), else by
+        /// convention (&lt;navigation&gt;&lt;key&gt;, &lt;navigation&gt;Id, &lt;principal type&gt;&lt;key&gt;,
+        /// &lt;principal type&gt;Id). Null when none or more than one property matches, when the key is composite or
+        /// unknown, or when the property's type is not the key's (nullable or not). Fluent <c>HasForeignKey</c> is not read.
+        /// </summary>
+        public static IPropertySymbol? FindForeignKey(ModelFacts model, ITypeSymbol dependent, IPropertySymbol navigation, out IPropertySymbol? principalKey)
+        {
+            principalKey = null;
+            if (navigation.Type is not INamedTypeSymbol principal || model.FindSingleKey(principal) is not { } key)
+            {
+                return null;
+            }
+
+            principalKey = key;
+            var properties = AllProperties(dependent).Where(p => !SymbolEqualityComparer.Default.Equals(p, navigation)).ToList();
+            var onNavigation = navigation.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name == "ForeignKeyAttribute");
+            if (onNavigation is not null)
+            {
+                var named = onNavigation.ConstructorArguments.FirstOrDefault().Value as string;
+                return SingleCompatible(properties.Where(p => p.Name == named), key);
+            }
+
+            var annotated = properties.Where(p => p.GetAttributes().Any(a => a.AttributeClass?.Name == "ForeignKeyAttribute"
+                && a.ConstructorArguments.FirstOrDefault().Value as string == navigation.Name)).ToList();
+            if (annotated.Count > 0)
+            {
+                return SingleCompatible(annotated, key);
+            }
+
+            var candidates = new[] { navigation.Name + key.Name, navigation.Name + "Id", principal.Name + key.Name, principal.Name + "Id" };
+            var byName = properties.Where(p => candidates.Any(c => string.Equals(c, p.Name, StringComparison.OrdinalIgnoreCase)))
+                .Where(p => !p.GetAttributes().Any(a => a.AttributeClass?.Name == "ForeignKeyAttribute"))
+                .ToList();
+
+            // Two reference navigations to the same principal (Author, Reviewer) cannot share the type-name convention.
+            if (byName.Count == 1 && !string.Equals(byName[0].Name, navigation.Name + key.Name, StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(byName[0].Name, navigation.Name + "Id", StringComparison.OrdinalIgnoreCase)
+                && AllProperties(dependent).Count(p => SymbolEqualityComparer.Default.Equals(p.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), principal.WithNullableAnnotation(NullableAnnotation.NotAnnotated))) > 1)
+            {
+                return null;
+            }
+
+            return SingleCompatible(byName, key);
+        }
+
+        private static IPropertySymbol? SingleCompatible(System.Collections.Generic.IEnumerable<IPropertySymbol> properties, IPropertySymbol key)
+        {
+            var list = properties.ToList();
+            if (list.Count != 1)
+            {
+                return null;
+            }
+
+            var fk = list[0].Type;
+            var keyType = key.Type;
+            if (fk is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                fk = nullable.TypeArguments[0];
+            }
+
+            return SymbolEqualityComparer.Default.Equals(fk.WithNullableAnnotation(NullableAnnotation.NotAnnotated), keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated))
+                ? list[0]
+                : null;
+        }
+
         private static System.Collections.Generic.IEnumerable<IPropertySymbol> AllProperties(ITypeSymbol type)
         {
             for (var t = type as INamedTypeSymbol; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)

@@ -292,6 +292,17 @@ namespace PerfAnalyzers.Tests.Meta
                     }
                 }
                 """,
+            ["EFP107"] = null,
+            ["EFP107 synthetic"] = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, int id)
+                    {
+                        var post = await db.Posts.Include(p => p.Blog).FirstAsync(p => p.Id == id);
+                        return post.Blog.Id;
+                    }
+                }
+                """,
             ["EFP311"] = """
                 class C
                 {
