@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,7 +22,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
     /// query of the principal and the inner query is exactly its navigation, adds Include to the loop's query and reads the
     /// navigation.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(QueryInLoopFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(QueryInLoopFixer))]
     public sealed class QueryInLoopFixer : CodeFixProvider
     {
         public const string BatchEquivalenceKey = "EFP101_BatchQueryBeforeLoop";

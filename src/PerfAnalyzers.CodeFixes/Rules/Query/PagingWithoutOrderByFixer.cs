@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,7 +12,7 @@ using PerfAnalyzers.Rules.Query;
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP306: <c>q.Skip(n)</c> -&gt; <c>q.OrderBy(p =&gt; p.Id).Skip(n)</c> (the entity's key, when the analyzer found it).</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingWithoutOrderByFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingWithoutOrderByFixer))]
     public sealed class PagingWithoutOrderByFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP306_OrderByKey";
