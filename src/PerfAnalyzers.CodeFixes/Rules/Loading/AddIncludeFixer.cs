@@ -86,7 +86,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 needsUsing |= diagnostic.Properties.TryGetValue(NavigationLoadingAnalyzer.NeedsUsingProperty, out var u) && u == "true";
             }
 
-            var changed = source.WithChanges(edits.Select(e => new TextChange(new TextSpan(e.Key, 0), string.Concat(e.Value))));
+            var changed = source.WithChanges(edits.Select(e => new TextChange(new TextSpan(e.Key, 0), ChainLayout.CallsAt(source, e.Key, e.Value))));
             var result = document.WithText(changed);
             return needsUsing ? await EfCoreUsing.AddIfMissingAsync(result, cancellationToken).ConfigureAwait(false) : result;
         }

@@ -65,7 +65,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 .Where(i => i is not null)
                 .Select(i => i!.Span.End)
                 .Distinct()
-                .Select(end => new TextChange(new TextSpan(end, 0), ".AsSplitQuery()"));
+                .Select(end => new TextChange(new TextSpan(end, 0), ChainLayout.CallAt(text, end, ".AsSplitQuery()")));
             return document.WithText(text.WithChanges(changes));
         }
     }

@@ -70,7 +70,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                 }
             }
 
-            var result = document.WithText(source.WithChanges(positions.OrderBy(p => p).Select(p => new TextChange(new TextSpan(p, 0), Insertion))));
+            var result = document.WithText(source.WithChanges(positions.OrderBy(p => p).Select(p => new TextChange(new TextSpan(p, 0), ChainLayout.CallAt(source, p, Insertion)))));
             return needsUsing ? await EfCoreUsing.AddIfMissingAsync(result, cancellationToken).ConfigureAwait(false) : result;
         }
     }

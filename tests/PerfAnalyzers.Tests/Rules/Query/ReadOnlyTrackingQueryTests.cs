@@ -9,6 +9,40 @@ namespace PerfAnalyzers.Tests.Rules.Query
 {
     public class ReadOnlyTrackingQueryTests
     {
+        [Fact]
+        public async Task Fix_puts_AsNoTracking_on_its_own_line_in_a_multi_line_chain()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, CancellationToken ct)
+                    {
+                        var posts = await db.Posts
+                            .Where(p => p.IsPublished)
+                            .OrderBy(p => p.Id)
+                            .{|#0:ToListAsync|}(ct);
+                        return posts.Sum(p => p.Views);
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, CancellationToken ct)
+                    {
+                        var posts = await db.Posts
+                            .AsNoTracking()
+                            .Where(p => p.IsPublished)
+                            .OrderBy(p => p.Id)
+                            .ToListAsync(ct);
+                        return posts.Sum(p => p.Views);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToListAsync", "Post"));
+        }
+
         [Theory]
         [InlineData(EfVersion.Ef10)]
         [InlineData(EfVersion.Ef8)]
@@ -80,7 +114,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     string M(BlogContext db, int id)
                     {
-                        var blog = db.Blogs.AsNoTracking()
+                        var blog = db.Blogs
+                            .AsNoTracking()
                             .Where(b => b.Id == id) // the blog
                             .Include(b => b.Posts)
                             .First();
