@@ -293,6 +293,44 @@ namespace PerfAnalyzers.Tests.Rules.Query
             await test.RunAsync();
         }
 
+        [Fact]
+        public async Task Fix_adds_the_ef_using_in_sorted_place()
+        {
+            const string model = """
+                namespace Shop
+                {
+                    public class Item { public int Id { get; set; } public string Name { get; set; } }
+                    public class ItemContext : Microsoft.EntityFrameworkCore.DbContext
+                    {
+                        public Microsoft.EntityFrameworkCore.DbSet<Item> Items { get; set; }
+                    }
+                }
+                """;
+            var test = new PerfTest<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer, PerfAnalyzers.CodeFixes.Rules.Query.AddAsNoTrackingFixer>(EfVersion.Ef10, includeModel: false);
+            test.TestState.Sources.Add(("/0/Model.cs", model));
+            test.TestState.Sources.Add("""
+                using System.Linq;
+                using Shop;
+
+                class C
+                {
+                    string M(ItemContext db) => db.Items.Where(i => i.Id > 1).{|EFP302:First|}().Name;
+                }
+                """);
+            test.FixedState.Sources.Add(("/0/Model.cs", model));
+            test.FixedState.Sources.Add("""
+                using System.Linq;
+                using Microsoft.EntityFrameworkCore;
+                using Shop;
+
+                class C
+                {
+                    string M(ItemContext db) => db.Items.AsNoTracking().Where(i => i.Id > 1).First().Name;
+                }
+                """);
+            await test.RunAsync();
+        }
+
         [Theory]
         [InlineData("foreach (var p in posts) { p.Title = p.Title.Trim(); }")] // modified
         [InlineData("posts[0].Views++;")]
