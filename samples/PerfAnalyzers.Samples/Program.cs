@@ -46,10 +46,18 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
+// The build's findings, grouped per scenario file (the project file sends them to a SARIF log, not the build output).
+var findingsLog = Path.Combine(AppContext.BaseDirectory, BuildFindings.FileName);
+if (File.Exists(findingsLog))
+{
+    Console.Write(BuildFindings.Format(BuildFindings.Read(findingsLog)));
+    Console.WriteLine();
+}
+
 var provider = postgres is null ? "SQLite (in memory)" : "PostgreSQL";
-Console.WriteLine($"PerfAnalyzers proof on {provider}: each variant runs on a freshly seeded database (after one warm-up run).");
+WriteLine($"PerfAnalyzers proof on {provider}: each variant runs on a freshly seeded database (after one warm-up run).");
 var results = await ProofRunner.RunAsync(
-    new ProofRunOptions { Rules = rules, PostgresConnectionString = postgres, WarmUp = warmUp, Log = Console.WriteLine },
+    new ProofRunOptions { Rules = rules, PostgresConnectionString = postgres, WarmUp = warmUp, Log = WriteLine },
     cancel.Token);
 if (results.Count == 0)
 {
@@ -58,7 +66,6 @@ if (results.Count == 0)
 }
 
 Console.WriteLine();
-Console.WriteLine("Each cell: bad -> fixed.");
 Console.Write(ProofReport.FormatTable(results));
 if (jsonPath is not null)
 {
@@ -71,6 +78,15 @@ Console.WriteLine(failed == 0
     ? $"All {results.Count} scenario(s) passed."
     : $"{failed} of {results.Count} scenario(s) FAILED.");
 return failed == 0 ? 0 : 1;
+
+// Every line within ProofReport.MaxWidth columns.
+static void WriteLine(string line)
+{
+    foreach (var part in ProofReport.Wrap(line, "    "))
+    {
+        Console.WriteLine(part);
+    }
+}
 
 static void PrintUsage(TextWriter writer) => writer.WriteLine(
     """

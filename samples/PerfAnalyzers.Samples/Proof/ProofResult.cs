@@ -43,5 +43,11 @@ namespace PerfAnalyzers.Samples.Proof
 
         /// <summary>What the bad variant was expected to throw (<see cref="ProofScenario.ExpectedBadFailure"/>), or null.</summary>
         public string? ExpectedBadFailure { get; init; }
+
+        /// <summary>
+        /// The rule saves round trips on providers that batch, but not on this one (<see cref="ProofScenario.ImprovesOn"/>):
+        /// EF Core's SQLite provider sends one command per saved row, so the round trips stay the same.
+        /// </summary>
+        public bool ProviderDoesNotBatch { get; init; }
     }
 }

@@ -173,6 +173,14 @@ namespace PerfAnalyzers.Tests.Package
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("ref/", StringComparison.Ordinal));
             Assert.Contains("README.md", entries);
 
+            // The package's own README (src/PerfAnalyzers.Package/README.md), not the repository's: absolute links only.
+            using (var readme = new StreamReader(zip.GetEntry("README.md")!.Open()))
+            {
+                var packed = readme.ReadToEnd();
+                Assert.Equal(RuleCatalog.ReadRepoFile("src", "PerfAnalyzers.Package", "README.md"), packed);
+                Assert.DoesNotMatch(@"\]\((?!https://)[^)]*\)", packed);
+            }
+
             var nuspecEntry = Assert.Single(zip.Entries, e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
             using var stream = nuspecEntry.Open();
             var metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");

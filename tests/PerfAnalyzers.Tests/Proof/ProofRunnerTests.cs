@@ -88,8 +88,11 @@ namespace PerfAnalyzers.Tests.Proof
             var table = ProofReport.FormatTable(proof.SampleResults);
             foreach (var result in proof.SampleResults)
             {
-                Assert.Contains($"{result.RuleId} | {result.Title}", table, StringComparison.Ordinal);
+                Assert.Contains($"{result.RuleId,-8}{result.Title}", table, StringComparison.Ordinal);
             }
+
+            // README's first command prints this table: it must fit a 120-column terminal.
+            Assert.All(table.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= ProofReport.MaxWidth, line));
         }
 
         internal static void AssertScenarioHolds(ProofResult result)

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,7 +19,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
     /// the await moves to the declaration (<c>var a = await db.A.CountAsync();</c>), <c>await a</c> and <c>a.Result</c>
     /// become <c>a</c>, and the WhenAll statement goes. The operations then run one after another (the title says so).
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ConcurrentContextOperationsFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ConcurrentContextOperationsFixer))]
     public sealed class ConcurrentContextOperationsFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP402_AwaitSequentially";

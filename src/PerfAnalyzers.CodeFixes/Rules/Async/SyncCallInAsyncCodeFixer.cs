@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,7 +17,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
     /// used further, <c>using Microsoft.EntityFrameworkCore;</c> added when the Async operators are not in scope), and
     /// <c>foreach (var x in q)</c> becomes <c>await foreach (var x in q.AsAsyncEnumerable())</c>.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncCallInAsyncCodeFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncCallInAsyncCodeFixer))]
     public sealed class SyncCallInAsyncCodeFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP401_AwaitAsyncForm";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,7 +14,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Configuration
     /// EFP501: <c>AddDbContext&lt;T&gt;(o =&gt; ...)</c> becomes <c>AddDbContextPool&lt;T&gt;(o =&gt; ...)</c>; the same options
     /// lambda, the (Scoped) lifetime arguments dropped because a pool has no lifetime parameters.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DbContextPoolingFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DbContextPoolingFixer))]
     public sealed class DbContextPoolingFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP501_UseAddDbContextPool";

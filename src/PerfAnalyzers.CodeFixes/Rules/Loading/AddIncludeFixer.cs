@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -18,7 +17,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
     /// after the root of the query that produced the entity. The analyzer computes the text and position; the fix is
     /// offered only when the query root is visible in the same method.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddIncludeFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddIncludeFixer))]
     public sealed class AddIncludeFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP102_EFP103_AddInclude";
@@ -87,7 +86,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 needsUsing |= diagnostic.Properties.TryGetValue(NavigationLoadingAnalyzer.NeedsUsingProperty, out var u) && u == "true";
             }
 
-            var changed = source.WithChanges(edits.Select(e => new TextChange(new TextSpan(e.Key, 0), string.Concat(e.Value))));
+            var changed = source.WithChanges(edits.Select(e => new TextChange(new TextSpan(e.Key, 0), ChainLayout.CallsAt(source, e.Key, e.Value))));
             var result = document.WithText(changed);
             return needsUsing ? await EfCoreUsing.AddIfMissingAsync(result, cancellationToken).ConfigureAwait(false) : result;
         }

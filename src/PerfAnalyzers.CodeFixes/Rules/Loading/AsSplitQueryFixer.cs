@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,7 +11,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP105: appends <c>.AsSplitQuery()</c> right after the last Include/ThenInclude of the query (the diagnostic's call).</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsSplitQueryFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsSplitQueryFixer))]
     public sealed class AsSplitQueryFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP105_AsSplitQuery";
@@ -66,7 +65,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 .Where(i => i is not null)
                 .Select(i => i!.Span.End)
                 .Distinct()
-                .Select(end => new TextChange(new TextSpan(end, 0), ".AsSplitQuery()"));
+                .Select(end => new TextChange(new TextSpan(end, 0), ChainLayout.CallAt(text, end, ".AsSplitQuery()")));
             return document.WithText(text.WithChanges(changes));
         }
     }

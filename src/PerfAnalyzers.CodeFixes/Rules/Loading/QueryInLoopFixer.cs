@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,7 +22,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
     /// query of the principal and the inner query is exactly its navigation, adds Include to the loop's query and reads the
     /// navigation.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(QueryInLoopFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(QueryInLoopFixer))]
     public sealed class QueryInLoopFixer : CodeFixProvider
     {
         public const string BatchEquivalenceKey = "EFP101_BatchQueryBeforeLoop";
@@ -217,7 +216,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 query = receiver.ReplaceNode(equalitySyntax, contains.WithTriviaFrom(equalitySyntax));
             }
 
-            var queryText = query.WithoutTrivia().ToString();
+            // One line to start from: the query may have been laid out over several lines inside the loop.
+            var queryText = OneLine(query.WithoutTrivia().ToString());
             var entityParameter = filter.Predicate.Symbol.Parameters[0].Name;
             var entityKey = $"{entityParameter} => {entityParameter}.{filter.EntityMember.Name}";
             var isAsync = filter.RoundTrip.IsAsync;
@@ -242,7 +242,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                     break;
                 case BatchShape.Count:
                     var g = state.UniqueParameterName(model, loopStatement.SpanStart, "g");
-                    var x = state.UniqueParameterName(model, loopStatement.SpanStart, "x");
+                    var x = state.UniqueParameterName(model, loopStatement.SpanStart, "c"); // a count per key
                     resultName = state.UniqueName(loopStatement, Camel(entityName) + "CountBy" + filter.EntityMember.Name);
                     var grouped = $"{queryText}.GroupBy({entityKey}).Select({g} => new {{ {g}.Key, Count = {g}.{syncName}() }})";
                     statements.Add($"var {resultName} = {Materialize(grouped, "ToList")}.ToDictionary({x} => {x}.Key, {x} => {x}.Count);");
@@ -260,7 +260,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
             foreach (var statement in statements)
             {
-                var parsed = SyntaxFactory.ParseStatement(statement)
+                var parsed = WrapChain(SyntaxFactory.ParseStatement(statement), indentation, eol)
                     .WithLeadingTrivia(SyntaxFactory.Whitespace(indentation))
                     .WithTrailingTrivia(SyntaxFactory.EndOfLine(eol));
                 editor.InsertBefore(loopStatement, parsed);
@@ -309,6 +309,58 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
             }
 
             return loop.Source?.Syntax as ExpressionSyntax;
+        }
+
+        /// <summary>The widest line a fix writes before it breaks a query chain over several lines.</summary>
+        private const int MaxLineLength = 120;
+
+        private static string OneLine(string code)
+        {
+            code = System.Text.RegularExpressions.Regex.Replace(code, @"\s*\r?\n\s*(?=\??\.)", "");
+            return System.Text.RegularExpressions.Regex.Replace(code, @"\s*\r?\n\s*", " ");
+        }
+
+        /// <summary>
+        /// A statement longer than <see cref="MaxLineLength"/> gets each call of its query chain on its own line, one
+        /// indentation step deeper, as the chain would be written by hand; calls inside lambdas stay where they are.
+        /// </summary>
+        private static StatementSyntax WrapChain(StatementSyntax statement, string indentation, string eol)
+        {
+            if (indentation.Length + statement.ToString().Length <= MaxLineLength
+                || statement.DescendantNodes().OfType<EqualsValueClauseSyntax>().FirstOrDefault() is not { } initializer)
+            {
+                return statement;
+            }
+
+            var links = new List<SyntaxToken>();
+            var expression = initializer.Value;
+            while (true)
+            {
+                switch (expression)
+                {
+                    case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
+                        if (access.Expression is not (IdentifierNameSyntax or ThisExpressionSyntax))
+                        {
+                            // db.Set<Post>() stays together: the break goes before the calls on the query.
+                            links.Add(access.OperatorToken);
+                        }
+
+                        expression = access.Expression;
+                        continue;
+                    case ParenthesizedExpressionSyntax parenthesized:
+                        expression = parenthesized.Expression;
+                        continue;
+                    case AwaitExpressionSyntax awaited:
+                        expression = awaited.Expression;
+                        continue;
+                }
+
+                break;
+            }
+
+            var unit = indentation.Contains("\t") ? "\t" : "    ";
+            var continuation = SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine(eol), SyntaxFactory.Whitespace(indentation + unit));
+            return statement.ReplaceTokens(links, (original, _) => original.WithLeadingTrivia(continuation));
         }
 
         private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,7 +12,7 @@ using PerfAnalyzers.Rules.Loading;
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP106: removes the Include and the ThenIncludes that continue it, keeping the rest of the chain and its layout.</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveIncludeFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveIncludeFixer))]
     public sealed class RemoveIncludeFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP106_RemoveInclude";

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -18,7 +17,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// gives the insertion point (the end of the query root, so the chain's line breaks and comments stay where they are);
     /// no fix is offered when the root is not part of the materializing expression.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddAsNoTrackingFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddAsNoTrackingFixer))]
     public sealed class AddAsNoTrackingFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP302_AddAsNoTracking";
@@ -71,7 +70,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                 }
             }
 
-            var result = document.WithText(source.WithChanges(positions.OrderBy(p => p).Select(p => new TextChange(new TextSpan(p, 0), Insertion))));
+            var result = document.WithText(source.WithChanges(positions.OrderBy(p => p).Select(p => new TextChange(new TextSpan(p, 0), ChainLayout.CallAt(source, p, Insertion)))));
             return needsUsing ? await EfCoreUsing.AddIfMissingAsync(result, cancellationToken).ConfigureAwait(false) : result;
         }
     }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,7 +12,7 @@ using PerfAnalyzers.Rules.Query;
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP304: <c>q.Count(p) &gt; 0</c> -&gt; <c>q.Any(p)</c>, <c>await q.CountAsync(ct) == 0</c> -&gt; <c>!await q.AnyAsync(ct)</c>.</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CountInsteadOfAnyFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CountInsteadOfAnyFixer))]
     public sealed class CountInsteadOfAnyFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP304_UseAny";

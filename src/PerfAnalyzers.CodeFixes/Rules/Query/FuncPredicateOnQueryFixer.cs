@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,7 +18,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// EFP307: retypes <c>Func&lt;Post, bool&gt; f = p =&gt; ...;</c> (a local, or a private field) to
     /// <c>Expression&lt;Func&lt;Post, bool&gt;&gt;</c>, so every use binds Queryable's overload and the filter runs in SQL.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FuncPredicateOnQueryFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FuncPredicateOnQueryFixer))]
     public sealed class FuncPredicateOnQueryFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP307_UseExpression";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,12 +7,13 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using PerfAnalyzers.Rules.Query;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP306: <c>q.Skip(n)</c> -&gt; <c>q.OrderBy(p =&gt; p.Id).Skip(n)</c> (the entity's key, when the analyzer found it).</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingWithoutOrderByFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingWithoutOrderByFixer))]
     public sealed class PagingWithoutOrderByFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP306_OrderByKey";
@@ -76,14 +76,10 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                 .FirstOrDefault(t => t.Name == "IQueryable" && t.TypeArguments.Length == 1);
             var elementType = queryable?.TypeArguments[0].Name ?? "x";
             var parameter = ChooseParameterName(model, access.SpanStart, elementType);
-            var lambda = SyntaxFactory.SimpleLambdaExpression(
-                SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameter)),
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(parameter), SyntaxFactory.IdentifierName(key)));
-            var orderBy = SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver.WithoutTrailingTrivia(), SyntaxFactory.IdentifierName("OrderBy")),
-                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(lambda))))
-                .WithTrailingTrivia(receiver.GetTrailingTrivia());
-            return document.WithSyntaxRoot(root.ReplaceNode(receiver, orderBy));
+            // Right after the receiver, on its own line when the chain goes on below (ChainLayout).
+            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            var orderBy = ChainLayout.CallAt(text, receiver.Span.End, $".OrderBy({parameter} => {parameter}.{key})");
+            return document.WithText(text.WithChanges(new TextChange(new TextSpan(receiver.Span.End, 0), orderBy)));
         }
 
         private static string ChooseParameterName(SemanticModel model, int position, string typeName)

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -22,7 +21,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// <c>(await q.ToListAsync(ct)).Where(w).ToList()</c> -&gt; <c>await q.Where(w).ToListAsync(ct)</c>,
     /// <c>var all = q.ToList(); return all.Count;</c> -&gt; <c>return q.Count();</c>.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PrematureMaterializationFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PrematureMaterializationFixer))]
     public sealed class PrematureMaterializationFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP303_MoveIntoQuery";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,7 +15,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// EFP305: <c>var posts = q.ToList();</c> -&gt; <c>var posts = q.Select(x =&gt; new { x.Title, x.Views }).ToList();</c>.
     /// The member reads keep compiling against the anonymous type (same names). Offered only when the analyzer set CanFix.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WholeEntityProjectionFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WholeEntityProjectionFixer))]
     public sealed class WholeEntityProjectionFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP305_SelectMembers";

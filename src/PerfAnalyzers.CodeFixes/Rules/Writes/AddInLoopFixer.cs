@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,7 +18,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
     /// <c>db.Posts.AddRange(list)</c> once after the loop (<c>await ...AddRangeAsync(list, ct)</c> when the original was
     /// an awaited AddAsync, keeping its cancellation token and ConfigureAwait).
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddInLoopFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddInLoopFixer))]
     public sealed class AddInLoopFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP202_CollectAndAddRange";

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -20,7 +19,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
     /// EFP203/EFP204: replaces load + loop (or RemoveRange) + save with the ExecuteUpdate/ExecuteDelete statement the
     /// analyzer built (it also decided which statements go away and whether the fix is safe at all).
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BulkWriteFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BulkWriteFixer))]
     public sealed class BulkWriteFixer : CodeFixProvider
     {
         public const string UpdateEquivalenceKey = "EFP203_UseExecuteUpdate";

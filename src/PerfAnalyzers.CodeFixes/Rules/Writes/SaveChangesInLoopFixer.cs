@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,7 +13,7 @@ using PerfAnalyzers.Rules.Writes;
 namespace PerfAnalyzers.CodeFixes.Rules.Writes
 {
     /// <summary>EFP201: moves the save out of the loop, to right after it (same context, arguments and await).</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SaveChangesInLoopFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SaveChangesInLoopFixer))]
     public sealed class SaveChangesInLoopFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP201_MoveSaveChangesAfterLoop";

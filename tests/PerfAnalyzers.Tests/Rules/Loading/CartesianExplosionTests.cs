@@ -109,7 +109,8 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                     {
                         var blogs = await db.Blogs
                             .Include(b => b.Posts)
-                            .Include(b => b.Tags).AsSplitQuery()
+                            .Include(b => b.Tags)
+                            .AsSplitQuery()
                             .Where(b => b.Rating > 2)
                             .ToListAsync();
                         foreach (var a in db.Authors.Include(x => x.Posts).ThenInclude(p => p.Comments).Include(x => x.Posts).ThenInclude(p => p.Blog.Posts).AsSplitQuery())

@@ -279,7 +279,8 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 {
                     async Task M(BlogContext db)
                     {
-                        var blogs = await db.Blogs.Include(b => b.Author)
+                        var blogs = await db.Blogs
+                            .Include(b => b.Author)
                             .Where(b => b.Rating > 3)
                             .ToListAsync();
                         foreach (var blog in blogs)

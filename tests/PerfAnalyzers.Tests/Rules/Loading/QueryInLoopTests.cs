@@ -529,7 +529,11 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                     void M(BlogContext db, List<Blog> blogs)
                     {
                         var blogIds = blogs.Select(blog => blog.Id).ToList();
-                        var postsByBlogId = db.Posts.Where(p => blogIds.Contains(p.BlogId) && p.IsPublished).OrderBy(p => p.Title).ToList().ToLookup(p => p.BlogId);
+                        var postsByBlogId = db.Posts
+                            .Where(p => blogIds.Contains(p.BlogId) && p.IsPublished)
+                            .OrderBy(p => p.Title)
+                            .ToList()
+                            .ToLookup(p => p.BlogId);
                         foreach (var blog in blogs)
                         {
                             var posts = postsByBlogId[blog.Id].ToList();
@@ -539,6 +543,51 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 }
                 """;
             await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10, VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("ToList", "query", "iteration of this 'foreach' loop"));
+        }
+
+        [Fact]
+        public async Task Fix_lays_out_a_multi_line_chain_and_long_batch_query_as_written_by_hand()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, List<Blog> blogs, CancellationToken ct)
+                    {
+                        var total = 0;
+                        foreach (var blog in blogs)
+                        {
+                            total += await db.Posts
+                                .Where(p => p.BlogId == blog.Id && p.IsPublished)
+                                .{|#0:CountAsync|}(ct);
+                        }
+
+                        return total;
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, List<Blog> blogs, CancellationToken ct)
+                    {
+                        var total = 0;
+                        var blogIds = blogs.Select(blog => blog.Id).ToList();
+                        var postCountByBlogId = (await db.Posts
+                            .Where(p => blogIds.Contains(p.BlogId) && p.IsPublished)
+                            .GroupBy(p => p.BlogId)
+                            .Select(g => new { g.Key, Count = g.Count() })
+                            .ToListAsync(ct))
+                            .ToDictionary(c => c.Key, c => c.Count);
+                        foreach (var blog in blogs)
+                        {
+                            total += postCountByBlogId.GetValueOrDefault(blog.Id);
+                        }
+
+                        return total;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10, VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("CountAsync", "query", "iteration of this 'foreach' loop"));
         }
 
         [Fact]
@@ -563,7 +612,11 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                     async Task M(BlogContext db, List<Post> posts, CancellationToken ct)
                     {
                         var postBlogIds = posts.Select(post => post.BlogId).ToList();
-                        var blogsById = (await db.Blogs.AsNoTracking().Where(b => postBlogIds.Contains(b.Id)).ToListAsync(ct)).ToLookup(b => b.Id);
+                        var blogsById = (await db.Blogs
+                            .AsNoTracking()
+                            .Where(b => postBlogIds.Contains(b.Id))
+                            .ToListAsync(ct))
+                            .ToLookup(b => b.Id);
                         foreach (var post in posts)
                         {
                             var blog = blogsById[post.BlogId].FirstOrDefault();
@@ -593,7 +646,12 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                     List<int> M(BlogContext db, List<Blog> blogs)
                     {
                         var bIds = blogs.Select(b => b.Id).ToList();
-                        var postCountByBlogId = db.Posts.Where(p => bIds.Contains(p.BlogId)).GroupBy(p => p.BlogId).Select(g => new { g.Key, Count = g.Count() }).ToList().ToDictionary(x => x.Key, x => x.Count);
+                        var postCountByBlogId = db.Posts
+                            .Where(p => bIds.Contains(p.BlogId))
+                            .GroupBy(p => p.BlogId)
+                            .Select(g => new { g.Key, Count = g.Count() })
+                            .ToList()
+                            .ToDictionary(c => c.Key, c => c.Count);
                         return blogs.Select(b => postCountByBlogId.GetValueOrDefault(b.Id)).ToList();
                     }
                 }
@@ -625,7 +683,13 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                     async Task<int> M(BlogContext db, int[] blogIds)
                     {
                         var withPosts = 0;
-                        var blogIdsWithPosts = (await db.Posts.Where(p => blogIds.Contains(p.BlogId)).Select(p => p.BlogId).Distinct().ToListAsync().ConfigureAwait(false)).ToHashSet();
+                        var blogIdsWithPosts = (await db.Posts
+                            .Where(p => blogIds.Contains(p.BlogId))
+                            .Select(p => p.BlogId)
+                            .Distinct()
+                            .ToListAsync()
+                            .ConfigureAwait(false))
+                            .ToHashSet();
                         foreach (var id in blogIds)
                         {
                             if (blogIdsWithPosts.Contains(id)) withPosts++;
@@ -693,7 +757,12 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                     {
                         var blogIds = blogs.Select(blog => blog.Id).ToList();
                         var postsByBlogId = db.Posts.Where(p => blogIds.Contains(p.BlogId)).ToList().ToLookup(p => p.BlogId);
-                        var postCountByBlogId = db.Posts.Where(p => blogIds.Contains(p.BlogId) && p.IsPublished).GroupBy(p => p.BlogId).Select(g => new { g.Key, Count = g.Count() }).ToList().ToDictionary(x => x.Key, x => x.Count);
+                        var postCountByBlogId = db.Posts
+                            .Where(p => blogIds.Contains(p.BlogId) && p.IsPublished)
+                            .GroupBy(p => p.BlogId)
+                            .Select(g => new { g.Key, Count = g.Count() })
+                            .ToList()
+                            .ToDictionary(c => c.Key, c => c.Count);
                         foreach (var blog in blogs)
                         {
                             var posts = postsByBlogId[blog.Id].ToArray();

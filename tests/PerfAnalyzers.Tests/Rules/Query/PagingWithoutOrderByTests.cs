@@ -12,6 +12,36 @@ namespace PerfAnalyzers.Tests.Rules.Query
         private const string KeyHint = " (for example by its key 'Id')";
 
         [Fact]
+        public async Task Fix_puts_OrderBy_on_its_own_line_in_a_multi_line_chain()
+        {
+            var source = """
+                class C
+                {
+                    List<Post> Page(BlogContext db, int page) =>
+                        db.Posts
+                            .Where(p => p.IsPublished)
+                            .{|#0:Skip|}(page * 20)
+                            .Take(20)
+                            .ToList();
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    List<Post> Page(BlogContext db, int page) =>
+                        db.Posts
+                            .Where(p => p.IsPublished)
+                            .OrderBy(p => p.Id)
+                            .Skip(page * 20)
+                            .Take(20)
+                            .ToList();
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Skip", "", KeyHint));
+        }
+
+        [Fact]
         public async Task Reports_and_fixes_skip_take_with_the_key()
         {
             var source = """
@@ -54,7 +84,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     {
                         var one = db.Blogs.OrderBy(b => b.Id).First();
                         return await db.Blogs
-                            .Include(b => b.Posts).OrderBy(b => b.Id)
+                            .Include(b => b.Posts)
+                            .OrderBy(b => b.Id)
                             .FirstOrDefaultAsync(ct);
                     }
                 }

@@ -9,6 +9,40 @@ namespace PerfAnalyzers.Tests.Rules.Query
 {
     public class ReadOnlyTrackingQueryTests
     {
+        [Fact]
+        public async Task Fix_puts_AsNoTracking_on_its_own_line_in_a_multi_line_chain()
+        {
+            var source = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, CancellationToken ct)
+                    {
+                        var posts = await db.Posts
+                            .Where(p => p.IsPublished)
+                            .OrderBy(p => p.Id)
+                            .{|#0:ToListAsync|}(ct);
+                        return posts.Sum(p => p.Views);
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<int> M(BlogContext db, CancellationToken ct)
+                    {
+                        var posts = await db.Posts
+                            .AsNoTracking()
+                            .Where(p => p.IsPublished)
+                            .OrderBy(p => p.Id)
+                            .ToListAsync(ct);
+                        return posts.Sum(p => p.Views);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToListAsync", "Post"));
+        }
+
         [Theory]
         [InlineData(EfVersion.Ef10)]
         [InlineData(EfVersion.Ef8)]
@@ -80,7 +114,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     string M(BlogContext db, int id)
                     {
-                        var blog = db.Blogs.AsNoTracking()
+                        var blog = db.Blogs
+                            .AsNoTracking()
                             .Where(b => b.Id == id) // the blog
                             .Include(b => b.Posts)
                             .First();
@@ -249,6 +284,44 @@ namespace PerfAnalyzers.Tests.Rules.Query
             test.FixedState.Sources.Add("""
                 using System.Linq;
                 using Microsoft.EntityFrameworkCore;
+
+                class C
+                {
+                    string M(ItemContext db) => db.Items.AsNoTracking().Where(i => i.Id > 1).First().Name;
+                }
+                """);
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Fix_adds_the_ef_using_in_sorted_place()
+        {
+            const string model = """
+                namespace Shop
+                {
+                    public class Item { public int Id { get; set; } public string Name { get; set; } }
+                    public class ItemContext : Microsoft.EntityFrameworkCore.DbContext
+                    {
+                        public Microsoft.EntityFrameworkCore.DbSet<Item> Items { get; set; }
+                    }
+                }
+                """;
+            var test = new PerfTest<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer, PerfAnalyzers.CodeFixes.Rules.Query.AddAsNoTrackingFixer>(EfVersion.Ef10, includeModel: false);
+            test.TestState.Sources.Add(("/0/Model.cs", model));
+            test.TestState.Sources.Add("""
+                using System.Linq;
+                using Shop;
+
+                class C
+                {
+                    string M(ItemContext db) => db.Items.Where(i => i.Id > 1).{|EFP302:First|}().Name;
+                }
+                """);
+            test.FixedState.Sources.Add(("/0/Model.cs", model));
+            test.FixedState.Sources.Add("""
+                using System.Linq;
+                using Microsoft.EntityFrameworkCore;
+                using Shop;
 
                 class C
                 {
