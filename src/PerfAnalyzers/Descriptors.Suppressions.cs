@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace PerfAnalyzers
@@ -26,5 +27,33 @@ namespace PerfAnalyzers
             RuleIds.CountAdviceCA1827,
             "CA1827",
             "EFP304 reports the same Count() compared with 0 on an EF Core query, with the same advice (Any()) and a fix that also handles CountAsync; one finding is enough.");
+
+        private const string BaselineJustification =
+            "The finding is listed in perfanalyzers.baseline.json: it was accepted when the baseline was written, so only new findings fail the build.";
+
+        /// <summary>EFPS007: one descriptor per EFP rule (a suppression descriptor names one suppressed ID), all with the ID EFPS007.</summary>
+        internal static readonly ImmutableArray<SuppressionDescriptor> EFPS007_Baseline = ImmutableArray.Create(
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.QueryInLoop, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.LazyLoadingNPlusOne, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.NavigationNotLoaded, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.NPlusOneThroughCall, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.CartesianExplosion, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.UnusedInclude, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.SaveChangesInLoop, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.AddInLoop, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.UpdateLoopToExecuteUpdate, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.DeleteLoopToExecuteDelete, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.BulkOperationWithoutFilter, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.UnboundedQuery, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.ReadOnlyTrackingQuery, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.PrematureMaterialization, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.CountInsteadOfAny, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.WholeEntityWhereProjectionSuffices, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.PagingWithoutOrderBy, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.FuncPredicateOnQuery, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.SyncCallInAsyncCode, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.ConcurrentContextOperations, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.ContextCapturedBeyondScope, BaselineJustification),
+            new SuppressionDescriptor(RuleIds.Baseline, RuleIds.DbContextPooling, BaselineJustification));
     }
 }
