@@ -23,9 +23,12 @@ namespace PerfAnalyzers.Rules.Suppressions
         public override void ReportSuppressions(SuppressionAnalysisContext context)
         {
             var baselines = new List<(string Directory, Dictionary<BaselineKey, int> Remaining)>();
+            var paths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var file in context.Options.AdditionalFiles)
             {
+                // A file passed twice (the project lists it and so do the package's targets) counts once.
                 if (!string.Equals(FileName(file.Path), BaselineFile.FileName, StringComparison.OrdinalIgnoreCase)
+                    || !paths.Add(file.Path.Replace('\\', '/'))
                     || file.GetText(context.CancellationToken) is not { } text
                     || BaselineFile.Parse(text.ToString()) is not { } entries)
                 {
