@@ -60,7 +60,7 @@ namespace PerfAnalyzers.Cli
                         {
                             var rule = String(r, "ruleId");
                             if (rule is null || !rule.StartsWith("EFP", StringComparison.Ordinal) || rule.StartsWith("EFPS", StringComparison.Ordinal)
-                                || Array(r, "suppressions").Any())
+                                || Array(r, "suppressions").Any(s => !IsBaselineSuppression(s)))
                             {
                                 continue; // not ours, or suppressed in source (#pragma, [SuppressMessage]): it does not fail a build
                             }
@@ -113,6 +113,15 @@ namespace PerfAnalyzers.Cli
 
             return result;
         }
+
+        /// <summary>
+        /// A suppression by the baseline itself (EFPS007; in a log of a build that had the baseline, e.g. CI's own): the
+        /// finding still counts, and the report decides again whether the baseline covers it.
+        /// </summary>
+        private static bool IsBaselineSuppression(JsonElement suppression)
+            => String(Property(suppression, "properties"), "suppressionType") is { } type
+               && type.Contains("DiagnosticSuppressor", StringComparison.Ordinal)
+               && type.Contains("Suppression Id: " + RuleIds.Baseline + ",", StringComparison.Ordinal);
 
         private static JsonElement? Property(JsonElement? element, string name)
             => element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) ? value : null;

@@ -245,7 +245,29 @@ namespace PerfAnalyzers.Baseline
             var parts = Enumerable.Repeat("..", from.Length - common).Concat(to.Skip(common));
             return string.Join("/", parts);
 
-            static string[] Split(string p) => p.Replace('\\', '/').Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToArray();
+            // Segments, with "." dropped and "a/.." folded (a path the compiler was given as "src/../x.json").
+            static string[] Split(string p)
+            {
+                var segments = new List<string>();
+                foreach (var s in p.Replace('\\', '/').Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (s == ".")
+                    {
+                        continue;
+                    }
+
+                    if (s == ".." && segments.Count > 0 && segments[segments.Count - 1] != "..")
+                    {
+                        segments.RemoveAt(segments.Count - 1);
+                    }
+                    else
+                    {
+                        segments.Add(s);
+                    }
+                }
+
+                return segments.ToArray();
+            }
 
             // Case-insensitive: a Windows drive letter or folder may be spelled differently by two tools.
             static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

@@ -146,6 +146,18 @@ namespace PerfAnalyzers.Tests.Rules.Suppressions
             Assert.All(Efp(await RunAsync(Source, baseline)), d => Assert.True(d.IsSuppressed));
         }
 
+        [Fact]
+        public async Task A_baseline_passed_twice_counts_once()
+        {
+            var baseline = await BaselineOfAsync(Source);
+            var twice = Source.Replace(
+                "                var post = db.Posts.Find(id);\n            }\n",
+                "                var post = db.Posts.Find(id);\n            }\n\n            foreach (var id in ids)\n            {\n                var post = db.Posts.Find(id);\n            }\n");
+            Assert.NotEqual(Source, twice);
+            var efp101 = Efp(await RunAsync(twice, baseline, copies: 2)).Where(d => d.Id == "EFP101").OrderBy(d => d.Location.SourceSpan.Start).ToList();
+            Assert.Equal(new[] { true, false }, efp101.Select(d => d.IsSuppressed));
+        }
+
         [Theory]
         [InlineData("")]
         [InlineData("{")]
@@ -219,6 +231,7 @@ namespace PerfAnalyzers.Tests.Rules.Suppressions
         [InlineData("c:\\Repo", "C:\\repo\\src\\A.cs", "src/A.cs")]
         [InlineData("/repo/app", "/repo/lib/B.cs", "../lib/B.cs")]
         [InlineData("D:\\repo", "C:\\x\\A.cs", "C:/x/A.cs")]
+        [InlineData("/repo/src/..", "/repo/./src/A.cs", "src/A.cs")]
         public void Paths_are_relative_to_the_baseline_with_forward_slashes(string directory, string path, string expected)
             => Assert.Equal(expected, BaselineKey.RelativePath(directory, path));
 
@@ -280,7 +293,7 @@ namespace PerfAnalyzers.Tests.Rules.Suppressions
             return BaselineFile.Write(BaselineFile.FromFindings(new[] { findings }));
         }
 
-        private static async Task<ImmutableArray<Diagnostic>> RunAsync(string source, string? baseline, bool warningsAsErrors = false, string sourcePath = SourcePath, string baselinePath = BaselinePath)
+        private static async Task<ImmutableArray<Diagnostic>> RunAsync(string source, string? baseline, bool warningsAsErrors = false, string sourcePath = SourcePath, string baselinePath = BaselinePath, int copies = 1)
         {
             var parse = new CSharpParseOptions(LanguageVersion.Preview);
             var compilation = CSharpCompilation.Create(
@@ -292,7 +305,7 @@ namespace PerfAnalyzers.Tests.Rules.Suppressions
                     generalDiagnosticOption: warningsAsErrors ? ReportDiagnostic.Error : ReportDiagnostic.Default));
             var additional = baseline is null
                 ? ImmutableArray<AdditionalText>.Empty
-                : ImmutableArray.Create<AdditionalText>(new InMemoryAdditionalText(baselinePath, baseline));
+                : Enumerable.Range(0, copies).Select(_ => (AdditionalText)new InMemoryAdditionalText(baselinePath, baseline)).ToImmutableArray();
             var exceptions = new List<string>();
             var options = new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(additional),
