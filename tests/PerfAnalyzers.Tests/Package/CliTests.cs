@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -82,7 +81,6 @@ namespace PerfAnalyzers.Tests.Package
         [Fact]
         public async Task Baseline_then_the_build_and_the_report_show_only_the_new_finding()
         {
-            var watch = Stopwatch.StartNew();
             var project = Path.Combine(_root, "src", "Shop.csproj");
             var baselinePath = Path.Combine(_root, "perfanalyzers.baseline.json");
 
@@ -141,8 +139,6 @@ namespace PerfAnalyzers.Tests.Package
                     .ToList();
                 Assert.Equal(new[] { ("EFP101", "new"), ("EFP101", "unchanged") }, states);
             }
-
-            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(3), $"The CLI test took {watch.Elapsed}.");
         }
 
         [Fact]
@@ -163,11 +159,13 @@ namespace PerfAnalyzers.Tests.Package
             return informational.Split('+')[0];
         }
 
-        private static Task<ProcessResult> CliAsync(params string[] args)
+        internal static Task<ProcessResult> CliAsync(params string[] args) => CliAsync(new System.Collections.Generic.Dictionary<string, string>(), args);
+
+        internal static Task<ProcessResult> CliAsync(System.Collections.Generic.IReadOnlyDictionary<string, string> environment, params string[] args)
         {
             var cli = Path.Combine(AppContext.BaseDirectory, "PerfAnalyzers.Cli.dll");
             Assert.True(File.Exists(cli), $"{cli} is missing (the test project references src/PerfAnalyzers.Cli).");
-            return Dotnet.RunAsync(AppContext.BaseDirectory, new[] { cli }.Concat(args).ToArray());
+            return Dotnet.RunAsync(AppContext.BaseDirectory, environment, new[] { cli }.Concat(args).ToArray());
         }
 
         public void Dispose()
