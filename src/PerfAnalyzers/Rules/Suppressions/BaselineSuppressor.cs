@@ -18,7 +18,7 @@ namespace PerfAnalyzers.Rules.Suppressions
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class BaselineSuppressor : DiagnosticSuppressor
     {
-        public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions { get; } = Descriptors.EFPS007_Baseline;
+        public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions { get; } = Descriptors.EFPS007_Baseline();
 
         public override void ReportSuppressions(SuppressionAnalysisContext context)
         {
