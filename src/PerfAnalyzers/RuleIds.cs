@@ -46,6 +46,7 @@ namespace PerfAnalyzers
         public const string AddAsyncAdviceVSTHRD103 = "EFPS004";
         public const string AddAsyncAdviceSS033 = "EFPS005";
         public const string CountAdviceCA1827 = "EFPS006";
+        public const string Baseline = "EFPS007";
 
         public static string HelpUri(string id) => HelpBaseUri + id + ".md";
     }

@@ -171,6 +171,8 @@ namespace PerfAnalyzers.Tests.Package
             Assert.Contains("analyzers/dotnet/cs/PerfAnalyzers.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/PerfAnalyzers.CodeFixes.dll", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("ref/", StringComparison.Ordinal));
+            // The perfanalyzers CLI is a dotnet tool of its own, never part of the analyzer package.
+            Assert.DoesNotContain(entries, e => e.Contains("PerfAnalyzers.Cli", StringComparison.Ordinal) || e.StartsWith("tools/", StringComparison.Ordinal));
             Assert.Contains("README.md", entries);
 
             // The package's own README (src/PerfAnalyzers.Package/README.md), not the repository's: absolute links only.
@@ -285,6 +287,39 @@ namespace PerfAnalyzers.Tests.Package
             var wrong = await _fixture.BuildAsync(editorConfig: null, mode: "everything");
             Assert.True(wrong.ExitCode != 0, "A PerfAnalyzersMode that is no preset must fail the build:\n" + wrong.Output);
             Assert.Contains("EFPCONFIG001", wrong.Output, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task A_baseline_above_the_project_suppresses_the_findings_it_lists()
+        {
+            // The CLI writes it one folder above the project (a repository root), from a build with the package's own
+            // analyzer; the package's targets find it there and the build reports nothing it lists.
+            var baselinePath = Path.Combine(_fixture.Root, "perfanalyzers.baseline.json");
+            try
+            {
+                var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = _fixture.Packages };
+                var cli = await CliTests.CliAsync(environment, "baseline", Path.Combine(_fixture.Consumer, "Consumer.csproj"), "--baseline", baselinePath);
+                Assert.True(cli.ExitCode == 0, "perfanalyzers baseline failed:\n" + cli.Output);
+                var entries = PerfAnalyzers.Baseline.BaselineFile.Parse(File.ReadAllText(baselinePath))!;
+                Assert.Equal(4, entries.Where(e => e.Key.Rule == "EFP201").Sum(e => e.Count));
+                Assert.All(entries, e => Assert.StartsWith("consumer/", e.Key.File, StringComparison.Ordinal));
+                Assert.Contains(entries, e => e.Key.Rule == "EFP303" && e.Key.File == "consumer/Presets.cs");
+
+                var result = await _fixture.BuildAsync(editorConfig: null);
+                Assert.True(result.ExitCode == 0, "The consumer build failed:\n" + result.Output);
+                Assert.Empty(Findings(result.Output));
+                Assert.DoesNotContain("warning EFP", result.Output, StringComparison.Ordinal);
+
+                // Not a baseline any more: every finding is back.
+                File.WriteAllText(baselinePath, "{ not json");
+                var unreadable = await _fixture.BuildAsync(editorConfig: null);
+                Assert.True(unreadable.ExitCode == 0, "The consumer build failed:\n" + unreadable.Output);
+                Assert.Equal(ExpectedLocations(), Findings(unreadable.Output).Select(f => (f.File, f.Line)).OrderBy(x => x.Line).ToList());
+            }
+            finally
+            {
+                File.Delete(baselinePath);
+            }
         }
 
         /// <summary>The lines of Loops.cs marked "// EFP201" (one per loop kind).</summary>
