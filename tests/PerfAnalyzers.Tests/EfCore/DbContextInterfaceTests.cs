@@ -116,6 +116,7 @@ namespace PerfAnalyzers.Tests.EfCore
                         {
                             app.Blogs.Add(new Blog { Name = name });
                         }
+
                         await app.SaveChangesAsync(ct);
                     }
                 }

@@ -92,9 +92,12 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
                     continue;
                 }
 
+                // After the loop's closing brace, a blank line first, as it would be written by hand.
                 var indentation = loop.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).LastOrDefault();
+                var newLine = save.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+                var leading = SyntaxFactory.TriviaList(newLine.IsKind(SyntaxKind.EndOfLineTrivia) ? newLine : SyntaxFactory.ElasticCarriageReturnLineFeed);
                 var moved = save.WithoutLeadingTrivia()
-                    .WithLeadingTrivia(indentation == default ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(indentation))
+                    .WithLeadingTrivia(indentation == default ? leading : leading.Add(indentation))
                     .WithTrailingTrivia(save.GetTrailingTrivia());
                 editor.RemoveNode(save, SyntaxRemoveOptions.KeepNoTrivia);
                 editor.InsertAfter(loop, moved);

@@ -501,6 +501,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                         {
                             db.Blogs.Add(new Blog { Name = name });
                         }
+
                         db.SaveChanges();
                         Console.WriteLine("done");
                     }
@@ -534,6 +535,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                         {
                             post.Views++;
                         }
+
                         await db.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken).ConfigureAwait(false);
                     }
                 }
@@ -571,11 +573,13 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                         {
                             db.Authors.Add(new Author { Name = name });
                         }
+
                         db.SaveChanges();
                         for (var i = 0; i < ids.Length; i++)
                         {
                             db.Tags.Add(new Tag { Label = ids[i].ToString() });
                         }
+
                         db.SaveChanges();
                     }
                 }
@@ -637,6 +641,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                         {
                             db.Blogs.Add(new Blog { Name = name });
                         }
+
                         db.SaveChanges();
                     }
                 }
