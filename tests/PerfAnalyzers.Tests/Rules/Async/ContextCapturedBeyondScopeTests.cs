@@ -286,6 +286,42 @@ namespace PerfAnalyzers.Tests.Rules.Async
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        // Shapes seen in the real-code run (issue 11): the task is awaited, blocked on or handed to the caller.
+        [Fact]
+        public async Task Does_not_report_work_that_is_awaited_blocked_on_or_returned()
+        {
+            var source = """
+                class Repository
+                {
+                    private readonly BlogContext _context;
+                    public Repository(BlogContext context) => _context = context;
+
+                    public async Task<int> Add(Blog blog)
+                    {
+                        _context.Blogs.Add(blog);
+                        _ = await _context.SaveChangesAsync();
+                        return blog.Id;
+                    }
+
+                    public Task Create(Blog blog)
+                    {
+                        _context.Blogs.Add(blog);
+                        return Task.Run(() => _context.SaveChanges());
+                    }
+
+                    public void Migrate()
+                    {
+                        Task.Run(async () =>
+                        {
+                            await _context.Database.MigrateAsync();
+                            await _context.SaveChangesAsync();
+                        }).GetAwaiter().GetResult();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         [Theory]
         [InlineData("BlogContext _db; void M() { _ = Task.Run(() => _db.Postz.ToList()); }")]
         [InlineData("BlogContext _db; void M() { _ = Task.Runn(() => _db.Posts.ToList()); }")]
