@@ -16,6 +16,10 @@ namespace PerfAnalyzers.EfCore
     {
         private const int MaxDepth = 6;
 
+        // How many receivers ContextSymbol walks back from an operation to its context: a real query chain
+        // (Kavita: Where, Where, SelectMany, a project filter, Select, ToListAsync) is longer than MaxDepth.
+        private const int MaxChainLength = 32;
+
         private readonly EfCompilation _ef;
         private readonly INamedTypeSymbol? _task;
         private readonly INamedTypeSymbol? _taskOfT;
@@ -147,7 +151,7 @@ namespace PerfAnalyzers.EfCore
 
         private ISymbol? ContextSymbol(IOperation? operation, int depth)
         {
-            for (var i = 0; operation is not null && i < MaxDepth; i++)
+            for (var i = 0; operation is not null && i < MaxChainLength; i++)
             {
                 operation = operation.WalkDownConversions();
                 if (_ef.Symbols.IsDbContext(operation.Type))

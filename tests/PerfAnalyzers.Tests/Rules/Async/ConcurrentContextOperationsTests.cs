@@ -258,6 +258,46 @@ namespace PerfAnalyzers.Tests.Rules.Async
                 VerifyCS.Diagnostic("EFP402").WithLocation(2).WithArguments("db", "Task.WhenAll over its tasks"));
         }
 
+        // Real code (Kavita SeriesRepository): a long query chain through a project filter extension, one task per element.
+        [Fact]
+        public async Task Reports_Select_async_over_a_long_chain_through_a_project_extension()
+        {
+            var source = """
+                class SeriesRepository
+                {
+                    private readonly BlogContext _context;
+                    public SeriesRepository(BlogContext context) => _context = context;
+
+                    async Task<List<int>> Common(IList<int> value, int userId, int rating)
+                    {
+                        var tasks = value.Select(async tagId =>
+                        {
+                            return await _context.Tags
+                                .Where(t => t.Id > 0 || t.Label == "x")
+                                .Where(t => t.Id == tagId)
+                                .SelectMany(t => t.Blogs)
+                                .SelectMany(b => b.Posts)
+                                .RestrictByRating(rating)
+                                .Select(p => p.Id)
+                                .ToListAsync();
+                        });
+
+                        var lists = await Task.{|#0:WhenAll|}(tasks);
+                        return lists.Aggregate((a, b) => a.Intersect(b).ToList());
+                    }
+                }
+
+                static class Restrictions
+                {
+                    public static IQueryable<Post> RestrictByRating(this IQueryable<Post> query, int rating)
+                        => rating == 0 ? query : query.Where(p => p.Views <= rating);
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("_context", "Task.WhenAll over one task per element: Select(async ...) or a loop"));
+        }
+
         [Fact]
         public async Task Does_not_report_one_context_operation_beside_other_work_or_extensions_on_different_contexts()
         {
