@@ -16,6 +16,10 @@ namespace PerfAnalyzers.EfCore
     {
         private const int MaxDepth = 6;
 
+        // How many receivers ContextSymbol walks back from an operation to its context: a real query chain
+        // (Kavita: Where, Where, SelectMany, a project filter, Select, ToListAsync) is longer than MaxDepth.
+        private const int MaxChainLength = 32;
+
         private readonly EfCompilation _ef;
         private readonly INamedTypeSymbol? _task;
         private readonly INamedTypeSymbol? _taskOfT;
@@ -147,7 +151,7 @@ namespace PerfAnalyzers.EfCore
 
         private ISymbol? ContextSymbol(IOperation? operation, int depth)
         {
-            for (var i = 0; operation is not null && i < MaxDepth; i++)
+            for (var i = 0; operation is not null && i < MaxChainLength; i++)
             {
                 operation = operation.WalkDownConversions();
                 if (_ef.Symbols.IsDbContext(operation.Type))
@@ -280,26 +284,86 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
-        /// The contexts a lambda (or method group of this compilation's source, in the same file) uses that it does not own:
-        /// declared outside it. Each with the first round trip on it.
+        /// Every operation on a named context inside <paramref name="body"/>: its round trips (<see cref="RoundTripsIn"/>)
+        /// and the async calls on the context the layer does not know as round trips (<see cref="ContextOfOtherAsyncCall"/>).
         /// </summary>
-        public List<(ISymbol Context, RoundTrip First)> OuterContexts(IOperation? callback, CancellationToken cancellationToken)
+        public List<(IOperation Operation, ISymbol Context)> ContextOperationsIn(IOperation body, CancellationToken cancellationToken)
         {
-            var result = new List<(ISymbol, RoundTrip)>();
+            var result = new List<(IOperation, ISymbol)>();
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (operation is not IInvocationOperation and not IForEachLoopOperation)
+                {
+                    continue;
+                }
+
+                if (_ef.TryGetRoundTrip(operation, out var roundTrip, cancellationToken))
+                {
+                    if (ContextOf(roundTrip) is { } context)
+                    {
+                        result.Add((roundTrip.Operation, context));
+                    }
+                }
+                else if (operation is IInvocationOperation invocation && ContextOfOtherAsyncCall(invocation) is { } other)
+                {
+                    result.Add((invocation, other));
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// An async call the layer does not know as a round trip, made on a named context or on a set or query of it: a
+        /// project or third-party extension (<c>_db.Employees.GetEntityAsync(id)</c>, a bulk
+        /// <c>_db.Forums.Where(..).DeleteAsync()</c>), a method of the derived context (<c>_db.SeedAsync()</c>). It runs on
+        /// that context, so it counts as an operation on it. Not EF Core's own methods (those that reach the database are
+        /// round trips; <c>AddAsync</c> and the like complete synchronously), not a call on a task, not code that does not bind.
+        /// </summary>
+        public ISymbol? ContextOfOtherAsyncCall(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            if (!IsTaskType(method.ReturnType) || IsEfCoreAssembly(method.ContainingAssembly)
+                || invocation.Instance.IsUnbound() || invocation.HasUnboundArgument() || invocation.IsInsideExpressionTree())
+            {
+                return null;
+            }
+
+            var receiver = invocation.GetReceiverOrThisArgument()?.WalkDownConversions();
+            if (receiver is null || IsTaskType(receiver.Type)
+                || !(_ef.Symbols.IsDbContext(receiver.Type) || _ef.Symbols.IsDbSet(receiver.Type) || _ef.Symbols.IsQueryable(receiver.Type)))
+            {
+                return null;
+            }
+
+            return ContextSymbol(receiver, 0);
+        }
+
+        private static bool IsEfCoreAssembly(IAssemblySymbol? assembly)
+            => assembly is not null && assembly.Name.StartsWith("Microsoft.EntityFrameworkCore", System.StringComparison.Ordinal);
+
+        /// <summary>
+        /// The contexts a lambda (or method group of this compilation's source, in the same file) uses that it does not own:
+        /// declared outside it. Each with the first operation on it (<see cref="ContextOperationsIn"/>).
+        /// </summary>
+        public List<(ISymbol Context, IOperation First)> OuterContexts(IOperation? callback, CancellationToken cancellationToken)
+        {
+            var result = new List<(ISymbol, IOperation)>();
             var body = CallbackBody(callback, out var scope);
             if (body is null || scope is null)
             {
                 return result;
             }
 
-            foreach (var (roundTrip, context) in RoundTripsIn(body, cancellationToken))
+            foreach (var (operation, context) in ContextOperationsIn(body, cancellationToken))
             {
                 if (IsDeclaredInside(context, scope) || result.Exists(r => SymbolEqualityComparer.Default.Equals(r.Item1, context)))
                 {
                     continue;
                 }
 
-                result.Add((context, roundTrip));
+                result.Add((context, operation));
             }
 
             return result;
@@ -388,6 +452,12 @@ namespace PerfAnalyzers.EfCore
                         return;
                     }
 
+                    if (ContextOfOtherAsyncCall(invocation) is { } called)
+                    {
+                        units.Add(new TaskUnit(called, invocation, repeats: false));
+                        return;
+                    }
+
                     var method = invocation.TargetMethod;
                     if (IsTaskStart(method))
                     {
@@ -395,7 +465,7 @@ namespace PerfAnalyzers.EfCore
                         {
                             foreach (var (outer, first) in OuterContexts(argument.Value, cancellationToken))
                             {
-                                units.Add(new TaskUnit(outer, first.Operation, repeats: false));
+                                units.Add(new TaskUnit(outer, first, repeats: false));
                             }
                         }
 
@@ -415,7 +485,7 @@ namespace PerfAnalyzers.EfCore
                         {
                             foreach (var (outer, first) in OuterContexts(invocation.Arguments[1].Value, cancellationToken))
                             {
-                                units.Add(new TaskUnit(outer, first.Operation, repeats: true));
+                                units.Add(new TaskUnit(outer, first, repeats: true));
                             }
 
                             return;

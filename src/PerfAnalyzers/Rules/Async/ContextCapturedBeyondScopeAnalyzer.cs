@@ -88,6 +88,17 @@ namespace PerfAnalyzers.Rules.Async
                 return;
             }
 
+            // _ = _db.Posts.Where(..).DeleteAsync(); an extension (project or third-party) that runs on the context
+            if (lifetime.ContextOfOtherAsyncCall(invocation) is { } called)
+            {
+                if (ContextLifetime.IsBorrowed(called))
+                {
+                    Report(context, invocation.GetMethodNameLocation(), called, $"runs '{method.Name}' whose task is discarded (never awaited)");
+                }
+
+                return;
+            }
+
             // _ = SendDigestAsync(db); / _ = SendDigestAsync(); where the method uses an injected context
             foreach (var argument in invocation.Arguments)
             {

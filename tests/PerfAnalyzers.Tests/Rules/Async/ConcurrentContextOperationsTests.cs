@@ -216,6 +216,136 @@ namespace PerfAnalyzers.Tests.Rules.Async
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        // Real code (issue 11 run): a bulk-delete extension of a third-party package and a project extension on a DbSet are
+        // operations on the context too, not unknown tasks.
+        [Fact]
+        public async Task Reports_async_extensions_on_the_context_its_sets_and_queries()
+        {
+            var source = """
+                class C
+                {
+                    private readonly BlogContext _db;
+                    public C(BlogContext db) => _db = db;
+
+                    async Task Delete(int id)
+                    {
+                        await Task.{|#0:WhenAll|}(_db.Posts.Where(p => p.BlogId == id).DeleteAsync(), _db.SaveChangesAsync());
+                    }
+
+                    async Task<List<Post?>> Load(List<int> ids)
+                    {
+                        var tasks = ids.Select(async id => await _db.Posts.GetEntityAsync(id)).ToList();
+                        return (await Task.{|#1:WhenAll|}(tasks)).ToList();
+                    }
+
+                    async Task Seed(BlogContext db)
+                    {
+                        await Task.{|#2:WhenAll|}(db.SeedAsync(), db.Blogs.CountAsync());
+                    }
+                }
+
+                static class BulkExtensions
+                {
+                    public static Task<int> DeleteAsync<T>(this IQueryable<T> query) => Task.FromResult(0);
+                    public static async Task<Post?> GetEntityAsync(this DbSet<Post> set, int id) => await set.FindAsync(id);
+                    public static Task SeedAsync(this BlogContext db) => db.SaveChangesAsync();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("_db", "Task.WhenAll over its tasks"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(1).WithArguments("_db", "Task.WhenAll over one task per element: Select(async ...) or a loop"),
+                VerifyCS.Diagnostic("EFP402").WithLocation(2).WithArguments("db", "Task.WhenAll over its tasks"));
+        }
+
+        // Real code (Kavita SeriesRepository): a long query chain through a project filter extension, one task per element.
+        [Fact]
+        public async Task Reports_Select_async_over_a_long_chain_through_a_project_extension()
+        {
+            var source = """
+                class SeriesRepository
+                {
+                    private readonly BlogContext _context;
+                    public SeriesRepository(BlogContext context) => _context = context;
+
+                    async Task<List<int>> Common(IList<int> value, int userId, int rating)
+                    {
+                        var tasks = value.Select(async tagId =>
+                        {
+                            return await _context.Tags
+                                .Where(t => t.Id > 0 || t.Label == "x")
+                                .Where(t => t.Id == tagId)
+                                .SelectMany(t => t.Blogs)
+                                .SelectMany(b => b.Posts)
+                                .RestrictByRating(rating)
+                                .Select(p => p.Id)
+                                .ToListAsync();
+                        });
+
+                        var lists = await Task.{|#0:WhenAll|}(tasks);
+                        return lists.Aggregate((a, b) => a.Intersect(b).ToList());
+                    }
+                }
+
+                static class Restrictions
+                {
+                    public static IQueryable<Post> RestrictByRating(this IQueryable<Post> query, int rating)
+                        => rating == 0 ? query : query.Where(p => p.Views <= rating);
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP402").WithLocation(0).WithArguments("_context", "Task.WhenAll over one task per element: Select(async ...) or a loop"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_one_context_operation_beside_other_work_or_extensions_on_different_contexts()
+        {
+            var source = """
+                class C
+                {
+                    private readonly BlogContext _db;
+                    private readonly IDbContextFactory<BlogContext> _factory;
+                    public C(BlogContext db, IDbContextFactory<BlogContext> factory) { _db = db; _factory = factory; }
+
+                    // one context operation and a file copy (real code: save the row and the upload together)
+                    async Task Save(System.IO.Stream upload, System.IO.Stream file)
+                    {
+                        await Task.WhenAll(_db.SaveChangesAsync(), upload.CopyToAsync(file));
+                    }
+
+                    async Task Different(BlogContext other, int id)
+                    {
+                        await Task.WhenAll(_db.Posts.Where(p => p.BlogId == id).DeleteAsync(), other.Posts.Where(p => p.BlogId == id).DeleteAsync());
+                    }
+
+                    async Task Own(List<int> ids)
+                    {
+                        await Task.WhenAll(ids.Select(async id =>
+                        {
+                            await using var db = await _factory.CreateDbContextAsync();
+                            return await db.Posts.GetEntityAsync(id);
+                        }));
+                    }
+
+                    // EF Core's own AddAsync/AddRangeAsync (no round trip; they complete synchronously), and a call on the
+                    // task they return
+                    async Task Adds(Blog one, Blog two)
+                    {
+                        await Task.WhenAll(_db.AddRangeAsync(one), _db.Blogs.AddRangeAsync(two));
+                        await Task.WhenAll(_db.Blogs.AddAsync(one).AsTask(), _db.Blogs.AddAsync(two).AsTask());
+                    }
+                }
+
+                static class BulkExtensions
+                {
+                    public static Task<int> DeleteAsync<T>(this IQueryable<T> query) => Task.FromResult(0);
+                    public static async Task<Post?> GetEntityAsync(this DbSet<Post> set, int id) => await set.FindAsync(id);
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         [Fact]
         public async Task Fix_awaits_direct_calls_one_after_another()
         {
@@ -316,6 +446,7 @@ namespace PerfAnalyzers.Tests.Rules.Async
         [InlineData("async Task M(BlogContext db) { await Task.WhenAll(db.Missing.ToListAsync(), db.Missing.CountAsync()); }")]
         [InlineData("async Task M(Missing db) { await Task.WhenAll(db.Blogs.ToListAsync(), db.Blogs.CountAsync()); }")]
         [InlineData("void M(BlogContext db) { Parallel.ForEach(new[] { 1 }, id => db.Postz.Where(p => p.BlogId == id).ToList()); }")]
+        [InlineData("async Task M(BlogContext db) { await Task.WhenAll(db.Posts.Missing().DeleteAsync(), db.Blogs.Nope(1)); }")]
         public async Task Half_typed_code_does_not_throw(string member)
         {
             var test = VerifyCS.Create("class C { " + member + " }", "class C { " + member + " }");

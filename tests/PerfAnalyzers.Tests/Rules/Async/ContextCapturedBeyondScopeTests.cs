@@ -80,6 +80,49 @@ namespace PerfAnalyzers.Tests.Rules.Async
                 VerifyCS.Diagnostic("EFP403").WithLocation(6).WithArguments("_db", "is used by 'RefreshAsync' whose task is discarded (never awaited)"));
         }
 
+        // Real code (issue 11 run): extensions on the context or its sets are operations on it, like its own methods.
+        [Fact]
+        public async Task Reports_discarded_and_background_extension_calls_on_an_injected_context()
+        {
+            var source = """
+                class PostsService
+                {
+                    private readonly BlogContext _db;
+                    private readonly IDbContextFactory<BlogContext> _factory;
+                    public PostsService(BlogContext db, IDbContextFactory<BlogContext> factory) { _db = db; _factory = factory; }
+
+                    public void Purge(int blogId)
+                    {
+                        _ = _db.Posts.Where(p => p.BlogId == blogId).{|#0:DeleteAsync|}();
+                        _ = Task.{|#1:Run|}(async () => await _db.Posts.GetEntityAsync(blogId));
+                    }
+
+                    public async Task Fine(int blogId)
+                    {
+                        await _db.Posts.Where(p => p.BlogId == blogId).DeleteAsync();
+                        _ = Task.Run(async () =>
+                        {
+                            await using var db = await _factory.CreateDbContextAsync();
+                            await db.Posts.Where(p => p.BlogId == blogId).DeleteAsync();
+                        });
+                        using var own = _factory.CreateDbContext();
+                        var pending = own.Posts.GetEntityAsync(blogId);
+                        await pending;
+                    }
+                }
+
+                static class BulkExtensions
+                {
+                    public static Task<int> DeleteAsync<T>(this IQueryable<T> query) => Task.FromResult(0);
+                    public static async Task<Post?> GetEntityAsync(this DbSet<Post> set, int id) => await set.FindAsync(id);
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP403").WithLocation(0).WithArguments("_db", "runs 'DeleteAsync' whose task is discarded (never awaited)"),
+                VerifyCS.Diagnostic("EFP403").WithLocation(1).WithArguments("_db", "is used by fire-and-forget work (Task.Run whose task is discarded)"));
+        }
+
         [Fact]
         public async Task Reports_endpoint_parameters_and_using_locals()
         {
@@ -240,6 +283,42 @@ namespace PerfAnalyzers.Tests.Rules.Async
                     }
                 }
                 """ + Hosting;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        // Shapes seen in the real-code run (issue 11): the task is awaited, blocked on or handed to the caller.
+        [Fact]
+        public async Task Does_not_report_work_that_is_awaited_blocked_on_or_returned()
+        {
+            var source = """
+                class Repository
+                {
+                    private readonly BlogContext _context;
+                    public Repository(BlogContext context) => _context = context;
+
+                    public async Task<int> Add(Blog blog)
+                    {
+                        _context.Blogs.Add(blog);
+                        _ = await _context.SaveChangesAsync();
+                        return blog.Id;
+                    }
+
+                    public Task Create(Blog blog)
+                    {
+                        _context.Blogs.Add(blog);
+                        return Task.Run(() => _context.SaveChanges());
+                    }
+
+                    public void Migrate()
+                    {
+                        Task.Run(async () =>
+                        {
+                            await _context.Database.MigrateAsync();
+                            await _context.SaveChangesAsync();
+                        }).GetAwaiter().GetResult();
+                    }
+                }
+                """;
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
