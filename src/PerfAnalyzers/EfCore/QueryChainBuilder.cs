@@ -454,7 +454,7 @@ namespace PerfAnalyzers.EfCore
             /// <summary>Initializer and assignments of a local in its body, each with whether it happens only on some paths.</summary>
             private static IEnumerable<(IOperation Value, bool Conditional)> FindAssignments(IOperation root, ILocalSymbol local)
             {
-                foreach (var op in root.Descendants())
+                foreach (var op in BodyIndex.Of(root).Writes(local))
                 {
                     switch (op)
                     {

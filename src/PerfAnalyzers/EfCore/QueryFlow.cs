@@ -288,9 +288,10 @@ namespace PerfAnalyzers.EfCore
 
         private static bool LocalEscapes(ILocalSymbol local, IOperation body, EfSymbols symbols, int depth)
         {
-            foreach (var op in body.Descendants())
+            // The local's references from the body's index when the body is a whole operation tree (one walk per body).
+            foreach (var reference in BodyIndex.ReferencesIn(body, local))
             {
-                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                if (SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
                     if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference)
                     {

@@ -162,7 +162,7 @@ namespace PerfAnalyzers.Rules.Loading
         private static ImmutableArray<IOperation> IncludeSteps(IOperation root, ILocalSymbol local)
         {
             var steps = ImmutableArray.CreateBuilder<IOperation>();
-            foreach (var op in root.Descendants())
+            foreach (var op in BodyIndex.Of(root).Writes(local))
             {
                 IOperation? value = op switch
                 {
@@ -192,10 +192,9 @@ namespace PerfAnalyzers.Rules.Loading
         private static bool IsOnlyLookedUpByKey(IOperation root, ILocalSymbol local, List<IInvocationOperation> filters, ITypeSymbol? entityType, ModelFacts model)
         {
             var terminals = new List<IInvocationOperation>();
-            foreach (var op in root.Descendants())
+            foreach (var reference in BodyIndex.Of(root).References(local))
             {
-                if (op is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local)
-                    || reference.Parent is ISimpleAssignmentOperation { Target: var target } && target == reference
+                if (reference.Parent is ISimpleAssignmentOperation { Target: var target } && target == reference
                     || reference.Parent is IVariableDeclaratorOperation)
                 {
                     continue;
@@ -272,8 +271,15 @@ namespace PerfAnalyzers.Rules.Loading
                 return false;
             }
 
-            foreach (var op in top.GetRootOperation().Descendants())
+            // The calls whose receiver is a reference to the local: up from each reference (BodyIndex), not a walk of the body.
+            foreach (var use in BodyIndex.Of(top).References(local))
             {
+                var op = use.Parent;
+                while (op is IConversionOperation or IArgumentOperation)
+                {
+                    op = op.Parent;
+                }
+
                 if (op is IInvocationOperation { TargetMethod.Name: "AsSplitQuery" or "AsSingleQuery" } split
                     && split.GetReceiverOrThisArgument()?.WalkDownConversions() is ILocalReferenceOperation reference
                     && SymbolEqualityComparer.Default.Equals(reference.Local, local))

@@ -109,6 +109,70 @@ namespace PerfAnalyzers.Rules.Loading
         /// </summary>
         private static bool ReadsNavigation(IOperation body, Microsoft.CodeAnalysis.Text.TextSpan querySpan, string navigationName, EfCompilation ef, int depth, ref int budget, CancellationToken cancellationToken)
         {
+            // From the body's index (one walk per body, not one per Include): every way out is "read", so the reads by name
+            // and the change-tracker calls are checked first, then the source methods in walk order against the budget.
+            var index = BodyIndex.Of(body);
+            if (index.Root != body)
+            {
+                return ReadsNavigationByWalk(body, querySpan, navigationName, ef, depth, ref budget, cancellationToken);
+            }
+
+            foreach (var read in index.MemberReferences(navigationName))
+            {
+                if (!InQuery(read) && (read is IPropertyReferenceOperation property ? !ef.Symbols.IsDbContextOrInterface(property.Property.ContainingType) : read is IFieldReferenceOperation))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var name in ChangeTrackerMethods)
+            {
+                if (index.Invocations(name).Any(call => !InQuery(call)))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var op in index.SourceCalls)
+            {
+                if (InQuery(op))
+                {
+                    continue;
+                }
+
+                var followed = op switch
+                {
+                    IMethodReferenceOperation reference => reference.Method,
+                    IInvocationOperation call => call.TargetMethod,
+                    _ => null,
+                };
+                if (followed is null || depth >= MaxFollowDepth)
+                {
+                    continue;
+                }
+
+                if (--budget < 0)
+                {
+                    return true; // too much to follow: assume it is read rather than risk a fix that breaks the code
+                }
+
+                if (SourceBodies.GetBody(ef.Symbols.Compilation, followed.OriginalDefinition, cancellationToken) is { } followedBody
+                    && ReadsNavigation(followedBody, default, navigationName, ef, depth + 1, ref budget, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+
+            bool InQuery(IOperation op) => querySpan.Contains(op.Syntax.Span) && op.Syntax.SyntaxTree == body.Syntax.SyntaxTree;
+        }
+
+        private static readonly string[] ChangeTrackerMethods = { "Collection", "Reference", "Navigation", "Entry" };
+
+        /// <summary><see cref="ReadsNavigation"/> for a body that is part of a larger operation tree: the same question by a walk.</summary>
+        private static bool ReadsNavigationByWalk(IOperation body, Microsoft.CodeAnalysis.Text.TextSpan querySpan, string navigationName, EfCompilation ef, int depth, ref int budget, CancellationToken cancellationToken)
+        {
             foreach (var op in body.Descendants())
             {
                 if (querySpan.Contains(op.Syntax.Span) && op.Syntax.SyntaxTree == body.Syntax.SyntaxTree)
