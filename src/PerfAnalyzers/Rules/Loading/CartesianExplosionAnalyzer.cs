@@ -35,16 +35,17 @@ namespace PerfAnalyzers.Rules.Loading
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (!QueryFlow.IsIncludeOperator(invocation.TargetMethod) || invocation.IsInsideExpressionTree())
+            // Only the last Include of a chain goes on: the calls after it are looked at one by one, so an earlier Include
+            // stops at the next one instead of walking the whole chain (and the walk up to the method for the
+            // expression-tree check comes after).
+            if (!QueryFlow.IsIncludeOperator(invocation.TargetMethod)
+                || QueryFlow.ChainedAfterLazily(invocation).Any(c => QueryFlow.IsIncludeOperator(c.TargetMethod) || c.TargetMethod.Name is "AsSplitQuery" or "AsSingleQuery" || ProjectionOperators.Contains(c.TargetMethod.Name))
+                || invocation.IsInsideExpressionTree())
             {
                 return;
             }
 
             var later = QueryFlow.ChainedAfter(invocation, out var top);
-            if (later.Any(c => QueryFlow.IsIncludeOperator(c.TargetMethod) || c.TargetMethod.Name is "AsSplitQuery" or "AsSingleQuery" || ProjectionOperators.Contains(c.TargetMethod.Name)))
-            {
-                return;
-            }
 
             var chain = ef.Queries.Build(invocation, context.CancellationToken);
             if (!chain.IsEfQuery || chain.EntityType is null || chain.Has("AsSplitQuery") || chain.Has("AsSingleQuery")
