@@ -111,7 +111,7 @@ namespace PerfAnalyzers.Benchmarks
         }
 
         [DiagnosticAnalyzer(LanguageNames.CSharp)]
-        private sealed class NoOpOperationAnalyzer : DiagnosticAnalyzer
+        internal sealed class NoOpOperationAnalyzer : DiagnosticAnalyzer
         {
             private static readonly DiagnosticDescriptor Never = new("BENCH000", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
 
@@ -125,12 +125,12 @@ namespace PerfAnalyzers.Benchmarks
             }
         }
 
-        private static IEnumerable<Type> AnalyzerTypes()
+        internal static IEnumerable<Type> AnalyzerTypes()
             => typeof(RuleIds).Assembly.GetTypes()
                 .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
                 .OrderBy(t => t.Name, StringComparer.Ordinal);
 
-        private static IEnumerable<MetadataReference> References(bool withEf)
+        internal static IEnumerable<MetadataReference> References(bool withEf)
         {
             var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net100.References.All);
             if (withEf)

@@ -145,6 +145,86 @@ namespace PerfAnalyzers.Benchmarks
             return sb.ToString();
         }
 
+        /// <summary>
+        /// One async method with <paramref name="groups"/> sequential groups of EF Core work (about ten round trips each:
+        /// Include chains, sync calls, a query in a loop, navigation access, Add, saves, paging): the size of the method
+        /// grows, the size of each statement does not.
+        /// </summary>
+        public static string GenerateHugeMethod(int groups)
+        {
+            var sb = new StringBuilder(Usings).Append(Model);
+            sb.AppendLine("namespace Bench.Services");
+            sb.AppendLine("{");
+            sb.AppendLine("    public class HugeService");
+            sb.AppendLine("    {");
+            sb.AppendLine("        public async Task<int> Huge(BlogContext db, List<int> ids, CancellationToken ct)");
+            sb.AppendLine("        {");
+            sb.AppendLine("            var total = 0;");
+            for (var k = 0; k < groups; k++)
+            {
+                sb.AppendLine($$"""
+                                var blog{{k}} = await db.Blogs.Include(b => b.Posts).ThenInclude(p => p.Comments).Include(b => b.Author).FirstOrDefaultAsync(b => b.Id == {{k}}, ct);
+                                var posts{{k}} = db.Posts.Where(p => p.BlogId == {{k}}).ToList();
+                                total += posts{{k}}.Count + (blog{{k}}?.Rating ?? 0);
+                                if (db.Comments.Count(c => c.PostId == {{k}}) > 0) total++;
+                                foreach (var id in ids) total += await db.Posts.CountAsync(p => p.Id == id + {{k}}, ct);
+                                foreach (var post in posts{{k}}) total += post.Comments.Count;
+                                if (blog{{k}} is not null) { blog{{k}}.Rating++; db.Add(new Post { BlogId = blog{{k}}.Id }); }
+                                await db.SaveChangesAsync(ct);
+                                db.SaveChanges();
+                                var top{{k}} = await db.Posts.OrderBy(p => p.Id).Skip({{k}}).Take(10).AsNoTracking().Select(p => p.Title).ToListAsync(ct);
+                                total += top{{k}}.Count + db.Authors.Find({{k}})!.Blogs.Count;
+                    """);
+            }
+
+            sb.AppendLine("            return total;");
+            sb.AppendLine("        }");
+            sb.AppendLine("    }");
+            sb.AppendLine("}");
+            return sb.ToString();
+        }
+
+        /// <summary>
+        /// One LINQ chain of <paramref name="operators"/> operators over a DbSet (Where, Include, Any in a lambda, in turn),
+        /// ending in a projection; once materialized synchronously and once with ToListAsync in an async method.
+        /// </summary>
+        public static string GenerateLongChain(int operators)
+        {
+            var sb = new StringBuilder(Usings).Append(Model);
+            sb.AppendLine("namespace Bench.Services");
+            sb.AppendLine("{");
+            sb.AppendLine("    public class ChainService");
+            sb.AppendLine("    {");
+            foreach (var isAsync in new[] { false, true })
+            {
+                sb.AppendLine(isAsync
+                    ? "        public async Task<List<string>> ChainAsync(BlogContext db, int min, CancellationToken ct)"
+                    : "        public List<string> Chain(BlogContext db, int min)");
+                sb.AppendLine("        {");
+                sb.AppendLine(isAsync ? "            return await db.Blogs" : "            return db.Blogs");
+                sb.AppendLine("                .Include(b => b.Posts)");
+                for (var k = 0; k < operators; k++)
+                {
+                    sb.AppendLine((k % 4) switch
+                    {
+                        0 => $"                .Where(b => b.Rating > min + {k})",
+                        1 => $"                .Where(b => b.Name != \"{k}\")",
+                        2 => "                .Include(b => b.Author)",
+                        _ => $"                .Where(b => b.Posts.Any(p => p.Views > {k}))",
+                    });
+                }
+
+                sb.AppendLine("                .OrderBy(b => b.Id)");
+                sb.AppendLine("                .Select(b => b.Name)");
+                sb.AppendLine(isAsync ? "                .ToListAsync(ct);" : "                .ToList();");
+                sb.AppendLine("        }");
+            }
+
+            sb.AppendLine("    }");
+            sb.AppendLine("}");
+            return sb.ToString();
+        }
+
         /// <summary>The same volume of loops and LINQ, over in-memory lists only: nothing for an EF rule to do.</summary>
         public static string GenerateWithoutEf(int methods)
         {

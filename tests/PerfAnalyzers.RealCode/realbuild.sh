@@ -6,7 +6,8 @@
 #   tests/PerfAnalyzers.RealCode/realbuild.sh <app-dir> <out-dir> [analyzer-dir] [project-or-solution ...]
 #
 #   app-dir       the application's checkout (outside this repository)
-#   out-dir       receives sarif/*.sarif, build.log (with the ReportAnalyzer timings) and findings.txt
+#   out-dir       receives sarif/*.sarif, build.log (with the ReportAnalyzer timings and the performance summary),
+#                 findings.txt and cost.txt (each rule's share of csc wall time, realbuild/cost.py)
 #   analyzer-dir  folder holding PerfAnalyzers.dll (default: src/PerfAnalyzers/bin/Release/netstandard2.0 of this
 #                 repository, built first with `dotnet build src/PerfAnalyzers -c Release`); pass another build's folder
 #                 to rerun the same apps against it
@@ -64,7 +65,7 @@ for t in "${targets[@]}"; do
       -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
       -p:CodeAnalysisTreatWarningsAsErrors=false -p:EnableNETAnalyzers=false -p:EnforceCodeStyleInBuild=false \
       -p:NuGetAudit=false -p:GenerateDocumentationFile=false \
-      -clp:"ErrorsOnly;Summary" -flp:"v=d;logfile=$out/build-$(echo "$t" | tr '/.' '__').log" ${REALBUILD_ARGS:-} ) \
+      -clp:"ErrorsOnly;Summary" -flp:"v=d;performancesummary;logfile=$out/build-$(echo "$t" | tr '/.' '__').log" ${REALBUILD_ARGS:-} ) \
     >> "$out/build.log" 2>&1
   rc=$?
   echo "== exit $rc" | tee -a "$out/build.log"
@@ -76,4 +77,7 @@ echo "build time: $((end - start)) s, exit $status" | tee -a "$out/build.log"
 # The summarizer: build the tool if needed (an already-built tool is reused when the build cannot replace it).
 dotnet build "$here" -c Release -v:q -nologo > "$out/summarizer-build.log" 2>&1 || echo "(tool build failed, using the existing build; see summarizer-build.log)"
 dotnet "$here/bin/Release/net10.0/PerfAnalyzers.RealCode.dll" --sarif "$out/sarif" --root "$app" --out "$out/findings.txt"
+# What the analyzers cost this build: each rule's share of the compiler's wall time (issue 14 targets: all rules <= 2%,
+# none above 0.5%); several out-dirs together: python3 realbuild/cost.py <out-dir> ... [--markdown].
+python3 "$here/realbuild/cost.py" "$out" > "$out/cost.txt" 2>&1 && sed -n '2,4p' "$out/cost.txt"
 echo "build time: $((end - start)) s, build exit $status"

@@ -148,6 +148,28 @@ namespace PerfAnalyzers.EfCore
 
         public bool TryGetRoundTrip(IInvocationOperation invocation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
         {
+            // Memoized per invocation and shared by every rule (issue 14); a cancelled computation throws and caches nothing.
+            if (!_roundTrips.TryGetValue(invocation, out var known))
+            {
+                var found = ComputeRoundTrip(invocation, out var computed, cancellationToken);
+                known = _roundTrips.GetValue(invocation, _ => new KnownRoundTrip(found ? computed : null));
+            }
+
+            roundTrip = known.Value!;
+            return known.Value is not null;
+        }
+
+        private readonly ConditionalWeakTable<IInvocationOperation, KnownRoundTrip> _roundTrips = new ConditionalWeakTable<IInvocationOperation, KnownRoundTrip>();
+
+        private sealed class KnownRoundTrip
+        {
+            public KnownRoundTrip(RoundTrip? value) => Value = value;
+
+            public RoundTrip? Value { get; }
+        }
+
+        private bool ComputeRoundTrip(IInvocationOperation invocation, out RoundTrip roundTrip, CancellationToken cancellationToken)
+        {
             roundTrip = null!;
             if (invocation.Instance.IsUnbound() || invocation.HasUnboundArgument())
             {

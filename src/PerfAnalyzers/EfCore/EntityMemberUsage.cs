@@ -68,10 +68,9 @@ namespace PerfAnalyzers.EfCore
                 AllDeclarationsImplicit = false;
             }
 
-            foreach (var op in _body.Descendants())
+            foreach (var reference in BodyIndex.ReferencesIn(_body, local))
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
                     if (reference.IsDeclaration)
                     {

@@ -317,7 +317,12 @@ namespace PerfAnalyzers.EfCore
         {
             IOperation? value = null;
             var count = 0;
-            foreach (var op in reference.GetRootOperation().Descendants())
+            // The body's writes of the local, and the out/ref arguments and declaration expressions around its references
+            // (BodyIndex: one walk per body, not one per question).
+            var index = BodyIndex.Of(reference);
+            var candidates = index.Writes(reference.Local).Concat(index.References(reference.Local)
+                .Where(r => r.Parent is IArgumentOperation or IDeclarationExpressionOperation).Select(r => r.Parent!));
+            foreach (var op in candidates)
             {
                 switch (op)
                 {

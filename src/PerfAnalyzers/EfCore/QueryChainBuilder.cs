@@ -32,7 +32,19 @@ namespace PerfAnalyzers.EfCore
         internal QueryOrdering Ordering { get; }
 
         public QueryChain Build(IOperation expression, CancellationToken cancellationToken = default)
-            => Build(expression, orderDepth: 0, cancellationToken);
+        {
+            // Memoized per expression: every rule asks about the same operations (issue 14); a cancelled build throws and
+            // caches nothing.
+            if (_built.TryGetValue(expression, out var known))
+            {
+                return known;
+            }
+
+            var chain = Build(expression, orderDepth: 0, cancellationToken);
+            return _built.GetValue(expression, _ => chain);
+        }
+
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, QueryChain> _built = new System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, QueryChain>();
 
         /// <param name="orderDepth">How many helpers deep <see cref="QueryOrdering"/> already is (bounds nested helpers).</param>
         internal QueryChain Build(IOperation expression, int orderDepth, CancellationToken cancellationToken)
@@ -454,7 +466,7 @@ namespace PerfAnalyzers.EfCore
             /// <summary>Initializer and assignments of a local in its body, each with whether it happens only on some paths.</summary>
             private static IEnumerable<(IOperation Value, bool Conditional)> FindAssignments(IOperation root, ILocalSymbol local)
             {
-                foreach (var op in root.Descendants())
+                foreach (var op in BodyIndex.Of(root).Writes(local))
                 {
                     switch (op)
                     {

@@ -60,6 +60,41 @@ namespace PerfAnalyzers.EfCore
             return builder.ToImmutable();
         }
 
+        /// <summary>
+        /// The calls of <see cref="ChainedAfter"/>, one at a time, innermost first: a rule that stops at the first call it
+        /// looks for does not walk the rest of a long chain (issue 14).
+        /// </summary>
+        public static IEnumerable<IInvocationOperation> ChainedAfterLazily(IInvocationOperation invocation)
+        {
+            IOperation current = invocation;
+            while (true)
+            {
+                var parent = current.Parent;
+                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                }
+
+                if (parent is IArgumentOperation argument && argument.Parent is IInvocationOperation next
+                    && next.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+                {
+                    yield return next;
+                    current = next;
+                    continue;
+                }
+
+                if (parent is IInvocationOperation instanceCall && instanceCall.Instance == current)
+                {
+                    yield return instanceCall;
+                    current = instanceCall;
+                    continue;
+                }
+
+                yield break;
+            }
+        }
+
         public static bool IsIncludeOperator(IMethodSymbol method)
             => (method.Name == "Include" || method.Name == "ThenInclude") && EfSymbols.IsEfExtensionMethod(method);
 
@@ -288,9 +323,10 @@ namespace PerfAnalyzers.EfCore
 
         private static bool LocalEscapes(ILocalSymbol local, IOperation body, EfSymbols symbols, int depth)
         {
-            foreach (var op in body.Descendants())
+            // The local's references from the body's index when the body is a whole operation tree (one walk per body).
+            foreach (var reference in BodyIndex.ReferencesIn(body, local))
             {
-                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                if (SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
                     if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference)
                     {

@@ -96,10 +96,10 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            foreach (var op in _body.Descendants())
+            foreach (var reference in BodyIndex.ReferencesIn(_body, local))
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                if (op is not ILocalReferenceOperation reference || reference.IsDeclaration || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                if (reference.IsDeclaration)
                 {
                     continue;
                 }

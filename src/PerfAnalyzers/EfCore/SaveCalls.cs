@@ -22,7 +22,15 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>Any call in <paramref name="body"/> saves changes.</summary>
         public static bool AnySave(IOperation body, EfSymbols symbols, CancellationToken cancellationToken)
-            => body.Descendants().OfType<IInvocationOperation>().Any(i => IsSave(i, symbols, cancellationToken));
+        {
+            // Once per body (BodyIndex), not once per question.
+            var index = BodyIndex.Of(body);
+            return index.Root == body
+                ? index.Fact(AnySaveFact, i => i.Operations.OfType<IInvocationOperation>().Any(call => IsSave(call, symbols, cancellationToken)))
+                : body.Descendants().OfType<IInvocationOperation>().Any(i => IsSave(i, symbols, cancellationToken));
+        }
+
+        private static readonly object AnySaveFact = new object();
 
         private static bool IsSave(IMethodSymbol method, EfSymbols symbols, int depth, CancellationToken cancellationToken)
         {

@@ -451,6 +451,14 @@ namespace PerfAnalyzers.EfCore
             var creators = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             foreach (var tree in compilation.SyntaxTrees)
             {
+                // A tree whose text names neither call has none of them: skipped without walking its nodes (issue 14: the
+                // walk of every node of a 125,000-line migrations project cost seconds).
+                var text = tree.GetText(cancellationToken).ToString();
+                if (text.IndexOf("EnsureCreated", StringComparison.Ordinal) < 0 && text.IndexOf("Migrate", StringComparison.Ordinal) < 0)
+                {
+                    continue;
+                }
+
                 SemanticModel? model = null;
                 foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                 {
@@ -491,6 +499,13 @@ namespace PerfAnalyzers.EfCore
             var occurrences = new Dictionary<string, List<SimpleNameSyntax>>();
             foreach (var tree in compilation.SyntaxTrees)
             {
+                // Only the trees whose text has one of the names are walked (see DatabaseCreators).
+                var text = tree.GetText(cancellationToken).ToString();
+                if (!byName.Keys.Any(name => text.IndexOf(name, StringComparison.Ordinal) >= 0))
+                {
+                    continue;
+                }
+
                 foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                 {
                     if (node is SimpleNameSyntax simple && byName.ContainsKey(simple.Identifier.ValueText))

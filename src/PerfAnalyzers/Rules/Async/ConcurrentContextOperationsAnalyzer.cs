@@ -165,10 +165,9 @@ namespace PerfAnalyzers.Rules.Async
             var function = EnclosingFunction(invocation);
             var declarationEnd = declarator.Syntax.Span.End;
             IOperation? firstUse = null;
-            foreach (var operation in root.Descendants())
+            foreach (var reference in BodyIndex.ReferencesIn(root, task))
             {
-                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, task)
-                    && reference.Syntax.SpanStart > declarationEnd && (firstUse is null || reference.Syntax.SpanStart < firstUse.Syntax.SpanStart))
+                if (reference.Syntax.SpanStart > declarationEnd && (firstUse is null || reference.Syntax.SpanStart < firstUse.Syntax.SpanStart))
                 {
                     firstUse = reference;
                 }

@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -44,8 +46,9 @@ namespace PerfAnalyzers.Rules.Async
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             var counterparts = ef.Async;
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts), OperationKind.Loop);
+            var tokens = new TokenNames(counterparts);
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts, tokens), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts, tokens), OperationKind.Loop);
             start.RegisterOperationAction(c => AnalyzeBlockingWait(c, ef), OperationKind.PropertyReference);
         }
 
@@ -89,7 +92,7 @@ namespace PerfAnalyzers.Rules.Async
                 wait.RoundTrip.OperationName));
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts, TokenNames tokens)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var name = invocation.TargetMethod.Name;
@@ -111,7 +114,7 @@ namespace PerfAnalyzers.Rules.Async
                 return;
             }
 
-            var token = counterpart.AcceptsCancellationToken ? FindSingleToken(invocation, counterparts) : null;
+            var token = counterpart.AcceptsCancellationToken ? FindSingleToken(invocation, context.ContainingSymbol, counterparts, tokens) : null;
             var canFix = CanAwaitHere(invocation.Syntax) && invocation.Syntax is InvocationExpressionSyntax syntax
                 && syntax.Expression is MemberAccessExpressionSyntax or SimpleNameSyntax;
             var properties = ImmutableDictionary<string, string?>.Empty
@@ -127,7 +130,7 @@ namespace PerfAnalyzers.Rules.Async
                 counterpart.Name));
         }
 
-        private static void AnalyzeForEach(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts)
+        private static void AnalyzeForEach(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts, TokenNames tokens)
         {
             if (context.Operation is not IForEachLoopOperation forEach || forEach.IsAsynchronous
                 || !counterparts.AsAsyncEnumerableExists || !IsInAsyncCode(forEach, context.ContainingSymbol))
@@ -143,7 +146,7 @@ namespace PerfAnalyzers.Rules.Async
                 return;
             }
 
-            var token = FindSingleToken(forEach, counterparts);
+            var token = FindSingleToken(forEach, context.ContainingSymbol, counterparts, tokens);
             var canFix = forEach.Syntax is ForEachStatementSyntax statement
                 && statement.Type is not RefTypeSyntax
                 && CanAwaitHere(forEach.Syntax);
@@ -211,8 +214,10 @@ namespace PerfAnalyzers.Rules.Async
         /// <summary>
         /// The name of the only parameter or local of type CancellationToken in scope (declared before the call), or null
         /// when there is none or more than one. Ambient tokens such as HttpContext.RequestAborted are not used on purpose.
+        /// Only the names a CancellationToken parameter or local of this body can have are looked up (<see cref="TokenNames"/>):
+        /// a lookup of every symbol in scope per call made a method with N calls and N locals quadratic.
         /// </summary>
-        private static string? FindSingleToken(IOperation operation, AsyncCounterparts counterparts)
+        private static string? FindSingleToken(IOperation operation, ISymbol containingSymbol, AsyncCounterparts counterparts, TokenNames tokens)
         {
             var model = operation.SemanticModel;
             if (model is null || counterparts.CancellationTokenType is null)
@@ -222,7 +227,7 @@ namespace PerfAnalyzers.Rules.Async
 
             var position = operation.Syntax.SpanStart;
             string? found = null;
-            foreach (var symbol in model.LookupSymbols(position))
+            foreach (var symbol in tokens.Candidates(operation, containingSymbol).SelectMany(name => model.LookupSymbols(position, name: name)))
             {
                 ITypeSymbol? type;
                 switch (symbol)
@@ -256,6 +261,70 @@ namespace PerfAnalyzers.Rules.Async
             }
 
             return found;
+        }
+
+        /// <summary>
+        /// The names a CancellationToken parameter or local visible in a body can have: the body's CancellationToken locals
+        /// (once per body, <see cref="BodyIndex"/>), the parameters of the functions around the operation, and the primary
+        /// constructor parameters of the types around it. Every other name in scope cannot be a token.
+        /// </summary>
+        private sealed class TokenNames
+        {
+            private readonly AsyncCounterparts _counterparts;
+            private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, string[]> _localNames =
+                new System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, string[]>();
+
+            public TokenNames(AsyncCounterparts counterparts) => _counterparts = counterparts;
+
+            public IEnumerable<string> Candidates(IOperation operation, ISymbol containingSymbol)
+            {
+                var names = new HashSet<string>(_localNames.GetValue(operation.GetRootOperation(), root =>
+                    BodyIndex.Of(root).Locals.Where(l => _counterparts.IsCancellationToken(l.Type)).Select(l => l.Name).Distinct().ToArray()));
+                for (var current = operation.Parent; current is not null; current = current.Parent)
+                {
+                    var function = current switch
+                    {
+                        IAnonymousFunctionOperation lambda => lambda.Symbol,
+                        ILocalFunctionOperation local => local.Symbol,
+                        _ => null,
+                    };
+                    AddTokenParameters(function, names);
+                }
+
+                for (var symbol = containingSymbol; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+                {
+                    AddTokenParameters(symbol as IMethodSymbol, names);
+                    if (symbol is INamedTypeSymbol type)
+                    {
+                        foreach (var constructor in type.InstanceConstructors)
+                        {
+                            if (constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax))
+                            {
+                                AddTokenParameters(constructor, names); // a primary constructor
+                            }
+                        }
+                    }
+                }
+
+                names.RemoveWhere(n => n.Length == 0);
+                return names;
+            }
+
+            private void AddTokenParameters(IMethodSymbol? method, HashSet<string> names)
+            {
+                if (method is null)
+                {
+                    return;
+                }
+
+                foreach (var parameter in method.Parameters)
+                {
+                    if (_counterparts.IsCancellationToken(parameter.Type))
+                    {
+                        names.Add(parameter.Name);
+                    }
+                }
+            }
         }
     }
 }

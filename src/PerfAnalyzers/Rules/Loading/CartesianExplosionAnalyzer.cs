@@ -35,16 +35,17 @@ namespace PerfAnalyzers.Rules.Loading
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (!QueryFlow.IsIncludeOperator(invocation.TargetMethod) || invocation.IsInsideExpressionTree())
+            // Only the last Include of a chain goes on: the calls after it are looked at one by one, so an earlier Include
+            // stops at the next one instead of walking the whole chain (and the walk up to the method for the
+            // expression-tree check comes after).
+            if (!QueryFlow.IsIncludeOperator(invocation.TargetMethod)
+                || QueryFlow.ChainedAfterLazily(invocation).Any(c => QueryFlow.IsIncludeOperator(c.TargetMethod) || c.TargetMethod.Name is "AsSplitQuery" or "AsSingleQuery" || ProjectionOperators.Contains(c.TargetMethod.Name))
+                || invocation.IsInsideExpressionTree())
             {
                 return;
             }
 
             var later = QueryFlow.ChainedAfter(invocation, out var top);
-            if (later.Any(c => QueryFlow.IsIncludeOperator(c.TargetMethod) || c.TargetMethod.Name is "AsSplitQuery" or "AsSingleQuery" || ProjectionOperators.Contains(c.TargetMethod.Name)))
-            {
-                return;
-            }
 
             var chain = ef.Queries.Build(invocation, context.CancellationToken);
             if (!chain.IsEfQuery || chain.EntityType is null || chain.Has("AsSplitQuery") || chain.Has("AsSingleQuery")
@@ -162,7 +163,7 @@ namespace PerfAnalyzers.Rules.Loading
         private static ImmutableArray<IOperation> IncludeSteps(IOperation root, ILocalSymbol local)
         {
             var steps = ImmutableArray.CreateBuilder<IOperation>();
-            foreach (var op in root.Descendants())
+            foreach (var op in BodyIndex.Of(root).Writes(local))
             {
                 IOperation? value = op switch
                 {
@@ -192,10 +193,9 @@ namespace PerfAnalyzers.Rules.Loading
         private static bool IsOnlyLookedUpByKey(IOperation root, ILocalSymbol local, List<IInvocationOperation> filters, ITypeSymbol? entityType, ModelFacts model)
         {
             var terminals = new List<IInvocationOperation>();
-            foreach (var op in root.Descendants())
+            foreach (var reference in BodyIndex.Of(root).References(local))
             {
-                if (op is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local)
-                    || reference.Parent is ISimpleAssignmentOperation { Target: var target } && target == reference
+                if (reference.Parent is ISimpleAssignmentOperation { Target: var target } && target == reference
                     || reference.Parent is IVariableDeclaratorOperation)
                 {
                     continue;
@@ -272,8 +272,15 @@ namespace PerfAnalyzers.Rules.Loading
                 return false;
             }
 
-            foreach (var op in top.GetRootOperation().Descendants())
+            // The calls whose receiver is a reference to the local: up from each reference (BodyIndex), not a walk of the body.
+            foreach (var use in BodyIndex.Of(top).References(local))
             {
+                var op = use.Parent;
+                while (op is IConversionOperation or IArgumentOperation)
+                {
+                    op = op.Parent;
+                }
+
                 if (op is IInvocationOperation { TargetMethod.Name: "AsSplitQuery" or "AsSingleQuery" } split
                     && split.GetReceiverOrThisArgument()?.WalkDownConversions() is ILocalReferenceOperation reference
                     && SymbolEqualityComparer.Default.Equals(reference.Local, local))

@@ -31,31 +31,49 @@ namespace PerfAnalyzers.Rules.Loading
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
+            var chains = new ChainFacts();
+            start.RegisterOperationAction(c => Analyze(c, ef, chains), OperationKind.Invocation);
         }
 
-        private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, ChainFacts chains)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (invocation.TargetMethod.Name != "Include" || !EfSymbols.IsEfExtensionMethod(invocation.TargetMethod) || invocation.IsInsideExpressionTree())
+            if (invocation.TargetMethod.Name != "Include" || !EfSymbols.IsEfExtensionMethod(invocation.TargetMethod))
             {
                 return;
             }
 
-            var later = QueryFlow.ChainedAfter(invocation, out var top);
-            var thenIncludes = later.TakeWhile(c => c.TargetMethod.Name == "ThenInclude").ToList();
-            var rest = later.Skip(thenIncludes.Count).ToList();
+            // What the rule needs about the calls after the Include, without walking the rest of a long chain per Include
+            // (issue 14): its ThenIncludes, whether another call follows, and (memoized per chain) the first projection
+            // after it and whether the chain sits in an expression tree.
+            var facts = chains.Of(invocation);
+            if (facts.InsideExpressionTree)
+            {
+                return;
+            }
+
+            var thenIncludes = new List<IInvocationOperation>();
+            var canRemove = false; // the Include group must be followed by another call for the removal to keep the expression's type usable
+            foreach (var call in QueryFlow.ChainedAfterLazily(invocation))
+            {
+                if (call.TargetMethod.Name != "ThenInclude")
+                {
+                    canRemove = true;
+                    break;
+                }
+
+                thenIncludes.Add(call);
+            }
+
             var path = IncludedPath(invocation, thenIncludes);
             if (path is null)
             {
                 return;
             }
 
-            // The Include group must be followed by another call for the removal to keep the expression's type usable.
-            var canRemove = rest.Count > 0;
             var model = ef.GetLoadingFacts(context.CancellationToken);
 
-            var projection = rest.FirstOrDefault(c => c.TargetMethod.Name is "Select" or "SelectMany" or "GroupBy" or "Count" or "LongCount" or "Any" or "All" or "Sum" or "Min" or "Max" or "Average");
+            var projection = facts.FirstProjection;
             if (projection is not null)
             {
                 if ((ef.Symbols.IsQueryableMethod(projection.TargetMethod) || EfSymbols.IsEfExtensionMethod(projection.TargetMethod))
@@ -68,6 +86,8 @@ namespace PerfAnalyzers.Rules.Loading
             }
 
             // Case 2: the rows stay in this method and nobody reads the navigation.
+            var later = QueryFlow.ChainedAfter(invocation, out var top);
+            var rest = later.Skip(thenIncludes.Count).ToList();
             if (!ConsumedLocally(top, rest, ef, out var results))
             {
                 return;
@@ -108,6 +128,128 @@ namespace PerfAnalyzers.Rules.Loading
         /// as a read.
         /// </summary>
         private static bool ReadsNavigation(IOperation body, Microsoft.CodeAnalysis.Text.TextSpan querySpan, string navigationName, EfCompilation ef, int depth, ref int budget, CancellationToken cancellationToken)
+        {
+            // From the body's index (one walk per body, not one per Include): every way out is "read", so the reads by name
+            // and the change-tracker calls are checked first, then the source methods in walk order against the budget.
+            var index = BodyIndex.Of(body);
+            if (index.Root != body)
+            {
+                return ReadsNavigationByWalk(body, querySpan, navigationName, ef, depth, ref budget, cancellationToken);
+            }
+
+            foreach (var read in index.MemberReferences(navigationName))
+            {
+                if (!InQuery(read) && (read is IPropertyReferenceOperation property ? !ef.Symbols.IsDbContextOrInterface(property.Property.ContainingType) : read is IFieldReferenceOperation))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var name in ChangeTrackerMethods)
+            {
+                if (index.Invocations(name).Any(call => !InQuery(call)))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var op in index.SourceCalls)
+            {
+                if (InQuery(op))
+                {
+                    continue;
+                }
+
+                var followed = op switch
+                {
+                    IMethodReferenceOperation reference => reference.Method,
+                    IInvocationOperation call => call.TargetMethod,
+                    _ => null,
+                };
+                if (followed is null || depth >= MaxFollowDepth)
+                {
+                    continue;
+                }
+
+                if (--budget < 0)
+                {
+                    return true; // too much to follow: assume it is read rather than risk a fix that breaks the code
+                }
+
+                if (SourceBodies.GetBody(ef.Symbols.Compilation, followed.OriginalDefinition, cancellationToken) is { } followedBody
+                    && ReadsNavigation(followedBody, default, navigationName, ef, depth + 1, ref budget, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+
+            bool InQuery(IOperation op) => querySpan.Contains(op.Syntax.Span) && op.Syntax.SyntaxTree == body.Syntax.SyntaxTree;
+        }
+
+        private static bool IsProjection(IInvocationOperation call)
+            => call.TargetMethod.Name is "Select" or "SelectMany" or "GroupBy" or "Count" or "LongCount" or "Any" or "All" or "Sum" or "Min" or "Max" or "Average";
+
+        /// <summary>
+        /// Per call of a chain, memoized for the compilation: the first projection among the calls after it, and whether
+        /// the chain is inside an expression tree. Both are the same for a call as for the next call of its chain, so each
+        /// question walks up only to the first call already known (the driver meets the outer calls of a chain first).
+        /// </summary>
+        private sealed class ChainFacts
+        {
+            private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IInvocationOperation, Known> _known =
+                new System.Runtime.CompilerServices.ConditionalWeakTable<IInvocationOperation, Known>();
+
+            public Known Of(IInvocationOperation invocation)
+            {
+                if (_known.TryGetValue(invocation, out var known))
+                {
+                    return known;
+                }
+
+                IInvocationOperation? projection = null;
+                bool? inside = null;
+                IOperation last = invocation;
+                foreach (var call in QueryFlow.ChainedAfterLazily(invocation))
+                {
+                    if (_known.TryGetValue(call, out var next))
+                    {
+                        projection ??= next.FirstProjection;
+                        inside = next.InsideExpressionTree;
+                        break;
+                    }
+
+                    if (projection is null && IsProjection(call))
+                    {
+                        projection = call;
+                    }
+
+                    last = call;
+                }
+
+                known = new Known(projection, inside ?? last.IsInsideExpressionTree());
+                return _known.GetValue(invocation, _ => known);
+            }
+        }
+
+        private sealed class Known
+        {
+            public Known(IInvocationOperation? firstProjection, bool insideExpressionTree)
+            {
+                FirstProjection = firstProjection;
+                InsideExpressionTree = insideExpressionTree;
+            }
+
+            public IInvocationOperation? FirstProjection { get; }
+
+            public bool InsideExpressionTree { get; }
+        }
+
+        private static readonly string[] ChangeTrackerMethods = { "Collection", "Reference", "Navigation", "Entry" };
+
+        /// <summary><see cref="ReadsNavigation"/> for a body that is part of a larger operation tree: the same question by a walk.</summary>
+        private static bool ReadsNavigationByWalk(IOperation body, Microsoft.CodeAnalysis.Text.TextSpan querySpan, string navigationName, EfCompilation ef, int depth, ref int budget, CancellationToken cancellationToken)
         {
             foreach (var op in body.Descendants())
             {

@@ -151,8 +151,7 @@ namespace PerfAnalyzers.Rules.Query
 
             // The lambda must be translatable, and (for a local) every use must be a predicate call on a query.
             var initializer = symbol is ILocalSymbol
-                ? predicate.GetRootOperation().Descendants().OfType<IVariableDeclaratorOperation>()
-                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, symbol))?.Initializer?.Value
+                ? BodyIndex.Of(predicate).Writes((ILocalSymbol)symbol).OfType<IVariableDeclaratorOperation>().FirstOrDefault()?.Initializer?.Value
                 : null;
             if (symbol is ILocalSymbol)
             {
@@ -161,9 +160,9 @@ namespace PerfAnalyzers.Rules.Query
                     return null;
                 }
 
-                foreach (var reference in predicate.GetRootOperation().Descendants().OfType<ILocalReferenceOperation>())
+                foreach (var reference in BodyIndex.Of(predicate).References((ILocalSymbol)symbol))
                 {
-                    if (SymbolEqualityComparer.Default.Equals(reference.Local, symbol) && !IsFixableUse(ef, reference))
+                    if (!IsFixableUse(ef, reference))
                     {
                         return null;
                     }

@@ -123,15 +123,13 @@ namespace PerfAnalyzers.Rules.Query
             value = value?.WalkDownConversions();
             if (value is ILocalReferenceOperation { Local: var local })
             {
-                var root = context.GetRootOperation();
-                if (root.Descendants().Any(o => o is IAssignmentOperation { Target: ILocalReferenceOperation target }
-                                                && SymbolEqualityComparer.Default.Equals(target.Local, local)))
+                var writes = BodyIndex.Of(context).Writes(local);
+                if (writes.Any(o => o is IAssignmentOperation))
                 {
                     return false;
                 }
 
-                value = root.Descendants().OfType<IVariableDeclaratorOperation>()
-                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local))?.Initializer?.Value;
+                value = writes.OfType<IVariableDeclaratorOperation>().FirstOrDefault()?.Initializer?.Value;
             }
 
             return value is not null

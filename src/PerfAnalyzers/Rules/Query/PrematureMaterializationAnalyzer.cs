@@ -196,8 +196,7 @@ namespace PerfAnalyzers.Rules.Query
                     return true;
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                     var local = declarator.Symbol;
-                    return !lastMoved.GetRootOperation().Descendants().Any(o =>
-                        o is IAssignmentOperation { Target: ILocalReferenceOperation assigned } && SymbolEqualityComparer.Default.Equals(assigned.Local, local));
+                    return !BodyIndex.Of(lastMoved).Writes(local).Any(o => o is IAssignmentOperation);
                 default:
                     target = lastMoved.Type; // returned or passed as exactly this type
                     break;
@@ -253,9 +252,9 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             ILocalReferenceOperation? use = null;
-            foreach (var op in declarator.GetRootOperation().Descendants())
+            foreach (var reference in BodyIndex.Of(declarator).References(local))
             {
-                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) && !reference.IsDeclaration)
+                if (!reference.IsDeclaration)
                 {
                     if (use is not null)
                     {

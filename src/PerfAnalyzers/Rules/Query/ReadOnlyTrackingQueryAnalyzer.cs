@@ -135,12 +135,22 @@ namespace PerfAnalyzers.Rules.Query
 
         /// <summary>Any SaveChanges (of a context or a unit of work), or a look at the change tracker, in the method: tracking may be the point.</summary>
         private static bool SavesOrInspectsChanges(IOperation body)
-            => body.Descendants().Any(op => op switch
+        {
+            // From the body's index (one walk per body): the names it calls, its references named ChangeTracker.
+            var index = BodyIndex.Of(body);
+            if (index.Root != body)
             {
-                IInvocationOperation invocation => invocation.TargetMethod.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal),
-                IPropertyReferenceOperation property => property.Property.Name == "ChangeTracker",
-                _ => false,
-            });
+                return body.Descendants().Any(op => op switch
+                {
+                    IInvocationOperation invocation => invocation.TargetMethod.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal),
+                    IPropertyReferenceOperation property => property.Property.Name == "ChangeTracker",
+                    _ => false,
+                });
+            }
+
+            return index.InvokedMethodNames.Any(name => name.StartsWith("SaveChanges", System.StringComparison.Ordinal))
+                   || index.MemberReferences("ChangeTracker").Any(r => r is IPropertyReferenceOperation);
+        }
 
         /// <summary>The root is part of the materializing expression itself, on every path (no ?:/?? in between): one insertion fixes it.</summary>
         private static bool IsInSameExpression(IOperation root, IOperation expression)

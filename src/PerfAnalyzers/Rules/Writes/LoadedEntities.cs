@@ -74,19 +74,16 @@ namespace PerfAnalyzers.Rules.Writes
             {
                 var root = consumer.GetRootOperation();
                 IVariableDeclaratorOperation? declarator = null;
-                var references = 0;
-                foreach (var node in root.Descendants())
+                var index = BodyIndex.Of(root);
+                foreach (var d in index.Writes(local.Local))
                 {
-                    switch (node)
+                    if (d is IVariableDeclaratorOperation found)
                     {
-                        case IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local):
-                            declarator = d;
-                            break;
-                        case ILocalReferenceOperation r when SymbolEqualityComparer.Default.Equals(r.Local, local.Local):
-                            references++;
-                            break;
+                        declarator = found; // the last one in walk order, as a walk of the body would find
                     }
                 }
+
+                var references = index.References(local.Local).Count;
 
                 // The list exists only to be looped over (or removed) here: nothing else reads it or reassigns it.
                 if (declarator?.GetVariableInitializer()?.Value is not { } initializer || references != 1)
@@ -237,9 +234,9 @@ namespace PerfAnalyzers.Rules.Writes
                 allowed.Add(LoadStatement);
             }
 
-            foreach (var reference in consumer.GetRootOperation().Descendants().OfType<ILocalReferenceOperation>())
+            foreach (var reference in BodyIndex.Of(consumer).References(local))
             {
-                if (SymbolEqualityComparer.Default.Equals(reference.Local, local) && !allowed.Any(a => reference.IsDescendantOf(a)))
+                if (!allowed.Any(a => reference.IsDescendantOf(a)))
                 {
                     return false;
                 }
