@@ -67,11 +67,8 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var local = declarator.Symbol;
-            var root = load.GetRootOperation();
-            var references = root.Descendants().OfType<ILocalReferenceOperation>()
-                .Where(r => SymbolEqualityComparer.Default.Equals(r.Local, local))
-                .Take(2)
-                .ToList();
+            var body = BodyIndex.Of(load);
+            var references = body.References(local).Where(r => !r.IsDeclaration).Take(2).ToList();
             if (references.Count != 1)
             {
                 return; // unused, or used for something else too (a Count check, a second query, a loop)
@@ -85,7 +82,7 @@ namespace PerfAnalyzers.Rules.Query
                 || ef.Lifetime.ContextOf(useTrip) is not { } context2
                 || !ContextLifetime.SameInstance(context1, context2)
                 || RunsMoreOftenThan(reference, declaration)
-                || WritesBetween(ef, root, declarator.Syntax.Span.End, useTrip.Operation.Syntax.SpanStart, context.CancellationToken))
+                || WritesBetween(ef, body, declarator.Syntax.Span.End, useTrip.Operation.Syntax.SpanStart, context.CancellationToken))
             {
                 return;
             }
@@ -230,9 +227,9 @@ namespace PerfAnalyzers.Rules.Query
         }
 
         /// <summary>A save, bulk statement or raw SQL command between the two queries: the list holds the rows as they were before it.</summary>
-        private static bool WritesBetween(EfCompilation ef, IOperation root, int start, int end, CancellationToken cancellationToken)
+        private static bool WritesBetween(EfCompilation ef, BodyIndex body, int start, int end, CancellationToken cancellationToken)
         {
-            foreach (var invocation in root.Descendants().OfType<IInvocationOperation>())
+            foreach (var invocation in body.Operations.OfType<IInvocationOperation>())
             {
                 var position = invocation.Syntax.SpanStart;
                 if (position < start || position >= end)
