@@ -95,6 +95,18 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The call receives a list the loop fills and then clears (<c>repo.AddRange(batch); batch.Clear();</c>): one call per batch.</summary>
         AccumulatedBatch,
+
+        /// <summary>
+        /// The loop iterates a handful of configured things, not rows of data (<see cref="ConfiguredSets"/>): services from
+        /// dependency injection (handlers, agents), or a collection read from settings/options (servers, libraries).
+        /// </summary>
+        ConfiguredSet,
+
+        /// <summary>
+        /// The loop works off a queue (<see cref="WorkQueues"/>: an outbox or a retry queue): each iteration marks its item
+        /// processed or failed according to the outcome of an action, and commits that on purpose.
+        /// </summary>
+        WorkQueue,
     }
 
     /// <summary>
@@ -179,6 +191,16 @@ namespace PerfAnalyzers.EfCore
             if (operation is IInvocationOperation call && PassesAccumulatedBatch(ef, call, loop))
             {
                 return LoopExemption.AccumulatedBatch;
+            }
+
+            if (ConfiguredSets.IsConfiguredSet(ef, loop, cancellationToken))
+            {
+                return LoopExemption.ConfiguredSet;
+            }
+
+            if (WorkQueues.IsWorkQueue(ef, loop, cancellationToken))
+            {
+                return LoopExemption.WorkQueue;
             }
 
             return LoopExemption.None;
