@@ -681,5 +681,79 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.None, Why(host, "lookup"));
             Assert.Equal(LoopExemption.None, Why(host, "noFailureMark"));
         }
+
+        [Fact]
+        public void Calls_into_a_job_with_its_own_reported_loop_or_its_own_scope()
+        {
+            // Ombi's played-sync per user (its lookups run per played item and are reported in that loop); fullstackhero's
+            // per-tenant sync and event publishing (each call creates a DI scope and runs a service from it). Near misses: a
+            // job that also queries outside its loop, a loop left at the first match, a DbContext resolved from the scope.
+            var host = EfCoreTestHost.Create("""
+                using Microsoft.Extensions.DependencyInjection;
+
+                public class Syncer
+                {
+                    private readonly BlogContext _db;
+                    public async Task SyncAsync() => await _db.Blogs.CountAsync();
+                }
+
+                class Jobs
+                {
+                    private readonly BlogContext _db;
+                    private readonly IServiceProvider _provider;
+
+                    async Task SyncUser(Author user)
+                    {
+                        foreach (var post in user.Posts) await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
+                    }
+
+                    async Task SyncUserWithPreload(Author user)
+                    {
+                        var n = await _db.Blogs.CountAsync();
+                        foreach (var post in user.Posts) await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
+                    }
+
+                    async Task FirstMatch(Author user)
+                    {
+                        foreach (var post in user.Posts)
+                        {
+                            var tag = await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
+                            if (tag != null) return;
+                        }
+                    }
+
+                    async Task InOwnScope(Author user)
+                    {
+                        using var scope = _provider.CreateScope();
+                        var syncer = scope.ServiceProvider.GetRequiredService<Syncer>();
+                        await syncer.SyncAsync();
+                    }
+
+                    async Task ContextFromScope(Author user)
+                    {
+                        using var scope = _provider.CreateScope();
+                        var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
+                        await db.Blogs.CountAsync();
+                    }
+
+                    async Task Run(List<Author> users)
+                    {
+                        foreach (var user in users)
+                        {
+                            await SyncUser/*job*/(user);
+                            await SyncUserWithPreload/*preload*/(user);
+                            await FirstMatch/*search*/(user);
+                            await InOwnScope/*scope*/(user);
+                            await ContextFromScope/*scopedContext*/(user);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "job"));
+            Assert.Equal(LoopExemption.None, Why(host, "preload"));
+            Assert.Equal(LoopExemption.None, Why(host, "search"));
+            Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "scope"));
+            Assert.Equal(LoopExemption.None, Why(host, "scopedContext"));
+        }
     }
 }

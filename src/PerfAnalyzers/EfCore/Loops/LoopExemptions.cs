@@ -107,6 +107,12 @@ namespace PerfAnalyzers.EfCore
         /// processed or failed according to the outcome of an action, and commits that on purpose.
         /// </summary>
         WorkQueue,
+
+        /// <summary>
+        /// (calls only) The called method is a job over its own collection: every round trip it reaches runs per iteration of a
+        /// loop of its own, where it is reported (<see cref="RoundTripSummary.InOwnLoop"/>); reported once, there.
+        /// </summary>
+        NestedJob,
     }
 
     /// <summary>
@@ -173,7 +179,7 @@ namespace PerfAnalyzers.EfCore
                 return LoopExemption.BatchLoop;
             }
 
-            if (UnitOfWork.IsPerIteration(ef, operation, loop, cancellationToken))
+            if (through is { OwnScope: true } || UnitOfWork.IsPerIteration(ef, operation, loop, cancellationToken))
             {
                 return LoopExemption.UnitOfWorkPerIteration;
             }
@@ -201,6 +207,11 @@ namespace PerfAnalyzers.EfCore
             if (WorkQueues.IsWorkQueue(ef, loop, cancellationToken))
             {
                 return LoopExemption.WorkQueue;
+            }
+
+            if (through is { InOwnLoop: true })
+            {
+                return LoopExemption.NestedJob;
             }
 
             return LoopExemption.None;
