@@ -604,7 +604,8 @@ namespace PerfAnalyzers.Tests.EfCore
         public void Outbox_and_retry_queues_that_record_each_outcome_are_work_queues()
         {
             // Ombi's ResendFailedRequests (mark completed when the resend succeeded) and fullstackhero's OutboxDispatcher
-            // (processed in the try, failed in the catch). Near misses: a plain update per row, a mark guarded by a lookup.
+            // (processed in the try, failed in the catch). Near misses: a plain update per row, a mark guarded by a lookup (also through a
+            // repository method: Ombi's Lidarr and Plex episode jobs), a try without a failure mark.
             var host = EfCoreTestHost.Create("""
                 public class SendResult { public bool Success { get; set; } }
                 public interface ISender { Task<SendResult> Send(Post post); }
@@ -618,6 +619,7 @@ namespace PerfAnalyzers.Tests.EfCore
 
                     async Task MarkProcessed(Post p) { p.IsPublished = true; await _db.SaveChangesAsync(); }
                     async Task MarkFailed(Post p) { p.Views++; await _db.SaveChangesAsync(); }
+                    Task<Blog> FindBlog(int id) => _db.Blogs.FirstOrDefaultAsync(b => b.Id == id);
 
                     async Task Run()
                     {
@@ -661,6 +663,16 @@ namespace PerfAnalyzers.Tests.EfCore
                             }
                         }
 
+                        foreach (var post in pending)
+                        {
+                            var blog = await FindBlog(post.BlogId);
+                            if (blog.IsArchived)
+                            {
+                                post.Views = 2;
+                                await _db.SaveChangesAsync/*repositoryLookup*/();
+                            }
+                        }
+
                         foreach (var message in pending)
                         {
                             try
@@ -679,6 +691,7 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.WorkQueue, Why(host, "outbox"));
             Assert.Equal(LoopExemption.None, Why(host, "update"));
             Assert.Equal(LoopExemption.None, Why(host, "lookup"));
+            Assert.Equal(LoopExemption.None, Why(host, "repositoryLookup"));
             Assert.Equal(LoopExemption.None, Why(host, "noFailureMark"));
         }
 
@@ -687,7 +700,8 @@ namespace PerfAnalyzers.Tests.EfCore
         {
             // Ombi's played-sync per user (its lookups run per played item and are reported in that loop); fullstackhero's
             // per-tenant sync and event publishing (each call creates a DI scope and runs a service from it). Near misses: a
-            // job that also queries outside its loop, a loop left at the first match, a DbContext resolved from the scope.
+            // job that also queries outside its loop, a job over the element's child rows (Ombi's TV requests: the caller's
+            // loop is where to batch), a loop left at the first match, a DbContext resolved from the scope.
             var host = EfCoreTestHost.Create("""
                 using Microsoft.Extensions.DependencyInjection;
 
@@ -697,25 +711,34 @@ namespace PerfAnalyzers.Tests.EfCore
                     public async Task SyncAsync() => await _db.Blogs.CountAsync();
                 }
 
+                public class PlayedItem { public string Title { get; set; } = ""; }
+                public interface IMediaApi { Task<List<PlayedItem>> GetPlayed(int userId); }
+
                 class Jobs
                 {
                     private readonly BlogContext _db;
                     private readonly IServiceProvider _provider;
+                    private readonly IMediaApi _api;
 
                     async Task SyncUser(Author user)
                     {
-                        foreach (var post in user.Posts) await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
+                        foreach (var item in await _api.GetPlayed(user.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Title);
                     }
 
                     async Task SyncUserWithPreload(Author user)
                     {
                         var n = await _db.Blogs.CountAsync();
+                        foreach (var item in await _api.GetPlayed(user.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Title);
+                    }
+
+                    async Task OverChildRows(Author user)
+                    {
                         foreach (var post in user.Posts) await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
                     }
 
                     async Task FirstMatch(Author user)
                     {
-                        foreach (var post in user.Posts)
+                        foreach (var post in await _api.GetPlayed(user.Id))
                         {
                             var tag = await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
                             if (tag != null) return;
@@ -742,6 +765,7 @@ namespace PerfAnalyzers.Tests.EfCore
                         {
                             await SyncUser/*job*/(user);
                             await SyncUserWithPreload/*preload*/(user);
+                            await OverChildRows/*childRows*/(user);
                             await FirstMatch/*search*/(user);
                             await InOwnScope/*scope*/(user);
                             await ContextFromScope/*scopedContext*/(user);
@@ -751,6 +775,7 @@ namespace PerfAnalyzers.Tests.EfCore
                 """);
             Assert.Equal(LoopExemption.NestedJob, Why(host, "job"));
             Assert.Equal(LoopExemption.None, Why(host, "preload"));
+            Assert.Equal(LoopExemption.None, Why(host, "childRows"));
             Assert.Equal(LoopExemption.None, Why(host, "search"));
             Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "scope"));
             Assert.Equal(LoopExemption.None, Why(host, "scopedContext"));

@@ -11,8 +11,10 @@ namespace PerfAnalyzers.EfCore
     /// <c>request.Completed = now</c>, or hands it to a call, <c>MarkAsProcessedAsync(message)</c>, <c>queue.Delete(request)</c>)
     /// <b>depending on the outcome of an action taken in the same iteration</b>:
     /// <list type="bullet">
-    /// <item>inside an <c>if</c> whose condition reads a local set in the iteration from an awaited call that is not itself
-    /// a database round trip (<c>var result = await sender.Send(r); if (result.Success) { r.Completed = now; await SaveChangesAsync(); }</c>), or</item>
+    /// <item>inside an <c>if</c> whose condition reads a <c>bool</c> member of a result object set in the iteration from an
+    /// awaited call that is not itself a database round trip (<c>var result = await sender.Send(r); if (result.Success)
+    /// { r.Completed = now; await SaveChangesAsync(); }</c>); the result must not be an entity, a list or a plain value (a
+    /// lookup whose answer decides an update is a query per row), or</item>
     /// <item>in a <c>try</c> after an awaited call, with a <c>catch</c> in the loop body that marks the element too
     /// (<c>try { await bus.PublishAsync(e); await MarkAsProcessedAsync(m); } catch { await MarkAsFailedAsync(m); }</c>).</item>
     /// </list>
@@ -71,7 +73,9 @@ namespace PerfAnalyzers.EfCore
             for (var current = mark.Parent; current is not null && current != body.Parent; child = current, current = current.Parent)
             {
                 if (current is IConditionalOperation conditional && conditional.Condition != child
-                    && conditional.Condition.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(l => IsOutcomeLocal(ef, l, body, cancellationToken)))
+                    && conditional.Condition.DescendantsAndSelf().OfType<IMemberReferenceOperation>()
+                        .Any(m => m.Type?.SpecialType == SpecialType.System_Boolean
+                                  && m.Instance?.WalkDownConversions() is ILocalReferenceOperation l && IsOutcomeLocal(ef, l, body, cancellationToken)))
                 {
                     return true;
                 }
@@ -120,7 +124,24 @@ namespace PerfAnalyzers.EfCore
                 call = awaitable.WalkDownConversions();
             }
 
-            return call is IInvocationOperation invocation && !ef.TryGetRoundTrip(invocation, out _, cancellationToken);
+            return call is IInvocationOperation invocation && !ef.TryGetRoundTrip(invocation, out _, cancellationToken)
+                   && IsResultObject(ef, invocation.Type, cancellationToken);
+        }
+
+        /// <summary>
+        /// What an action answers: a result object (<c>SendResult</c>, a response), not a value, an entity or a list of them
+        /// (a repository lookup whose answer decides an update is a query per row, not a queue).
+        /// </summary>
+        private static bool IsResultObject(EfCompilation ef, ITypeSymbol? type, CancellationToken cancellationToken)
+        {
+            if (type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task)
+            {
+                type = task.TypeArguments[0];
+            }
+
+            return type is INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } named
+                   && !ef.Symbols.IsSequenceType(named)
+                   && !ef.GetLoadingFacts(cancellationToken).IsEntityType(named);
         }
     }
 }

@@ -129,14 +129,18 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
-        public async Task Silent_for_a_job_per_user_whose_lookups_are_reported_in_its_own_loop()
+        public async Task Silent_for_a_job_per_user_whose_lookups_are_reported_in_its_own_loop_but_not_over_child_rows()
         {
             var source = Shared + """
+
+                public class PlayedItem { public string Title { get; set; } = ""; }
+                public interface IMediaApi { Task<List<PlayedItem>> GetPlayed(int userId); }
 
                 public class PlayedSync
                 {
                     private readonly BlogContext _db;
                     private readonly PostRepository _posts;
+                    private readonly IMediaApi _api;
 
                     public async Task Execute()
                     {
@@ -149,16 +153,34 @@ namespace PerfAnalyzers.Tests.Rules.Loading
 
                     private async Task SyncUser(Author user)
                     {
-                        foreach (var post in user.Posts)
+                        foreach (var item in await _api.GetPlayed(user.Id))
                         {
-                            await _posts.{|#0:ByTitle|}(post.Title);
+                            await _posts.{|#0:ByTitle|}(item.Title);
+                        }
+                    }
+
+                    public async Task Listing(List<Author> authors)
+                    {
+                        foreach (var author in authors)
+                        {
+                            await {|#1:FillPosts|}(author);
+                        }
+                    }
+
+                    private async Task FillPosts(Author author)
+                    {
+                        foreach (var post in author.Posts)
+                        {
+                            post.Views = await _posts.{|#2:CountFor|}(post.BlogId);
                         }
                     }
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(
                 source,
-                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("ByTitle", "iteration of this 'foreach' loop", "PostRepository.ByTitle -> FirstOrDefaultAsync"));
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("ByTitle", "iteration of this 'foreach' loop", "PostRepository.ByTitle -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("FillPosts", "iteration of this 'foreach' loop", "FillPosts -> PostRepository.CountFor -> CountAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("CountFor", "iteration of this 'foreach' loop", "PostRepository.CountFor -> CountAsync"));
         }
 
         [Fact]
