@@ -404,7 +404,7 @@ namespace PerfAnalyzers.EfCore
         /// The operation (a round trip, or a call summarized as <paramref name="through"/>) runs per iteration of a loop inside
         /// <paramref name="body"/> over items that are not entity types of the model (<see cref="LoadingFacts.IsDeclaredEntityType"/>)
         /// and is reported there (no loop exemption applies): the summarized method is a job over its own collection of external
-        /// items, whose N+1 is reported in that loop rather than at every caller's loop.
+        /// items, whose N+1 is reported in that loop (or which that loop batches) rather than at every caller's loop.
         /// </summary>
         private bool IsReportedInOwnLoop(IOperation operation, IOperation body, RoundTripSummary? through, CancellationToken cancellationToken)
         {
@@ -428,7 +428,9 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            return LoopExemptions.Why(_ef, operation, placement, default, through, cancellationToken) == LoopExemption.None;
+            // Reported in that loop, or batched there (a page saved per pass, a periodic flush): either way the loop is the job's own.
+            return LoopExemptions.Why(_ef, operation, placement, default, through, cancellationToken)
+                is LoopExemption.None or LoopExemption.BatchLoop or LoopExemption.AccumulatedBatch or LoopExemption.PeriodicBatch;
         }
 
         private static HashSet<int> Intersect(HashSet<int>? common, GuardFinder? guards, IOperation roundTrip)

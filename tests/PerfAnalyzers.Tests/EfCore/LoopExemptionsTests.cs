@@ -581,6 +581,7 @@ namespace PerfAnalyzers.Tests.EfCore
                             foreach (var library in enabled) await SyncLibrary/*libraries*/(library);
                         }
 
+                        foreach (var server in settings.Servers ?? new List<MediaServer>()) await SyncServer/*coalesce*/(server);
                         foreach (var url in _options.Value.Feeds) await Feed/*options*/(url);
                         foreach (var agent in _agents) await Notify/*agents*/(agent);
                         foreach (var handler in Handlers()) await Notify/*resolved*/(null);
@@ -592,6 +593,7 @@ namespace PerfAnalyzers.Tests.EfCore
                 """);
             Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "servers"));
             Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "libraries"));
+            Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "coalesce"));
             Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "options"));
             Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "agents"));
             Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "resolved"));
@@ -725,6 +727,19 @@ namespace PerfAnalyzers.Tests.EfCore
                         foreach (var item in await _api.GetPlayed(user.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Title);
                     }
 
+                    async Task Save(List<Tag> tags) { _db.Tags.AddRange(tags); await _db.SaveChangesAsync(); }
+
+                    async Task SyncUserInPages(Author user)
+                    {
+                        var batch = new List<Tag>();
+                        foreach (var item in await _api.GetPlayed(user.Id))
+                        {
+                            batch.Add(new Tag { Label = item.Title });
+                            await Save(batch);
+                            batch.Clear();
+                        }
+                    }
+
                     async Task SyncUserWithPreload(Author user)
                     {
                         var n = await _db.Blogs.CountAsync();
@@ -764,6 +779,7 @@ namespace PerfAnalyzers.Tests.EfCore
                         foreach (var user in users)
                         {
                             await SyncUser/*job*/(user);
+                            await SyncUserInPages/*batchedJob*/(user);
                             await SyncUserWithPreload/*preload*/(user);
                             await OverChildRows/*childRows*/(user);
                             await FirstMatch/*search*/(user);
@@ -774,6 +790,7 @@ namespace PerfAnalyzers.Tests.EfCore
                 }
                 """);
             Assert.Equal(LoopExemption.NestedJob, Why(host, "job"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "batchedJob"));
             Assert.Equal(LoopExemption.None, Why(host, "preload"));
             Assert.Equal(LoopExemption.None, Why(host, "childRows"));
             Assert.Equal(LoopExemption.None, Why(host, "search"));

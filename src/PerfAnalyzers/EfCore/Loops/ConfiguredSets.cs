@@ -101,6 +101,10 @@ namespace PerfAnalyzers.EfCore
                 case IParameterReferenceOperation parameter:
                     return IsServiceSequence(ef, parameter.Type, cancellationToken);
 
+                case ICoalesceOperation coalesce:
+                    // settings.Servers ?? new List<Server>(): the configured set, or nothing.
+                    return IsConfigured(ef, coalesce.Value, compilation, depth + 1, cancellationToken);
+
                 case IFieldReferenceOperation field:
                     return IsServiceSequence(ef, field.Type, cancellationToken)
                            || (field.Instance is { } fieldOwner && IsSettingsValue(ef, fieldOwner, cancellationToken));
