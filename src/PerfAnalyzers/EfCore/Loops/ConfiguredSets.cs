@@ -247,7 +247,7 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
-        /// <summary><c>new List&lt;T&gt;(servers)</c> and the like are handled by the initializer walk; this is <c>ToList</c>-style copies outside Enumerable.</summary>
+        /// <summary>Copies of the same set made outside <c>Enumerable</c> (<c>list.AsReadOnly()</c>, <c>ToImmutableArray()</c>...).</summary>
         private static bool IsCollectionCopy(IMethodSymbol method)
             => method.Name is "ToList" or "ToArray" or "ToHashSet" or "AsReadOnly" or "ToImmutableArray" or "ToImmutableList";
 
