@@ -229,6 +229,23 @@ namespace PerfAnalyzers.EfCore
             return _heuristicEntities.GetOrAdd(named.OriginalDefinition, t => LooksLikeEntity((INamedTypeSymbol)t));
         }
 
+        /// <summary>
+        /// An entity type the model declares (a DbSet/Set/Entity&lt;T&gt;/IEntityTypeConfiguration type, or a subclass of one), without
+        /// <see cref="IsEntityType"/>'s guess from an Id property: settings and DTO classes with an Id are not entities.
+        /// </summary>
+        public bool IsDeclaredEntityType(ITypeSymbol? type)
+        {
+            for (var t = type as INamedTypeSymbol; t is not null && t.SpecialType == SpecialType.None; t = t.BaseType)
+            {
+                if (_entityTypes.Contains(t.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         public bool HasLazyLoader(ITypeSymbol entityType)
             => _lazyLoaderEntities.GetOrAdd(entityType.OriginalDefinition, t => TakesLazyLoader(t));
 

@@ -236,11 +236,20 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
-        /// <summary>The value (possibly inside an argument or a collection element) is stored into a field/static member or handed to a cache.</summary>
+        /// <summary>
+        /// Rows loaded whole on purpose: they go into a cache or a memoised field (<see cref="IsCached"/>), and their table does
+        /// not grow with use (<see cref="TableGrowth"/>: a lookup or configuration table, such as smileys, languages, content
+        /// types). Filtering them in memory afterwards (<c>_records = rows.Where(r =&gt; r.Code != null).ToList()</c>) costs a few
+        /// rows once per cache lifetime, not a transfer worth a finding (EFP303).
+        /// </summary>
+        public static bool IsCachedLookup(EfCompilation ef, IOperation materialization, ITypeSymbol? entityType)
+            => entityType is not null && IsCached(materialization) && !ef.Growth.Explain(entityType).Grows;
+
+        /// <summary>The value (possibly inside an argument or a collection element, or through LINQ-to-objects steps) is stored into a field/static member or handed to a cache.</summary>
         private static bool IsCacheSink(IOperation value)
         {
             var current = value;
-            for (var depth = 0; depth < 4; depth++)
+            for (var depth = 0; depth < 10; depth++)
             {
                 var parent = current.Parent;
                 switch (parent)
@@ -254,6 +263,12 @@ namespace PerfAnalyzers.EfCore
                         return IsSharedStorage(assignment.Target);
                     case IForEachLoopOperation loop when loop.Collection == current:
                         return loop.Body.DescendantsAndSelf().Any(IsCacheWrite);
+                    case IArgumentOperation { Parent: IInvocationOperation step } argument
+                        when argument.Parameter is { Ordinal: 0 } && step.TargetMethod.IsExtensionMethod
+                             && step.TargetMethod.ContainingType is { Name: "Enumerable" } linq && linq.ContainingNamespace?.ToDisplayString() == "System.Linq":
+                        // _records = rows.Where(r => r.Code != null).OrderBy(r => r.Order).ToList(): the rows, filtered in memory, go on.
+                        current = step;
+                        continue;
                     case IArgumentOperation { Parent: IInvocationOperation call }:
                         return IsCacheCall(call);
                     default:

@@ -14,13 +14,35 @@ namespace PerfAnalyzers.EfCore
     {
         public static readonly RoundTripSummary None = new RoundTripSummary(ImmutableArray<string>.Empty, null);
 
-        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default)
+        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default, bool ownScope = false, bool inOwnLoop = false)
         {
             Chain = chain;
             RoundTrip = roundTrip;
             OnCacheMiss = onCacheMiss;
             Guards = guards.IsDefault ? ImmutableArray<int>.Empty : guards;
+            OwnScope = ownScope;
+            InOwnLoop = inOwnLoop;
         }
+
+        /// <summary>
+        /// Every round trip the method can reach runs through an application service it resolves from a DI scope it creates
+        /// itself (<see cref="UnitOfWork.RunsInOwnScope"/>), at some level of the chain: each call is its own unit of work
+        /// (an event published in its own scope, a sync run per tenant).
+        /// </summary>
+        public bool OwnScope { get; }
+
+        /// <summary>
+        /// Every round trip the method can reach runs inside a loop of the method (or of a method it calls) in which it is
+        /// itself reported: the method is a job over its own collection, and the N+1 is reported where it is, in that loop.
+        /// </summary>
+        public bool InOwnLoop { get; }
+
+        /// <summary>Whether a loop exemption applies to every round trip: only on a cache miss, in an own scope, or in an own loop.</summary>
+        public bool IsExempt => OnCacheMiss || OwnScope || InOwnLoop;
+
+        /// <summary>The same summary with another chain (and guards).</summary>
+        public RoundTripSummary WithChain(ImmutableArray<string> chain, ImmutableArray<int> guards = default)
+            => new RoundTripSummary(chain, RoundTrip, OnCacheMiss, guards.IsDefault ? Guards : guards, OwnScope, InOwnLoop);
 
         /// <summary>
         /// Ordinals of the summarized method's own <c>bool</c> parameters that must be <c>true</c> for any of its round
@@ -147,7 +169,7 @@ namespace PerfAnalyzers.EfCore
                         summary = Summarize(runs.Method!, budget, visiting, cancellationToken);
                         if (summary.PerformsRoundTrip)
                         {
-                            summary = new RoundTripSummary(summary.Chain.Insert(0, DisplayName(ResolveTarget(runs.Method!) ?? runs.Method!)), summary.RoundTrip, summary.OnCacheMiss);
+                            summary = summary.WithChain(summary.Chain.Insert(0, DisplayName(ResolveTarget(runs.Method!) ?? runs.Method!)), ImmutableArray<int>.Empty);
                         }
                     }
 
@@ -277,7 +299,7 @@ namespace PerfAnalyzers.EfCore
             // round trip ends the walk only once no guard is left.
             RoundTripSummary? direct = null;
             RoundTripSummary? best = null;
-            RoundTripSummary? onMiss = null;
+            RoundTripSummary? exempt = null;
             var guards = owner is null ? null : new GuardFinder(owner, body);
             HashSet<int>? common = guards is null ? new HashSet<int>() : null;
             var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
@@ -300,9 +322,10 @@ namespace PerfAnalyzers.EfCore
                 {
                     if (!LoopExemptions.IsBatchQuery(roundTrip.Query))
                     {
-                        var found = new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip, isOnMiss);
+                        var inOwnLoop = !isOnMiss && IsReportedInOwnLoop(op, body, null, cancellationToken);
+                        var found = new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip, isOnMiss, inOwnLoop: inOwnLoop);
                         common = Intersect(common, guards, op);
-                        if (!isOnMiss)
+                        if (!found.IsExempt)
                         {
                             direct ??= found;
                             if (common.Count == 0)
@@ -312,7 +335,7 @@ namespace PerfAnalyzers.EfCore
                         }
                         else
                         {
-                            onMiss ??= found;
+                            exempt ??= found;
                         }
                     }
 
@@ -353,12 +376,15 @@ namespace PerfAnalyzers.EfCore
                     var label = call.TargetMethod.MethodKind == MethodKind.DelegateInvoke && DelegateTargets.TryResolve(call, out _, out var local)
                         ? local
                         : DisplayName(ran ?? call.TargetMethod);
-                    var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, inner.OnCacheMiss || callOnMiss);
-                    if (candidate.OnCacheMiss)
+                    var onMiss = inner.OnCacheMiss || callOnMiss;
+                    var ownScope = inner.OwnScope || (!onMiss && UnitOfWork.RunsInOwnScope(_ef, call, body));
+                    var inLoop = inner.InOwnLoop || (!onMiss && !ownScope && IsReportedInOwnLoop(call, body, inner, cancellationToken));
+                    var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, onMiss, ownScope: ownScope, inOwnLoop: inLoop);
+                    if (candidate.IsExempt)
                     {
-                        if (onMiss is null || candidate.Depth < onMiss.Depth)
+                        if (exempt is null || candidate.Depth < exempt.Depth)
                         {
-                            onMiss = candidate;
+                            exempt = candidate;
                         }
                     }
                     else if (best is null || candidate.Depth < best.Depth)
@@ -368,10 +394,43 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            var result = direct ?? best ?? onMiss ?? RoundTripSummary.None;
+            var result = direct ?? best ?? exempt ?? RoundTripSummary.None;
             return result.PerformsRoundTrip && common is { Count: > 0 }
-                ? new RoundTripSummary(result.Chain, result.RoundTrip, result.OnCacheMiss, common.OrderBy(o => o).ToImmutableArray())
+                ? result.WithChain(result.Chain, common.OrderBy(o => o).ToImmutableArray())
                 : result;
+        }
+
+        /// <summary>
+        /// The operation (a round trip, or a call summarized as <paramref name="through"/>) runs per iteration of a loop inside
+        /// <paramref name="body"/> over items that are not entity types of the model (<see cref="LoadingFacts.IsDeclaredEntityType"/>)
+        /// and is reported there (no loop exemption applies): the summarized method is a job over its own collection of external
+        /// items, whose N+1 is reported in that loop (or which that loop batches) rather than at every caller's loop.
+        /// </summary>
+        private bool IsReportedInOwnLoop(IOperation operation, IOperation body, RoundTripSummary? through, CancellationToken cancellationToken)
+        {
+            var placement = _ef.Loops.FindEnclosingLoop(operation);
+            if (placement is null || !placement.RunsPerIteration || !placement.Loop.Loop.IsDescendantOf(body))
+            {
+                return false;
+            }
+
+            // Only a job over external items (API results, files, messages): when the inner loop iterates entities (a request's
+            // child rows), the caller's loop is the level to batch at, and it stays reported.
+            if (placement.Loop.Loop is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation { Symbol.Type: var element } }
+                && (_ef.GetLoadingFacts(cancellationToken).IsDeclaredEntityType(element) || element.TypeKind == TypeKind.Error))
+            {
+                return false;
+            }
+
+            if (placement.Loop.Kind == LoopKind.PerElementLambda && placement.Loop.Lambda?.Symbol.Parameters.FirstOrDefault()?.Type is { } lambdaElement
+                && _ef.GetLoadingFacts(cancellationToken).IsDeclaredEntityType(lambdaElement))
+            {
+                return false;
+            }
+
+            // Reported in that loop, or batched there (a page saved per pass, a periodic flush): either way the loop is the job's own.
+            return LoopExemptions.Why(_ef, operation, placement, default, through, cancellationToken)
+                is LoopExemption.None or LoopExemption.BatchLoop or LoopExemption.AccumulatedBatch or LoopExemption.PeriodicBatch;
         }
 
         private static HashSet<int> Intersect(HashSet<int>? common, GuardFinder? guards, IOperation roundTrip)

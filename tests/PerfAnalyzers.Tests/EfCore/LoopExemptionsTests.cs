@@ -540,5 +540,262 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.None, Why(host, "perBlog"));
             Assert.Equal(LoopExemption.None, Why(host, "derived"));
         }
+
+        [Fact]
+        public void Loops_over_configured_servers_options_and_injected_services_are_configured_sets()
+        {
+            // Ombi's sync jobs (one sync per configured server and library), its notification agents, fullstackhero's
+            // handlers resolved from DI. Near misses: entities, and a plain list of a non-service, non-settings type.
+            var host = EfCoreTestHost.Create("""
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Options;
+
+                public class ServerSettings { public List<MediaServer> Servers { get; set; } = new(); }
+                public class MediaServer { public string Name { get; set; } = ""; public List<Library> Libraries { get; set; } = new(); }
+                public class Library { public string Key { get; set; } = ""; public bool Enabled { get; set; } }
+                public class FeedOptions { public List<string> Feeds { get; set; } = new(); }
+                public interface INotificationAgent { Task NotifyAsync(string message); }
+                public interface ISettingsService<T> { Task<T> GetSettingsAsync(); }
+
+                class Sync
+                {
+                    private readonly BlogContext _db;
+                    private readonly ISettingsService<ServerSettings> _settings;
+                    private readonly IOptions<FeedOptions> _options;
+                    private readonly IEnumerable<INotificationAgent> _agents;
+                    private readonly IServiceProvider _provider;
+
+                    async Task SyncServer(MediaServer server) { _db.Blogs.Add(new Blog { Name = server.Name }); await _db.SaveChangesAsync(); }
+                    async Task SyncLibrary(Library library) => await _db.Blogs.CountAsync(b => b.Name == library.Key);
+                    async Task Notify(INotificationAgent agent) => await _db.Posts.CountAsync();
+                    async Task Feed(string url) => await _db.Blogs.CountAsync(b => b.Url == url);
+                    object[] Handlers() => _provider.GetServices<INotificationAgent>().Where(h => h != null).ToArray();
+
+                    async Task Run(List<Blog> blogs, List<MediaServer> loose)
+                    {
+                        var settings = await _settings.GetSettingsAsync();
+                        foreach (var server in settings.Servers)
+                        {
+                            await SyncServer/*servers*/(server);
+                            var enabled = server.Libraries.Where(l => l.Enabled);
+                            foreach (var library in enabled) await SyncLibrary/*libraries*/(library);
+                        }
+
+                        foreach (var server in settings.Servers ?? new List<MediaServer>()) await SyncServer/*coalesce*/(server);
+                        foreach (var url in _options.Value.Feeds) await Feed/*options*/(url);
+                        foreach (var agent in _agents) await Notify/*agents*/(agent);
+                        foreach (var handler in Handlers()) await Notify/*resolved*/(null);
+                        foreach (var blog in blogs) await Feed/*entities*/(blog.Url);
+                        foreach (var server in loose) await SyncServer/*plainList*/(server);
+                        foreach (var blog in settings.Servers.Select(s => new Blog { Name = s.Name })) await Feed/*entityElements*/(blog.Url);
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "servers"));
+            Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "libraries"));
+            Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "coalesce"));
+            Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "options"));
+            Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "agents"));
+            Assert.Equal(LoopExemption.ConfiguredSet, Why(host, "resolved"));
+            Assert.Equal(LoopExemption.None, Why(host, "entities"));
+            Assert.Equal(LoopExemption.None, Why(host, "plainList"));
+            Assert.Equal(LoopExemption.None, Why(host, "entityElements"));
+        }
+
+        [Fact]
+        public void Outbox_and_retry_queues_that_record_each_outcome_are_work_queues()
+        {
+            // Ombi's ResendFailedRequests (mark completed when the resend succeeded) and fullstackhero's OutboxDispatcher
+            // (processed in the try, failed in the catch). Near misses: a plain update per row, a mark guarded by a lookup (also through a
+            // repository method: Ombi's Lidarr and Plex episode jobs), a try without a failure mark.
+            var host = EfCoreTestHost.Create("""
+                public class SendResult { public bool Success { get; set; } }
+                public interface ISender { Task<SendResult> Send(Post post); }
+                public interface IBus { Task PublishAsync(string payload); }
+
+                class Dispatcher
+                {
+                    private readonly BlogContext _db;
+                    private readonly ISender _sender;
+                    private readonly IBus _bus;
+
+                    async Task MarkProcessed(Post p) { p.IsPublished = true; await _db.SaveChangesAsync(); }
+                    async Task MarkFailed(Post p) { p.Views++; await _db.SaveChangesAsync(); }
+                    Task<Blog> FindBlog(int id) => _db.Blogs.FirstOrDefaultAsync(b => b.Id == id);
+
+                    async Task Run()
+                    {
+                        var pending = await _db.Posts.Where(p => !p.IsPublished).ToListAsync();
+                        foreach (var post in pending)
+                        {
+                            var result = await _sender.Send(post);
+                            if (result.Success)
+                            {
+                                post.IsPublished = true;
+                                await _db.SaveChangesAsync/*retry*/();
+                            }
+                        }
+
+                        foreach (var message in pending)
+                        {
+                            try
+                            {
+                                await _bus.PublishAsync(message.Content);
+                                await MarkProcessed/*outbox*/(message);
+                            }
+                            catch (Exception)
+                            {
+                                await MarkFailed(message);
+                            }
+                        }
+
+                        foreach (var post in pending)
+                        {
+                            post.IsPublished = true;
+                            await _db.SaveChangesAsync/*update*/();
+                        }
+
+                        foreach (var post in pending)
+                        {
+                            var blog = await _db.Blogs.FirstOrDefaultAsync(b => b.Id == post.BlogId);
+                            if (blog != null)
+                            {
+                                post.Views = 1;
+                                await _db.SaveChangesAsync/*lookup*/();
+                            }
+                        }
+
+                        foreach (var post in pending)
+                        {
+                            var blog = await FindBlog(post.BlogId);
+                            if (blog.IsArchived)
+                            {
+                                post.Views = 2;
+                                await _db.SaveChangesAsync/*repositoryLookup*/();
+                            }
+                        }
+
+                        foreach (var message in pending)
+                        {
+                            try
+                            {
+                                await _bus.PublishAsync(message.Content);
+                                await MarkProcessed/*noFailureMark*/(message);
+                            }
+                            catch (Exception)
+                            {
+                            }
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.WorkQueue, Why(host, "retry"));
+            Assert.Equal(LoopExemption.WorkQueue, Why(host, "outbox"));
+            Assert.Equal(LoopExemption.None, Why(host, "update"));
+            Assert.Equal(LoopExemption.None, Why(host, "lookup"));
+            Assert.Equal(LoopExemption.None, Why(host, "repositoryLookup"));
+            Assert.Equal(LoopExemption.None, Why(host, "noFailureMark"));
+        }
+
+        [Fact]
+        public void Calls_into_a_job_with_its_own_reported_loop_or_its_own_scope()
+        {
+            // Ombi's played-sync per user (its lookups run per played item and are reported in that loop); fullstackhero's
+            // per-tenant sync and event publishing (each call creates a DI scope and runs a service from it). Near misses: a
+            // job that also queries outside its loop, a job over the element's child rows (Ombi's TV requests: the caller's
+            // loop is where to batch), a loop left at the first match, a DbContext resolved from the scope.
+            var host = EfCoreTestHost.Create("""
+                using Microsoft.Extensions.DependencyInjection;
+
+                public class Syncer
+                {
+                    private readonly BlogContext _db;
+                    public async Task SyncAsync() => await _db.Blogs.CountAsync();
+                }
+
+                public class PlayedItem { public string Title { get; set; } = ""; }
+                public interface IMediaApi { Task<List<PlayedItem>> GetPlayed(int userId); }
+
+                class Jobs
+                {
+                    private readonly BlogContext _db;
+                    private readonly IServiceProvider _provider;
+                    private readonly IMediaApi _api;
+
+                    async Task SyncUser(Author user)
+                    {
+                        foreach (var item in await _api.GetPlayed(user.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Title);
+                    }
+
+                    async Task Save(List<Tag> tags) { _db.Tags.AddRange(tags); await _db.SaveChangesAsync(); }
+
+                    async Task SyncUserInPages(Author user)
+                    {
+                        var batch = new List<Tag>();
+                        foreach (var item in await _api.GetPlayed(user.Id))
+                        {
+                            batch.Add(new Tag { Label = item.Title });
+                            await Save(batch);
+                            batch.Clear();
+                        }
+                    }
+
+                    async Task SyncUserWithPreload(Author user)
+                    {
+                        var n = await _db.Blogs.CountAsync();
+                        foreach (var item in await _api.GetPlayed(user.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Title);
+                    }
+
+                    async Task OverChildRows(Author user)
+                    {
+                        foreach (var post in user.Posts) await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
+                    }
+
+                    async Task FirstMatch(Author user)
+                    {
+                        foreach (var post in await _api.GetPlayed(user.Id))
+                        {
+                            var tag = await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
+                            if (tag != null) return;
+                        }
+                    }
+
+                    async Task InOwnScope(Author user)
+                    {
+                        using var scope = _provider.CreateScope();
+                        var syncer = scope.ServiceProvider.GetRequiredService<Syncer>();
+                        await syncer.SyncAsync();
+                    }
+
+                    async Task ContextFromScope(Author user)
+                    {
+                        using var scope = _provider.CreateScope();
+                        var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
+                        await db.Blogs.CountAsync();
+                    }
+
+                    async Task Run(List<Author> users)
+                    {
+                        foreach (var user in users)
+                        {
+                            await SyncUser/*job*/(user);
+                            await SyncUserInPages/*batchedJob*/(user);
+                            await SyncUserWithPreload/*preload*/(user);
+                            await OverChildRows/*childRows*/(user);
+                            await FirstMatch/*search*/(user);
+                            await InOwnScope/*scope*/(user);
+                            await ContextFromScope/*scopedContext*/(user);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "job"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "batchedJob"));
+            Assert.Equal(LoopExemption.None, Why(host, "preload"));
+            Assert.Equal(LoopExemption.None, Why(host, "childRows"));
+            Assert.Equal(LoopExemption.None, Why(host, "search"));
+            Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "scope"));
+            Assert.Equal(LoopExemption.None, Why(host, "scopedContext"));
+        }
     }
 }

@@ -84,6 +84,24 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The call receives a list the loop fills and then clears (<c>repo.AddRange(batch); batch.Clear();</c>): one call per batch.</summary>
         AccumulatedBatch,
+
+        /// <summary>
+        /// The loop iterates a handful of configured things, not rows of data (<see cref="ConfiguredSets"/>): services from
+        /// dependency injection (handlers, agents), or a collection read from settings/options (servers, libraries).
+        /// </summary>
+        ConfiguredSet,
+
+        /// <summary>
+        /// The loop works off a queue (<see cref="WorkQueues"/>: an outbox or a retry queue): each iteration marks its item
+        /// processed or failed according to the outcome of an action, and commits that on purpose.
+        /// </summary>
+        WorkQueue,
+
+        /// <summary>
+        /// (calls only) The called method is a job over its own collection: every round trip it reaches runs per iteration of a
+        /// loop of its own, where it is reported (<see cref="RoundTripSummary.InOwnLoop"/>); reported once, there.
+        /// </summary>
+        NestedJob,
     }
 
     /// <summary>
@@ -150,7 +168,7 @@ namespace PerfAnalyzers.EfCore
                 return LoopExemption.BatchLoop;
             }
 
-            if (UnitOfWork.IsPerIteration(ef, operation, loop, cancellationToken))
+            if (through is { OwnScope: true } || UnitOfWork.IsPerIteration(ef, operation, loop, cancellationToken))
             {
                 return LoopExemption.UnitOfWorkPerIteration;
             }
@@ -168,6 +186,21 @@ namespace PerfAnalyzers.EfCore
             if (operation is IInvocationOperation call && PassesAccumulatedBatch(ef, call, loop))
             {
                 return LoopExemption.AccumulatedBatch;
+            }
+
+            if (ConfiguredSets.IsConfiguredSet(ef, loop, cancellationToken))
+            {
+                return LoopExemption.ConfiguredSet;
+            }
+
+            if (WorkQueues.IsWorkQueue(ef, loop, cancellationToken))
+            {
+                return LoopExemption.WorkQueue;
+            }
+
+            if (through is { InOwnLoop: true })
+            {
+                return LoopExemption.NestedJob;
             }
 
             return LoopExemption.None;

@@ -39,6 +39,71 @@ namespace PerfAnalyzers.EfCore
             return call.Arguments.Any(a => IsCreatedPerIteration(ef, a.Value, loop, 0));
         }
 
+        /// <summary>
+        /// A call in <paramref name="body"/> (a method's body) whose receiver or an argument is an application service resolved
+        /// from a DI scope the same body creates (<c>using var scope = _provider.CreateScope();
+        /// var syncer = scope.ServiceProvider.GetRequiredService&lt;PermissionSyncer&gt;(); await syncer.SyncAsync();</c>): the method
+        /// runs a unit of work in a scope of its own, once per call. A DbContext resolved from the scope does not count (a
+        /// singleton's repository method that opens a scope to query is still one round trip per call).
+        /// </summary>
+        public static bool RunsInOwnScope(EfCompilation ef, IInvocationOperation call, IOperation body)
+        {
+            if (call.Instance is { } instance && IsScopedService(ef, instance, body))
+            {
+                return true;
+            }
+
+            return call.Arguments.Any(a => IsScopedService(ef, a.Value, body));
+        }
+
+        private static bool IsScopedService(EfCompilation ef, IOperation value, IOperation body)
+        {
+            if (Unwrap(value) is not ILocalReferenceOperation local
+                || InitializerIn(local.Local, body) is not { } initializer
+                || Unwrap(initializer) is not IInvocationOperation { TargetMethod.Name: "GetService" or "GetRequiredService" or "GetKeyedService" or "GetRequiredKeyedService" } resolve
+                || ef.Symbols.IsDbContextOrInterface(resolve.Type))
+            {
+                return false;
+            }
+
+            return resolve.GetReceiverOrThisArgument() is { } provider && IsOwnScopeProvider(provider, body, 0);
+        }
+
+        /// <summary><c>scope.ServiceProvider</c> (or a local holding it) of a scope created in <paramref name="body"/>.</summary>
+        private static bool IsOwnScopeProvider(IOperation value, IOperation body, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                return false;
+            }
+
+            value = Unwrap(value);
+            switch (value)
+            {
+                case IPropertyReferenceOperation { Property.Name: "ServiceProvider", Instance: { } scope }:
+                    return IsOwnScopeProvider(scope, body, depth + 1);
+                case IInvocationOperation { TargetMethod.Name: "CreateScope" or "CreateAsyncScope" }:
+                    return true;
+                case ILocalReferenceOperation local:
+                    return InitializerIn(local.Local, body) is { } initializer && IsOwnScopeProvider(initializer, body, depth + 1);
+                default:
+                    return false;
+            }
+        }
+
+        private static IOperation? InitializerIn(ILocalSymbol local, IOperation body)
+        {
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    return declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The context of a round trip without a query: <c>db</c> in <c>db.SaveChanges()</c>, <c>db.Database.ExecuteSql(..)</c>.</summary>
         private static IOperation? ContextOf(IOperation operation)
         {

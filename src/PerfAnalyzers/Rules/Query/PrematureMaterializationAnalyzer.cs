@@ -104,6 +104,12 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            // A lookup table loaded whole into a cache or memoised field, filtered once there: a few rows once per cache lifetime.
+            if (RequestPath.IsCachedLookup(ef, invocation, chain.EntityType))
+            {
+                return;
+            }
+
             // A tracking query of a tree (Category.Parent/Children) loaded whole and then filtered to its roots is how a
             // hierarchy is built by relationship fixup: the rows the filter drops are the children the kept rows show.
             if (chain.EntityType is { } entity && !chain.HasAny("AsNoTracking", "AsNoTrackingWithIdentityResolution")

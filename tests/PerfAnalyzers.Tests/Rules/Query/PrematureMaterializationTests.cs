@@ -317,6 +317,54 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task A_lookup_table_memoised_in_a_field_is_silent_a_growing_table_or_an_uncached_lookup_is_reported()
+        {
+            // warpstorm/forum's SmileyRepository: the smileys (a lookup table: no parent or owner) loaded once per request into
+            // a field, filtered in memory there. Near misses: Posts (they grow with use) memoised the same way, and the
+            // lookup table filtered after ToList without a cache.
+            var source = """
+                class Lookups
+                {
+                    private readonly BlogContext _db;
+                    private List<Tag> _tags;
+                    private List<Post> _posts;
+
+                    public async Task<List<Tag>> Tags()
+                    {
+                        if (_tags is null)
+                        {
+                            var records = await _db.Tags.ToListAsync();
+                            _tags = records.Where(t => t.Label != null).OrderBy(t => t.Id).ToList();
+                        }
+
+                        return _tags;
+                    }
+
+                    public async Task<List<Post>> Posts()
+                    {
+                        if (_posts is null)
+                        {
+                            var records = await _db.Posts.{|#0:ToListAsync|}();
+                            _posts = records.Where(p => p.IsPublished).ToList();
+                        }
+
+                        return _posts;
+                    }
+
+                    public async Task<List<Tag>> Uncached()
+                    {
+                        var records = await _db.Tags.{|#1:ToListAsync|}();
+                        return records.Where(t => t.Label != null).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                Diagnostic(0, "ToListAsync", "Where").WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations),
+                Diagnostic(1, "ToListAsync", "Where").WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations));
+        }
+
+        [Fact]
         public async Task Works_with_EF_Core_8()
         {
             var source = InClass("""

@@ -1,0 +1,147 @@
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// "Does this loop work off a queue, recording each item's outcome as it goes?" — an outbox dispatcher or a retry queue:
+    /// <c>foreach (var message in pending)</c> whose body <b>marks its own element</b> (assigns one of its members,
+    /// <c>request.Completed = now</c>, or hands it to a call, <c>MarkAsProcessedAsync(message)</c>, <c>queue.Delete(request)</c>)
+    /// <b>depending on the outcome of an action taken in the same iteration</b>:
+    /// <list type="bullet">
+    /// <item>inside an <c>if</c> whose condition reads a <c>bool</c> member of a result object set in the iteration from an
+    /// awaited call that is not itself a database round trip (<c>var result = await sender.Send(r); if (result.Success)
+    /// { r.Completed = now; await SaveChangesAsync(); }</c>); the result must not be an entity, a list or a plain value (a
+    /// lookup whose answer decides an update is a query per row), or</item>
+    /// <item>in a <c>try</c> after an awaited call, with a <c>catch</c> in the loop body that marks the element too
+    /// (<c>try { await bus.PublishAsync(e); await MarkAsProcessedAsync(m); } catch { await MarkAsFailedAsync(m); }</c>).</item>
+    /// </list>
+    /// The commit per item is the point: it records that this item's message was sent (or failed), so that a crash does not
+    /// send the whole batch again. A loop that marks its elements without such an outcome (<c>o.Shipped = true;
+    /// SaveChanges();</c> per order) is an ordinary save per row.
+    /// </summary>
+    internal static class WorkQueues
+    {
+        public static bool IsWorkQueue(EfCompilation ef, EnclosingLoop loop, CancellationToken cancellationToken = default)
+        {
+            if (loop.Loop is not IForEachLoopOperation forEach
+                || LoopKeyFilters.GetLoopVariable(loop) is not ILocalSymbol element
+                || forEach.Body is not { } body)
+            {
+                return false;
+            }
+
+            foreach (var op in body.Descendants())
+            {
+                if (!IsMark(op, element))
+                {
+                    continue;
+                }
+
+                if (IsOutcomeGuarded(ef, op, body, cancellationToken) || IsTriedWithFailureMark(op, body, element))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>item.X = ..</c>, or a call that receives the element (<c>Mark(item)</c>, <c>repo.Delete(item)</c>, <c>db.Remove(item)</c>).</summary>
+        private static bool IsMark(IOperation op, ILocalSymbol element)
+        {
+            switch (op)
+            {
+                case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } instance } }:
+                    return IsElement(instance, element);
+                case IInvocationOperation invocation:
+                    return invocation.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && IsElement(a.Value, element));
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsElement(IOperation value, ILocalSymbol element)
+            => value.WalkDownConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, element);
+
+        /// <summary>The mark sits in an <c>if</c> (inside the loop body) whose condition reads a local set from an awaited non-round-trip call.</summary>
+        private static bool IsOutcomeGuarded(EfCompilation ef, IOperation mark, IOperation body, CancellationToken cancellationToken)
+        {
+            IOperation child = mark;
+            for (var current = mark.Parent; current is not null && current != body.Parent; child = current, current = current.Parent)
+            {
+                if (current is IConditionalOperation conditional && conditional.Condition != child
+                    && conditional.Condition.DescendantsAndSelf().OfType<IMemberReferenceOperation>()
+                        .Any(m => m.Type?.SpecialType == SpecialType.System_Boolean
+                                  && m.Instance?.WalkDownConversions() is ILocalReferenceOperation l && IsOutcomeLocal(ef, l, body, cancellationToken)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A local declared in the loop body and initialized from <c>await</c> of a call that is not a database round trip.</summary>
+        private static bool IsOutcomeLocal(EfCompilation ef, ILocalReferenceOperation reference, IOperation body, CancellationToken cancellationToken)
+        {
+            foreach (var op in body.Descendants())
+            {
+                if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local))
+                {
+                    var value = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+                    return value?.WalkDownConversions() is IAwaitOperation awaited && IsAction(ef, awaited.Operation, cancellationToken);
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The mark is in a try block (inside the loop body) after an awaited action, and a catch clause of that try marks the element too.</summary>
+        private static bool IsTriedWithFailureMark(IOperation mark, IOperation body, ILocalSymbol element)
+        {
+            IOperation child = mark;
+            for (var current = mark.Parent; current is not null && current != body.Parent; child = current, current = current.Parent)
+            {
+                if (current is ITryOperation tryOperation && tryOperation.Body == child)
+                {
+                    var awaitsBefore = tryOperation.Body.Descendants().OfType<IAwaitOperation>()
+                        .Any(a => a.Syntax.SpanStart < mark.Syntax.SpanStart && !a.IsDescendantOf(mark) && !mark.IsDescendantOf(a));
+                    return awaitsBefore && tryOperation.Catches.Any(c => c.Handler.Descendants().Any(o => IsMark(o, element)));
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsAction(EfCompilation ef, IOperation call, CancellationToken cancellationToken)
+        {
+            call = call.WalkDownConversions();
+            if (call is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitable })
+            {
+                call = awaitable.WalkDownConversions();
+            }
+
+            return call is IInvocationOperation invocation && !ef.TryGetRoundTrip(invocation, out _, cancellationToken)
+                   && IsResultObject(ef, invocation.Type, cancellationToken);
+        }
+
+        /// <summary>
+        /// What an action answers: a result object (<c>SendResult</c>, a response), not a value, an entity or a list of them
+        /// (a repository lookup whose answer decides an update is a query per row, not a queue).
+        /// </summary>
+        private static bool IsResultObject(EfCompilation ef, ITypeSymbol? type, CancellationToken cancellationToken)
+        {
+            if (type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task)
+            {
+                type = task.TypeArguments[0];
+            }
+
+            return type is INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } named
+                   && !ef.Symbols.IsSequenceType(named)
+                   && !ef.GetLoadingFacts(cancellationToken).IsEntityType(named);
+        }
+    }
+}
