@@ -63,7 +63,9 @@ namespace PerfAnalyzers.Samples.Scenarios
         public GetBlogNamesHandler(SampleDbContext context) => _context = context;
 
         public Task<Dictionary<int, string>> Handle(GetBlogNamesQuery request, CancellationToken cancellationToken)
-            => _context.Blogs.Where(b => request.BlogIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Name, cancellationToken);
+            => _context.Blogs.Where(b => request.BlogIds.Contains(b.Id))
+                .Select(b => new { b.Id, b.Name })
+                .ToDictionaryAsync(b => b.Id, b => b.Name, cancellationToken);
     }
 
     /// <summary>EFP104 through request dispatch: a request sent per element runs its handler's query per element.</summary>
