@@ -118,6 +118,7 @@ namespace PerfAnalyzers.EfCore
             private readonly int _orderDepth;
             private readonly HashSet<ISymbol> _visitingLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             private readonly HashSet<IParameterSymbol> _visitingParameters = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+            private readonly HashSet<ISymbol> _visitingMethods = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
             // Chains built on a local's own value while its assignments are followed (q = q.Where(..)): they carry operators
             // but prove nothing; they count only when another assignment of the local is a query. (QueryChain compares by reference.)
@@ -258,6 +259,13 @@ namespace PerfAnalyzers.EfCore
                         : QueryChain.None;
                 }
 
+                if (_visitingMethods.Contains(method.OriginalDefinition))
+                {
+                    // q = Helper(q) met while following Helper's own parameter back to its callers: the call's result is
+                    // what is being computed, it contributes nothing new (as a local's self reference).
+                    return SelfMarker;
+                }
+
                 var followed = false;
                 QueryChain result;
                 if ((Ef.IsQueryable(method.ReturnType) || Ef.IsDbSet(method.ReturnType)) && hops < MaxMethodHops
@@ -367,7 +375,11 @@ namespace PerfAnalyzers.EfCore
                     result = QueryChain.None;
                 }
 
-                _owner._memberCache.TryAdd(definition, result);
+                if (_visitingMethods.Count == 0)
+                {
+                    _owner._memberCache.TryAdd(definition, result);
+                }
+
                 chain = result.IsEfQuery ? result : null;
                 return chain is not null;
             }
@@ -387,10 +399,13 @@ namespace PerfAnalyzers.EfCore
                     return Rebase(cached, reference);
                 }
 
+                var owner = definition.ContainingSymbol.OriginalDefinition;
                 if (hops >= MaxMethodHops || !_visitingParameters.Add(definition))
                 {
                     return FromType(reference);
                 }
+
+                var ownerAdded = _visitingMethods.Add(owner);
 
                 QueryChain? result = null;
                 try
@@ -441,6 +456,10 @@ namespace PerfAnalyzers.EfCore
                 finally
                 {
                     _visitingParameters.Remove(definition);
+                    if (ownerAdded)
+                    {
+                        _visitingMethods.Remove(owner);
+                    }
                 }
 
                 if (result is null)
@@ -448,7 +467,12 @@ namespace PerfAnalyzers.EfCore
                     return FromType(reference);
                 }
 
-                _owner._parameterCache.TryAdd(definition, result);
+                if (_visitingMethods.Count == 0)
+                {
+                    // Computed while no other parameter walk was cutting a helper short: the full answer.
+                    _owner._parameterCache.TryAdd(definition, result);
+                }
+
                 return result;
             }
 
