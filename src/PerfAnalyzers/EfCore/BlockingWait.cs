@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -24,12 +25,19 @@ namespace PerfAnalyzers.EfCore
     /// </summary>
     internal sealed class BlockingWait
     {
-        private BlockingWait(BlockingKind kind, IOperation task, RoundTrip roundTrip)
+        private BlockingWait(BlockingKind kind, IOperation task, RoundTrip roundTrip, string source)
         {
             Kind = kind;
             Task = task;
             RoundTrip = roundTrip;
+            Source = source;
         }
+
+        /// <summary>
+        /// What returned the task: the EF Core call (<c>CountAsync</c>), or the chain through the project's own async
+        /// methods to it (<c>StatsService.CountPostsAsync -&gt; CountAsync</c>).
+        /// </summary>
+        public string Source { get; }
 
         public BlockingKind Kind { get; }
 
@@ -82,18 +90,19 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            if (!TryGetRoundTrip(ef, waited, operation, out var roundTrip, cancellationToken))
+            if (!TryGetRoundTrip(ef, waited, operation, out var roundTrip, out var source, cancellationToken))
             {
                 return false;
             }
 
-            wait = new BlockingWait(kind, task, roundTrip);
+            wait = new BlockingWait(kind, task, roundTrip, source);
             return true;
         }
 
-        private static bool TryGetRoundTrip(EfCompilation ef, IOperation waited, IOperation access, out RoundTrip roundTrip, CancellationToken cancellationToken)
+        private static bool TryGetRoundTrip(EfCompilation ef, IOperation waited, IOperation access, out RoundTrip roundTrip, out string source, CancellationToken cancellationToken)
         {
             roundTrip = null!;
+            source = "";
             var value = waited.WalkDownConversions();
             if (value is ILocalReferenceOperation local)
             {
@@ -105,9 +114,45 @@ namespace PerfAnalyzers.EfCore
                 value = assigned.WalkDownConversions();
             }
 
-            return value is IInvocationOperation invocation
-                   && ef.TryGetRoundTrip(invocation, out roundTrip, cancellationToken)
-                   && roundTrip.IsAsync;
+            if (value is not IInvocationOperation invocation)
+            {
+                return false;
+            }
+
+            if (ef.TryGetRoundTrip(invocation, out roundTrip, cancellationToken))
+            {
+                source = roundTrip.OperationName;
+                return roundTrip.IsAsync;
+            }
+
+            return TryGetThroughSourceMethod(ef, invocation, out roundTrip, out source, cancellationToken);
+        }
+
+        /// <summary>
+        /// The task of a method of this compilation (or the one implementation of an interface method) whose body reaches an
+        /// EF Core async round trip on every call (<see cref="RoundTripSummaries"/>: not only on a cache miss, not only in a
+        /// catch block or a callback): waiting on it waits for the round trip.
+        /// </summary>
+        private static bool TryGetThroughSourceMethod(EfCompilation ef, IInvocationOperation invocation, out RoundTrip roundTrip, out string source, CancellationToken cancellationToken)
+        {
+            roundTrip = null!;
+            source = "";
+            var method = invocation.TargetMethod;
+            if (!IsAwaitableType(method.ReturnType as INamedTypeSymbol) || invocation.HasUnboundArgument()
+                || !(method.Locations.Any(l => l.IsInSource) || method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract))
+            {
+                return false;
+            }
+
+            var summary = ef.Summaries.Get(invocation, cancellationToken, out var target);
+            if (!summary.PerformsRoundTrip || summary.OnCacheMiss || summary.RoundTrip is not { IsAsync: true } found)
+            {
+                return false;
+            }
+
+            roundTrip = found;
+            source = string.Join(" -> ", new[] { ef.Summaries.DisplayName(target ?? method) }.Concat(summary.Chain));
+            return true;
         }
 
         /// <summary>The only value ever given to <paramref name="local"/> in the body, given before <paramref name="access"/>.</summary>

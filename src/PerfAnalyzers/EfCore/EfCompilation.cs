@@ -107,6 +107,11 @@ namespace PerfAnalyzers.EfCore
 
         private ContextLifetime? _lifetime;
 
+        /// <summary>"Does calling this source method perform a round trip?" (EFP104, EFP401), one cache per compilation.</summary>
+        public RoundTripSummaries Summaries => LazyInitializer.EnsureInitialized(ref _summaries, () => new RoundTripSummaries(this, Symbols.Compilation))!;
+
+        private RoundTripSummaries? _summaries;
+
         /// <summary>
         /// Is this operation (an invocation or a foreach loop) a database round trip, and of which query? Decided from types
         /// (an IQueryable/DbSet/DbContext receiver the query chain proves), never from method names alone; code that does

@@ -21,6 +21,8 @@ namespace PerfAnalyzers.EfCore
 
         private readonly EfSymbols _ef;
         private readonly ConcurrentDictionary<ISymbol, QueryChain> _memberCache = new ConcurrentDictionary<ISymbol, QueryChain>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IParameterSymbol, QueryChain> _parameterCache = new ConcurrentDictionary<IParameterSymbol, QueryChain>(SymbolEqualityComparer.Default);
+        private ParameterSources? _parameterSources;
 
         public QueryChainBuilder(EfSymbols ef)
         {
@@ -127,6 +129,8 @@ namespace PerfAnalyzers.EfCore
             private readonly CancellationToken _cancellationToken;
             private readonly int _orderDepth;
             private readonly HashSet<ISymbol> _visitingLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            private readonly HashSet<IParameterSymbol> _visitingParameters = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+            private readonly HashSet<ISymbol> _visitingMethods = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
             // Chains built on a local's own value while its assignments are followed (q = q.Where(..)): they carry operators
             // but prove nothing; they count only when another assignment of the local is a query. (QueryChain compares by reference.)
@@ -186,6 +190,9 @@ namespace PerfAnalyzers.EfCore
 
                     case ILocalReferenceOperation local:
                         return VisitLocal(local, hops);
+
+                    case IParameterReferenceOperation parameter when Ef.IsQueryable(parameter.Type) && !Ef.IsDbSet(parameter.Type):
+                        return VisitQueryParameter(parameter, hops);
 
                     case IConditionalOperation conditional when conditional.WhenFalse is not null:
                         return Merge(Visit(conditional.WhenTrue, true, hops), Visit(conditional.WhenFalse, true, hops));
@@ -262,6 +269,13 @@ namespace PerfAnalyzers.EfCore
                     return inner.IsEfQuery && !_selfDerived.Contains(inner) && !ReferenceEquals(inner, SelfMarker)
                         ? new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, invocation)
                         : QueryChain.None;
+                }
+
+                if (_visitingMethods.Contains(method.OriginalDefinition))
+                {
+                    // q = Helper(q) met while following Helper's own parameter back to its callers: the call's result is
+                    // what is being computed, it contributes nothing new (as a local's self reference).
+                    return SelfMarker;
                 }
 
                 var followed = false;
@@ -373,17 +387,125 @@ namespace PerfAnalyzers.EfCore
                     result = QueryChain.None;
                 }
 
-                _owner._memberCache.TryAdd(definition, result);
+                if (_visitingMethods.Count == 0)
+                {
+                    _owner._memberCache.TryAdd(definition, result);
+                }
+
                 chain = result.IsEfQuery ? result : null;
                 return chain is not null;
             }
+
+            /// <summary>
+            /// An <c>IQueryable&lt;T&gt;</c> parameter: the query its callers pass when every caller in the compilation
+            /// (<see cref="ParameterSources"/>) passes an EF query of known root, with their operators kept as conditional
+            /// (applied by some callers); not a query when every caller passes an in-memory sequence; of unknown origin
+            /// otherwise. The root is the parameter itself: the callers' code is never the place to report or fix.
+            /// </summary>
+            private QueryChain VisitQueryParameter(IParameterReferenceOperation reference, int hops)
+            {
+                var parameter = reference.Parameter;
+                var definition = (IParameterSymbol)parameter.OriginalDefinition;
+                if (_owner._parameterCache.TryGetValue(definition, out var cached))
+                {
+                    return Rebase(cached, reference);
+                }
+
+                var owner = definition.ContainingSymbol.OriginalDefinition;
+                if (hops >= MaxMethodHops || !_visitingParameters.Add(definition))
+                {
+                    return FromType(reference);
+                }
+
+                var ownerAdded = _visitingMethods.Add(owner);
+
+                QueryChain? result = null;
+                try
+                {
+                    var sources = LazyInitializer.EnsureInitialized(ref _owner._parameterSources, () => ParameterSources.Build(Ef.Compilation, _cancellationToken))!;
+                    var arguments = sources.ArgumentsFor(definition, _cancellationToken);
+                    var allKnown = !arguments.IsEmpty;
+                    var noneEf = !arguments.IsEmpty;
+                    var operators = ImmutableArray.CreateBuilder<QueryOperator>();
+                    var order = QueryOrder.Unordered;
+                    var kind = QueryRootKind.None;
+                    foreach (var argument in arguments)
+                    {
+                        var chain = Visit(argument, true, hops + 1);
+                        if (ReferenceEquals(chain, Unbound) || ReferenceEquals(chain, SelfMarker) || _selfDerived.Contains(chain))
+                        {
+                            allKnown = noneEf = false;
+                            break;
+                        }
+
+                        noneEf &= !chain.IsEfQuery;
+                        allKnown &= chain.HasKnownRoot;
+                        if (chain.HasKnownRoot)
+                        {
+                            kind = kind == QueryRootKind.None || kind == chain.RootKind ? chain.RootKind : QueryRootKind.DbSet;
+                            operators.AddRange(chain.Operators.Select(o => new QueryOperator(o.Name, o.Invocation, o.IsClientSide, isConditional: true)));
+                            order = QueryOrdering.Merge(order, chain.Order);
+                        }
+
+                        if (_steps > MaxSteps)
+                        {
+                            allKnown = noneEf = false;
+                            break;
+                        }
+                    }
+
+                    if (allKnown && kind is QueryRootKind.DbSet or QueryRootKind.SetMethod)
+                    {
+                        var typeOrder = _owner.Ordering.IsOrderedType(parameter.Type) ? QueryOrder.Ordered : QueryOrder.Unordered;
+                        result = new QueryChain(kind, reference, Ef.GetElementType(parameter.Type), null, operators.ToImmutable(), null,
+                            typeOrder == QueryOrder.Ordered ? typeOrder : order);
+                    }
+                    else if (noneEf)
+                    {
+                        result = QueryChain.None;
+                    }
+                }
+                finally
+                {
+                    _visitingParameters.Remove(definition);
+                    if (ownerAdded)
+                    {
+                        _visitingMethods.Remove(owner);
+                    }
+                }
+
+                if (result is null)
+                {
+                    return FromType(reference);
+                }
+
+                if (_visitingMethods.Count == 0)
+                {
+                    // Computed while no other parameter walk was cutting a helper short: the full answer.
+                    _owner._parameterCache.TryAdd(definition, result);
+                }
+
+                return result;
+            }
+
+            /// <summary>A cached parameter chain, rooted at this reference of the parameter.</summary>
+            private static QueryChain Rebase(QueryChain chain, IParameterReferenceOperation reference)
+                => chain.IsEfQuery
+                    ? new QueryChain(chain.RootKind, reference, chain.EntityType, null, chain.Operators, null, chain.Order)
+                    : chain;
 
             private QueryChain Root(QueryRootKind kind, IOperation root, IOperation? context)
                 => new QueryChain(kind, root, Ef.GetElementType(root.Type), context, ImmutableArray<QueryOperator>.Empty, null);
 
             private QueryChain FromType(IOperation? operation)
             {
-                if (operation?.Type is { } type && (Ef.IsQueryable(type) || Ef.IsDbSet(type)))
+                if (operation?.Type is { } dbSet && Ef.IsDbSet(dbSet) && !operation.IsUnbound())
+                {
+                    // A DbSet<T> is a query root wherever it comes from (a parameter, a method result...): its context is not visible.
+                    return Root(QueryRootKind.DbSet, operation, null);
+                }
+
+                if (operation?.Type is { } type && Ef.IsQueryable(type))
                 {
                     var order = _owner.Ordering.IsOrderedType(type) ? QueryOrder.Ordered : QueryOrder.Unordered;
                     return new QueryChain(QueryRootKind.UnknownQueryable, operation, Ef.GetElementType(type), null, ImmutableArray<QueryOperator>.Empty, null, order);

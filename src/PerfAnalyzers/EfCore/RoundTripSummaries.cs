@@ -150,7 +150,24 @@ namespace PerfAnalyzers.EfCore
             {
                 target = throughReceiver;
                 var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
-                return summary.PerformsRoundTrip && summary.Depth <= budget && !PassesFalseGuard(summary, call) ? summary : RoundTripSummary.None;
+                if (summary.PerformsRoundTrip && summary.Depth <= budget && !PassesFalseGuard(summary, call) || !MayDispatch(call.TargetMethod))
+                {
+                    return summary.PerformsRoundTrip && summary.Depth <= budget && !PassesFalseGuard(summary, call) ? summary : RoundTripSummary.None;
+                }
+
+                // A home-grown dispatcher (Sender.Send looks the handler up in a dictionary): its body shows no round trip,
+                // the handler of the request does.
+                foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
+                {
+                    var handled = SummarizeBody(handler.OriginalDefinition, budget, visiting, cancellationToken);
+                    if (handled.PerformsRoundTrip && handled.Depth <= budget)
+                    {
+                        target = handler;
+                        return handled;
+                    }
+                }
+
+                return RoundTripSummary.None;
             }
 
             // A delegate held in a local: the lambdas or method groups assigned to it run.

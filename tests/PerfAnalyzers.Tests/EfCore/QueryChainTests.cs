@@ -165,5 +165,60 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Contains(ternary.Operators, o => o.Name == "OrderBy" && o.IsConditional);
             Assert.Equal(QueryRootKind.DbSet, host.RoundTrip("c")!.Query.RootKind);
         }
+    
+        [Fact]
+        public void A_DbSet_is_a_query_root_wherever_it_comes_from()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    static DbSet<Post> Posts(BlogContext db) => db.Posts;
+                    static List<Post> FromParameter(DbSet<Post> posts) => posts.Where(p => p.IsPublished).ToList/*p*/();
+                    static List<Post> FromLibrary(DbContext db) => db.Set<Post>().ToList/*s*/();
+                    static List<Post> FromHelper(BlogContext db) => Posts(db).ToList/*h*/();
+                }
+                """);
+            var parameter = host.RoundTrip("p")!.Query;
+            Assert.Equal(QueryRootKind.DbSet, parameter.RootKind);
+            Assert.Equal("Post", parameter.EntityType!.Name);
+            Assert.Null(parameter.Context);
+            Assert.Equal(QueryRootKind.SetMethod, host.RoundTrip("s")!.Query.RootKind);
+            Assert.Equal(QueryRootKind.DbSet, host.RoundTrip("h")!.Query.RootKind);
+        }
+
+        [Fact]
+        public void A_queryable_parameter_is_what_its_callers_pass()
+        {
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    static List<Post> Ef(IQueryable<Post> q) => q.OrderBy(p => p.Id).ToList/*ef*/();
+                    static List<Post> Memory(IQueryable<Post> q) => q.ToList/*mem*/();
+                    static List<Post> Mixed(IQueryable<Post> q) => q.ToList/*mixed*/();
+                    static List<Post> NoCaller(IQueryable<Post> q) => q.ToList/*none*/();
+                    static List<Post> Grouped(IQueryable<Post> q) => q.ToList/*group*/();
+                    static List<Post> Nested(IQueryable<Post> q) => Ef(q);
+
+                    void Callers(BlogContext db, List<Post> list)
+                    {
+                        Ef(db.Posts.AsNoTracking().Where(p => p.IsPublished));
+                        Nested(db.Set<Post>());
+                        Memory(list.AsQueryable());
+                        Mixed(db.Posts);
+                        Mixed(list.AsQueryable());
+                        Func<IQueryable<Post>, List<Post>> f = Grouped;
+                        Grouped(db.Posts);
+                    }
+                }
+                """);
+            var ef = host.RoundTrip("ef")!.Query;
+            Assert.Equal(QueryRootKind.DbSet, ef.RootKind);
+            Assert.Equal(new[] { "AsNoTracking", "Where", "OrderBy" }, ef.Operators.Select(o => o.Name));
+            Assert.Equal(new[] { true, true, false }, ef.Operators.Select(o => o.IsConditional));
+            Assert.Null(host.RoundTrip("mem"));
+            Assert.Equal(QueryRootKind.UnknownQueryable, host.RoundTrip("mixed")!.Query.RootKind);
+            Assert.Equal(QueryRootKind.UnknownQueryable, host.RoundTrip("none")!.Query.RootKind);
+            Assert.Equal(QueryRootKind.UnknownQueryable, host.RoundTrip("group")!.Query.RootKind);
+        }
     }
 }

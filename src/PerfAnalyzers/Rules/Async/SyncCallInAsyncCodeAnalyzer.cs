@@ -89,7 +89,7 @@ namespace PerfAnalyzers.Rules.Async
                 location,
                 properties,
                 wait.Display,
-                wait.RoundTrip.OperationName));
+                wait.Source));
         }
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts, TokenNames tokens)

@@ -21,7 +21,7 @@ namespace PerfAnalyzers.Rules.Loading
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            var summaries = new RoundTripSummaries(ef, start.Compilation);
+            var summaries = ef.Summaries;
             start.RegisterOperationAction(c => Analyze(c, ef, summaries), OperationKind.Invocation);
         }
 

@@ -92,7 +92,7 @@ namespace PerfAnalyzers.Rules.Writes
                 return;
             }
 
-            var blocker = safety.GetDeleteBlocker(source.Query.Context?.Type, source.Entity) ?? source.QueryBlocker();
+            var blocker = safety.GetDeleteBlocker(source.ContextType(ef.Symbols, save), source.Entity) ?? source.QueryBlocker();
             if (blocker is null && !save.IsPlain)
             {
                 blocker = "the result of SaveChanges is used";
@@ -137,9 +137,9 @@ namespace PerfAnalyzers.Rules.Writes
             switch (receiver)
             {
                 case IPropertyReferenceOperation property when symbols.IsDbSet(property.Type):
-                    return LoadedEntities.SymbolOf(property.Instance);
+                    return symbols.IsDbContextOrInterface(property.Instance?.Type) ? LoadedEntities.SymbolOf(property.Instance) : property.Property;
                 case IFieldReferenceOperation field when symbols.IsDbSet(field.Type):
-                    return LoadedEntities.SymbolOf(field.Instance);
+                    return symbols.IsDbContextOrInterface(field.Instance?.Type) ? LoadedEntities.SymbolOf(field.Instance) : field.Field;
                 case IInvocationOperation set when symbols.IsSetMethod(set.TargetMethod):
                     return LoadedEntities.SymbolOf(set.Instance);
                 default:

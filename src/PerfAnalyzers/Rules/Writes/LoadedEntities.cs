@@ -154,8 +154,29 @@ namespace PerfAnalyzers.Rules.Writes
             return new LoadedEntities(query, queryExpression, loadStatement, isAsync, token, configureAwait);
         }
 
-        /// <summary>The context symbol of the query (<c>db</c> in <c>db.Posts.Where(..)</c>).</summary>
-        public ISymbol? ContextSymbol(EfSymbols symbols) => SymbolOf(Query.Context);
+        /// <summary>
+        /// The context symbol of the query (<c>db</c> in <c>db.Posts.Where(..)</c>); for a DbSet whose context is not visible
+        /// (a <c>DbSet&lt;T&gt;</c> parameter, a repository's DbSet field), the DbSet's own symbol: the removals must go
+        /// through that DbSet, and any context's SaveChanges after them is the save (<see cref="FindSave"/>).
+        /// </summary>
+        public ISymbol? ContextSymbol(EfSymbols symbols)
+            => Query.Context is { } context && symbols.IsDbContextOrInterface(context.Type) ? SymbolOf(context)
+                : Query.RootKind == QueryRootKind.DbSet && SymbolOf(Query.Root) is { } set && symbols.IsDbSet(TypeOf(set)) ? set
+                : SymbolOf(Query.Context);
+
+        /// <summary>The context type the bulk statement would run on: the query's context, or the saved context for a bare DbSet.</summary>
+        public ITypeSymbol? ContextType(EfSymbols symbols, SaveStatement save)
+            => Query.Context is { } context && symbols.IsDbContextOrInterface(context.Type) ? context.Type : save.Save.Instance?.Type ?? Query.Context?.Type;
+
+        /// <summary>The declared type of a local, parameter, field or property.</summary>
+        public static ITypeSymbol? TypeOf(ISymbol? symbol) => symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
 
         public static ISymbol? SymbolOf(IOperation? operation) => operation?.WalkDownConversions() switch
         {
@@ -190,7 +211,9 @@ namespace PerfAnalyzers.Rules.Writes
 
             var next = block.Operations[index + 1];
             var save = next.DescendantsAndSelf().OfType<IInvocationOperation>().FirstOrDefault(i => symbols.IsSaveChanges(i.TargetMethod));
-            if (save is null || !SymbolEqualityComparer.Default.Equals(SymbolOf(save.Instance), contextSymbol))
+            if (save is null
+                || !SymbolEqualityComparer.Default.Equals(SymbolOf(save.Instance), contextSymbol)
+                && !(symbols.IsDbSet(TypeOf(contextSymbol)) && symbols.IsDbContextOrInterface(save.Instance?.Type)))
             {
                 return null;
             }

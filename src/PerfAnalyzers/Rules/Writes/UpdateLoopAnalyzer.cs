@@ -131,7 +131,7 @@ namespace PerfAnalyzers.Rules.Writes
                 setters.Add(new Setter(property, value, usesEntity));
             }
 
-            blocker ??= safety.GetUpdateBlocker(source.Query.Context?.Type, source.Entity) ?? source.QueryBlocker();
+            blocker ??= safety.GetUpdateBlocker(source.ContextType(ef.Symbols, save), source.Entity) ?? source.QueryBlocker();
             if (blocker is null && !save.IsPlain)
             {
                 blocker = "the result of SaveChanges is used";

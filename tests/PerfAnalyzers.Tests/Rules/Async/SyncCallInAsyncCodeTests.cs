@@ -556,6 +556,137 @@ namespace PerfAnalyzers.Tests.Rules.Async
         }
 
         [Fact]
+        public async Task Reports_blocking_waits_on_tasks_of_the_projects_own_async_methods()
+        {
+            var source = """
+                public interface IPostStats { Task<int> CountAsync(); }
+
+                class PostStats : IPostStats
+                {
+                    private readonly BlogContext _db;
+                    public PostStats(BlogContext db) => _db = db;
+                    public async Task<int> CountAsync() => await _db.Posts.CountAsync();
+                    public Task<List<Post>> PublishedAsync() => _db.Posts.Where(p => p.IsPublished).ToListAsync();
+                    public async Task SaveAsync() { await Task.Yield(); await Persist(); }
+                    private async Task Persist() => await _db.SaveChangesAsync();
+                }
+
+                class Controller
+                {
+                    int Get(IPostStats stats, PostStats concrete)
+                    {
+                        var n = stats.CountAsync().{|#0:Result|};
+                        var posts = concrete.PublishedAsync().GetAwaiter().{|#1:GetResult|}();
+                        var task = concrete.SaveAsync();
+                        task.{|#2:Wait|}();
+                        return n + posts.Count;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                Blocking(0, ".Result", "PostStats.CountAsync -> CountAsync"),
+                Blocking(1, ".GetAwaiter().GetResult()", "PostStats.PublishedAsync -> ToListAsync"),
+                Blocking(2, ".Wait()", "PostStats.SaveAsync -> PostStats.Persist -> SaveChangesAsync"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_blocking_waits_on_project_methods_that_do_not_await_ef()
+        {
+            var source = """
+                class Client
+                {
+                    private readonly System.Net.Http.HttpClient _http = new();
+                    private readonly BlogContext _db = new();
+                    private readonly Dictionary<int, int> _cache = new();
+                    public async Task<string> FetchAsync() => await _http.GetStringAsync("https://example.org");
+                    public Task<int> Constant() => Task.FromResult(3);
+                    public Task<int> SyncInside() => Task.FromResult(_db.Posts.Count());
+                    public async Task<int> CachedAsync(int id)
+                    {
+                        if (_cache.TryGetValue(id, out var hit)) return hit;
+                        return _cache[id] = await _db.Posts.CountAsync(p => p.BlogId == id);
+                    }
+                    public async Task<int> OnErrorAsync()
+                    {
+                        try { return 1; }
+                        catch (Exception) { return await _db.Posts.CountAsync(); }
+                    }
+                }
+
+                class Controller
+                {
+                    int Get(Client client)
+                    {
+                        var text = client.FetchAsync().Result;
+                        var n = client.Constant().Result + client.SyncInside().Result + client.OnErrorAsync().Result;
+                        n += client.CachedAsync(1).GetAwaiter().GetResult();
+                        n += Task.FromResult(3).Result;
+                        return n + text.Length;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_awaits_a_project_methods_task_only_where_the_method_can_be_async()
+        {
+            var source = """
+                class Service
+                {
+                    private readonly BlogContext _db = new();
+                    public async Task<int> CountAsync() => await _db.Posts.CountAsync();
+                }
+
+                class Controller
+                {
+                    async Task<int> GetAsync(Service service)
+                    {
+                        await Task.Yield();
+                        return service.CountAsync().{|#0:Result|};
+                    }
+
+                    int Get(Service service) => service.CountAsync().{|#1:Result|};
+                }
+                """;
+            var fixedSource = """
+                class Service
+                {
+                    private readonly BlogContext _db = new();
+                    public async Task<int> CountAsync() => await _db.Posts.CountAsync();
+                }
+
+                class Controller
+                {
+                    async Task<int> GetAsync(Service service)
+                    {
+                        await Task.Yield();
+                        return await service.CountAsync();
+                    }
+
+                    int Get(Service service) => service.CountAsync().{|#1:Result|};
+                }
+                """;
+            var test = VerifyCS.Create(source, fixedSource);
+            test.ExpectedDiagnostics.Add(Blocking(0, ".Result", "Service.CountAsync -> CountAsync"));
+            test.ExpectedDiagnostics.Add(Blocking(1, ".Result", "Service.CountAsync -> CountAsync"));
+            test.FixedState.ExpectedDiagnostics.Add(Blocking(1, ".Result", "Service.CountAsync -> CountAsync"));
+            await test.RunAsync();
+        }
+
+        [Theory]
+        [InlineData("int M(Service s) => s.CountAsync(undefined).Result;")]
+        [InlineData("int M(Service s) => s.CountAsnc().Result;")]
+        [InlineData("int M(Service s) => s.CountAsync(.Result;")]
+        public async Task Half_typed_waits_on_project_methods_do_not_report_or_crash(string member)
+        {
+            var source = "class Service { private readonly BlogContext _db = new(); public async Task<int> CountAsync() => await _db.Posts.CountAsync(); } class C { " + member + " }";
+            var diagnostics = await AnalyzerRunner.RunAsync(new PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer(), source);
+            Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001" || d.Id == "EFP401");
+        }
+
+        [Fact]
         public async Task Fix_awaits_the_blocked_task_in_async_methods()
         {
             var source = """

@@ -139,6 +139,40 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Reports_a_send_through_a_dispatcher_implemented_in_the_compilation()
+        {
+            var source = Mediator + """
+
+                namespace App
+                {
+                    using MediatR;
+
+                    public sealed class Sender : ISender
+                    {
+                        private readonly Dictionary<Type, Func<object, CancellationToken, Task<object>>> _handlers = new();
+                        public async Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
+                            => (TResponse)await _handlers[request.GetType()](request, cancellationToken);
+                    }
+
+                    public class Report
+                    {
+                        public async Task Build(ISender sender, List<Author> authors, CancellationToken ct)
+                        {
+                            foreach (var author in authors)
+                            {
+                                var found = await sender.{|#0:Send|}(new GetAuthorQuery(author.Id), ct);
+                                var name = await sender.Send(new FormatName(author.Name), ct);
+                            }
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Send", "iteration of this 'foreach' loop", "GetAuthorHandler.Handle -> FirstOrDefaultAsync"));
+        }
+
+        [Fact]
         public async Task Does_not_follow_a_send_with_two_handlers()
         {
             var source = Mediator + """

@@ -469,6 +469,62 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Reports_and_fixes_queries_whose_root_arrives_as_a_parameter()
+        {
+            var source = """
+                class C
+                {
+                    static int Total(DbSet<Post> posts) => posts.Where(p => p.IsPublished).{|#0:ToList|}().Sum(p => p.Views);
+
+                    static int Titles(IQueryable<Post> query) => query.{|#1:ToList|}().Sum(p => p.Title.Length);
+
+                    void Callers(BlogContext db)
+                    {
+                        Console.WriteLine(Total(db.Posts) + Titles(db.Posts.Where(p => p.Views > 10)));
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    static int Total(DbSet<Post> posts) => posts.AsNoTracking().Where(p => p.IsPublished).ToList().Sum(p => p.Views);
+
+                    static int Titles(IQueryable<Post> query) => query.AsNoTracking().ToList().Sum(p => p.Title.Length);
+
+                    void Callers(BlogContext db)
+                    {
+                        Console.WriteLine(Total(db.Posts) + Titles(db.Posts.Where(p => p.Views > 10)));
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToList", "Post"),
+                VerifyCS.Diagnostic("EFP302").WithLocation(1).WithArguments("ToList", "Post"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_a_parameter_that_is_not_known_to_be_a_tracking_EF_query()
+        {
+            var source = """
+                class C
+                {
+                    static int InMemory(IQueryable<Post> query) => query.ToList().Sum(p => p.Views);
+                    static int Sequence(IEnumerable<Post> posts) => posts.ToList().Sum(p => p.Views);
+                    static int NoTracking(IQueryable<Post> query) => query.ToList().Sum(p => p.Views);
+                    static int Mixed(IQueryable<Post> query) => query.ToList().Sum(p => p.Views);
+                    public static int NoCaller(IQueryable<Post> query) => query.ToList().Sum(p => p.Views);
+
+                    void Callers(BlogContext db, List<Post> list)
+                    {
+                        Console.WriteLine(InMemory(list.AsQueryable()) + Sequence(db.Posts) + Mixed(list.AsQueryable()) + Mixed(db.Posts));
+                        Console.WriteLine(NoTracking(db.Posts.AsNoTracking()) + NoTracking(db.Posts));
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Fact]
         public async Task Does_not_report_a_query_from_another_member()
         {
             var source = """

@@ -99,6 +99,51 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Reports_and_fixes_a_DbSet_that_arrives_as_a_parameter()
+        {
+            var source = """
+                class C
+                {
+                    static async Task<int> Total(DbSet<Post> posts, CancellationToken ct)
+                    {
+                        var list = await posts.Where(p => p.IsPublished).{|#0:ToListAsync|}(ct);
+                        return list.Sum(p => p.Views);
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    static async Task<int> Total(DbSet<Post> posts, CancellationToken ct)
+                    {
+                        var list = await posts.Where(p => p.IsPublished).Select(x => new { x.Views }).ToListAsync(ct);
+                        return list.Sum(p => p.Views);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToListAsync", "Post", "'Views'"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_a_parameter_over_an_in_memory_sequence()
+        {
+            var source = """
+                class C
+                {
+                    static int InMemory(IQueryable<Post> query) => query.ToList().Sum(p => p.Views);
+                    static int Sequence(IEnumerable<Post> posts) => posts.ToList().Sum(p => p.Views);
+
+                    void Callers(BlogContext db, List<Post> list)
+                    {
+                        Console.WriteLine(InMemory(list.AsQueryable()) + Sequence(db.Posts));
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Fact]
         public async Task Explicit_types_and_predicates_report_without_a_fix()
         {
             var source = """

@@ -88,6 +88,95 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task Reports_and_fixes_a_remove_loop_over_a_DbSet_that_arrives_as_a_parameter_or_field()
+        {
+            var source = """
+                class C
+                {
+                    static void Purge(BlogContext db, DbSet<Comment> comments, int postId)
+                    {
+                        var old = comments.Where(c => c.PostId == postId).ToList();
+                        foreach (var comment in old)
+                        {
+                            comments.{|#0:Remove|}(comment);
+                        }
+                        db.SaveChanges();
+                    }
+                }
+
+                class Repository<T> where T : class
+                {
+                    private readonly BlogContext _db;
+                    private readonly DbSet<T> _set;
+                    public Repository(BlogContext db) { _db = db; _set = db.Set<T>(); }
+
+                    public void DeleteWhere(System.Linq.Expressions.Expression<Func<T, bool>> predicate)
+                    {
+                        var items = _set.Where(predicate).ToList();
+                        _set.{|#1:RemoveRange|}(items);
+                        _db.SaveChanges();
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    static void Purge(BlogContext db, DbSet<Comment> comments, int postId)
+                    {
+                        comments.Where(c => c.PostId == postId).ExecuteDelete();
+                        db.SaveChanges();
+                    }
+                }
+
+                class Repository<T> where T : class
+                {
+                    private readonly BlogContext _db;
+                    private readonly DbSet<T> _set;
+                    public Repository(BlogContext db) { _db = db; _set = db.Set<T>(); }
+
+                    public void DeleteWhere(System.Linq.Expressions.Expression<Func<T, bool>> predicate)
+                    {
+                        _set.Where(predicate).ExecuteDelete();
+                        _db.SaveChanges();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10, Expected(0, "Remove"), Expected(1, "RemoveRange", "T"));
+        }
+
+        [Fact]
+        public async Task Does_not_report_a_remove_loop_over_a_DbSet_parameter_saved_elsewhere_or_removed_through_another_set()
+        {
+            var source = """
+                class C
+                {
+                    static void NotSavedHere(DbSet<Comment> comments, int postId)
+                    {
+                        foreach (var comment in comments.Where(c => c.PostId == postId).ToList())
+                        {
+                            comments.Remove(comment);
+                        }
+                    }
+
+                    static void OtherSet(BlogContext db, DbSet<Comment> comments, DbSet<Comment> archive, int postId)
+                    {
+                        var old = comments.Where(c => c.PostId == postId).ToList();
+                        archive.RemoveRange(old);
+                        db.SaveChanges();
+                    }
+
+                    static void Listed(BlogContext db, IEnumerable<Comment> comments, int postId)
+                    {
+                        var old = comments.Where(c => c.PostId == postId).ToList();
+                        db.Comments.RemoveRange(old);
+                        db.SaveChanges();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Does_not_report_near_misses()
         {
             var source = """
