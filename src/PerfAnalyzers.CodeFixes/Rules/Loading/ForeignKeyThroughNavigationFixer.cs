@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -12,34 +10,20 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP107: <c>post.Blog.Id</c> -&gt; <c>post.BlogId</c>; <c>post.Author?.Id</c> -&gt; <c>post.AuthorId</c>.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ForeignKeyThroughNavigationFixer))]
-    public sealed class ForeignKeyThroughNavigationFixer : CodeFixProvider
+    public sealed class ForeignKeyThroughNavigationFixer : EfCodeFixProvider
     {
         public const string EquivalenceKey = "EFP107_ReadForeignKey";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ForeignKeyThroughNavigation);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public ForeignKeyThroughNavigationFixer()
+            : base(EquivalenceKey, RuleIds.ForeignKeyThroughNavigation)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (TryFind(root, diagnostic, out _, out _, out var foreignKey))
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create($"Read '{foreignKey}'", ct => ApplyAsync(context.Document, diagnostic, ct), EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
+            => TryFind(root, diagnostic, out _, out _, out var foreignKey) ? $"Read '{foreignKey}'" : null;
+
+        protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostic, cancellationToken);
 
         /// <summary>The key read (<c>x.Nav.Key</c> or <c>x.Nav?.Key</c>) and the entity expression <c>x</c>.</summary>
         private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out ExpressionSyntax keyRead, out ExpressionSyntax entity, out string foreignKey)

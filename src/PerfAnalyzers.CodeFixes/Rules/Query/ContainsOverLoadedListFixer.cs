@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,38 +16,22 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// The analyzer passes the spans to edit; the fixer renders nothing it did not find in the code.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ContainsOverLoadedListFixer))]
-    public sealed class ContainsOverLoadedListFixer : CodeFixProvider
+    public sealed class ContainsOverLoadedListFixer : EfCodeFixProvider
     {
         public const string EquivalenceKey = "EFP311_KeepQuery";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ContainsOverLoadedList);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public ContainsOverLoadedListFixer()
+            : base(EquivalenceKey, RuleIds.ContainsOverLoadedList)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (TryFind(root, diagnostic, out var value, out _, out _)
-                    && value.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } declarator)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            $"Keep '{declarator.Identifier.ValueText}' a query (one statement with a subquery)",
-                            ct => ApplyAsync(context.Document, diagnostic, ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
+            => TryFind(root, diagnostic, out var value, out _, out _) && value.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } declarator
+                ? $"Keep '{declarator.Identifier.ValueText}' a query (one statement with a subquery)"
+                : null;
+
+        protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostic, cancellationToken);
 
         private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out ExpressionSyntax value, out ExpressionSyntax query, out TypeSyntax? type)
         {

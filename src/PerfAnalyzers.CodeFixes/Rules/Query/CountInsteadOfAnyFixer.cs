@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,38 +11,22 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP304: <c>q.Count(p) &gt; 0</c> -&gt; <c>q.Any(p)</c>, <c>await q.CountAsync(ct) == 0</c> -&gt; <c>!await q.AnyAsync(ct)</c>.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CountInsteadOfAnyFixer))]
-    public sealed class CountInsteadOfAnyFixer : CodeFixProvider
+    public sealed class CountInsteadOfAnyFixer : EfCodeFixProvider
     {
         public const string EquivalenceKey = "EFP304_UseAny";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.CountInsteadOfAny);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public CountInsteadOfAnyFixer()
+            : base(EquivalenceKey, RuleIds.CountInsteadOfAny)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (TryFind(root, diagnostic, out _, out _, out _))
-                {
-                    var negated = diagnostic.Properties.TryGetValue(CountInsteadOfAnyAnalyzer.NegatedProperty, out var n) && n == "true";
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            negated ? "Use !Any()" : "Use Any()",
-                            ct => ApplyAsync(context.Document, diagnostic, ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
+            => !TryFind(root, diagnostic, out _, out _, out _)
+                ? null
+                : diagnostic.Properties.TryGetValue(CountInsteadOfAnyAnalyzer.NegatedProperty, out var n) && n == "true" ? "Use !Any()" : "Use Any()";
+
+        protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostic, cancellationToken);
 
         private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out SimpleNameSyntax name, out BinaryExpressionSyntax binary, out ExpressionSyntax countSide)
         {

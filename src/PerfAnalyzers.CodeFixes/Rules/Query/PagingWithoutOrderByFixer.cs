@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,38 +12,24 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP306: <c>q.Skip(n)</c> -&gt; <c>q.OrderBy(p =&gt; p.Id).Skip(n)</c> (the entity's key, when the analyzer found it).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingWithoutOrderByFixer))]
-    public sealed class PagingWithoutOrderByFixer : CodeFixProvider
+    public sealed class PagingWithoutOrderByFixer : EfCodeFixProvider
     {
         public const string EquivalenceKey = "EFP306_OrderByKey";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.PagingWithoutOrderBy);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public PagingWithoutOrderByFixer()
+            : base(EquivalenceKey, RuleIds.PagingWithoutOrderBy)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (diagnostic.Properties.TryGetValue(PagingWithoutOrderByAnalyzer.KeyProperty, out var key) && key is not null
-                    && TryFind(root, diagnostic, out _))
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            $"Order by '{key}' first",
-                            ct => ApplyAsync(context.Document, diagnostic, key, ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(PagingWithoutOrderByAnalyzer.KeyProperty, out var key) && key is not null && TryFind(root, diagnostic, out _)
+                ? $"Order by '{key}' first"
+                : null;
+
+        protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => diagnostic.Properties.TryGetValue(PagingWithoutOrderByAnalyzer.KeyProperty, out var key) && key is not null
+                ? ApplyAsync(document, diagnostic, key, cancellationToken)
+                : Task.FromResult(document);
 
         private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out MemberAccessExpressionSyntax access)
         {

@@ -1,11 +1,9 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,37 +20,22 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// <c>var all = q.ToList(); return all.Count;</c> -&gt; <c>return q.Count();</c>.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PrematureMaterializationFixer))]
-    public sealed class PrematureMaterializationFixer : CodeFixProvider
+    public sealed class PrematureMaterializationFixer : EfCodeFixProvider
     {
         public const string EquivalenceKey = "EFP303_MoveIntoQuery";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.PrematureMaterialization);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public PrematureMaterializationFixer()
+            : base(EquivalenceKey, RuleIds.PrematureMaterialization)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (Plan.TryCreate(root, diagnostic) is { } plan)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            $"Apply {string.Join(", ", plan.MovedNames.Select(n => "'" + n + "'"))} to the query before '{plan.MaterializerName}'",
-                            ct => ApplyAsync(context.Document, diagnostic, ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
+            => Plan.TryCreate(root, diagnostic) is { } plan
+                ? $"Apply {string.Join(", ", plan.MovedNames.Select(n => "'" + n + "'"))} to the query before '{plan.MaterializerName}'"
+                : null;
+
+        protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostic, cancellationToken);
 
         private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {

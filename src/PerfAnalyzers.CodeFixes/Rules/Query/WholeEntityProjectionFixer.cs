@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,39 +14,24 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// The member reads keep compiling against the anonymous type (same names). Offered only when the analyzer set CanFix.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WholeEntityProjectionFixer))]
-    public sealed class WholeEntityProjectionFixer : CodeFixProvider
+    public sealed class WholeEntityProjectionFixer : EfCodeFixProvider
     {
         public const string EquivalenceKey = "EFP305_SelectMembers";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.WholeEntityWhereProjectionSuffices);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public WholeEntityProjectionFixer()
+            : base(EquivalenceKey, RuleIds.WholeEntityWhereProjectionSuffices)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (diagnostic.Properties.TryGetValue(WholeEntityProjectionAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
-                    && Members(diagnostic).Length > 0
-                    && TryFind(root, diagnostic, out _))
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            "Select only the members read",
-                            ct => ApplyAsync(context.Document, diagnostic, ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(WholeEntityProjectionAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
+               && Members(diagnostic).Length > 0
+               && TryFind(root, diagnostic, out _)
+                ? "Select only the members read"
+                : null;
+
+        protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostic, cancellationToken);
 
         private static string[] Members(Diagnostic diagnostic)
             => diagnostic.Properties.TryGetValue(WholeEntityProjectionAnalyzer.MembersProperty, out var members) && !string.IsNullOrEmpty(members)
