@@ -54,7 +54,7 @@ namespace PerfAnalyzers
             category: Performance,
             defaultSeverity: DiagnosticSeverity.Info,
             isEnabledByDefault: true,
-            description: "Loading keys with ToList and filtering a second query with list.Contains(x.Key) costs two round trips, transfers every key to the application and sends every key back as parameters (one per value, or a JSON array, depending on the EF Core version and provider). When the list is used for nothing else, the same query without ToList stays an IQueryable, and EF Core translates list.Contains(x.Key) to IN (SELECT ...): one round trip, and no keys cross the wire. In this repository's proof on SQLite with 5,000 keys: 2 round trips -> 1.",
+            description: "Loading keys with ToList and filtering a second query with list.Contains(x.Key) costs two round trips, transfers every key to the application and sends every key back as parameters (one per value, or a JSON array, depending on the EF Core version and provider). When the list is used for nothing else, the same query without ToList stays an IQueryable, and EF Core translates list.Contains(x.Key) to IN (SELECT ...): one round trip, and no keys cross the wire. In this repository's proof with 9,893 keys: 2 round trips -> 1 on SQLite and PostgreSQL.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.ContainsOverLoadedList));
 
         internal static readonly DiagnosticDescriptor EFP302_ReadOnlyTrackingQuery = new DiagnosticDescriptor(
