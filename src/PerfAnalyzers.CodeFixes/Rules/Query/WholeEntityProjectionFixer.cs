@@ -124,7 +124,14 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                 }
             }
 
-            foreach (var candidate in new[] { "x", "e", "row", "entity" })
+            // As the code around it names it: the parameter of the chain's own lambdas (Where(p => ..).OrderBy(p => ..)).
+            var chainName = (node as MemberAccessExpressionSyntax)?.Expression.DescendantNodes()
+                .OfType<SimpleLambdaExpressionSyntax>()
+                .Where(l => !l.Ancestors().OfType<LambdaExpressionSyntax>().Any(a => ((MemberAccessExpressionSyntax)node).Expression.Span.Contains(a.Span)))
+                .Select(l => l.Parameter.Identifier.ValueText)
+                .LastOrDefault(n => n.Length > 0 && n != "_");
+            var candidates = chainName is null ? new[] { "x", "e", "row", "entity" } : new[] { chainName, "x", "e", "row", "entity" };
+            foreach (var candidate in candidates)
             {
                 if (!used.Contains(candidate))
                 {

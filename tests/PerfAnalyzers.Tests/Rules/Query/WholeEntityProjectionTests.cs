@@ -34,7 +34,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     async Task<int> M(BlogContext db, CancellationToken ct)
                     {
-                        var posts = await db.Posts.Where(p => p.IsPublished).OrderBy(p => p.Id).Take(50).Select(x => new { x.Title, x.Views }).ToListAsync(ct);
+                        var posts = await db.Posts.Where(p => p.IsPublished).OrderBy(p => p.Id).Take(50).Select(p => new { p.Title, p.Views }).ToListAsync(ct);
                         var total = 0;
                         foreach (var post in posts)
                         {
@@ -79,10 +79,10 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     string M(BlogContext db, int blogId)
                     {
                         var x = 1;
-                        var posts = db.Posts.Where(p => p.BlogId == blogId).Select(e => new { e.Views, e.Title }).ToList();
+                        var posts = db.Posts.Where(p => p.BlogId == blogId).Select(p => new { p.Views, p.Title }).ToList();
                         var titles = string.Join(", ", posts.Where(p => p.Views > 10).Select(p => p.Title));
                         var first = posts.Count > 0 ? posts[0].Title : "";
-                        var blog = db.Posts.Where(b => b.Id == blogId).Select(e => new { e.Title })
+                        var blog = db.Posts.Where(b => b.Id == blogId).Select(b => new { b.Title })
                             .FirstOrDefault();
                         if (blog == null)
                         {
@@ -116,7 +116,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     static async Task<int> Total(DbSet<Post> posts, CancellationToken ct)
                     {
-                        var list = await posts.Where(p => p.IsPublished).Select(x => new { x.Views }).ToListAsync(ct);
+                        var list = await posts.Where(p => p.IsPublished).Select(p => new { p.Views }).ToListAsync(ct);
                         return list.Sum(p => p.Views);
                     }
                 }
