@@ -218,13 +218,13 @@ namespace PerfAnalyzers.Tests.Meta
                         }
 
                         var posts = query.ToList();
-                        return posts.Sum(p => p.Views);
+                        return posts.Sum(p => p.Views + p.Id + p.BlogId + p.Title.Length);
                     }
 
                     int Fix(BlogContext db)
                     {
                         var posts = db.Posts.Where(p => p.Views > 0).ToList();
-                        return posts.Sum(p => p.Views);
+                        return posts.Sum(p => p.Views + p.Id + p.BlogId + p.Title.Length);
                     }
                 }
                 """,

@@ -50,21 +50,32 @@ namespace PerfAnalyzers.Rules.Query
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
-            var invocation = (IInvocationOperation)context.Operation;
+            if (Match((IInvocationOperation)context.Operation, ef, context.Options, context.CancellationToken) is { } diagnostic)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        /// <summary>
+        /// The EFP305 finding on <paramref name="invocation"/>, or null. Also asked by EFP302, which stays silent where this
+        /// rule reports: a projection is never tracked, so "add AsNoTracking" is moot beside "select only what you read".
+        /// </summary>
+        internal static Diagnostic? Match(IInvocationOperation invocation, EfCompilation ef, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+        {
             var name = invocation.TargetMethod.Name;
             var isList = ListMaterializers.Contains(name);
             if ((!isList && !SingleMaterializers.Contains(name)) || invocation.IsInsideExpressionTree())
             {
-                return;
+                return null;
             }
 
-            if (!ef.TryGetRoundTrip(invocation, out var roundTrip, context.CancellationToken)
+            if (!ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken)
                 || roundTrip.Kind != RoundTripKind.Query
                 || roundTrip.Query is not { EntityType: { } entityType, MaterializedBy: null } chain
                 || (chain.RootKind != QueryRootKind.DbSet && chain.RootKind != QueryRootKind.SetMethod)
                 || chain.Operators.Any(o => o.IsClientSide || (!KeptOperators.Contains(o.Name) && o.Invocation != invocation)))
             {
-                return;
+                return null;
             }
 
             // The call must produce the root entities themselves: List<Post>/Post[]/Task<...> or Post.
@@ -72,48 +83,48 @@ namespace PerfAnalyzers.Rules.Query
             var produced = isList ? ef.Symbols.GetElementType(resultType) : resultType;
             if (produced is null || !SymbolEqualityComparer.Default.Equals(produced.WithNullableAnnotation(NullableAnnotation.None), entityType.WithNullableAnnotation(NullableAnnotation.None)))
             {
-                return;
+                return null;
             }
 
             // Only "var x = [await] query.ToList();": the local is what we follow.
             if (ResultLocal(invocation) is not { } local)
             {
-                return;
+                return null;
             }
 
             // A method that saves may be changing these entities (through a method of theirs, or a change the usage walk
             // does not see): a projection would not be tracked. SaveChanges on the context, on an interface over it, on a
             // unit of work, or inside a source method it calls (SaveCalls).
             var body = invocation.GetRootOperation();
-            if (SaveCalls.AnySave(body, ef.Symbols, context.CancellationToken))
+            if (SaveCalls.AnySave(body, ef.Symbols, cancellationToken))
             {
-                return;
+                return null;
             }
 
-            var usage = EntityMemberUsage.TryCollect(ef.Symbols, entityType, local, isList, body, context.CancellationToken);
+            var usage = EntityMemberUsage.TryCollect(ef.Symbols, entityType, local, isList, body, cancellationToken);
             if (usage is null || usage.Members.Count == 0)
             {
-                return;
+                return null;
             }
 
-            var maxMembers = RuleOptions.MaxMembers.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.WholeEntityWhereProjectionSuffices);
+            var maxMembers = RuleOptions.MaxMembers.Read(options, invocation.Syntax.SyntaxTree, RuleIds.WholeEntityWhereProjectionSuffices);
             var mapped = AllProperties(entityType).Where(EntityMemberUsage.IsMappedScalar).ToList();
             if (usage.Members.Count > maxMembers || usage.Members.Count >= mapped.Count)
             {
-                return;
+                return null;
             }
 
             // Weigh what is NOT read: report only when the projection would cut the transfer substantially.
             if (!ProjectionSavesEnough(usage.Members, mapped, ef.Model, singleRow: !isList))
             {
-                return;
+                return null;
             }
 
             var canFix = usage.AllDeclarationsImplicit
                          && invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax }
                          && (isList || !HasPredicate(invocation));
             var members = string.Join(",", usage.Members.Select(m => m.Name));
-            context.ReportDiagnostic(Diagnostic.Create(
+            return Diagnostic.Create(
                 Descriptors.EFP305_WholeEntityProjection,
                 invocation.GetMethodNameLocation(),
                 ImmutableDictionary<string, string?>.Empty
@@ -121,7 +132,7 @@ namespace PerfAnalyzers.Rules.Query
                     .Add(MembersProperty, members),
                 name,
                 entityType.Name,
-                string.Join(", ", usage.Members.Select(m => "'" + m.Name + "'"))));
+                string.Join(", ", usage.Members.Select(m => "'" + m.Name + "'")));
         }
 
         /// <summary>Unread columns that weigh at least this share of the row (estimated bytes, <see cref="ColumnWeights"/>)...</summary>

@@ -21,7 +21,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                             .Where(p => p.IsPublished)
                             .OrderBy(p => p.Id)
                             .{|#0:ToListAsync|}(ct);
-                        return posts.Sum(p => p.Views);
+                        return posts.Sum(p => p.Views + p.Id + p.BlogId + p.Title.Length);
                     }
                 }
                 """;
@@ -35,7 +35,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                             .Where(p => p.IsPublished)
                             .OrderBy(p => p.Id)
                             .ToListAsync(ct);
-                        return posts.Sum(p => p.Views);
+                        return posts.Sum(p => p.Views + p.Id + p.BlogId + p.Title.Length);
                     }
                 }
                 """;
@@ -189,10 +189,39 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     }
                 }
                 """;
-            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+            // EFP305 (select only the members read) would take precedence on the post and the blogs: switched off here, as a
+            // user would, to show that EFP302 then reports them.
+            var test = VerifyCS.Create(source, fixedSource);
+            test.DisabledDiagnostics.Add("EFP305");
+            test.ExpectedDiagnostics.AddRange(new[]
+            {
                 VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("FirstOrDefaultAsync", "Post"),
                 VerifyCS.Diagnostic("EFP302").WithLocation(1).WithArguments("ToArrayAsync", "Blog"),
-                VerifyCS.Diagnostic("EFP302").WithLocation(2).WithArguments("await foreach", "Tag"));
+                VerifyCS.Diagnostic("EFP302").WithLocation(2).WithArguments("await foreach", "Tag"),
+            });
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Silent_where_EFP305_advises_a_projection_and_reports_when_EFP305_is_off()
+        {
+            // A projection is never tracked: beside "select only the members read" (EFP305), "add AsNoTracking" is moot.
+            var source = """
+                class C
+                {
+                    int M(BlogContext db)
+                    {
+                        var posts = db.Posts.Where(p => p.IsPublished).ToList();
+                        return posts.Sum(p => p.Views);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+
+            var off = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer>.Create(source.Replace(".ToList()", ".{|#0:ToList|}()"));
+            off.DisabledDiagnostics.Add("EFP305");
+            off.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToList", "Post"));
+            await off.RunAsync();
         }
 
         [Fact]
@@ -250,7 +279,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         }
 
                         var posts = query.{|#0:ToList|}();
-                        return posts.Sum(p => p.Views);
+                        return posts.Sum(p => p.Views + p.Id + p.BlogId + p.Title.Length);
                     }
                 }
                 """;
