@@ -50,9 +50,7 @@ namespace PerfAnalyzers.EfCore
                 return references.Count == 1 && target == references[0].Name ? navigation : null;
             }
 
-            var candidates = references.Count == 1
-                ? new[] { references[0].Name + principalKey.Name, references[0].Name + "Id", principalType.Name + principalKey.Name, principalType.Name + "Id" }
-                : new[] { principalType.Name + principalKey.Name, principalType.Name + "Id" };
+            var candidates = ForeignKeyNames(references.Count == 1 ? references[0].Name : null, principalType, principalKey);
             return candidates.Any(c => string.Equals(c, fkName, StringComparison.OrdinalIgnoreCase)) ? navigation : null;
         }
 
@@ -87,7 +85,7 @@ namespace PerfAnalyzers.EfCore
                 return SingleCompatible(annotated, key);
             }
 
-            var candidates = new[] { navigation.Name + key.Name, navigation.Name + "Id", principal.Name + key.Name, principal.Name + "Id" };
+            var candidates = ForeignKeyNames(navigation.Name, principal, key);
             var byName = properties.Where(p => candidates.Any(c => string.Equals(c, p.Name, StringComparison.OrdinalIgnoreCase)))
                 .Where(p => !p.GetAttributes().Any(a => a.AttributeClass?.Name == "ForeignKeyAttribute"))
                 .ToList();
@@ -102,6 +100,16 @@ namespace PerfAnalyzers.EfCore
 
             return SingleCompatible(byName, key);
         }
+
+        /// <summary>
+        /// The foreign key names EF Core's conventions accept for a relationship to <paramref name="principal"/>:
+        /// &lt;navigation&gt;&lt;key&gt; and &lt;navigation&gt;Id when the dependent has the reference navigation, then
+        /// &lt;principal type&gt;&lt;key&gt; and &lt;principal type&gt;Id.
+        /// </summary>
+        private static string[] ForeignKeyNames(string? navigationName, ITypeSymbol principal, IPropertySymbol key)
+            => navigationName is null
+                ? new[] { principal.Name + key.Name, principal.Name + "Id" }
+                : new[] { navigationName + key.Name, navigationName + "Id", principal.Name + key.Name, principal.Name + "Id" };
 
         private static IPropertySymbol? SingleCompatible(System.Collections.Generic.IEnumerable<IPropertySymbol> properties, IPropertySymbol key)
         {

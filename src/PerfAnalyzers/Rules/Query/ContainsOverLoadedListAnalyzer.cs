@@ -49,7 +49,7 @@ namespace PerfAnalyzers.Rules.Query
                 || loadTrip.Query.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod)
                 || QueryShape.HasClientSideOperators(loadTrip.Query)
                 || load.TargetMethod.TypeArguments.Length != 1
-                || !IsScalar(load.TargetMethod.TypeArguments[0]))
+                || !WriteSafety.IsScalarType(load.TargetMethod.TypeArguments[0]))
             {
                 return;
             }
@@ -109,23 +109,6 @@ namespace PerfAnalyzers.Rules.Query
         }
 
         private static string Span(Microsoft.CodeAnalysis.Text.TextSpan span) => span.Start + ":" + span.Length;
-
-        /// <summary>Types EF Core compares in SQL: numbers, strings, bool, enums, Guid, dates and times, and their nullable forms.</summary>
-        private static bool IsScalar(ITypeSymbol type)
-        {
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                type = nullable.TypeArguments[0];
-            }
-
-            if (type.TypeKind == TypeKind.Enum || (type.SpecialType != SpecialType.None && type.SpecialType != SpecialType.System_Object))
-            {
-                return true;
-            }
-
-            return type.ContainingNamespace?.ToDisplayString() == "System"
-                && type.Name is "Guid" or "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan";
-        }
 
         /// <summary><c>ids.Contains(x)</c> (instance or <c>Enumerable.Contains</c>) inside a lambda that becomes SQL.</summary>
         private static bool IsContainsInQuery(ILocalReferenceOperation reference, out IInvocationOperation contains)

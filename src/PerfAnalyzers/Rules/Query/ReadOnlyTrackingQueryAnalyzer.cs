@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.EfCore;
+using PerfAnalyzers.Options;
 
 namespace PerfAnalyzers.Rules.Query
 {
@@ -106,7 +107,7 @@ namespace PerfAnalyzers.Rules.Query
 
             // Where EFP305 reports, its projection is never tracked: report only the stronger advice.
             if (operation is IInvocationOperation materializer
-                && IsEnabled(context.Compilation, materializer.Syntax.SyntaxTree, RuleIds.WholeEntityWhereProjectionSuffices, context.CancellationToken)
+                && !RuleSeverity.IsOff(context.Compilation, materializer.Syntax.SyntaxTree, RuleIds.WholeEntityWhereProjectionSuffices, context.CancellationToken)
                 && WholeEntityProjectionAnalyzer.Match(materializer, ef, context.Options, context.CancellationToken) is not null)
             {
                 return;
@@ -130,26 +131,6 @@ namespace PerfAnalyzers.Rules.Query
                 properties,
                 roundTrip.OperationName,
                 entityType.Name));
-        }
-
-        /// <summary>Whether a rule of this package is on for <paramref name="tree"/> (not set to none by options or config).</summary>
-        private static bool IsEnabled(Compilation compilation, SyntaxTree tree, string id, System.Threading.CancellationToken cancellationToken)
-        {
-            var options = compilation.Options;
-            if (options.SpecificDiagnosticOptions.TryGetValue(id, out var specific) && specific == ReportDiagnostic.Suppress)
-            {
-                return false;
-            }
-
-            var provider = options.SyntaxTreeOptionsProvider;
-            if (provider is not null
-                && (provider.TryGetDiagnosticValue(tree, id, cancellationToken, out var severity)
-                    || provider.TryGetGlobalDiagnosticValue(id, cancellationToken, out severity)))
-            {
-                return severity != ReportDiagnostic.Suppress;
-            }
-
-            return options.GeneralDiagnosticOption != ReportDiagnostic.Suppress;
         }
 
         private static bool SameType(ITypeSymbol a, ITypeSymbol b)

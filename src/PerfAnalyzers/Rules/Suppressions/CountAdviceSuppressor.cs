@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.EfCore;
+using PerfAnalyzers.Options;
 using PerfAnalyzers.Rules.Query;
 
 namespace PerfAnalyzers.Rules.Suppressions
@@ -29,7 +30,7 @@ namespace PerfAnalyzers.Rules.Suppressions
             foreach (var diagnostic in context.ReportedDiagnostics)
             {
                 if (diagnostic.Id != "CA1827" || !diagnostic.Location.IsInSource || diagnostic.Location.SourceTree is not { } tree
-                    || IsOff(context.Compilation, tree, RuleIds.CountInsteadOfAny, context))
+                    || RuleSeverity.IsOff(context.Compilation, tree, RuleIds.CountInsteadOfAny, context.CancellationToken))
                 {
                     continue;
                 }
@@ -46,20 +47,6 @@ namespace PerfAnalyzers.Rules.Suppressions
                     context.ReportSuppression(Suppression.Create(Descriptors.EFPS006_CountAdviceCA1827, diagnostic));
                 }
             }
-        }
-
-        /// <summary>Whether <paramref name="id"/> is switched off for <paramref name="tree"/> (.editorconfig, global config or compilation options).</summary>
-        private static bool IsOff(Compilation compilation, SyntaxTree tree, string id, SuppressionAnalysisContext context)
-        {
-            var options = compilation.Options;
-            if (options.SyntaxTreeOptionsProvider is { } provider
-                && (provider.TryGetDiagnosticValue(tree, id, context.CancellationToken, out var value)
-                    || provider.TryGetGlobalDiagnosticValue(id, context.CancellationToken, out value)))
-            {
-                return value == ReportDiagnostic.Suppress;
-            }
-
-            return options.SpecificDiagnosticOptions.TryGetValue(id, out var specific) && specific == ReportDiagnostic.Suppress;
         }
     }
 }
