@@ -77,5 +77,15 @@ namespace PerfAnalyzers
             isEnabledByDefault: true,
             description: "A query that materializes a whole table has a cost proportional to the table: fine with 50 rows in development, a timeout or an out-of-memory with 5 million in production. Page it (Take/Skip with an OrderBy, or keyset pagination) or filter it. Reported only for tables that grow with use (a parent or owner, and a creation timestamp or rows added by the application), on a request path, when the rows are not cached; lookup tables (HasData, enum keys, excluded_entities), setup and test code are exempt.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.UnboundedQuery));
+
+        internal static readonly DiagnosticDescriptor EFP305_WholeEntityProjection = new DiagnosticDescriptor(
+            RuleIds.WholeEntityProjection,
+            title: "Whole entities are loaded where a projection suffices",
+            messageFormat: "'{0}' loads whole '{1}' entities but this method only reads {2}; select just those members",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Materializing entities reads every mapped column (including large text), builds change-tracking snapshots and allocates full objects. When the method only reads a few scalar members and never passes the entities on, a Select of those members reads fewer values and allocates less.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.WholeEntityProjection));
     }
 }

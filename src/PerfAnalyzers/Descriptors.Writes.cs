@@ -24,25 +24,25 @@ namespace PerfAnalyzers
             description: "Retired (off by default): measured, collecting the entities and calling AddRange once saves nothing worth a finding (1,000 adds: 85 -> 84 ms and 15.5 -> 15.4 MB on SQLite, 580 -> 667 ms on PostgreSQL); the INSERT statements sent by SaveChanges are the same either way. Enable it by setting its severity if you want the style advice. The ID is never reused.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.AddInLoop));
 
-        internal static readonly DiagnosticDescriptor EFP203_UpdateLoopToExecuteUpdate = new DiagnosticDescriptor(
-            RuleIds.UpdateLoopToExecuteUpdate,
+        internal static readonly DiagnosticDescriptor EFP203_UpdateLoop = new DiagnosticDescriptor(
+            RuleIds.UpdateLoop,
             title: "Entities are loaded and updated one by one; use ExecuteUpdate",
             messageFormat: "These '{0}' entities are loaded, changed in a loop and saved: one ExecuteUpdate does the same in a single statement without loading them{1}",
             category: Performance,
             defaultSeverity: DiagnosticSeverity.Info,
             isEnabledByDefault: true,
             description: "Loading entities only to set columns from constants, captured values or their own columns, then saving them, costs a query, the transfer of every row and one UPDATE per row. ExecuteUpdate (EF Core 7+) sends one UPDATE statement.",
-            helpLinkUri: RuleIds.HelpUri(RuleIds.UpdateLoopToExecuteUpdate));
+            helpLinkUri: RuleIds.HelpUri(RuleIds.UpdateLoop));
 
-        internal static readonly DiagnosticDescriptor EFP204_DeleteLoopToExecuteDelete = new DiagnosticDescriptor(
-            RuleIds.DeleteLoopToExecuteDelete,
+        internal static readonly DiagnosticDescriptor EFP204_DeleteLoop = new DiagnosticDescriptor(
+            RuleIds.DeleteLoop,
             title: "Entities are loaded only to be deleted; use ExecuteDelete",
             messageFormat: "'{0}' deletes '{1}' entities that are loaded only to be deleted: one ExecuteDelete does the same in a single statement without loading them{2}",
             category: Performance,
             defaultSeverity: DiagnosticSeverity.Info,
             isEnabledByDefault: true,
             description: "Loading entities to pass them to Remove/RemoveRange and SaveChanges costs a query, the transfer of every row and one DELETE per row. ExecuteDelete (EF Core 7+) sends one DELETE statement.",
-            helpLinkUri: RuleIds.HelpUri(RuleIds.DeleteLoopToExecuteDelete));
+            helpLinkUri: RuleIds.HelpUri(RuleIds.DeleteLoop));
 
         internal static readonly DiagnosticDescriptor EFP205_BulkOperationWithoutFilter = new DiagnosticDescriptor(
             RuleIds.BulkOperationWithoutFilter,

@@ -17,8 +17,8 @@ namespace PerfAnalyzers
         // Writes
         public const string SaveChangesInLoop = "EFP201";
         public const string AddInLoop = "EFP202";
-        public const string UpdateLoopToExecuteUpdate = "EFP203";
-        public const string DeleteLoopToExecuteDelete = "EFP204";
+        public const string UpdateLoop = "EFP203";
+        public const string DeleteLoop = "EFP204";
         public const string BulkOperationWithoutFilter = "EFP205";
 
         // Query shape and tracking
@@ -26,7 +26,7 @@ namespace PerfAnalyzers
         public const string ReadOnlyTrackingQuery = "EFP302";
         public const string PrematureMaterialization = "EFP303";
         public const string CountInsteadOfAny = "EFP304";
-        public const string WholeEntityWhereProjectionSuffices = "EFP305";
+        public const string WholeEntityProjection = "EFP305";
         public const string PagingWithoutOrderBy = "EFP306";
         public const string FuncPredicateOnQuery = "EFP307";
         public const string ContainsOverLoadedList = "EFP311";

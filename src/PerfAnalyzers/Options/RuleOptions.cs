@@ -47,7 +47,7 @@ namespace PerfAnalyzers.Options
             "max_members",
             3,
             "The most members a query's consumers may read for a projection to be suggested.",
-            PerfAnalyzers.RuleIds.WholeEntityWhereProjectionSuffices);
+            PerfAnalyzers.RuleIds.WholeEntityProjection);
 
         public static readonly BoolOption ReportConditionalFilter = new(
             "report_conditional_filter",

@@ -113,7 +113,7 @@ namespace PerfAnalyzers.Tests.Meta
         public void An_int_option_falls_back_to_its_default_when_unset_or_invalid(string? perRule, string? global, int expected)
         {
             var options = Options(("dotnet_code_quality.EFP305.max_members", perRule), ("dotnet_code_quality.max_members", global));
-            Assert.Equal(expected, RuleOptions.MaxMembers.Read(options, Tree, RuleIds.WholeEntityWhereProjectionSuffices));
+            Assert.Equal(expected, RuleOptions.MaxMembers.Read(options, Tree, RuleIds.WholeEntityProjection));
         }
 
         [Fact]

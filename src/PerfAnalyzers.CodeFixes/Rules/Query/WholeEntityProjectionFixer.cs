@@ -19,7 +19,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         public const string EquivalenceKey = "EFP305_SelectMembers";
 
         public WholeEntityProjectionFixer()
-            : base(EquivalenceKey, RuleIds.WholeEntityWhereProjectionSuffices)
+            : base(EquivalenceKey, RuleIds.WholeEntityProjection)
         {
         }
 

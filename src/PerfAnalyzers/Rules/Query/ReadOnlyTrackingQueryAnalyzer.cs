@@ -107,7 +107,7 @@ namespace PerfAnalyzers.Rules.Query
 
             // Where EFP305 reports, its projection is never tracked: report only the stronger advice.
             if (operation is IInvocationOperation materializer
-                && !RuleSeverity.IsOff(context.Compilation, materializer.Syntax.SyntaxTree, RuleIds.WholeEntityWhereProjectionSuffices, context.CancellationToken)
+                && !RuleSeverity.IsOff(context.Compilation, materializer.Syntax.SyntaxTree, RuleIds.WholeEntityProjection, context.CancellationToken)
                 && WholeEntityProjectionAnalyzer.Match(materializer, ef, context.Options, context.CancellationToken) is not null)
             {
                 return;

@@ -107,7 +107,7 @@ namespace PerfAnalyzers.Rules.Query
                 return null;
             }
 
-            var maxMembers = RuleOptions.MaxMembers.Read(options, invocation.Syntax.SyntaxTree, RuleIds.WholeEntityWhereProjectionSuffices);
+            var maxMembers = RuleOptions.MaxMembers.Read(options, invocation.Syntax.SyntaxTree, RuleIds.WholeEntityProjection);
             var mapped = AllProperties(entityType).Where(EntityMemberUsage.IsMappedScalar).ToList();
             if (usage.Members.Count > maxMembers || usage.Members.Count >= mapped.Count)
             {

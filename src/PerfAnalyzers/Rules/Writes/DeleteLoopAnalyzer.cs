@@ -18,7 +18,7 @@ namespace PerfAnalyzers.Rules.Writes
     public sealed class DeleteLoopAnalyzer : EfAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP204_DeleteLoopToExecuteDelete);
+            ImmutableArray.Create(Descriptors.EFP204_DeleteLoop);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
@@ -119,7 +119,7 @@ namespace PerfAnalyzers.Rules.Writes
             }
 
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.EFP204_DeleteLoopToExecuteDelete,
+                Descriptors.EFP204_DeleteLoop,
                 invocation.GetMethodNameLocation(),
                 properties,
                 method.Name,

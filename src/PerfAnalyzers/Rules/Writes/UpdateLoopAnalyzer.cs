@@ -21,7 +21,7 @@ namespace PerfAnalyzers.Rules.Writes
     public sealed class UpdateLoopAnalyzer : EfAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP203_UpdateLoopToExecuteUpdate);
+            ImmutableArray.Create(Descriptors.EFP203_UpdateLoop);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
@@ -164,7 +164,7 @@ namespace PerfAnalyzers.Rules.Writes
 
             var location = loop.Syntax is CommonForEachStatementSyntax forEach ? forEach.ForEachKeyword.GetLocation() : loop.Syntax.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.EFP203_UpdateLoopToExecuteUpdate,
+                Descriptors.EFP203_UpdateLoop,
                 location,
                 properties,
                 source.Entity.Name,

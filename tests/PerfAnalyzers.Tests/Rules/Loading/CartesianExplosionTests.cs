@@ -3,7 +3,7 @@ using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
 using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     PerfAnalyzers.Rules.Loading.CartesianExplosionAnalyzer,
-    PerfAnalyzers.CodeFixes.Rules.Loading.AsSplitQueryFixer>;
+    PerfAnalyzers.CodeFixes.Rules.Loading.CartesianExplosionFixer>;
 
 namespace PerfAnalyzers.Tests.Rules.Loading
 {

@@ -3,7 +3,7 @@ using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
 using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     PerfAnalyzers.Rules.Loading.NavigationLoadingAnalyzer,
-    PerfAnalyzers.CodeFixes.Rules.Loading.AddIncludeFixer>;
+    PerfAnalyzers.CodeFixes.Rules.Loading.NavigationLoadingFixer>;
 
 namespace PerfAnalyzers.Tests.Rules.Loading
 {

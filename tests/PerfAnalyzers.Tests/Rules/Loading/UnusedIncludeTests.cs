@@ -3,7 +3,7 @@ using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
 using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     PerfAnalyzers.Rules.Loading.UnusedIncludeAnalyzer,
-    PerfAnalyzers.CodeFixes.Rules.Loading.RemoveIncludeFixer>;
+    PerfAnalyzers.CodeFixes.Rules.Loading.UnusedIncludeFixer>;
 
 namespace PerfAnalyzers.Tests.Rules.Loading
 {

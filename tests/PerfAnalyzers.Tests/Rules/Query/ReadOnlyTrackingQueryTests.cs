@@ -3,7 +3,7 @@ using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
 using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer,
-    PerfAnalyzers.CodeFixes.Rules.Query.AddAsNoTrackingFixer>;
+    PerfAnalyzers.CodeFixes.Rules.Query.ReadOnlyTrackingQueryFixer>;
 
 namespace PerfAnalyzers.Tests.Rules.Query
 {
@@ -299,7 +299,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     public Microsoft.EntityFrameworkCore.DbSet<Item> Items { get; set; }
                 }
                 """;
-            var test = new PerfTest<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer, PerfAnalyzers.CodeFixes.Rules.Query.AddAsNoTrackingFixer>(EfVersion.Ef10, includeModel: false);
+            var test = new PerfTest<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer, PerfAnalyzers.CodeFixes.Rules.Query.ReadOnlyTrackingQueryFixer>(EfVersion.Ef10, includeModel: false);
             test.TestState.Sources.Add(("/0/Model.cs", model));
             test.TestState.Sources.Add("""
                 using System.Linq;
@@ -335,7 +335,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     }
                 }
                 """;
-            var test = new PerfTest<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer, PerfAnalyzers.CodeFixes.Rules.Query.AddAsNoTrackingFixer>(EfVersion.Ef10, includeModel: false);
+            var test = new PerfTest<PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer, PerfAnalyzers.CodeFixes.Rules.Query.ReadOnlyTrackingQueryFixer>(EfVersion.Ef10, includeModel: false);
             test.TestState.Sources.Add(("/0/Model.cs", model));
             test.TestState.Sources.Add("""
                 using System.Linq;

@@ -3,7 +3,7 @@ using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
 using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     PerfAnalyzers.Rules.Writes.DeleteLoopAnalyzer,
-    PerfAnalyzers.CodeFixes.Rules.Writes.BulkWriteFixer>;
+    PerfAnalyzers.CodeFixes.Rules.Writes.DeleteLoopFixer>;
 
 namespace PerfAnalyzers.Tests.Rules.Writes
 {
@@ -376,7 +376,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                     }
                 }
                 """;
-            var test = new PerfTest<PerfAnalyzers.Rules.Writes.DeleteLoopAnalyzer, PerfAnalyzers.CodeFixes.Rules.Writes.BulkWriteFixer>(EfVersion.None);
+            var test = new PerfTest<PerfAnalyzers.Rules.Writes.DeleteLoopAnalyzer, PerfAnalyzers.CodeFixes.Rules.Writes.DeleteLoopFixer>(EfVersion.None);
             test.TestState.Sources.Add(source);
             test.FixedState.Sources.Add(source);
             test.ExpectedDiagnostics.Add(Expected(0, "RemoveRange", "Item", " (no automatic fix: ExecuteUpdate/ExecuteDelete need EF Core 7 or newer (with a relational provider))"));

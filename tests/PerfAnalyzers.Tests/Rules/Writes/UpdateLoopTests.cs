@@ -3,7 +3,7 @@ using PerfAnalyzers.Tests.Verifiers;
 using Xunit;
 using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     PerfAnalyzers.Rules.Writes.UpdateLoopAnalyzer,
-    PerfAnalyzers.CodeFixes.Rules.Writes.BulkWriteFixer>;
+    PerfAnalyzers.CodeFixes.Rules.Writes.UpdateLoopFixer>;
 
 namespace PerfAnalyzers.Tests.Rules.Writes
 {

@@ -11,8 +11,8 @@ using Microsoft.CodeAnalysis.Text;
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP105: appends <c>.AsSplitQuery()</c> right after the last Include/ThenInclude of the query (the diagnostic's call).</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsSplitQueryFixer))]
-    public sealed class AsSplitQueryFixer : CodeFixProvider
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CartesianExplosionFixer))]
+    public sealed class CartesianExplosionFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP105_AsSplitQuery";
 

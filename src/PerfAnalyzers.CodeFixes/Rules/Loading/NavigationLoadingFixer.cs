@@ -17,8 +17,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
     /// after the root of the query that produced the entity. The analyzer computes the text and position; the fix is
     /// offered only when the query root is visible in the same method.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddIncludeFixer))]
-    public sealed class AddIncludeFixer : CodeFixProvider
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NavigationLoadingFixer))]
+    public sealed class NavigationLoadingFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP102_EFP103_AddInclude";
 

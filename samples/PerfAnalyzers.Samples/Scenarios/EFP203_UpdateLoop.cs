@@ -9,7 +9,7 @@ using PerfAnalyzers.Samples.Proof;
 namespace PerfAnalyzers.Samples.Scenarios
 {
     /// <summary>EFP203: count a view on each of the 1,000 posts of 100 blogs and publish them, loaded and saved vs. one ExecuteUpdate.</summary>
-    public sealed class EFP203_UpdateLoopToExecuteUpdate : ProofScenario
+    public sealed class EFP203_UpdateLoop : ProofScenario
     {
         public override string RuleId => "EFP203";
 

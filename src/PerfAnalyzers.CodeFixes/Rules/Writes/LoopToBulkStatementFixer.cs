@@ -15,28 +15,60 @@ using PerfAnalyzers.Rules.Writes;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Writes
 {
-    /// <summary>
-    /// EFP203/EFP204: replaces load + loop (or RemoveRange) + save with the ExecuteUpdate/ExecuteDelete statement the
-    /// analyzer built (it also decided which statements go away and whether the fix is safe at all).
-    /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BulkWriteFixer))]
-    public sealed class BulkWriteFixer : CodeFixProvider
+    /// <summary>EFP203: replaces load + loop + save with the ExecuteUpdate statement the analyzer built.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UpdateLoopFixer))]
+    public sealed class UpdateLoopFixer : LoopToBulkStatementFixer
     {
-        public const string UpdateEquivalenceKey = "EFP203_UseExecuteUpdate";
-        public const string DeleteEquivalenceKey = "EFP204_UseExecuteDelete";
+        public const string EquivalenceKey = "EFP203_UseExecuteUpdate";
 
         // The statement runs when called, in its own transaction, not in the SaveChanges that follows (if that save
         // fails, the rows are already changed), and bypasses the change tracker: the titles say so.
-        public const string UpdateTitle = "Use ExecuteUpdate (runs immediately, outside SaveChanges; tracked entities not updated)";
-        public const string DeleteTitle = "Use ExecuteDelete (runs immediately, outside SaveChanges; tracked entities not updated)";
-        public const string FixAllTitle = "Use ExecuteUpdate/ExecuteDelete (run immediately, outside SaveChanges; tracked entities not updated)";
+        public const string Title = "Use ExecuteUpdate (runs immediately, outside SaveChanges; tracked entities not updated)";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-            ImmutableArray.Create(RuleIds.UpdateLoopToExecuteUpdate, RuleIds.DeleteLoopToExecuteDelete);
+        public UpdateLoopFixer()
+            : base(RuleIds.UpdateLoop, Title, EquivalenceKey)
+        {
+        }
+    }
 
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+    /// <summary>EFP204: replaces load + loop (or RemoveRange) + save with the ExecuteDelete statement the analyzer built.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DeleteLoopFixer))]
+    public sealed class DeleteLoopFixer : LoopToBulkStatementFixer
+    {
+        public const string EquivalenceKey = "EFP204_UseExecuteDelete";
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public const string Title = "Use ExecuteDelete (runs immediately, outside SaveChanges; tracked entities not updated)";
+
+        public DeleteLoopFixer()
+            : base(RuleIds.DeleteLoop, Title, EquivalenceKey)
+        {
+        }
+    }
+
+    /// <summary>
+    /// What the EFP203 and EFP204 fixes share: the analyzer built the ExecuteUpdate/ExecuteDelete statement and decided
+    /// which statements go away and whether the fix is safe at all (diagnostic properties); the fix replaces the first and
+    /// removes the others, every diagnostic of a Fix All in one edit.
+    /// </summary>
+    public abstract class LoopToBulkStatementFixer : CodeFixProvider
+    {
+        private readonly string _title;
+        private readonly string _equivalenceKey;
+        private readonly FixAll _fixAll;
+
+        private protected LoopToBulkStatementFixer(string ruleId, string title, string equivalenceKey)
+        {
+            _title = title;
+            _equivalenceKey = equivalenceKey;
+            _fixAll = new FixAll(title);
+            FixableDiagnosticIds = ImmutableArray.Create(ruleId);
+        }
+
+        public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
+
+        public sealed override FixAllProvider GetFixAllProvider() => _fixAll;
+
+        public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
             if (root is null)
@@ -51,12 +83,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
                     continue;
                 }
 
-                var isUpdate = diagnostic.Id == RuleIds.UpdateLoopToExecuteUpdate;
                 context.RegisterCodeFix(
-                    CodeAction.Create(
-                        isUpdate ? UpdateTitle : DeleteTitle,
-                        ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
-                        isUpdate ? UpdateEquivalenceKey : DeleteEquivalenceKey),
+                    CodeAction.Create(_title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), _equivalenceKey),
                     diagnostic);
             }
         }
@@ -149,12 +177,14 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             return document.WithSyntaxRoot(editor.GetChangedRoot());
         }
 
-        /// <summary>Applies every EFP203/EFP204 fix of a document in one edit.</summary>
+        /// <summary>Applies every fix of a document in one edit.</summary>
         private sealed class FixAll : DocumentBasedFixAllProvider
         {
-            internal static readonly FixAll Instance = new FixAll();
+            private readonly string _title;
 
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => FixAllTitle;
+            internal FixAll(string title) => _title = title;
+
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => _title;
 
             protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
                 => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);

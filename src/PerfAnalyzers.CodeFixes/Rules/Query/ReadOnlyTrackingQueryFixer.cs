@@ -17,8 +17,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// gives the insertion point (the end of the query root, so the chain's line breaks and comments stay where they are);
     /// no fix is offered when the root is not part of the materializing expression.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddAsNoTrackingFixer))]
-    public sealed class AddAsNoTrackingFixer : CodeFixProvider
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReadOnlyTrackingQueryFixer))]
+    public sealed class ReadOnlyTrackingQueryFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP302_AddAsNoTracking";
 

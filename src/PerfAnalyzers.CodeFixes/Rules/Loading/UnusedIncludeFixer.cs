@@ -12,8 +12,8 @@ using PerfAnalyzers.Rules.Loading;
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP106: removes the Include and the ThenIncludes that continue it, keeping the rest of the chain and its layout.</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveIncludeFixer))]
-    public sealed class RemoveIncludeFixer : CodeFixProvider
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnusedIncludeFixer))]
+    public sealed class UnusedIncludeFixer : CodeFixProvider
     {
         public const string EquivalenceKey = "EFP106_RemoveInclude";
 

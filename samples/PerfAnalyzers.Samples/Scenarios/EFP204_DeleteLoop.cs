@@ -9,7 +9,7 @@ using PerfAnalyzers.Samples.Proof;
 namespace PerfAnalyzers.Samples.Scenarios
 {
     /// <summary>EFP204: delete the 1,000 oldest comments, loaded and removed one by one vs. one ExecuteDelete.</summary>
-    public sealed class EFP204_DeleteLoopToExecuteDelete : ProofScenario
+    public sealed class EFP204_DeleteLoop : ProofScenario
     {
         public override string RuleId => "EFP204";
 
