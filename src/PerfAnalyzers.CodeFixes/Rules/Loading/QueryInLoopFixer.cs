@@ -266,6 +266,14 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 editor.InsertBefore(loopStatement, parsed);
             }
 
+            // The batch load reads as its own paragraph: a blank line between it and the loop, as a person would leave
+            // one (once per loop; not when the loop already follows a blank line).
+            if (statements.Count > 0 && state.LoopsSpaced.Add(loopStatement) && !StartsWithBlankLine(loopStatement))
+            {
+                editor.ReplaceNode(loopStatement, (current, _) => current.WithLeadingTrivia(
+                    current.GetLeadingTrivia().Insert(0, SyntaxFactory.EndOfLine(eol))));
+            }
+
             // The replaced expression: the awaited call (with ConfigureAwait) or the call.
             SyntaxNode replaced = terminal;
             if (isAsync)
@@ -311,59 +319,36 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
             return loop.Source?.Syntax as ExpressionSyntax;
         }
 
-        /// <summary>The widest line a fix writes before it breaks a query chain over several lines.</summary>
-        private const int MaxLineLength = 120;
-
         private static string OneLine(string code)
         {
             code = System.Text.RegularExpressions.Regex.Replace(code, @"\s*\r?\n\s*(?=\??\.)", "");
             return System.Text.RegularExpressions.Regex.Replace(code, @"\s*\r?\n\s*", " ");
         }
 
-        /// <summary>
-        /// A statement longer than <see cref="MaxLineLength"/> gets each call of its query chain on its own line, one
-        /// indentation step deeper, as the chain would be written by hand; calls inside lambdas stay where they are.
-        /// </summary>
         private static StatementSyntax WrapChain(StatementSyntax statement, string indentation, string eol)
-        {
-            if (indentation.Length + statement.ToString().Length <= MaxLineLength
-                || statement.DescendantNodes().OfType<EqualsValueClauseSyntax>().FirstOrDefault() is not { } initializer)
-            {
-                return statement;
-            }
-
-            var links = new List<SyntaxToken>();
-            var expression = initializer.Value;
-            while (true)
-            {
-                switch (expression)
-                {
-                    case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
-                        if (access.Expression is not (IdentifierNameSyntax or ThisExpressionSyntax))
-                        {
-                            // db.Set<Post>() stays together: the break goes before the calls on the query.
-                            links.Add(access.OperatorToken);
-                        }
-
-                        expression = access.Expression;
-                        continue;
-                    case ParenthesizedExpressionSyntax parenthesized:
-                        expression = parenthesized.Expression;
-                        continue;
-                    case AwaitExpressionSyntax awaited:
-                        expression = awaited.Expression;
-                        continue;
-                }
-
-                break;
-            }
-
-            var unit = indentation.Contains("\t") ? "\t" : "    ";
-            var continuation = SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine(eol), SyntaxFactory.Whitespace(indentation + unit));
-            return statement.ReplaceTokens(links, (original, _) => original.WithLeadingTrivia(continuation));
-        }
+            => statement.DescendantNodes().OfType<EqualsValueClauseSyntax>().FirstOrDefault() is { } initializer
+                ? ChainLayout.WrapChain(statement, initializer.Value, indentation, eol)
+                : statement;
 
         private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+
+        private static bool StartsWithBlankLine(StatementSyntax statement)
+        {
+            foreach (var trivia in statement.GetLeadingTrivia())
+            {
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    return true;
+                }
+
+                if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
 
         private static string DetectEndOfLine(SyntaxNode node)
         {
@@ -378,6 +363,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
             private readonly HashSet<SyntaxNode> _scannedMembers = new HashSet<SyntaxNode>();
 
             public Dictionary<string, string> Keys { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+            /// <summary>Loops already given their blank line by an earlier fix of this Fix All.</summary>
+            public HashSet<SyntaxNode> LoopsSpaced { get; } = new HashSet<SyntaxNode>();
 
             /// <summary>A lambda parameter name: only names in scope at <paramref name="position"/> (and this fix's) can clash.</summary>
             public string UniqueParameterName(SemanticModel model, int position, string baseName)

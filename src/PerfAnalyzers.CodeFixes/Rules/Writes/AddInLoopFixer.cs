@@ -140,8 +140,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
                     .WithExpression(target.Access.WithName(SyntaxFactory.IdentifierName(target.IsAsync ? "AddRangeAsync" : "AddRange")))
                     .WithArgumentList(SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(rangeArguments)));
                 var rangeExpression = target.Statement.Expression.ReplaceNode(target.Add, rangeCall).WithoutTrivia();
+                // A blank line between the loop and the AddRange after it, as EFP201's moved SaveChanges has.
                 var addRange = SyntaxFactory.ExpressionStatement(rangeExpression)
-                    .WithLeadingTrivia(indent)
+                    .WithLeadingTrivia(indent.Insert(0, eol))
                     .WithTrailingTrivia(eol);
 
                 editor.ReplaceNode(target.Statement, collect);

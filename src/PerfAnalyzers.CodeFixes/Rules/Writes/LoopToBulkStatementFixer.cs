@@ -123,6 +123,20 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
                 return false;
             }
 
+            // A long statement is laid out as a person would write it: a line per call, a line per SetProperty.
+            var chain = parsed switch
+            {
+                ExpressionStatementSyntax expressionStatement => expressionStatement.Expression,
+                LocalDeclarationStatementSyntax declaration => declaration.Declaration.Variables.FirstOrDefault()?.Initializer?.Value,
+                _ => null,
+            };
+            if (chain is not null)
+            {
+                var indentation = first.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).ToString();
+                var newLine = first.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+                parsed = ChainLayout.WrapChain(parsed, chain, indentation, newLine.IsKind(SyntaxKind.EndOfLineTrivia) ? newLine.ToString() : "\n");
+            }
+
             replaced = first;
             replacement = parsed.WithLeadingTrivia(first.GetLeadingTrivia()).WithTrailingTrivia(first.GetTrailingTrivia());
             return true;

@@ -534,6 +534,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             .OrderBy(p => p.Title)
                             .ToList()
                             .ToLookup(p => p.BlogId);
+
                         foreach (var blog in blogs)
                         {
                             var posts = postsByBlogId[blog.Id].ToList();
@@ -578,6 +579,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             .Select(g => new { g.Key, Count = g.Count() })
                             .ToListAsync(ct))
                             .ToDictionary(c => c.Key, c => c.Count);
+
                         foreach (var blog in blogs)
                         {
                             total += postCountByBlogId.GetValueOrDefault(blog.Id);
@@ -617,6 +619,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             .Where(b => postBlogIds.Contains(b.Id))
                             .ToListAsync(ct))
                             .ToLookup(b => b.Id);
+
                         foreach (var post in posts)
                         {
                             var blog = blogsById[post.BlogId].FirstOrDefault();
@@ -652,6 +655,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             .Select(g => new { g.Key, Count = g.Count() })
                             .ToList()
                             .ToDictionary(c => c.Key, c => c.Count);
+
                         return blogs.Select(b => postCountByBlogId.GetValueOrDefault(b.Id)).ToList();
                     }
                 }
@@ -690,6 +694,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             .ToListAsync()
                             .ConfigureAwait(false))
                             .ToHashSet();
+
                         foreach (var id in blogIds)
                         {
                             if (blogIdsWithPosts.Contains(id)) withPosts++;
@@ -763,6 +768,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             .Select(g => new { g.Key, Count = g.Count() })
                             .ToList()
                             .ToDictionary(c => c.Key, c => c.Count);
+
                         foreach (var blog in blogs)
                         {
                             var posts = postsByBlogId[blog.Id].ToArray();

@@ -153,6 +153,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                             var blog = new Blog { Name = name };
                             blogsToAdd.Add(blog); // add
                         }
+
                         db.Blogs.AddRange(blogsToAdd);
 
                         db.SaveChanges();
@@ -194,6 +195,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                             if (label.Length == 0) continue;
                             categoriesToAdd.Add(new Category { Label = label });
                         }
+
                         await db.AddRangeAsync(categoriesToAdd, ct).ConfigureAwait(false);
                     }
                 }
@@ -235,6 +237,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                             var postsToAdd = new List<Post>();
                             foreach (var name in names)
                                 postsToAdd.Add(new Post { Title = name });
+
                             db.Posts.AddRange(postsToAdd);
 
                             var postsToAdd2 = new List<Post>();
@@ -242,6 +245,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                             {
                                 postsToAdd2.Add(new Post { Views = views[i] });
                             }
+
                             db.Posts.AddRange(postsToAdd2);
                         }
                     }
@@ -287,6 +291,7 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                             {
                                 entitiesToAdd.Add(entity);
                             }
+
                             db.Set<T>().AddRange(entitiesToAdd);
                             return db.SaveChangesAsync();
                         });

@@ -40,7 +40,12 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                     void M(int blogId, int bonus)
                     {
                         using var db = new BlogContext();
-                        db.Posts.Where(p => p.BlogId == blogId).ExecuteUpdate(setters => setters.SetProperty(post => post.Views, post => post.Views + bonus).SetProperty(post => post.IsPublished, true).SetProperty(post => post.Content, post => post.Title));
+                        db.Posts
+                            .Where(p => p.BlogId == blogId)
+                            .ExecuteUpdate(setters => setters
+                                .SetProperty(post => post.Views, post => post.Views + bonus)
+                                .SetProperty(post => post.IsPublished, true)
+                                .SetProperty(post => post.Content, post => post.Title));
                     }
                 }
                 """;
@@ -76,7 +81,12 @@ namespace PerfAnalyzers.Tests.Rules.Writes
 
                     async Task M(string title, CancellationToken ct)
                     {
-                        await _db.Posts.Where(p => !p.IsPublished).ExecuteUpdateAsync(setters => setters.SetProperty(post => post.Views, post => post.Views + 1).SetProperty(post => post.Title, title).SetProperty(post => post.Views, post => post.Views - 2), ct).ConfigureAwait(false);
+                        await _db.Posts
+                            .Where(p => !p.IsPublished)
+                            .ExecuteUpdateAsync(setters => setters
+                                .SetProperty(post => post.Views, post => post.Views + 1)
+                                .SetProperty(post => post.Title, title), ct)
+                            .ConfigureAwait(false);
                         await _db.SaveChangesAsync(ct).ConfigureAwait(false);
                     }
                 }
@@ -85,7 +95,6 @@ namespace PerfAnalyzers.Tests.Rules.Writes
             await VerifyCS.VerifyAnalyzerAsync(source, version, Expected(0, suffix: " (no automatic fix: 'Views' is assigned twice)"));
 
             source = source.Replace("            post.Views -= 2;\n", "");
-            fixedSource = fixedSource.Replace(".SetProperty(post => post.Views, post => post.Views - 2)", "");
             await VerifyCS.VerifyCodeFixAsync(source, fixedSource, version, Expected(0));
         }
 
