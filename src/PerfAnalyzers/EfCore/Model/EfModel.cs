@@ -25,6 +25,9 @@ namespace PerfAnalyzers.EfCore
             ProxiesReferenced = ef.Compilation.ReferencedAssemblyNames.Any(a => a.Name == "Microsoft.EntityFrameworkCore.Proxies");
         }
 
+        /// <summary>The compilation the model is read from.</summary>
+        public Compilation Compilation => _ef.Compilation;
+
         /// <summary>
         /// The configuration scan, run once. Thread-safe: concurrent first callers wait for one scan; a cancelled scan caches
         /// nothing and the next caller runs it again.

@@ -289,8 +289,9 @@ namespace PerfAnalyzers.EfCore
                 SimpleNameSyntax simple => simple.Identifier.ValueText,
                 _ => null,
             };
-            if (name is null || !BoundNames.Contains(name))
+            if (name is null || !BoundNames.Contains(name) || invocation.ContainsDiagnostics)
             {
+                // Not a configuration API, or half-typed code (a syntax error in the call): configures nothing.
                 return;
             }
 
