@@ -295,9 +295,17 @@ namespace PerfAnalyzers.EfCore
                 return;
             }
 
-            if (name is "Set" or "Entity" && KnownTypeArgument(invocation, model))
+            if (name is "Set" or "Entity" or "Owned"
+                && (invocation.Expression is not (GenericNameSyntax or MemberAccessExpressionSyntax { Name: GenericNameSyntax }) || KnownTypeArgument(invocation, model)))
             {
-                // Set<Blog>() / Entity<Blog>() only name an entity type: once it is known, the call need not be bound.
+                // Set<Blog>() / Entity<Blog>() / Owned<Address>() only name a type: a call without type arguments (a cache's
+                // Set(key, value), Entity(clrType)) names none, and a known entity type need not be bound again.
+                return;
+            }
+
+            if (name == "Ignore" && invocation.ArgumentList.Arguments.Count == 0)
+            {
+                // EF's Ignore names what it ignores; Ignore() is another library's (AutoMapper's member options).
                 return;
             }
 
