@@ -190,6 +190,31 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Helper_passed_as_a_method_group_is_read()
+        {
+            // WriteSafety followed only helpers it saw called with a builder argument; a method group was invisible.
+            var model = ModelOf("""
+                public class ShopContext : DbContext
+                {
+                    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Product>(ProductModel.Configure);
+                }
+                public static class ProductModel
+                {
+                    public static void Configure(EntityTypeBuilder<Product> b)
+                    {
+                        b.Property(x => x.Version).IsRowVersion();
+                        b.HasQueryFilter(x => x.Region != "");
+                        b.HasKey(x => x.Code);
+                    }
+                }
+                """);
+            var product = Type(model, "Product");
+            Assert.NotNull(model.FindConcurrencyToken(product));
+            Assert.True(model.HasQueryFilter(product));
+            Assert.Equal("Code", model.FindSingleKey(product)?.Name);
+        }
+
+        [Fact]
         public void Attributes()
         {
             var model = ModelOf("""
