@@ -3,10 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -16,9 +13,9 @@ namespace PerfAnalyzers.EfCore
     /// the change tracker, optimistic concurrency checks, SaveChanges overrides/interceptors/events, and client-side
     /// cascades, so any of these visible in the compilation makes a fix unsafe.
     /// <para>
-    /// Create one per compilation (in <c>RegisterCompilationStartAction</c>). The model scan (OnModelCreating,
-    /// IEntityTypeConfiguration, interceptors, derived types) runs once, lazily, the first time a rule asks; per-entity
-    /// answers are cached.
+    /// One per compilation (<see cref="EfCompilation.Writes"/>). The reasons, in the order they are reported, over the facts
+    /// of the one EF model (<see cref="EfModel"/>: concurrency tokens, owned and complex types, inheritance, query filters,
+    /// interceptors and save events); per-entity and per-context answers are cached.
     /// </para>
     /// </summary>
     internal sealed class WriteSafety
