@@ -31,10 +31,10 @@ namespace PerfAnalyzers.EfCore
             "Content", "Contents", "Body", "Html", "Json", "Xml", "Payload", "Data", "Markdown", "Base64", "Blob", "Document", "Svg",
         };
 
-        public static bool IsLarge(IPropertySymbol property, ModelFacts model) => EstimatedBytes(property, model) >= Large;
+        public static bool IsLarge(IPropertySymbol property, EfModel model) => EstimatedBytes(property, model) >= Large;
 
         /// <summary>The estimated bytes this column adds to each row read.</summary>
-        public static int EstimatedBytes(IPropertySymbol property, ModelFacts model)
+        public static int EstimatedBytes(IPropertySymbol property, EfModel model)
         {
             var type = property.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
                 ? nullable.TypeArguments[0]
@@ -99,7 +99,7 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>The estimated share of the row's bytes that the unread columns weigh, from 0 to 1.</summary>
-        public static double UnreadShare(IEnumerable<IPropertySymbol> read, IEnumerable<IPropertySymbol> unread, ModelFacts model)
+        public static double UnreadShare(IEnumerable<IPropertySymbol> read, IEnumerable<IPropertySymbol> unread, EfModel model)
         {
             var readBytes = read.Sum(p => (double)EstimatedBytes(p, model));
             var unreadBytes = unread.Sum(p => (double)EstimatedBytes(p, model));

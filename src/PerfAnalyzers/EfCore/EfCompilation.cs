@@ -17,7 +17,7 @@ namespace PerfAnalyzers.EfCore
             Symbols = symbols;
             Queries = new QueryChainBuilder(symbols);
             Loops = new LoopAnalysis(this);
-            Model = new ModelFacts(symbols);
+            Model = new EfModel(symbols);
         }
 
         public EfSymbols Symbols { get; }
@@ -26,31 +26,23 @@ namespace PerfAnalyzers.EfCore
 
         public LoopAnalysis Loops { get; }
 
-        /// <summary>Keys, HasData lookup tables and entity shapes, from source; each fluent scan runs once, on first use.</summary>
-        public ModelFacts Model { get; }
+        /// <summary>
+        /// The EF model as far as the source shows it (keys, indexes, seeding, owned and complex types, loading and tracking
+        /// configuration, concurrency, filters, inheritance, save events, registrations): one configuration scan, run once,
+        /// lazily, on the first question (<see cref="EfModel"/>).
+        /// </summary>
+        public EfModel Model { get; }
 
-        /// <summary>What the source shows about loading (lazy loading per context, AutoInclude, owned, split queries), scanned once on first use.</summary>
-        public LoadingFacts GetLoadingFacts(CancellationToken cancellationToken = default)
-        {
-            var model = System.Threading.Volatile.Read(ref _loadingFacts);
-            if (model is null)
-            {
-                model = LoadingFacts.Scan(Symbols, cancellationToken);
-                model = Interlocked.CompareExchange(ref _loadingFacts, model, null) ?? model;
-            }
+        /// <summary><see cref="Model"/>, with its scan run now under the caller's cancellation (it runs once per compilation).</summary>
+        public EfModel GetModel(CancellationToken cancellationToken = default) => Model.EnsureScanned(cancellationToken);
 
-            return model;
-        }
-
-        private LoadingFacts? _loadingFacts;
-
-        /// <summary>Navigations of entities and where entities come from, over <see cref="GetLoadingFacts"/>; created once on first use.</summary>
+        /// <summary>Navigations of entities and where entities come from, over <see cref="Model"/>; created once on first use.</summary>
         public NavigationAccess GetNavigationAccess(CancellationToken cancellationToken = default)
         {
             var access = System.Threading.Volatile.Read(ref _navigationAccess);
             if (access is null)
             {
-                access = new NavigationAccess(this, GetLoadingFacts(cancellationToken));
+                access = new NavigationAccess(this, GetModel(cancellationToken));
                 access = Interlocked.CompareExchange(ref _navigationAccess, access, null) ?? access;
             }
 
@@ -83,7 +75,7 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>What the model says about bulk writes (concurrency tokens, SaveChanges overrides, interceptors, query filters), scanned once on first use.</summary>
-        public WriteSafety Writes => LazyInitializer.EnsureInitialized(ref _writes, () => new WriteSafety(Symbols))!;
+        public WriteSafety Writes => LazyInitializer.EnsureInitialized(ref _writes, () => new WriteSafety(Symbols, Model))!;
 
         private WriteSafety? _writes;
 

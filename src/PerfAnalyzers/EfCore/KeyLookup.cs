@@ -9,7 +9,7 @@ namespace PerfAnalyzers.EfCore
     /// "Does this query return at most one row, picked by the entity's primary key?":
     /// <c>FirstOrDefault(x =&gt; x.Id == id)</c>, <c>Where(x =&gt; x.Id == id).SingleAsync()</c>, and the same with more
     /// conditions joined by <c>&amp;&amp;</c> (<c>x.Id == id &amp;&amp; x.OwnerId == user</c>). The key comes from
-    /// <see cref="ModelFacts.FindSingleKey"/> (composite keys are never a single-row lookup here).
+    /// <see cref="EfModel.FindSingleKey"/> (composite keys are never a single-row lookup here).
     /// </summary>
     internal static class KeyLookup
     {
@@ -22,7 +22,7 @@ namespace PerfAnalyzers.EfCore
         /// whose predicate (its own, or one of the <paramref name="filters"/>: the query's server-side <c>Where</c> calls)
         /// compares the key with a value.
         /// </summary>
-        public static bool IsSingleRowByKey(IInvocationOperation terminal, IEnumerable<IInvocationOperation> filters, ITypeSymbol? entityType, ModelFacts model)
+        public static bool IsSingleRowByKey(IInvocationOperation terminal, IEnumerable<IInvocationOperation> filters, ITypeSymbol? entityType, EfModel model)
         {
             if (!IsSingleRowTerminal(terminal.TargetMethod) || entityType is null)
             {

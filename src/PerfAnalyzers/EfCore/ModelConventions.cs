@@ -6,7 +6,7 @@ namespace PerfAnalyzers.EfCore
 {
     /// <summary>
     /// The foreign key behind a collection navigation, by EF Core conventions and data annotations. The principal's key
-    /// comes from <see cref="ModelFacts.FindSingleKey"/> (fluent HasKey, [PrimaryKey], [Key], Id conventions), so key
+    /// comes from <see cref="EfModel.FindSingleKey"/> (fluent HasKey, [PrimaryKey], [Key], Id conventions), so key
     /// knowledge lives in one place. Callers use these answers only to offer a rewrite (ambiguity => no answer).
     /// </summary>
     internal static class ModelConventions
@@ -17,7 +17,7 @@ namespace PerfAnalyzers.EfCore
         /// Null when the key is not the principal's primary key, the foreign key does not follow the conventions
         /// (&lt;navigation&gt;Id, &lt;principal type&gt;Id, <c>[ForeignKey]</c>), or more than one navigation could match.
         /// </summary>
-        public static IPropertySymbol? FindCollectionNavigation(ModelFacts model, ITypeSymbol? principal, ITypeSymbol? dependent, IPropertySymbol foreignKey, IPropertySymbol principalKey)
+        public static IPropertySymbol? FindCollectionNavigation(EfModel model, ITypeSymbol? principal, ITypeSymbol? dependent, IPropertySymbol foreignKey, IPropertySymbol principalKey)
         {
             if (principal is not INamedTypeSymbol principalType || dependent is null
                 || !SymbolEqualityComparer.Default.Equals(model.FindSingleKey(principalType)?.OriginalDefinition, principalKey.OriginalDefinition)
@@ -61,7 +61,7 @@ namespace PerfAnalyzers.EfCore
         /// &lt;principal type&gt;Id). Null when none or more than one property matches, when the key is composite or
         /// unknown, or when the property's type is not the key's (nullable or not). Fluent <c>HasForeignKey</c> is not read.
         /// </summary>
-        public static IPropertySymbol? FindForeignKey(ModelFacts model, ITypeSymbol dependent, IPropertySymbol navigation, out IPropertySymbol? principalKey)
+        public static IPropertySymbol? FindForeignKey(EfModel model, ITypeSymbol dependent, IPropertySymbol navigation, out IPropertySymbol? principalKey)
         {
             principalKey = null;
             if (navigation.Type is not INamedTypeSymbol principal || model.FindSingleKey(principal) is not { } key)

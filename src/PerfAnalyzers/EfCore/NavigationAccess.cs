@@ -100,15 +100,15 @@ namespace PerfAnalyzers.EfCore
         };
 
         private readonly EfCompilation _ef;
-        private readonly LoadingFacts _model;
+        private readonly EfModel _model;
 
-        public NavigationAccess(EfCompilation ef, LoadingFacts model)
+        public NavigationAccess(EfCompilation ef, EfModel model)
         {
             _ef = ef;
             _model = model;
         }
 
-        public LoadingFacts Model => _model;
+        public EfModel Model => _model;
 
         /// <summary>Is this property a navigation: declared on an entity type, typed as an entity or a collection of one?</summary>
         public bool TryGetNavigation(IPropertySymbol property, out Navigation navigation)

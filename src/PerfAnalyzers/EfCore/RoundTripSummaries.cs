@@ -419,7 +419,7 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>
         /// The operation (a round trip, or a call summarized as <paramref name="through"/>) runs per iteration of a loop inside
-        /// <paramref name="body"/> over items that are not entity types of the model (<see cref="LoadingFacts.IsDeclaredEntityType"/>)
+        /// <paramref name="body"/> over items that are not entity types of the model (<see cref="EfModel.IsDeclaredEntityType"/>)
         /// and is reported there (no loop exemption applies): the summarized method is a job over its own collection of external
         /// items, whose N+1 is reported in that loop (or which that loop batches) rather than at every caller's loop.
         /// </summary>
@@ -434,13 +434,13 @@ namespace PerfAnalyzers.EfCore
             // Only a job over external items (API results, files, messages): when the inner loop iterates entities (a request's
             // child rows), the caller's loop is the level to batch at, and it stays reported.
             if (placement.Loop.Loop is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation { Symbol.Type: var element } }
-                && (_ef.GetLoadingFacts(cancellationToken).IsDeclaredEntityType(element) || element.TypeKind == TypeKind.Error))
+                && (_ef.GetModel(cancellationToken).IsDeclaredEntityType(element) || element.TypeKind == TypeKind.Error))
             {
                 return false;
             }
 
             if (placement.Loop.Kind == LoopKind.PerElementLambda && placement.Loop.Lambda?.Symbol.Parameters.FirstOrDefault()?.Type is { } lambdaElement
-                && _ef.GetLoadingFacts(cancellationToken).IsDeclaredEntityType(lambdaElement))
+                && _ef.GetModel(cancellationToken).IsDeclaredEntityType(lambdaElement))
             {
                 return false;
             }

@@ -46,7 +46,7 @@ namespace PerfAnalyzers.EfCore
         private const int MaxAddCalls = 5000;
 
         private readonly EfSymbols _ef;
-        private readonly ModelFacts _model;
+        private readonly EfModel _model;
         private readonly Lazy<Dictionary<ITypeSymbol, string>> _added;
         private readonly ConcurrentDictionary<ITypeSymbol, Growth> _cache = new ConcurrentDictionary<ITypeSymbol, Growth>(SymbolEqualityComparer.Default);
 

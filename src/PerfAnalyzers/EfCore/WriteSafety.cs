@@ -3,10 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -16,9 +13,9 @@ namespace PerfAnalyzers.EfCore
     /// the change tracker, optimistic concurrency checks, SaveChanges overrides/interceptors/events, and client-side
     /// cascades, so any of these visible in the compilation makes a fix unsafe.
     /// <para>
-    /// Create one per compilation (in <c>RegisterCompilationStartAction</c>). The model scan (OnModelCreating,
-    /// IEntityTypeConfiguration, interceptors, derived types) runs once, lazily, the first time a rule asks; per-entity
-    /// answers are cached.
+    /// One per compilation (<see cref="EfCompilation.Writes"/>). The reasons, in the order they are reported, over the facts
+    /// of the one EF model (<see cref="EfModel"/>: concurrency tokens, owned and complex types, inheritance, query filters,
+    /// interceptors and save events); per-entity and per-context answers are cached.
     /// </para>
     /// </summary>
     internal sealed class WriteSafety
@@ -30,14 +27,14 @@ namespace PerfAnalyzers.EfCore
             "DeletedUtc", "DeletedAtUtc", "DeletedDate", "DeletionDate", "DeletedBy");
 
         private readonly EfSymbols _symbols;
-        private readonly Lazy<ModelScan> _scan;
+        private readonly EfModel _model;
         private readonly ConcurrentDictionary<ITypeSymbol, string?> _entityUpdateBlockers = new ConcurrentDictionary<ITypeSymbol, string?>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, string?> _contextBlockers = new ConcurrentDictionary<ITypeSymbol, string?>(SymbolEqualityComparer.Default);
 
-        public WriteSafety(EfSymbols symbols)
+        public WriteSafety(EfSymbols symbols, EfModel model)
         {
             _symbols = symbols;
-            _scan = new Lazy<ModelScan>(() => ModelScan.Create(symbols), LazyThreadSafetyMode.ExecutionAndPublication);
+            _model = model;
             SupportsBulkOperations = symbols.EfMajorVersion >= 7 && HasExecuteMethods(symbols.Compilation);
         }
 
@@ -67,7 +64,7 @@ namespace PerfAnalyzers.EfCore
                 return blocker;
             }
 
-            if (HasQueryFilter(entity))
+            if (_model.HasQueryFilter(entity))
             {
                 return $"'{entity.Name}' has a query filter (HasQueryFilter), often a soft-delete convention";
             }
@@ -102,13 +99,6 @@ namespace PerfAnalyzers.EfCore
             }
 
             return null;
-        }
-
-        /// <summary>A query filter (HasQueryFilter) applies to the entity, or to every entity (a loop over the model).</summary>
-        public bool HasQueryFilter(ITypeSymbol entity)
-        {
-            var scan = _scan.Value;
-            return scan.QueryFilterOnAll || SelfAndBases(entity).Any(t => scan.QueryFilters.Contains(t));
         }
 
         /// <summary>
@@ -170,46 +160,23 @@ namespace PerfAnalyzers.EfCore
 
         private string? ComputeContextBlocker(ITypeSymbol contextType)
         {
-            var scan = _scan.Value;
-            if (scan.SaveChangesInterceptor is { } interceptor)
+            if (_model.SaveChangesInterceptor is { } interceptor)
             {
                 return $"the SaveChanges interceptor '{interceptor.Name}' would be bypassed";
             }
 
-            // The runtime context is the static type or a type derived from it.
-            foreach (var context in scan.Contexts)
-            {
-                if (!EfSymbols.InheritsFrom(context, contextType) && !EfSymbols.InheritsFrom(contextType, context))
-                {
-                    continue;
-                }
-
-                if (context.GetMembers().Any(m => m is IMethodSymbol { IsOverride: true, Name: "SaveChanges" or "SaveChangesAsync" }))
-                {
-                    return $"'{context.Name}' overrides SaveChanges, which would be bypassed";
-                }
-
-                if (scan.ContextsWithSaveEvents.Contains(context))
-                {
-                    return $"'{context.Name}' handles SavingChanges/ChangeTracker events, which would be bypassed";
-                }
-            }
-
-            return null;
+            return _model.FindSaveEvents(contextType);
         }
 
+        /// <summary>The model facts a bulk statement would bypass, in the order they are reported.</summary>
         private string? ComputeEntityBlocker(ITypeSymbol entity)
         {
-            var scan = _scan.Value;
+            // Attributes first, per property, as the model reads them.
             foreach (var property in AllProperties(entity))
             {
-                foreach (var attribute in property.GetAttributes())
+                if (property.GetAttributes().Any(a => a.AttributeClass?.Name is "ConcurrencyCheckAttribute" or "TimestampAttribute"))
                 {
-                    var name = attribute.AttributeClass?.Name;
-                    if (name is "ConcurrencyCheckAttribute" or "TimestampAttribute")
-                    {
-                        return $"'{entity.Name}.{property.Name}' is a concurrency token";
-                    }
+                    return $"'{entity.Name}.{property.Name}' is a concurrency token";
                 }
 
                 if (property.Type is INamedTypeSymbol propertyType
@@ -221,28 +188,28 @@ namespace PerfAnalyzers.EfCore
 
             foreach (var type in SelfAndBases(entity))
             {
-                if (scan.ConcurrencyTokens.Contains(type))
+                if (_model.HasFluentConcurrencyToken(type))
                 {
                     return $"'{type.Name}' has a concurrency token (IsRowVersion/IsConcurrencyToken)";
                 }
 
-                if (scan.Owned.Contains(type))
+                if (_model.OwnsOwnedOrComplexTypes(type))
                 {
                     return $"'{type.Name}' has owned or complex types (OwnsOne/OwnsMany/ComplexProperty)";
                 }
 
-                if (scan.Inheritance.Contains(type))
+                if (_model.IsMappedWithInheritance(type))
                 {
                     return $"'{type.Name}' is mapped with inheritance";
                 }
             }
 
-            if (scan.ConcurrencyTokenOnAll)
+            if (_model.ConcurrencyTokenOnAll)
             {
                 return "a concurrency token is configured for entities in a model-wide loop";
             }
 
-            if (entity is INamedTypeSymbol named && scan.HasDerivedTypes(named))
+            if (entity is INamedTypeSymbol named && _model.HasDerivedTypes(named))
             {
                 return $"types derive from '{entity.Name}' (an inheritance hierarchy)";
             }
@@ -273,211 +240,6 @@ namespace PerfAnalyzers.EfCore
             }
 
             return false;
-        }
-
-        /// <summary>The EF model configuration visible in source, gathered once per compilation.</summary>
-        private sealed class ModelScan
-        {
-            private const int MaxConfigurationMethods = 256;
-
-            public HashSet<ITypeSymbol> ConcurrencyTokens { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            public HashSet<ITypeSymbol> QueryFilters { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            public HashSet<ITypeSymbol> Owned { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            public HashSet<ITypeSymbol> Inheritance { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            public HashSet<ITypeSymbol> ContextsWithSaveEvents { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            public HashSet<ITypeSymbol> BaseTypesInSource { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            public List<INamedTypeSymbol> Contexts { get; } = new List<INamedTypeSymbol>();
-            public bool QueryFilterOnAll { get; private set; }
-            public bool ConcurrencyTokenOnAll { get; private set; }
-            public INamedTypeSymbol? SaveChangesInterceptor { get; private set; }
-
-            public bool HasDerivedTypes(INamedTypeSymbol type) => BaseTypesInSource.Contains(type.OriginalDefinition);
-
-            public static ModelScan Create(EfSymbols symbols)
-            {
-                var scan = new ModelScan();
-                try
-                {
-                    scan.Run(symbols);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // A scan that cannot finish must not make a fix look safe: treat everything as configured.
-                    scan.QueryFilterOnAll = true;
-                    scan.ConcurrencyTokenOnAll = true;
-                }
-
-                return scan;
-            }
-
-            private void Run(EfSymbols symbols)
-            {
-                var compilation = symbols.Compilation;
-                var interceptor = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor");
-                var configuration = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.IEntityTypeConfiguration`1");
-                var bodies = new List<IMethodSymbol>();
-
-                // Types declared in source only (the declaration table, no binding).
-                foreach (var symbol in compilation.GetSymbolsWithName(_ => true, SymbolFilter.Type))
-                {
-                    if (symbol is not INamedTypeSymbol type)
-                    {
-                        continue;
-                    }
-
-                    if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType)
-                    {
-                        BaseTypesInSource.Add(baseType.OriginalDefinition);
-                    }
-
-                    if (interceptor is not null && SaveChangesInterceptor is null
-                        && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, interceptor)))
-                    {
-                        SaveChangesInterceptor = type;
-                    }
-
-                    if (symbols.IsDbContext(type) && !SymbolEqualityComparer.Default.Equals(type, symbols.DbContext))
-                    {
-                        Contexts.Add(type);
-                        bodies.AddRange(type.GetMembers("OnModelCreating").OfType<IMethodSymbol>());
-                        if (HandlesSaveEvents(type))
-                        {
-                            ContextsWithSaveEvents.Add(type);
-                        }
-                    }
-
-                    if (configuration is not null
-                        && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, configuration)))
-                    {
-                        bodies.AddRange(type.GetMembers("Configure").OfType<IMethodSymbol>());
-                    }
-                }
-
-                // Configuration code, following helpers that receive a ModelBuilder/EntityTypeBuilder
-                // (SampleModel.Configure(modelBuilder), ConfigureBlogs(builder.Entity<Blog>())...), bounded.
-                var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-                var queue = new Queue<IMethodSymbol>(bodies);
-                while (queue.Count > 0 && visited.Count < MaxConfigurationMethods)
-                {
-                    var method = queue.Dequeue();
-                    if (!visited.Add(method.OriginalDefinition))
-                    {
-                        continue;
-                    }
-
-                    var body = SourceBodies.GetBody(compilation, method.OriginalDefinition, CancellationToken.None);
-                    if (body is null)
-                    {
-                        continue;
-                    }
-
-                    foreach (var invocation in body.Descendants().OfType<IInvocationOperation>())
-                    {
-                        Record(invocation);
-                        var target = invocation.TargetMethod;
-                        if (!target.DeclaringSyntaxReferences.IsEmpty
-                            && target.Parameters.Any(p => p.Type.Name is "ModelBuilder" or "EntityTypeBuilder" && EfSymbols.IsInEfNamespace(p.Type)))
-                        {
-                            queue.Enqueue(target);
-                        }
-                    }
-                }
-            }
-
-            private void Record(IInvocationOperation invocation)
-            {
-                var method = invocation.TargetMethod;
-                if (!EfSymbols.IsInEfNamespace(method.ContainingType))
-                {
-                    return;
-                }
-
-                switch (method.Name)
-                {
-                    case "IsRowVersion":
-                    case "IsConcurrencyToken":
-                        if (invocation.Arguments.Length > 0 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: false })
-                        {
-                            return;
-                        }
-
-                        Add(ConcurrencyTokens, invocation, onAll: () => ConcurrencyTokenOnAll = true);
-                        break;
-                    case "HasQueryFilter":
-                    case "SetQueryFilter":
-                        Add(QueryFilters, invocation, onAll: () => QueryFilterOnAll = true);
-                        break;
-                    case "OwnsOne":
-                    case "OwnsMany":
-                    case "ComplexProperty":
-                    case "ComplexCollection":
-                        Add(Owned, invocation, onAll: null);
-                        break;
-                    case "HasDiscriminator":
-                    case "HasBaseType":
-                    case "UseTptMappingStrategy":
-                    case "UseTpcMappingStrategy":
-                    case "UseTphMappingStrategy":
-                        Add(Inheritance, invocation, onAll: null);
-                        break;
-                }
-            }
-
-            /// <summary>Records the entity a fluent call configures: the T of the nearest EntityTypeBuilder&lt;T&gt; receiver.</summary>
-            private static void Add(HashSet<ITypeSymbol> set, IInvocationOperation invocation, Action? onAll)
-            {
-                for (IOperation? current = invocation; current is not null;)
-                {
-                    var receiver = current is IInvocationOperation call ? call.GetReceiverOrThisArgument() : null;
-                    if (receiver is null)
-                    {
-                        break;
-                    }
-
-                    for (var type = receiver.Type as INamedTypeSymbol; type is not null; type = type.BaseType)
-                    {
-                        if (type.Name == "EntityTypeBuilder" && EfSymbols.IsInEfNamespace(type))
-                        {
-                            if (type.IsGenericType && type.TypeArguments.Length == 1)
-                            {
-                                set.Add(type.TypeArguments[0].OriginalDefinition);
-                                return;
-                            }
-
-                            // modelBuilder.Entity(clrType) or a loop over the model: applies to entities we cannot name.
-                            onAll?.Invoke();
-                            return;
-                        }
-                    }
-
-                    current = receiver.WalkDownConversions();
-                    if (current is not IInvocationOperation && current.Type?.Name.EndsWith("Builder", StringComparison.Ordinal) == true
-                        && current.Type.Name != "EntityTypeBuilder")
-                    {
-                        // An owned-navigation/complex-property builder parameter: the owner is recorded by OwnsOne/OwnsMany.
-                        return;
-                    }
-                }
-
-                // IMutableEntityType.SetQueryFilter(...) in a loop over modelBuilder.Model.GetEntityTypes(), and the like.
-                onAll?.Invoke();
-            }
-
-            private static bool HandlesSaveEvents(INamedTypeSymbol context)
-            {
-                foreach (var reference in context.DeclaringSyntaxReferences)
-                {
-                    foreach (var name in reference.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
-                    {
-                        if (name.Identifier.ValueText is "SavingChanges" or "SavedChanges" or "StateChanged" or "Tracked")
-                        {
-                            return true;
-                        }
-                    }
-                }
-
-                return false;
-            }
         }
     }
 }

@@ -33,7 +33,7 @@ namespace PerfAnalyzers.Tests.EfCore
             var parse = new CSharpParseOptions(LanguageVersion.Preview);
             var trees = version == EfVersion.None
                 ? new[] { CSharpSyntaxTree.ParseText(source, parse, path: "Test.cs") }
-                : new[] { CSharpSyntaxTree.ParseText(EfModel.Prelude, parse, path: "Model.cs"), CSharpSyntaxTree.ParseText(source, parse, path: "Test.cs") };
+                : new[] { CSharpSyntaxTree.ParseText(Verifiers.EfModel.Prelude, parse, path: "Model.cs"), CSharpSyntaxTree.ParseText(source, parse, path: "Test.cs") };
             var compilation = CSharpCompilation.Create(
                 "Test",
                 trees,

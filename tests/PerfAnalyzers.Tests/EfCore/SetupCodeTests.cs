@@ -213,7 +213,7 @@ namespace PerfAnalyzers.Tests.EfCore
             var parse = new CSharpParseOptions(LanguageVersion.Preview);
             var trees = new[]
             {
-                CSharpSyntaxTree.ParseText(EfModel.Prelude, parse, EfModel.FileName),
+                CSharpSyntaxTree.ParseText(Verifiers.EfModel.Prelude, parse, Verifiers.EfModel.FileName),
                 CSharpSyntaxTree.ParseText(source, parse, "/0/Test0.cs"),
             };
             var outputKind = source.Contains("static async Task Main", System.StringComparison.Ordinal) ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary;

@@ -20,7 +20,7 @@ namespace PerfAnalyzers.EfCore
     /// pattern's own convention; EF Core's and ASP.NET Core's framework types are not settings), e.g.
     /// <c>settings.Servers</c>, <c>server.SelectedLibraries.Where(l =&gt; l.Enabled)</c>.</item>
     /// </list>
-    /// The element type must not be an entity type the model declares (<see cref="LoadingFacts.IsDeclaredEntityType"/>; a
+    /// The element type must not be an entity type the model declares (<see cref="EfModel.IsDeclaredEntityType"/>; a
     /// settings class with an <c>Id</c> is not one): a loop over entities is a loop over data, wherever the entities come from. Each iteration of such a loop is a whole unit of work (a sync per configured server, a
     /// notification per agent, a handler per event), and their number is set by configuration, not by the data.
     /// </summary>
@@ -38,7 +38,7 @@ namespace PerfAnalyzers.EfCore
             }
 
             var element = ElementOf(ef, loop, source);
-            if (element is null || ef.GetLoadingFacts(cancellationToken).IsDeclaredEntityType(element))
+            if (element is null || ef.GetModel(cancellationToken).IsDeclaredEntityType(element))
             {
                 return false;
             }
@@ -174,7 +174,7 @@ namespace PerfAnalyzers.EfCore
         {
             if (type is not INamedTypeSymbol named || named.SpecialType != SpecialType.None
                 || named.TypeKind is not (TypeKind.Class or TypeKind.Struct) || ef.Symbols.IsSequenceType(named)
-                || ef.GetLoadingFacts(cancellationToken).IsDeclaredEntityType(named))
+                || ef.GetModel(cancellationToken).IsDeclaredEntityType(named))
             {
                 return false;
             }
@@ -212,7 +212,7 @@ namespace PerfAnalyzers.EfCore
             var element = ef.Symbols.GetElementType(sequence) as INamedTypeSymbol;
             if (element is null || element.SpecialType != SpecialType.None || IsFrameworkType(element)
                 || !(element.TypeKind == TypeKind.Interface || element is { TypeKind: TypeKind.Class, IsAbstract: true })
-                || ef.Symbols.IsSequenceType(element) || ef.GetLoadingFacts(cancellationToken).IsDeclaredEntityType(element))
+                || ef.Symbols.IsSequenceType(element) || ef.GetModel(cancellationToken).IsDeclaredEntityType(element))
             {
                 return false;
             }

@@ -141,7 +141,7 @@ namespace PerfAnalyzers.EfCore
 
             return type is INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } named
                    && !ef.Symbols.IsSequenceType(named)
-                   && !ef.GetLoadingFacts(cancellationToken).IsEntityType(named);
+                   && !ef.GetModel(cancellationToken).IsEntityType(named);
         }
     }
 }

@@ -54,7 +54,7 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var model = ef.GetLoadingFacts(context.CancellationToken);
+            var model = ef.GetModel(context.CancellationToken);
             if (model.UsesSplitQueries(chain.Context?.Type) || IsSplitLater(top, ef))
             {
                 return;
@@ -190,7 +190,7 @@ namespace PerfAnalyzers.Rules.Loading
         /// Every read of <paramref name="local"/> either stores a filtered query back into it (<c>q = q.Where(..)</c>) or ends
         /// in a single-row terminal by key (<c>await q.FirstOrDefaultAsync(x =&gt; x.Id == id)</c>), and there is at least one.
         /// </summary>
-        private static bool IsOnlyLookedUpByKey(IOperation root, ILocalSymbol local, List<IInvocationOperation> filters, ITypeSymbol? entityType, ModelFacts model)
+        private static bool IsOnlyLookedUpByKey(IOperation root, ILocalSymbol local, List<IInvocationOperation> filters, ITypeSymbol? entityType, EfModel model)
         {
             var terminals = new List<IInvocationOperation>();
             foreach (var reference in BodyIndex.Of(root).References(local))

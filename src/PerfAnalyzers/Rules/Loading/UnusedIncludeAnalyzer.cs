@@ -71,7 +71,7 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var model = ef.GetLoadingFacts(context.CancellationToken);
+            var model = ef.GetModel(context.CancellationToken);
 
             var projection = facts.FirstProjection;
             if (projection is not null)
@@ -343,7 +343,7 @@ namespace PerfAnalyzers.Rules.Loading
         }
 
         /// <summary>Does the projection return entities (Select(b => b), new { Blog = b }, b.Posts.ToList())? Then Include still applies.</summary>
-        private static bool ProjectsEntity(IInvocationOperation projection, LoadingFacts model, EfSymbols symbols)
+        private static bool ProjectsEntity(IInvocationOperation projection, EfModel model, EfSymbols symbols)
         {
             if (projection.TargetMethod.Name is not ("Select" or "SelectMany" or "GroupBy"))
             {

@@ -37,7 +37,7 @@ namespace PerfAnalyzers.Rules.Query
             start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation);
         }
 
-        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, ModelFacts model)
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, EfModel model)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;

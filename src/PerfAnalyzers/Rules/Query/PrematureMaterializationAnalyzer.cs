@@ -114,7 +114,7 @@ namespace PerfAnalyzers.Rules.Query
             // hierarchy is built by relationship fixup: the rows the filter drops are the children the kept rows show.
             if (chain.EntityType is { } entity && !chain.HasAny("AsNoTracking", "AsNoTrackingWithIdentityResolution")
                 && KeepsEntities(steps, reportable) && HasSelfNavigation(entity, ef.Symbols)
-                && !ef.GetLoadingFacts(context.CancellationToken).UsesNoTrackingByDefault(chain.Context?.Type))
+                && !ef.GetModel(context.CancellationToken).UsesNoTrackingByDefault(chain.Context?.Type))
             {
                 return;
             }

@@ -36,7 +36,7 @@ namespace PerfAnalyzers.Rules.Query
             start.RegisterOperationAction(c => Analyze(c, ef, model), OperationKind.Invocation, OperationKind.Loop);
         }
 
-        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, ModelFacts model)
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, EfModel model)
         {
             var operation = context.Operation;
             if (operation is IInvocationOperation invocation)

@@ -144,7 +144,7 @@ namespace PerfAnalyzers.Rules.Query
         internal const int ManyUnreadBytes = 384;
 
         /// <remarks>For one row (<c>First</c>/<c>Single</c>) only a large unread column counts: a dozen narrow ones are a few hundred bytes once.</remarks>
-        private static bool ProjectionSavesEnough(IReadOnlyCollection<IPropertySymbol> read, List<IPropertySymbol> mapped, ModelFacts model, bool singleRow)
+        private static bool ProjectionSavesEnough(IReadOnlyCollection<IPropertySymbol> read, List<IPropertySymbol> mapped, EfModel model, bool singleRow)
         {
             var readNames = new HashSet<string>(read.Select(m => m.Name), StringComparer.Ordinal);
             var readColumns = mapped.Where(p => readNames.Contains(p.Name)).ToList();

@@ -60,7 +60,7 @@ namespace PerfAnalyzers.Rules.Writes
                 }
             }
 
-            if (!query.Has("IgnoreQueryFilters") && safety.HasQueryFilter(query.EntityType))
+            if (!query.Has("IgnoreQueryFilters") && ef.Model.HasQueryFilter(query.EntityType))
             {
                 // A global query filter (tenant, soft delete) still limits the rows.
                 return;

@@ -200,7 +200,7 @@ namespace PerfAnalyzers.Rules.Writes
         /// </summary>
         private static bool IsInOwnRow(EfCompilation ef, IMemberReferenceOperation target, System.Threading.CancellationToken cancellationToken)
         {
-            var loading = ef.GetLoadingFacts(cancellationToken);
+            var loading = ef.GetModel(cancellationToken);
             for (var current = target.Instance?.WalkDownConversions(); current is IMemberReferenceOperation member; current = member.Instance?.WalkDownConversions())
             {
                 if (member is not IPropertyReferenceOperation { Property: var hop } || hop.Type is not { } type

@@ -1,0 +1,80 @@
+using Microsoft.CodeAnalysis;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>Columns and mapping: max lengths, store types, and which properties are mapped (<c>[NotMapped]</c>, fluent <c>Ignore</c>).</summary>
+    internal sealed partial class EfModel
+    {
+        /// <summary>The maximum length of a string/binary column from fluent <c>HasMaxLength(n)</c>, <c>[MaxLength(n)]</c> or <c>[StringLength(n)]</c>; null when none is declared.</summary>
+        public int? FindMaxLength(IPropertySymbol property)
+        {
+            if (Scan().MaxLengths.TryGetValue((IPropertySymbol)property.OriginalDefinition, out var fluent))
+            {
+                return fluent;
+            }
+
+            foreach (var attribute in property.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name is "MaxLengthAttribute" or "StringLengthAttribute"
+                    && attribute.ConstructorArguments.Length >= 1 && attribute.ConstructorArguments[0].Value is int length)
+                {
+                    return length;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The store type from fluent <c>HasColumnType("jsonb")</c> or <c>[Column(TypeName = "text")]</c>; null when none is declared.</summary>
+        public string? FindColumnType(IPropertySymbol property)
+        {
+            if (Scan().ColumnTypes.TryGetValue((IPropertySymbol)property.OriginalDefinition, out var fluent))
+            {
+                return fluent;
+            }
+
+            foreach (var attribute in property.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name == "ColumnAttribute")
+                {
+                    foreach (var named in attribute.NamedArguments)
+                    {
+                        if (named.Key == "TypeName" && named.Value.Value is string typeName)
+                        {
+                            return typeName;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The property is excluded from the model: <c>[NotMapped]</c>, or fluent <c>Ignore(x =&gt; x.P)</c> / <c>Ignore("P")</c>.</summary>
+        public bool IsIgnored(IPropertySymbol property)
+        {
+            if (HasAttribute(property, "NotMappedAttribute"))
+            {
+                return true;
+            }
+
+            var ignored = Scan().Ignored;
+            for (var p = property; p is not null; p = p.OverriddenProperty)
+            {
+                if (ignored.Contains(p.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// EF maps the property by convention or configuration: an instance, non-indexer property with a getter and a setter
+        /// (of any accessibility), not ignored. Whether it maps to a column, a navigation or an owned/complex type is another question.
+        /// </summary>
+        public bool IsMappedProperty(IPropertySymbol property)
+            => !property.IsStatic && !property.IsIndexer && property.GetMethod is not null && property.SetMethod is not null && !IsIgnored(property);
+    }
+}

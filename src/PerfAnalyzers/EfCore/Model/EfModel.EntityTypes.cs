@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>Entity types: DbSet properties, <c>Entity&lt;T&gt;</c>, <c>Set&lt;T&gt;</c>, <c>IEntityTypeConfiguration&lt;T&gt;</c>, the snapshot's entities.</summary>
+    internal sealed partial class EfModel
+    {
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _heuristicEntities = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+
+        /// <summary>An entity type: a DbSet/Set/Entity&lt;T&gt;/IEntityTypeConfiguration type, or a source class with a key that a navigation points to.</summary>
+        public bool IsEntityType(ITypeSymbol? type)
+        {
+            if (type is not INamedTypeSymbol named || named.TypeKind != TypeKind.Class || named.SpecialType != SpecialType.None)
+            {
+                return false;
+            }
+
+            return IsDeclaredEntityType(named) || _heuristicEntities.GetOrAdd(named.OriginalDefinition, t => LooksLikeEntity((INamedTypeSymbol)t));
+        }
+
+        /// <summary>
+        /// An entity type the model declares (a DbSet/Set/Entity&lt;T&gt;/IEntityTypeConfiguration type, or a subclass of one), without
+        /// <see cref="IsEntityType"/>'s guess from an Id property: settings and DTO classes with an Id are not entities.
+        /// </summary>
+        public bool IsDeclaredEntityType(ITypeSymbol? type)
+        {
+            var entities = Scan().EntityTypes;
+            for (var t = type as INamedTypeSymbol; t is not null && t.SpecialType == SpecialType.None; t = t.BaseType)
+            {
+                if (entities.Contains(t.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A class declared in source with a key by convention (<c>Id</c>, <c>&lt;Type&gt;Id</c>) or [Key].</summary>
+        private static bool LooksLikeEntity(INamedTypeSymbol type)
+        {
+            if (type.DeclaringSyntaxReferences.Length == 0 || type.IsStatic || type.IsAbstract && type.TypeKind != TypeKind.Class)
+            {
+                return false;
+            }
+
+            for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+            {
+                foreach (var member in t.GetMembers())
+                {
+                    if (member is IPropertySymbol property
+                        && (property.Name == "Id" || property.Name == type.Name + "Id"
+                            || property.GetAttributes().Any(a => a.AttributeClass?.Name == "KeyAttribute")))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+    }
+}
