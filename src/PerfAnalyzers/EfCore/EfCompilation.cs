@@ -153,7 +153,15 @@ namespace PerfAnalyzers.EfCore
 
         public bool TryGetRoundTrip(IInvocationOperation invocation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
         {
-            // Memoized per invocation and shared by every rule (issue 14); a cancelled computation throws and caches nothing.
+            // A call whose name no round trip has (most calls of a compilation) is answered without the memo: it would
+            // only fill the table (one weak entry per call) and its lock. Memoized per invocation otherwise and shared
+            // by every rule (issue 14); a cancelled computation throws and caches nothing.
+            if (!MayBeRoundTrip(invocation.TargetMethod.Name))
+            {
+                roundTrip = null!;
+                return false;
+            }
+
             if (!_roundTrips.TryGetValue(invocation, out var known))
             {
                 var found = ComputeRoundTrip(invocation, out var computed, cancellationToken);
@@ -162,6 +170,18 @@ namespace PerfAnalyzers.EfCore
 
             roundTrip = known.Value!;
             return known.Value is not null;
+        }
+
+        /// <summary>
+        /// The names <see cref="ComputeRoundTrip"/> can accept (it rejects every other name): SaveChanges, Find, Load,
+        /// ExecuteSql*, ExecuteUpdate/ExecuteDelete and the materializing operators, sync or Async.
+        /// </summary>
+        private static bool MayBeRoundTrip(string name)
+        {
+            var syncName = EfSymbols.SyncName(name);
+            return syncName is "SaveChanges" or "Find" or "ExecuteUpdate" or "ExecuteDelete"
+                   || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+                   || EfSymbols.MaterializingOperators.Contains(name) || EfSymbols.MaterializingOperators.Contains(syncName);
         }
 
         private readonly ConditionalWeakTable<IInvocationOperation, KnownRoundTrip> _roundTrips = new ConditionalWeakTable<IInvocationOperation, KnownRoundTrip>();
