@@ -82,33 +82,36 @@ namespace PerfAnalyzers.EfCore
             public EfCompilation? Value { get; }
         }
 
+        // The properties below read the field first: the lambda passed to EnsureInitialized captures this, and a new
+        // delegate per read (every rule asks per operation) showed in the profiles of real builds (issue 14).
+
         /// <summary>What the model says about bulk writes (concurrency tokens, SaveChanges overrides, interceptors, query filters), scanned once on first use.</summary>
-        public WriteSafety Writes => LazyInitializer.EnsureInitialized(ref _writes, () => new WriteSafety(Symbols))!;
+        public WriteSafety Writes => Volatile.Read(ref _writes) ?? LazyInitializer.EnsureInitialized(ref _writes, () => new WriteSafety(Symbols))!;
 
         private WriteSafety? _writes;
 
         /// <summary>Whether code is setup code (seeding, migrations, installation, start-up), shared by every rule.</summary>
-        public SetupCode Setup => LazyInitializer.EnsureInitialized(ref _setup, () => new SetupCode(this))!;
+        public SetupCode Setup => Volatile.Read(ref _setup) ?? LazyInitializer.EnsureInitialized(ref _setup, () => new SetupCode(this))!;
 
         private SetupCode? _setup;
 
         /// <summary>Does an entity's table grow with use, and why (EFP301); the scan for Add calls runs once, on first use.</summary>
-        public TableGrowth Growth => LazyInitializer.EnsureInitialized(ref _growth, () => new TableGrowth(this))!;
+        public TableGrowth Growth => Volatile.Read(ref _growth) ?? LazyInitializer.EnsureInitialized(ref _growth, () => new TableGrowth(this))!;
 
         private TableGrowth? _growth;
 
         /// <summary>The Async twins of sync EF calls in the referenced EF Core version.</summary>
-        public AsyncCounterparts Async => LazyInitializer.EnsureInitialized(ref _async, () => new AsyncCounterparts(Symbols))!;
+        public AsyncCounterparts Async => Volatile.Read(ref _async) ?? LazyInitializer.EnsureInitialized(ref _async, () => new AsyncCounterparts(Symbols))!;
 
         private AsyncCounterparts? _async;
 
         /// <summary>Which context instance a round trip uses, who owns it, and the task/thread APIs around it (EFP402, EFP403).</summary>
-        public ContextLifetime Lifetime => LazyInitializer.EnsureInitialized(ref _lifetime, () => new ContextLifetime(this))!;
+        public ContextLifetime Lifetime => Volatile.Read(ref _lifetime) ?? LazyInitializer.EnsureInitialized(ref _lifetime, () => new ContextLifetime(this))!;
 
         private ContextLifetime? _lifetime;
 
         /// <summary>"Does calling this source method perform a round trip?" (EFP104, EFP401), one cache per compilation.</summary>
-        public RoundTripSummaries Summaries => LazyInitializer.EnsureInitialized(ref _summaries, () => new RoundTripSummaries(this, Symbols.Compilation))!;
+        public RoundTripSummaries Summaries => Volatile.Read(ref _summaries) ?? LazyInitializer.EnsureInitialized(ref _summaries, () => new RoundTripSummaries(this, Symbols.Compilation))!;
 
         private RoundTripSummaries? _summaries;
 
