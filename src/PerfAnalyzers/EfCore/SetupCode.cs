@@ -71,7 +71,7 @@ namespace PerfAnalyzers.EfCore
         private readonly Lazy<IMethodSymbol?> _entryPoint;
         private readonly INamedTypeSymbol? _migration;
         private readonly INamedTypeSymbol? _modelSnapshot;
-        private ImmutableHashSet<IMethodSymbol>? _reachable;
+        private readonly Lazy<ImmutableHashSet<IMethodSymbol>> _reachable;
 
         public SetupCode(EfCompilation ef)
         {
@@ -79,6 +79,7 @@ namespace PerfAnalyzers.EfCore
             _hostedService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
             _hostedLifecycleService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedLifecycleService");
             _entryPoint = new Lazy<IMethodSymbol?>(() => ef.Symbols.Compilation.GetEntryPoint(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+            _reachable = new Lazy<ImmutableHashSet<IMethodSymbol>>(() => ComputeReachable(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
             _migration = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Migrations.Migration");
             _modelSnapshot = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.ModelSnapshot");
         }
@@ -328,16 +329,12 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>Methods reachable only from setup code (rule 4), computed once per compilation.</summary>
+        // Computed once, by the first thread that asks (the others wait for it instead of repeating a compilation-wide
+        // pass that every rule starts at once; issue 14), without a token so a cancelled caller leaves nothing half-built.
         private ImmutableHashSet<IMethodSymbol> GetReachable(CancellationToken cancellationToken)
         {
-            var reachable = Volatile.Read(ref _reachable);
-            if (reachable is null)
-            {
-                reachable = ComputeReachable(cancellationToken);
-                reachable = Interlocked.CompareExchange(ref _reachable, reachable, null) ?? reachable;
-            }
-
-            return reachable;
+            cancellationToken.ThrowIfCancellationRequested();
+            return _reachable.Value;
         }
 
         /// <summary>

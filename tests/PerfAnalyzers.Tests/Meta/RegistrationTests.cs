@@ -66,13 +66,17 @@ namespace PerfAnalyzers.Tests.Meta
                 CSharpSyntaxTree.ParseText("global using System; global using System.Linq;", parseOptions, path: "Usings.cs"),
                 CSharpSyntaxTree.ParseText(Source, parseOptions, path: "Test.cs"),
             };
+            var analyzers = RuleCatalog.CreateAnalyzers().Where(a => a is not DiagnosticSuppressor).ToImmutableArray();
+            Assert.NotEmpty(analyzers);
+
+            // Every rule switched on (the driver never starts an analyzer whose rules are all off by default).
+            var enabled = analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Distinct()
+                .ToDictionary(id => id, _ => ReportDiagnostic.Warn);
             var compilation = CSharpCompilation.Create(
                 "Registration",
                 trees,
                 EfReferences.For(efVersion),
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-            var analyzers = RuleCatalog.CreateAnalyzers().Where(a => a is not DiagnosticSuppressor).ToImmutableArray();
-            Assert.NotEmpty(analyzers);
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, specificDiagnosticOptions: enabled));
             var options = new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 onAnalyzerException: null,
