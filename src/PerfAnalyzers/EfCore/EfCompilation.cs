@@ -18,6 +18,7 @@ namespace PerfAnalyzers.EfCore
             Queries = new QueryChainBuilder(symbols);
             Loops = new LoopAnalysis(this);
             Model = new ModelFacts(symbols);
+            _loadingFacts = new System.Lazy<LoadingFacts>(() => LoadingFacts.Scan(symbols, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public EfSymbols Symbols { get; }
@@ -32,17 +33,14 @@ namespace PerfAnalyzers.EfCore
         /// <summary>What the source shows about loading (lazy loading per context, AutoInclude, owned, split queries), scanned once on first use.</summary>
         public LoadingFacts GetLoadingFacts(CancellationToken cancellationToken = default)
         {
-            var model = System.Threading.Volatile.Read(ref _loadingFacts);
-            if (model is null)
-            {
-                model = LoadingFacts.Scan(Symbols, cancellationToken);
-                model = Interlocked.CompareExchange(ref _loadingFacts, model, null) ?? model;
-            }
-
-            return model;
+            cancellationToken.ThrowIfCancellationRequested();
+            return _loadingFacts.Value;
         }
 
-        private LoadingFacts? _loadingFacts;
+        // Scanned once, by the first rule that asks; the rules asking at the same moment wait for it instead of running the
+        // same scan each (issue 14: on Blogifier two rules ran it side by side). Started without a token, so a cancelled
+        // caller leaves nothing half-built behind.
+        private readonly System.Lazy<LoadingFacts> _loadingFacts;
 
         /// <summary>Navigations of entities and where entities come from, over <see cref="GetLoadingFacts"/>; created once on first use.</summary>
         public NavigationAccess GetNavigationAccess(CancellationToken cancellationToken = default)
