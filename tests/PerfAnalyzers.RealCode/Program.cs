@@ -43,6 +43,7 @@ namespace PerfAnalyzers.RealCode
             string? outPath = null;
             string? sarifDir = null;
             HashSet<string>? rules = null;
+            string? timingPath = null;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -55,6 +56,9 @@ namespace PerfAnalyzers.RealCode
                         break;
                     case "--sarif" when i + 1 < args.Length:
                         sarifDir = args[++i];
+                        break;
+                    case "--timing" when i + 1 < args.Length:
+                        timingPath = args[++i];
                         break;
                     case "--root" when i + 1 < args.Length:
                         root = args[++i];
@@ -138,10 +142,16 @@ namespace PerfAnalyzers.RealCode
                 onAnalyzerException: (exception, analyzer, diagnostic) =>
                     exceptions.Add($"{analyzer.GetType().Name}: {diagnostic.Location.GetLineSpan()}: {exception.GetType().FullName}: {exception.Message}\n{exception.StackTrace}"),
                 concurrentAnalysis: true,
-                logAnalyzerExecutionTime: false,
+                logAnalyzerExecutionTime: timingPath is not null,
                 reportSuppressedDiagnostics: true);
             var withAnalyzers = compilation.WithAnalyzers(analyzers, analyzerOptions);
+            var analysisClock = Stopwatch.StartNew();
             var all = await withAnalyzers.GetAllDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false);
+            analysisClock.Stop();
+            if (timingPath is not null)
+            {
+                await WriteTimingAsync(withAnalyzers, analyzers, analysisClock.Elapsed, timingPath).ConfigureAwait(false);
+            }
 
             // 4. Report.
             var ourIds = new HashSet<string>(analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id), StringComparer.Ordinal);
@@ -215,9 +225,31 @@ namespace PerfAnalyzers.RealCode
             return exceptions.IsEmpty && ad0001.Count == 0 ? 0 : 1;
         }
 
+        // Each analyzer's execution time as the driver logs it (the same figure as ReportAnalyzer in a real build), slowest
+        // first, with the wall time of the whole analysis (compile + analyzers) for scale. Kept out of the findings file so
+        // findings stay comparable between runs.
+        private static async Task WriteTimingAsync(CompilationWithAnalyzers withAnalyzers, ImmutableArray<DiagnosticAnalyzer> analyzers, TimeSpan wall, string path)
+        {
+            // The analysis is done (cached): this only collects the driver's telemetry.
+            var result = await withAnalyzers.GetAnalysisResultAsync(CancellationToken.None).ConfigureAwait(false);
+            var rows = analyzers
+                .Select(a => (Name: a.GetType().Name, Seconds: result.AnalyzerTelemetryInfo.TryGetValue(a, out var info) ? info.ExecutionTime.TotalSeconds : 0))
+                .ToList();
+
+            var text = new StringBuilder();
+            text.AppendLine($"analysis wall time (compile + analyzers): {wall.TotalSeconds:F2} s; analyzers summed: {rows.Sum(r => r.Seconds):F2} s");
+            foreach (var (name, seconds) in rows.OrderByDescending(r => r.Seconds))
+            {
+                text.AppendLine($"{seconds,9:F3}  {name}");
+            }
+
+            Console.Error.Write(text.ToString());
+            await File.WriteAllTextAsync(path, text.ToString()).ConfigureAwait(false);
+        }
+
         private static void PrintUsage()
             => Console.Error.WriteLine(
-                "Usage: dotnet run --project tests/PerfAnalyzers.RealCode -c Release -- <dir> [--rules EFP101,EFP201] [--out findings.txt]\n" +
+                "Usage: dotnet run --project tests/PerfAnalyzers.RealCode -c Release -- <dir> [--rules EFP101,EFP201] [--out findings.txt] [--timing times.txt]\n" +
                 "       dotnet run --project tests/PerfAnalyzers.RealCode -c Release -- --sarif <dir-of-sarif-logs> [--root <app-dir>] [--out findings.txt]\n" +
                 "       (real-build mode: tests/PerfAnalyzers.RealCode/realbuild.sh <app-dir> <out-dir> [analyzer-dir] [project-or-solution ...])");
 

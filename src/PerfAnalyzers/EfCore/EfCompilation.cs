@@ -74,33 +74,36 @@ namespace PerfAnalyzers.EfCore
             public EfCompilation? Value { get; }
         }
 
+        // The properties below read the field first: the lambda passed to EnsureInitialized captures this, and a new
+        // delegate per read (every rule asks per operation) showed in the profiles of real builds (issue 14).
+
         /// <summary>What the model says about bulk writes (concurrency tokens, SaveChanges overrides, interceptors, query filters), scanned once on first use.</summary>
-        public WriteSafety Writes => LazyInitializer.EnsureInitialized(ref _writes, () => new WriteSafety(Symbols, Model))!;
+        public WriteSafety Writes => Volatile.Read(ref _writes) ?? LazyInitializer.EnsureInitialized(ref _writes, () => new WriteSafety(Symbols, Model))!;
 
         private WriteSafety? _writes;
 
         /// <summary>Whether code is setup code (seeding, migrations, installation, start-up), shared by every rule.</summary>
-        public SetupCode Setup => LazyInitializer.EnsureInitialized(ref _setup, () => new SetupCode(this))!;
+        public SetupCode Setup => Volatile.Read(ref _setup) ?? LazyInitializer.EnsureInitialized(ref _setup, () => new SetupCode(this))!;
 
         private SetupCode? _setup;
 
         /// <summary>Does an entity's table grow with use, and why (EFP301); the scan for Add calls runs once, on first use.</summary>
-        public TableGrowth Growth => LazyInitializer.EnsureInitialized(ref _growth, () => new TableGrowth(this))!;
+        public TableGrowth Growth => Volatile.Read(ref _growth) ?? LazyInitializer.EnsureInitialized(ref _growth, () => new TableGrowth(this))!;
 
         private TableGrowth? _growth;
 
         /// <summary>The Async twins of sync EF calls in the referenced EF Core version.</summary>
-        public AsyncCounterparts Async => LazyInitializer.EnsureInitialized(ref _async, () => new AsyncCounterparts(Symbols))!;
+        public AsyncCounterparts Async => Volatile.Read(ref _async) ?? LazyInitializer.EnsureInitialized(ref _async, () => new AsyncCounterparts(Symbols))!;
 
         private AsyncCounterparts? _async;
 
         /// <summary>Which context instance a round trip uses, who owns it, and the task/thread APIs around it (EFP402, EFP403).</summary>
-        public ContextLifetime Lifetime => LazyInitializer.EnsureInitialized(ref _lifetime, () => new ContextLifetime(this))!;
+        public ContextLifetime Lifetime => Volatile.Read(ref _lifetime) ?? LazyInitializer.EnsureInitialized(ref _lifetime, () => new ContextLifetime(this))!;
 
         private ContextLifetime? _lifetime;
 
         /// <summary>"Does calling this source method perform a round trip?" (EFP104, EFP401), one cache per compilation.</summary>
-        public RoundTripSummaries Summaries => LazyInitializer.EnsureInitialized(ref _summaries, () => new RoundTripSummaries(this, Symbols.Compilation))!;
+        public RoundTripSummaries Summaries => Volatile.Read(ref _summaries) ?? LazyInitializer.EnsureInitialized(ref _summaries, () => new RoundTripSummaries(this, Symbols.Compilation))!;
 
         private RoundTripSummaries? _summaries;
 
@@ -145,7 +148,15 @@ namespace PerfAnalyzers.EfCore
 
         public bool TryGetRoundTrip(IInvocationOperation invocation, out RoundTrip roundTrip, CancellationToken cancellationToken = default)
         {
-            // Memoized per invocation and shared by every rule (issue 14); a cancelled computation throws and caches nothing.
+            // A call whose name no round trip has (most calls of a compilation) is answered without the memo: it would
+            // only fill the table (one weak entry per call) and its lock. Memoized per invocation otherwise and shared
+            // by every rule (issue 14); a cancelled computation throws and caches nothing.
+            if (!MayBeRoundTrip(invocation.TargetMethod.Name))
+            {
+                roundTrip = null!;
+                return false;
+            }
+
             if (!_roundTrips.TryGetValue(invocation, out var known))
             {
                 var found = ComputeRoundTrip(invocation, out var computed, cancellationToken);
@@ -154,6 +165,18 @@ namespace PerfAnalyzers.EfCore
 
             roundTrip = known.Value!;
             return known.Value is not null;
+        }
+
+        /// <summary>
+        /// The names <see cref="ComputeRoundTrip"/> can accept (it rejects every other name): SaveChanges, Find, Load,
+        /// ExecuteSql*, ExecuteUpdate/ExecuteDelete and the materializing operators, sync or Async.
+        /// </summary>
+        private static bool MayBeRoundTrip(string name)
+        {
+            var syncName = EfSymbols.SyncName(name);
+            return syncName is "SaveChanges" or "Find" or "ExecuteUpdate" or "ExecuteDelete"
+                   || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+                   || EfSymbols.MaterializingOperators.Contains(name) || EfSymbols.MaterializingOperators.Contains(syncName);
         }
 
         private readonly ConditionalWeakTable<IInvocationOperation, KnownRoundTrip> _roundTrips = new ConditionalWeakTable<IInvocationOperation, KnownRoundTrip>();

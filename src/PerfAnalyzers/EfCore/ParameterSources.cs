@@ -32,14 +32,20 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>
         /// One pass over the declarations (the names of methods with a parameter whose written type mentions IQueryable),
-        /// one pass over the names used in the trees: syntax only, nothing is bound.
+        /// one pass over the names used in the trees: syntax only, nothing is bound. Both passes skip the trees whose text
+        /// does not name what they look for (<see cref="TreeText"/>), and the first one never enters a member's body.
         /// </summary>
         public static ParameterSources Build(Compilation compilation, CancellationToken cancellationToken)
         {
             var names = new HashSet<string>();
             foreach (var tree in compilation.SyntaxTrees)
             {
-                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                if (!TreeText.Mentions(tree, "IQueryable", cancellationToken))
+                {
+                    continue;
+                }
+
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes(IsDeclarationContainer))
                 {
                     if (node is MethodDeclarationSyntax method
                         && method.ParameterList.Parameters.Any(p => p.Type is { } type && type.ToString().Contains("IQueryable")))
@@ -54,6 +60,11 @@ namespace PerfAnalyzers.EfCore
             {
                 foreach (var tree in compilation.SyntaxTrees)
                 {
+                    if (!TreeText.MentionsAny(tree, names, cancellationToken))
+                    {
+                        continue;
+                    }
+
                     foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                     {
                         if (node is SimpleNameSyntax simple && names.Contains(simple.Identifier.ValueText)
@@ -130,6 +141,10 @@ namespace PerfAnalyzers.EfCore
 
             return result.ToImmutable();
         }
+
+        // Method declarations sit in compilation units, namespaces and types: their bodies are never entered.
+        private static bool IsDeclarationContainer(SyntaxNode node)
+            => node is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax;
 
         private static bool ImplementsInterface(IMethodSymbol method)
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -22,11 +23,15 @@ namespace PerfAnalyzers.EfCore
         private readonly EfSymbols _ef;
         private readonly ConcurrentDictionary<ISymbol, QueryChain> _memberCache = new ConcurrentDictionary<ISymbol, QueryChain>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IParameterSymbol, QueryChain> _parameterCache = new ConcurrentDictionary<IParameterSymbol, QueryChain>(SymbolEqualityComparer.Default);
-        private ParameterSources? _parameterSources;
+        private readonly Lazy<ParameterSources> _parameterSources;
 
         public QueryChainBuilder(EfSymbols ef)
         {
             _ef = ef;
+            // Built once per compilation, by the first thread that asks (the others wait): a syntax scan of every tree that
+            // several rules started at once would repeat (issue 14). Started without a token, so a cancelled caller leaves
+            // nothing half-built behind.
+            _parameterSources = new Lazy<ParameterSources>(() => ParameterSources.Build(ef.Compilation, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
             Ordering = new QueryOrdering(this, ef);
         }
 
@@ -422,7 +427,7 @@ namespace PerfAnalyzers.EfCore
                 QueryChain? result = null;
                 try
                 {
-                    var sources = LazyInitializer.EnsureInitialized(ref _owner._parameterSources, () => ParameterSources.Build(Ef.Compilation, _cancellationToken))!;
+                    var sources = _owner._parameterSources.Value;
                     var arguments = sources.ArgumentsFor(definition, _cancellationToken);
                     var allKnown = !arguments.IsEmpty;
                     var noneEf = !arguments.IsEmpty;

@@ -69,7 +69,9 @@ namespace PerfAnalyzers.EfCore
         private readonly INamedTypeSymbol? _hostedService;
         private readonly INamedTypeSymbol? _hostedLifecycleService;
         private readonly Lazy<IMethodSymbol?> _entryPoint;
-        private ImmutableHashSet<IMethodSymbol>? _reachable;
+        private readonly INamedTypeSymbol? _migration;
+        private readonly INamedTypeSymbol? _modelSnapshot;
+        private readonly Lazy<ImmutableHashSet<IMethodSymbol>> _reachable;
 
         public SetupCode(EfCompilation ef)
         {
@@ -77,6 +79,34 @@ namespace PerfAnalyzers.EfCore
             _hostedService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
             _hostedLifecycleService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedLifecycleService");
             _entryPoint = new Lazy<IMethodSymbol?>(() => ef.Symbols.Compilation.GetEntryPoint(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+            _reachable = new Lazy<ImmutableHashSet<IMethodSymbol>>(() => ComputeReachable(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+            _migration = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Migrations.Migration");
+            _modelSnapshot = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.ModelSnapshot");
+        }
+
+        /// <summary>
+        /// A member of a migration or of the model snapshot (a type deriving from EF Core's <c>Migration</c> or
+        /// <c>ModelSnapshot</c>, or nested in one): schema code written against <c>MigrationBuilder</c>/<c>ModelBuilder</c>,
+        /// with no context, query or entity instance in it. Decided from the symbol alone, before anything in the body is
+        /// looked at: the rules that collect a whole body's reads skip these bodies, which are most of the code of a project
+        /// with a long migration history (issue 14).
+        /// </summary>
+        public bool IsMigrationMember(ISymbol? symbol)
+        {
+            if (_migration is null && _modelSnapshot is null)
+            {
+                return false;
+            }
+
+            for (var type = symbol as INamedTypeSymbol ?? symbol?.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (EfSymbols.InheritsFrom(type, _migration) || EfSymbols.InheritsFrom(type, _modelSnapshot))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The layer's one answer: is <paramref name="operation"/> setup code (see <see cref="SetupCode"/>)?</summary>
@@ -299,16 +329,12 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>Methods reachable only from setup code (rule 4), computed once per compilation.</summary>
+        // Computed once, by the first thread that asks (the others wait for it instead of repeating a compilation-wide
+        // pass that every rule starts at once; issue 14), without a token so a cancelled caller leaves nothing half-built.
         private ImmutableHashSet<IMethodSymbol> GetReachable(CancellationToken cancellationToken)
         {
-            var reachable = Volatile.Read(ref _reachable);
-            if (reachable is null)
-            {
-                reachable = ComputeReachable(cancellationToken);
-                reachable = Interlocked.CompareExchange(ref _reachable, reachable, null) ?? reachable;
-            }
-
-            return reachable;
+            cancellationToken.ThrowIfCancellationRequested();
+            return _reachable.Value;
         }
 
         /// <summary>
@@ -443,6 +469,8 @@ namespace PerfAnalyzers.EfCore
             return true;
         }
 
+        private static readonly string[] DatabaseCreationWords = { "EnsureCreated", "Migrate" };
+
         /// <summary>The source methods that call EnsureCreated(Async)/Migrate(Async) on a DatabaseFacade: one syntax pass, binding only those calls.</summary>
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
             Justification = "One syntax pass per compilation (cached by the caller); binds only calls named EnsureCreated/Migrate.")]
@@ -453,8 +481,7 @@ namespace PerfAnalyzers.EfCore
             {
                 // A tree whose text names neither call has none of them: skipped without walking its nodes (issue 14: the
                 // walk of every node of a 125,000-line migrations project cost seconds).
-                var text = tree.GetText(cancellationToken).ToString();
-                if (text.IndexOf("EnsureCreated", StringComparison.Ordinal) < 0 && text.IndexOf("Migrate", StringComparison.Ordinal) < 0)
+                if (!TreeText.MentionsAny(tree, DatabaseCreationWords, cancellationToken))
                 {
                     continue;
                 }
@@ -500,8 +527,7 @@ namespace PerfAnalyzers.EfCore
             foreach (var tree in compilation.SyntaxTrees)
             {
                 // Only the trees whose text has one of the names are walked (see DatabaseCreators).
-                var text = tree.GetText(cancellationToken).ToString();
-                if (!byName.Keys.Any(name => text.IndexOf(name, StringComparison.Ordinal) >= 0))
+                if (!TreeText.MentionsAny(tree, byName.Keys, cancellationToken))
                 {
                     continue;
                 }

@@ -23,7 +23,14 @@ namespace PerfAnalyzers.Options
             DefaultText = defaultText;
             Description = description;
             RuleIds = ruleIds.ToImmutableArray();
+            _globalKey = Prefix + name;
+            _ruleKeys = ruleIds.Distinct().ToImmutableDictionary(id => id, id => Prefix + id + "." + name);
         }
+
+        // The keys, built once: options are read per operation, and building the strings per read showed in the
+        // profiles of real builds (issue 14).
+        private readonly string _globalKey;
+        private readonly ImmutableDictionary<string, string> _ruleKeys;
 
         /// <summary>The key after <c>dotnet_code_quality.</c> (and after the rule ID, when given per rule).</summary>
         public string Name { get; }
@@ -38,13 +45,13 @@ namespace PerfAnalyzers.Options
         public ImmutableArray<string> RuleIds { get; }
 
         /// <summary>The per-rule key, e.g. <c>dotnet_code_quality.EFP104.round_trip_types</c>.</summary>
-        public string KeyFor(string ruleId) => Prefix + ruleId + "." + Name;
+        public string KeyFor(string ruleId) => _ruleKeys.TryGetValue(ruleId, out var key) ? key : Prefix + ruleId + "." + Name;
 
         /// <summary>The raw value for <paramref name="ruleId"/> (the per-rule key, then the global one), or null when unset.</summary>
         protected string? ReadRaw(AnalyzerOptions options, SyntaxTree tree, string ruleId)
         {
             var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-            if (config.TryGetValue(KeyFor(ruleId), out var value) || config.TryGetValue(Prefix + Name, out value))
+            if (config.TryGetValue(KeyFor(ruleId), out var value) || config.TryGetValue(_globalKey, out value))
             {
                 return value;
             }

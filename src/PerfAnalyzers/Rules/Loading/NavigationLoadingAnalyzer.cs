@@ -35,10 +35,19 @@ namespace PerfAnalyzers.Rules.Loading
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP102_LazyLoadingNPlusOne, Descriptors.EFP103_NavigationNotLoaded);
 
+        // One array for every block (the params overload copies its arguments into a new array per registration).
+        private static readonly ImmutableArray<OperationKind> PropertyReferenceKind = ImmutableArray.Create(OperationKind.PropertyReference);
+
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             start.RegisterOperationBlockStartAction(block =>
             {
+                // A migration's or the model snapshot's schema code reads no entity (SetupCode.IsMigrationMember).
+                if (ef.Setup.IsMigrationMember(block.OwningSymbol))
+                {
+                    return;
+                }
+
                 var reads = new ConcurrentQueue<IPropertyReferenceOperation>();
                 block.RegisterOperationAction(
                     c =>
@@ -49,7 +58,7 @@ namespace PerfAnalyzers.Rules.Loading
                             reads.Enqueue(property);
                         }
                     },
-                    OperationKind.PropertyReference);
+                    PropertyReferenceKind);
                 block.RegisterOperationBlockEndAction(end =>
                 {
                     if (reads.IsEmpty)
