@@ -39,7 +39,6 @@ namespace PerfAnalyzers.Samples.Model
             modelBuilder.Entity<Subscriber>(subscriber =>
             {
                 subscriber.Property(s => s.Email).HasMaxLength(200);
-                subscriber.Property(s => s.Name).HasMaxLength(200);
                 subscriber.HasIndex(s => s.Email);
             });
         }

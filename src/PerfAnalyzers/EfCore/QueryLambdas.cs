@@ -172,6 +172,58 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>
+        /// An ordering an index on its key could serve by itself: no filter before it (a filtered query is sorted after
+        /// the filter, whatever the key) and a row limit after it in the same expression (<c>Take</c>, <c>First</c>...: an
+        /// index read in order stops after N rows; a full ordered read is sorted anyway). A query stored and limited
+        /// elsewhere is not followed (silent).
+        /// </summary>
+        public static bool IsUnfilteredTopN(EfCompilation ef, QueryLambda queryLambda, CancellationToken cancellationToken)
+        {
+            var source = queryLambda.Operator.GetReceiverOrThisArgument();
+            if (source is null || QueryShape.IsFiltered(ef.Queries.Build(source, cancellationToken)))
+            {
+                return false;
+            }
+
+            IOperation current = queryLambda.Operator;
+            for (var depth = 0; depth < MaxDepth; depth++)
+            {
+                var parent = current.Parent;
+                while (parent is IConversionOperation or IParenthesizedOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                }
+
+                var next = parent switch
+                {
+                    IArgumentOperation { Parent: IInvocationOperation call } when call.GetReceiverOrThisArgument() == current => call,
+                    IInvocationOperation call when call.Instance == current => call,
+                    _ => null,
+                };
+                if (next is null)
+                {
+                    return false;
+                }
+
+                var name = EfSymbols.SyncName(next.TargetMethod.Name);
+                if (QueryShape.RowLimitOperators.Contains(name) || name is "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault")
+                {
+                    return true;
+                }
+
+                if (QueryShape.FilterOperators.Contains(name) || !ef.Symbols.IsQueryable(next.Type))
+                {
+                    return false; // filtered after the ordering, or run without a limit
+                }
+
+                current = next;
+            }
+
+            return false;
+        }
+
         /// <summary>The call a lambda is an argument of (through the delegate creation and the expression-tree conversion).</summary>
         private static IInvocationOperation? EnclosingCall(IAnonymousFunctionOperation lambda)
         {

@@ -47,7 +47,7 @@ namespace PerfAnalyzers.Rules.Query
 
             if (kind == StringCallKind.CaseOrTrim)
             {
-                ReportNonSargable(context, invocation, query);
+                ReportNonSargable(context, ef, invocation, query);
             }
             else
             {
@@ -56,7 +56,7 @@ namespace PerfAnalyzers.Rules.Query
         }
 
         /// <summary>x.Email.ToLower() == email: the innermost call on the column is reported, once per column.</summary>
-        private static void ReportNonSargable(OperationAnalysisContext context, IInvocationOperation invocation, QueryLambda query)
+        private static void ReportNonSargable(OperationAnalysisContext context, EfCompilation ef, IInvocationOperation invocation, QueryLambda query)
         {
             if (invocation.Instance is not { } column || !QueryLambdas.IsColumn(column, query))
             {
@@ -73,6 +73,14 @@ namespace PerfAnalyzers.Rules.Query
 
             if (!StringComparisons.IsSeekableUse(compared, query, out var other)
                 || (other is not null && (QueryLambdas.IsRowDependent(other, query) || other.WalkDownConversions() is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } })))
+            {
+                return;
+            }
+
+            // An ordering key costs an index only in an unfiltered top-N (OrderBy(..).Take(20)); a filtered or unlimited
+            // query is sorted after it reads its rows, whatever the key (and lowering the key is how a case-insensitive
+            // order is written on a case-sensitive collation).
+            if (query.Role == QueryLambdaRole.OrderingKey && !QueryLambdas.IsUnfilteredTopN(ef, query, context.CancellationToken))
             {
                 return;
             }

@@ -94,6 +94,36 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Ordering_keys_only_in_an_unfiltered_top_N()
+        {
+            await VerifyCS.VerifyAnalyzerAsync("""
+                class C
+                {
+                    async Task M(BlogContext db, int blogId, List<int> ids, CancellationToken ct)
+                    {
+                        _ = await db.Blogs.OrderBy(b => b.Name.{|#0:ToLower|}()).FirstOrDefaultAsync(ct);
+                        _ = await db.Blogs.OrderByDescending(b => b.Url.{|#1:Trim|}()).Skip(40).Take(20).ToListAsync(ct);
+                        _ = await db.Blogs.OrderBy(b => b.Name.{|#2:ToUpperInvariant|}()).Take(5).ToListAsync(ct);
+
+                        // Filtered before the ordering: sorted after the filter whatever the key.
+                        _ = await db.Posts.Where(p => p.BlogId == blogId).OrderBy(p => p.Title.ToLower()).Take(20).ToListAsync(ct);
+                        _ = await db.Posts.Where(p => ids.Contains(p.Id)).OrderBy(p => p.Title.ToLower()).ToListAsync(ct);
+                        // No row limit: the whole table is read and sorted either way.
+                        _ = await db.Blogs.OrderBy(b => b.Name.ToLower()).ToListAsync(ct);
+                        _ = await db.Blogs.OrderBy(b => b.Name.ToLower()).Select(b => b.Id).ToListAsync(ct);
+                        // Filtered after the ordering, or limited elsewhere.
+                        _ = await db.Blogs.OrderBy(b => b.Name.ToLower()).Where(b => b.Rating > 3).Take(20).ToListAsync(ct);
+                        var ordered = db.Blogs.OrderBy(b => b.Name.ToLower());
+                        _ = await ordered.Take(20).ToListAsync(ct);
+                    }
+                }
+                """,
+                NonSargable(0, "ToLower()", "b.Name", "OrderBy"),
+                NonSargable(1, "Trim()", "b.Url", "OrderByDescending"),
+                Untranslated(2, "ToUpperInvariant()", "OrderBy"));
+        }
+
+        [Fact]
         public async Task Reports_untranslated_comparison_overloads_on_columns()
         {
             await VerifyCS.VerifyAnalyzerAsync("""
