@@ -77,6 +77,12 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            // x.Id == id && x.Name.ToLower() == name: the key finds the row, the lowered column is checked on it only.
+            if (query.Role == QueryLambdaRole.Predicate && KeyLookup.ComparesKey(query.Lambda, ef.Model))
+            {
+                return;
+            }
+
             // An ordering key costs an index only in an unfiltered top-N (OrderBy(..).Take(20)); a filtered or unlimited
             // query is sorted after it reads its rows, whatever the key (and lowering the key is how a case-insensitive
             // order is written on a case-sensitive collation).

@@ -53,6 +53,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         _ = db.Authors.Where(a => emails.Contains(a.Email.{|#7:Trim|}())).ToList();
                         _ = db.Posts.Where(p => p.Blog.Name.{|#8:ToLower|}() == v).ToList();
                         _ = db.Blogs.Where(b => b.Posts.Any(p => p.Title.{|#9:ToLower|}() == v)).ToList();
+                        _ = db.Posts.Where(p => p.Id == p.BlogId && p.Title.{|#10:ToLower|}() == v).ToList();
                     }
                 }
                 """,
@@ -65,7 +66,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 NonSargable(6, "ToLower()", "a.Name", "Where"),
                 NonSargable(7, "Trim()", "a.Email", "Where"),
                 NonSargable(8, "ToLower()", "p.Blog.Name", "Where"),
-                NonSargable(9, "ToLower()", "p.Title", "Where"));
+                NonSargable(9, "ToLower()", "p.Title", "Where"),
+                NonSargable(10, "ToLower()", "p.Title", "Where"));
         }
 
         [Fact]
@@ -240,6 +242,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         _ = db.Authors.GroupBy(a => a.Name.ToLower()).Select(g => g.Key).ToList();
                         _ = db.Authors.Where(a => a.Name.Contains(term) && a.Email.StartsWith(term)).ToList();
                         _ = db.Authors.Where(a => string.Compare(a.Name, term) > 0 && a.Name.Equals(term)).ToList();
+                        _ = db.Authors.FirstOrDefault(a => a.Id == 42 && a.Email.ToLower() == term);
+                        _ = db.Posts.Any(p => p.Title.Trim() == term && p.Id == p.BlogId + 0 && p.Id == 7);
                     }
                 }
                 """);
