@@ -47,6 +47,27 @@ namespace PerfAnalyzers
             helpLinkUri: RuleIds.HelpUri(RuleIds.FuncPredicateOnQuery));
     
 
+        internal static readonly DiagnosticDescriptor EFP308_NonSargableStringComparison = new DiagnosticDescriptor(
+            RuleIds.NonSargableStringComparison,
+            title: "Non-sargable or untranslatable string comparison",
+            messageFormat: "'{0}' on the column '{1}' in '{2}' is computed for every row, so an index on '{1}' cannot be used (a full scan); compare the column as stored (a case-insensitive collation, EF.Functions.Collate, or a normalized column)",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "ToLower(), ToUpper() and Trim() applied to a column in a filter, an ordering or a join key become LOWER(col)/UPPER(col)/TRIM(col) in SQL: the database computes them for every row and cannot seek an index on the column, so an equality or prefix lookup that would read a few index pages scans the table. On SQL Server and MySQL the default collation is already case-insensitive; elsewhere use a case-insensitive collation on the column (or EF.Functions.Collate, ILike on PostgreSQL), or store a normalized copy of the value with its own index. Contains/EndsWith searches are not reported: they scan anyway.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.NonSargableStringComparison));
+
+        /// <summary>EFP308, second shape: a string comparison overload EF Core does not translate (same ID and title).</summary>
+        internal static readonly DiagnosticDescriptor EFP308_UntranslatedStringComparison = new DiagnosticDescriptor(
+            RuleIds.NonSargableStringComparison,
+            title: "Non-sargable or untranslatable string comparison",
+            messageFormat: "'{0}' on a column in '{1}' is not translated to SQL: EF Core throws 'could not be translated' when the query runs; use the overload without a StringComparison/culture argument and let the column's collation decide the case (or EF.Functions.Collate)",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "EF Core translates string ==, Equals(string), Compare(string, string), Contains, StartsWith and EndsWith, but none of the overloads taking a StringComparison, a CultureInfo or an ignore-case flag, nor CompareOrdinal, ToLowerInvariant or ToUpperInvariant: a query applying them to a column throws InvalidOperationException ('The LINQ expression ... could not be translated') at run time, since EF Core 3.0. Case-insensitivity belongs to the column's collation (or EF.Functions.Collate, ILike on PostgreSQL).",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.NonSargableStringComparison));
+
         internal static readonly DiagnosticDescriptor EFP311_ContainsOverLoadedList = new DiagnosticDescriptor(
             RuleIds.ContainsOverLoadedList,
             title: "Contains over a list a query just loaded",

@@ -20,6 +20,8 @@ namespace PerfAnalyzers.Samples.Model
 
         public DbSet<Tag> Tags => Set<Tag>();
 
+        public DbSet<Subscriber> Subscribers => Set<Subscriber>();
+
         protected override void OnModelCreating(ModelBuilder modelBuilder) => SampleModel.Configure(modelBuilder);
     }
 }

@@ -35,6 +35,12 @@ namespace PerfAnalyzers.Samples.Model
             });
 
             modelBuilder.Entity<Tag>(tag => tag.Property(t => t.Label).HasMaxLength(100));
+
+            modelBuilder.Entity<Subscriber>(subscriber =>
+            {
+                subscriber.Property(s => s.Email).HasMaxLength(200);
+                subscriber.HasIndex(s => s.Email);
+            });
         }
     }
 }

@@ -11,12 +11,16 @@ namespace PerfAnalyzers.Samples.Proof
     /// <summary>How much the seeder wrote.</summary>
     public sealed record SeedSummary(int Authors, int Tags, int Blogs, int Posts, int Comments, int BlogTags)
     {
+        /// <summary>Newsletter subscribers (the large table of EFP308's proof).</summary>
+        public int Subscribers { get; init; }
+
         public override string ToString() =>
-            $"{Blogs:N0} blogs, {Posts:N0} posts, {Comments:N0} comments, {Authors:N0} authors, {Tags:N0} tags ({BlogTags:N0} blog tags)";
+            $"{Blogs:N0} blogs, {Posts:N0} posts, {Comments:N0} comments, {Authors:N0} authors, {Tags:N0} tags ({BlogTags:N0} blog tags), {Subscribers:N0} subscribers";
     }
 
     /// <summary>
-    /// Deterministic seed data: 1,000 blogs x 10 posts, 50 authors, 0-3 comments per post, 20 tags (0-3 per blog). A fixed
+    /// Deterministic seed data: 1,000 blogs x 10 posts, 50 authors, 0-3 comments per post, 20 tags (0-3 per blog), 100,000
+    /// newsletter subscribers. A fixed
     /// random seed and explicit keys make every database identical, whichever provider runs it.
     /// </summary>
     public static class SampleSeeder
@@ -24,6 +28,7 @@ namespace PerfAnalyzers.Samples.Proof
         public const int BlogCount = 1_000;
         public const int PostsPerBlog = 10;
         public const int AuthorCount = 50;
+        public const int SubscriberCount = 100_000;
         public const int RandomSeed = 20_251_125;
 
         /// <summary>Every seeded date is this one plus whole minutes (UTC, as PostgreSQL's timestamptz requires).</summary>
@@ -106,6 +111,9 @@ namespace PerfAnalyzers.Samples.Proof
                 }
             }
 
+            // Subscribers: emails stored lowercased, as the sign-up code normalizes them.
+            var subscribers = Enumerable.Range(1, SubscriberCount).Select(i => new Subscriber { Id = i, Email = SubscriberEmail(i) }).ToList();
+
             var model = context.Model;
             var tagsNavigation = model.FindEntityType(typeof(Blog))!.FindSkipNavigation(nameof(Blog.Tags))!;
             var blogKey = tagsNavigation.ForeignKey.Properties.Single();
@@ -122,6 +130,7 @@ namespace PerfAnalyzers.Samples.Proof
                 await writer.InsertAsync(model.FindEntityType(typeof(Blog))!, blogs, ct);
                 await writer.InsertAsync(model.FindEntityType(typeof(Post))!, posts, ct);
                 await writer.InsertAsync(model.FindEntityType(typeof(Comment))!, comments, ct);
+                await writer.InsertAsync(model.FindEntityType(typeof(Subscriber))!, subscribers, ct);
                 await writer.InsertAsync(
                     tagsNavigation.JoinEntityType,
                     new[] { blogKey, tagKey },
@@ -134,8 +143,11 @@ namespace PerfAnalyzers.Samples.Proof
                 await context.Database.CloseConnectionAsync();
             }
 
-            return new SeedSummary(authors.Count, tags.Count, blogs.Count, posts.Count, comments.Count, blogTags.Count);
+            return new SeedSummary(authors.Count, tags.Count, blogs.Count, posts.Count, comments.Count, blogTags.Count) { Subscribers = subscribers.Count };
         }
+
+        /// <summary>The (lowercase) email the seed gives subscriber <paramref name="id"/>.</summary>
+        public static string SubscriberEmail(int id) => $"reader{id:000000}@example.com";
 
         /// <summary>
         /// PostgreSQL identity columns do not see explicitly inserted keys: move each sequence past the seed so rows the

@@ -44,6 +44,22 @@ namespace PerfAnalyzers.EfCore
                 && f.Arguments.Any(a => a.Value.AsLambda() is { } lambda && ComparesKey(lambda, key, entityType)));
         }
 
+        /// <summary>
+        /// <c>x =&gt; x.Key == value &amp;&amp; ...</c> on an entity with a single key (<see cref="ModelFacts.FindSingleKey"/>):
+        /// the predicate finds its row by the key, whatever else it checks on that row.
+        /// </summary>
+        public static bool ComparesKey(IAnonymousFunctionOperation lambda, ModelFacts model)
+        {
+            if (lambda.Symbol.Parameters.Length != 1)
+            {
+                return false;
+            }
+
+            var entityType = lambda.Symbol.Parameters[0].Type;
+            var key = model.FindSingleKey(entityType);
+            return key is not null && ComparesKey(lambda, key, entityType);
+        }
+
         /// <summary><c>x =&gt; x.Key == value</c> (either side, or one conjunct of an &amp;&amp;) where <c>x</c> is the lambda's entity parameter.</summary>
         private static bool ComparesKey(IAnonymousFunctionOperation lambda, IPropertySymbol key, ITypeSymbol entityType)
         {
