@@ -18,6 +18,7 @@ namespace PerfAnalyzers.EfCore
             Queries = new QueryChainBuilder(symbols);
             Loops = new LoopAnalysis(this);
             Model = new ModelFacts(symbols);
+            Uniqueness = new ModelUniqueness(symbols, Model);
         }
 
         public EfSymbols Symbols { get; }
@@ -28,6 +29,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>Keys, HasData lookup tables and entity shapes, from source; each fluent scan runs once, on first use.</summary>
         public ModelFacts Model { get; }
+
+        /// <summary>Primary keys (composite too), alternate keys and unique indexes, from source; the fluent scan runs once, on first use.</summary>
+        public ModelUniqueness Uniqueness { get; }
 
         /// <summary>What the source shows about loading (lazy loading per context, AutoInclude, owned, split queries), scanned once on first use.</summary>
         public LoadingFacts GetLoadingFacts(CancellationToken cancellationToken = default)
