@@ -64,7 +64,7 @@ namespace PerfAnalyzers
             category: Performance,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
-            description: "Skip/Take pages are only stable when the ORDER BY identifies one row: the columns of OrderBy and its ThenBy calls must include the primary key, an alternate key or a unique index. With ties (a status, a rating, a date), SQL leaves the order of equal rows to the plan, and a plan may order them differently for each OFFSET/LIMIT (PostgreSQL's top-N heapsort does, parallel plans and SQL Server's sorts can): a row appears on two pages and another on none. A ThenBy on the key makes the order total at almost no cost. In this repository's proof on PostgreSQL, paging 1,000 blogs by rating (20 per page) repeated and missed rows; ThenBy(Id) returned each blog exactly once.",
+            description: "Skip/Take pages are only stable when the ORDER BY identifies one row: the columns of OrderBy and its ThenBy calls must include the primary key, an alternate key or a unique index. With ties (a status, a rating, a date), SQL leaves the order of equal rows to the plan, and a plan may order them differently for each OFFSET/LIMIT (PostgreSQL's top-N heapsort does, parallel plans and SQL Server's sorts can): a row appears on two pages and another on none. A ThenBy on the key makes the order total at almost no cost. In this repository's proof on PostgreSQL, 50 pages of 20 blogs ordered by author name showed 54 blogs twice and 54 never; with ThenBy(Id) each blog appeared exactly once.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.PagingOrderNotUnique));
 
         internal static readonly DiagnosticDescriptor EFP302_ReadOnlyTrackingQuery = new DiagnosticDescriptor(
