@@ -202,7 +202,7 @@ namespace PerfAnalyzers.EfCore
                     }
 
                     // builder.HasIndex(..)[.HasDatabaseName(..)...].IsUnique()
-                    var receiver = invocation.Instance?.WalkDownConversions();
+                    var receiver = invocation.GetReceiverOrThisArgument()?.WalkDownConversions();
                     for (var depth = 0; depth < 8 && receiver is IInvocationOperation call; depth++)
                     {
                         if (call.TargetMethod.Name == "HasIndex")
@@ -215,7 +215,7 @@ namespace PerfAnalyzers.EfCore
                             break;
                         }
 
-                        receiver = call.Instance?.WalkDownConversions();
+                        receiver = call.GetReceiverOrThisArgument()?.WalkDownConversions(); // HasDatabaseName, HasFilter: relational extension methods
                     }
 
                     break;
