@@ -65,8 +65,10 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var chain = ef.Queries.Build(receiver, context.CancellationToken);
+
+            // q = q.OrderBy(..).Skip(..).Take(..): the local's own assignment brings this Take back into its chain.
             if (chain.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod or QueryRootKind.NavigationQuery)
-                || chain.Operators.Any(o => o.IsClientSide || !RowPreserving.Contains(o.Name)))
+                || chain.Operators.Any(o => o.Invocation != take && (o.IsClientSide || !RowPreserving.Contains(o.Name))))
             {
                 return; // raw SQL, a query of unknown origin, client-side paging, a join/group/SelectMany shape, or an earlier Take
             }

@@ -261,6 +261,37 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Reports_a_local_reassigned_with_its_own_page()
+        {
+            var source = """
+                class C
+                {
+                    async Task<List<Post>> Page(BlogContext db, int skip, int size)
+                    {
+                        var query = db.Posts.AsNoTracking().Include(p => p.Blog).Where(p => p.IsPublished);
+                        var total = await query.CountAsync();
+                        query = query.OrderByDescending(m => m.PublishedAt).{|#0:Skip|}(skip).Take(size);
+                        return await query.ToListAsync();
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    async Task<List<Post>> Page(BlogContext db, int skip, int size)
+                    {
+                        var query = db.Posts.AsNoTracking().Include(p => p.Blog).Where(p => p.IsPublished);
+                        var total = await query.CountAsync();
+                        query = query.OrderByDescending(m => m.PublishedAt).ThenByDescending(m => m.Id).Skip(skip).Take(size);
+                        return await query.ToListAsync();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP312").WithLocation(0).WithArguments("m.PublishedAt", "Id"));
+        }
+
+        [Fact]
         public async Task Navigation_and_computed_orderings_are_not_unique()
         {
             var source = """
