@@ -79,6 +79,16 @@ namespace PerfAnalyzers.Rules.Query
                 return; // a top-N Take (Skip(0) included): one query, nothing to repeat across pages
             }
 
+            var ordered = false;
+            foreach (var op in chain.Operators)
+            {
+                ordered |= QueryShape.OrderingOperators.Contains(op.Name);
+                if (ordered && op.Name == "Distinct")
+                {
+                    return; // OrderBy(..).Select(..).Distinct(): EF Core drops the ordering (an unordered page, not a tie)
+                }
+            }
+
             var entity = chain.EntityType;
             var key = ef.Uniqueness.PrimaryKey(entity);
             if (key.IsEmpty)

@@ -422,6 +422,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         db.Posts.GroupBy(p => p.BlogId).Select(g => new { g.Key, Count = g.Count() }).OrderBy(x => x.Count).Skip(skip).Take(20).ToList();
                         db.Blogs.SelectMany(b => b.Posts).OrderBy(p => p.Title).Skip(skip).Take(20).ToList();
                         db.Posts.OrderBy(p => p.Title, StringComparer.Ordinal).Skip(skip).Take(20).ToList();
+                        db.Posts.OrderByDescending(p => p.Views).Select(p => p.BlogId).Distinct().Skip(skip).Take(20).ToList(); // EF drops the order
+                        db.Posts.Select(p => p.Title).Distinct().OrderBy(t => t).Skip(skip).Take(20).ToList();                  // distinct values
                     }
                 }
                 """ + ShopModel;
