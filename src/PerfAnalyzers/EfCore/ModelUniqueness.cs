@@ -96,6 +96,11 @@ namespace PerfAnalyzers.EfCore
                     sets.AddRange(unique);
                 }
 
+                foreach (var column in IdentityUniqueColumns(t))
+                {
+                    sets.Add(ImmutableArray.Create(column));
+                }
+
                 foreach (var attribute in t.GetAttributes())
                 {
                     if (attribute.AttributeClass?.Name == "IndexAttribute"
@@ -115,6 +120,34 @@ namespace PerfAnalyzers.EfCore
         {
             var set = new HashSet<ISymbol>(columns.Select(c => c.OriginalDefinition), SymbolEqualityComparer.Default);
             return UniqueColumnSets(entityType).Any(unique => unique.All(c => set.Contains(c.OriginalDefinition)));
+        }
+
+        /// <summary>
+        /// ASP.NET Core Identity configures its model in a package (<c>IdentityDbContext.OnModelCreating</c>), out of the
+        /// source's sight: a unique index on <c>NormalizedUserName</c> (users) and <c>NormalizedName</c> (roles), which
+        /// makes <c>UserName</c> and <c>Name</c> unique too (the normalized value is computed from them on every save).
+        /// </summary>
+        private static IEnumerable<IPropertySymbol> IdentityUniqueColumns(INamedTypeSymbol type)
+        {
+            var definition = type.OriginalDefinition;
+            if (definition.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Identity")
+            {
+                yield break;
+            }
+
+            var names = definition.Name switch
+            {
+                "IdentityUser" => new[] { "UserName", "NormalizedUserName" },
+                "IdentityRole" => new[] { "Name", "NormalizedName" },
+                _ => System.Array.Empty<string>(),
+            };
+            foreach (var name in names)
+            {
+                if (type.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault() is { } property)
+                {
+                    yield return property;
+                }
+            }
         }
 
         private static IEnumerable<string> AttributeNames(AttributeData attribute)

@@ -372,6 +372,40 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Silent_for_the_unique_names_of_ASP_NET_Core_Identity_users_and_roles()
+        {
+            // Identity's own model (unique NormalizedUserName / NormalizedName indexes) lives in a package, out of the source's sight.
+            var source = """
+                namespace Microsoft.AspNetCore.Identity
+                {
+                    public class IdentityUser<TKey> { public virtual TKey Id { get; set; } public virtual string UserName { get; set; } public virtual string NormalizedUserName { get; set; } public virtual string Email { get; set; } }
+                    public class IdentityRole<TKey> { public virtual TKey Id { get; set; } public virtual string Name { get; set; } public virtual string NormalizedName { get; set; } }
+                }
+
+                public class AppUser : Microsoft.AspNetCore.Identity.IdentityUser<string> { public string City { get; set; } }
+                public class AppRole : Microsoft.AspNetCore.Identity.IdentityRole<string> { public string Description { get; set; } }
+
+                public class AuthContext : DbContext
+                {
+                    public DbSet<AppUser> Users { get; set; }
+                    public DbSet<AppRole> Roles { get; set; }
+                }
+
+                class C
+                {
+                    void M(AuthContext db, int skip)
+                    {
+                        db.Users.OrderBy(u => u.UserName).Skip(skip).Take(20).ToList();
+                        db.Roles.OrderBy(r => r.Name).Skip(skip).Take(20).ToList();
+                        db.Roles.OrderBy(r => r.NormalizedName).Skip(skip).Take(20).ToList();
+                        db.Users.OrderBy(u => u.City).{|#0:Skip|}(skip).Take(20).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP312").WithLocation(0).WithArguments("u.City", "Id"));
+        }
+
+        [Fact]
         public async Task Reports_a_column_with_only_a_plain_index()
         {
             var source = """
