@@ -333,6 +333,10 @@ namespace PerfAnalyzers.EfCore
             return null;
         }
 
+        /// <summary>A model or entity builder parameter: a helper that configures the model.</summary>
+        private static bool IsBuilder(ITypeSymbol type)
+            => type is INamedTypeSymbol { Name: "ModelBuilder" or "EntityTypeBuilder" } named && EfSymbols.IsInEfNamespace(named);
+
         /// <summary>The fluent keys and unique column sets of one compilation.</summary>
         private sealed class Fluent
         {
@@ -344,15 +348,23 @@ namespace PerfAnalyzers.EfCore
             {
                 var fluent = new Fluent();
                 var compilation = ef.Compilation;
-                var bodies = 0;
+
+                // The configuration members, then the source helpers they hand a builder to
+                // (BuildPackageEntity(modelBuilder.Entity<Package>()) in OnModelCreating), each body once.
+                var queue = new Queue<IMethodSymbol>();
+                var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
                 foreach (var symbol in compilation.GetSymbolsWithName(name => name == "OnModelCreating" || name == "Configure", SymbolFilter.Member))
                 {
-                    if (symbol is not IMethodSymbol method || ++bodies > MaxBodies)
+                    if (symbol is IMethodSymbol method && seen.Add(method))
                     {
-                        continue;
+                        queue.Enqueue(method);
                     }
+                }
 
-                    var body = SourceBodies.GetBody(compilation, method, CancellationToken.None);
+                var bodies = 0;
+                while (queue.Count > 0 && ++bodies <= MaxBodies)
+                {
+                    var body = SourceBodies.GetBody(compilation, queue.Dequeue(), CancellationToken.None);
                     if (body is null)
                     {
                         continue;
@@ -360,9 +372,16 @@ namespace PerfAnalyzers.EfCore
 
                     foreach (var op in body.DescendantsAndSelf())
                     {
-                        if (op is IInvocationOperation invocation)
+                        if (op is not IInvocationOperation invocation)
                         {
-                            Read(invocation, fluent.Keys, fluent.Unique);
+                            continue;
+                        }
+
+                        Read(invocation, fluent.Keys, fluent.Unique);
+                        var target = invocation.TargetMethod.OriginalDefinition;
+                        if (!target.DeclaringSyntaxReferences.IsEmpty && target.Parameters.Any(p => IsBuilder(p.Type)) && seen.Add(target))
+                        {
+                            queue.Enqueue(target);
                         }
                     }
                 }

@@ -29,6 +29,7 @@ namespace PerfAnalyzers.Tests.EfCore
             public class Code { public string Value { get; set; } = ""; public string Name { get; set; } = ""; }
             public class Row { public int Id { get; set; } }
             public class Legacy { public int Number { get; set; } }
+            public class Keyed { public int Key { get; set; } public string Id { get; set; } = ""; }
 
             public class ShopContext : DbContext
             {
@@ -51,6 +52,12 @@ namespace PerfAnalyzers.Tests.EfCore
                     });
                     b.Entity<Code>().HasKey("Value");
                     b.Entity<Row>().HasNoKey();
+                    BuildLegacy(b.Entity<Keyed>());
+                }
+
+                private static void BuildLegacy(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<Keyed> keyed)
+                {
+                    keyed.HasKey(k => k.Key);
                 }
             }
 
@@ -74,6 +81,9 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Empty(unique.PrimaryKey(host.Compilation.GetTypeByMetadataName("Row")));
             Assert.Empty(unique.PrimaryKey(host.Compilation.GetTypeByMetadataName("Legacy")));
             Assert.Empty(unique.UniqueColumnSets(host.Compilation.GetTypeByMetadataName("Legacy")));
+
+            // HasKey in a helper that OnModelCreating hands the entity's builder to (BaGet's BuildPackageEntity): not the Id convention.
+            Assert.Equal(new[] { "Key" }, Names(unique.PrimaryKey(host.Compilation.GetTypeByMetadataName("Keyed"))));
         }
 
         [Fact]
