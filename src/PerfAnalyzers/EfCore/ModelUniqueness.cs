@@ -372,13 +372,21 @@ namespace PerfAnalyzers.EfCore
 
                     foreach (var op in body.DescendantsAndSelf())
                     {
-                        if (op is not IInvocationOperation invocation)
+                        IMethodSymbol target;
+                        if (op is IInvocationOperation invocation)
+                        {
+                            Read(invocation, fluent.Keys, fluent.Unique);
+                            target = invocation.TargetMethod.OriginalDefinition;
+                        }
+                        else if (op is IMethodReferenceOperation reference)
+                        {
+                            target = reference.Method.OriginalDefinition; // builder.Entity<Package>(BuildPackageEntity)
+                        }
+                        else
                         {
                             continue;
                         }
 
-                        Read(invocation, fluent.Keys, fluent.Unique);
-                        var target = invocation.TargetMethod.OriginalDefinition;
                         if (!target.DeclaringSyntaxReferences.IsEmpty && target.Parameters.Any(p => IsBuilder(p.Type)) && seen.Add(target))
                         {
                             queue.Enqueue(target);

@@ -30,6 +30,7 @@ namespace PerfAnalyzers.Tests.EfCore
             public class Row { public int Id { get; set; } }
             public class Legacy { public int Number { get; set; } }
             public class Keyed { public int Key { get; set; } public string Id { get; set; } = ""; }
+            public class Grouped { public int Key { get; set; } public string Id { get; set; } = ""; }
 
             public class ShopContext : DbContext
             {
@@ -52,12 +53,18 @@ namespace PerfAnalyzers.Tests.EfCore
                     });
                     b.Entity<Code>().HasKey("Value");
                     b.Entity<Row>().HasNoKey();
-                    BuildLegacy(b.Entity<Keyed>());
+                    BuildKeyed(b.Entity<Keyed>());
+                    b.Entity<Grouped>(BuildGrouped);
                 }
 
-                private static void BuildLegacy(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<Keyed> keyed)
+                private static void BuildKeyed(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<Keyed> keyed)
                 {
                     keyed.HasKey(k => k.Key);
+                }
+
+                private void BuildGrouped(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<Grouped> grouped)
+                {
+                    grouped.HasKey(g => g.Key);
                 }
             }
 
@@ -84,6 +91,7 @@ namespace PerfAnalyzers.Tests.EfCore
 
             // HasKey in a helper that OnModelCreating hands the entity's builder to (BaGet's BuildPackageEntity): not the Id convention.
             Assert.Equal(new[] { "Key" }, Names(unique.PrimaryKey(host.Compilation.GetTypeByMetadataName("Keyed"))));
+            Assert.Equal(new[] { "Key" }, Names(unique.PrimaryKey(host.Compilation.GetTypeByMetadataName("Grouped")))); // builder.Entity<T>(Helper)
         }
 
         [Fact]
