@@ -78,6 +78,16 @@ namespace PerfAnalyzers
             description: "Loading keys with ToList and filtering a second query with list.Contains(x.Key) costs two round trips, transfers every key to the application and sends every key back as parameters (one per value, or a JSON array, depending on the EF Core version and provider). When the list is used for nothing else, the same query without ToList stays an IQueryable, and EF Core translates list.Contains(x.Key) to IN (SELECT ...): one round trip, and no keys cross the wire. In this repository's proof with 9,893 keys: 2 round trips -> 1 on SQLite and PostgreSQL.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.ContainsOverLoadedList));
 
+        internal static readonly DiagnosticDescriptor EFP312_PagingOrderNotUnique = new DiagnosticDescriptor(
+            RuleIds.PagingOrderNotUnique,
+            title: "Paging order is not unique",
+            messageFormat: "Pages ordered by {0} alone are not in a unique order: rows with equal values can come back in a different order for each page, so some repeat and others are never shown; order by the key ({1}) last",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Skip/Take pages are only stable when the ORDER BY identifies one row: the columns of OrderBy and its ThenBy calls must include the primary key, an alternate key or a unique index. With ties (a status, a rating, a date), SQL leaves the order of equal rows to the plan, and a plan may order them differently for each OFFSET/LIMIT (PostgreSQL's top-N heapsort does, parallel plans and SQL Server's sorts can): a row appears on two pages and another on none. A ThenBy on the key makes the order total at almost no cost. In this repository's proof on PostgreSQL, 50 pages of 20 blogs ordered by author name showed 54 blogs twice and 54 never; with ThenBy(Id) each blog appeared exactly once.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.PagingOrderNotUnique));
+
         internal static readonly DiagnosticDescriptor EFP302_ReadOnlyTrackingQuery = new DiagnosticDescriptor(
             RuleIds.ReadOnlyTrackingQuery,
             title: "Tracking query whose entities are only read",

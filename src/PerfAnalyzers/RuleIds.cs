@@ -31,6 +31,7 @@ namespace PerfAnalyzers
         public const string FuncPredicateOnQuery = "EFP307";
         public const string NonSargableStringComparison = "EFP308";
         public const string ContainsOverLoadedList = "EFP311";
+        public const string PagingOrderNotUnique = "EFP312";
 
         // Async
         public const string SyncCallInAsyncCode = "EFP401";

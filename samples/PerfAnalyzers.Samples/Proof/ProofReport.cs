@@ -150,6 +150,17 @@ namespace PerfAnalyzers.Samples.Proof
                         + $"throughput {Count((long)(result.Bad.RequestsPerSecond ?? 0))} -> {Count((long)(result.Fixed.RequestsPerSecond ?? 0))} requests/s";
                 }
 
+                if (result.ShowResults)
+                {
+                    yield return $"bad code returned {result.Bad.ResultJson}";
+                    yield return $"fixed code returned {result.Fixed.ResultJson}";
+                }
+
+                if (result.Note is not null)
+                {
+                    yield return result.Note;
+                }
+
                 if (result.ProviderDoesNotBatch && result.Bad.RoundTrips <= result.Fixed.RoundTrips)
                 {
                     yield return $"same round trips: {result.Provider} does not batch (EF Core sends one command per saved row either way); "

@@ -49,5 +49,11 @@ namespace PerfAnalyzers.Samples.Proof
         /// EF Core's SQLite provider sends one command per saved row, so the round trips stay the same.
         /// </summary>
         public bool ProviderDoesNotBatch { get; init; }
+
+        /// <summary>The scenario's note for this provider (<see cref="ProofScenario.NoteOn"/>), or null.</summary>
+        public string? Note { get; init; }
+
+        /// <summary>Print what each variant returned (<see cref="ProofScenario.ShowResults"/>).</summary>
+        public bool ShowResults { get; init; }
     }
 }

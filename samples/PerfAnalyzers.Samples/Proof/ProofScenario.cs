@@ -19,6 +19,19 @@ namespace PerfAnalyzers.Samples.Proof
         /// <summary>False only where the bad code is a silent data bug (EFP103): then the results must differ.</summary>
         public virtual bool ExpectSameResult => true;
 
+        /// <summary>
+        /// <see cref="ExpectSameResult"/> on one provider, for silent data bugs that depend on the database's plan (EFP312:
+        /// PostgreSQL's top-N sort returns ties in a different order for each page, SQLite returns them in the order it reads
+        /// them). A scenario that expects a different result anywhere is a correctness scenario: it needs no cost improvement.
+        /// </summary>
+        public virtual bool ExpectSameResultOn(string provider) => ExpectSameResult;
+
+        /// <summary>A note printed under the scenario's row on a provider (why it behaves as it does there), or null.</summary>
+        public virtual string? NoteOn(string provider) => null;
+
+        /// <summary>True to print what each variant returned under its row (a small summary, e.g. rows repeated and missing).</summary>
+        public virtual bool ShowResults => false;
+
         /// <summary>How many measured runs per variant (after one warm-up run); the table shows the median.</summary>
         public virtual int Repetitions => 1;
 

@@ -18,6 +18,7 @@ namespace PerfAnalyzers.EfCore
             Queries = new QueryChainBuilder(symbols);
             Loops = new LoopAnalysis(this);
             Model = new EfModel(symbols);
+            Uniqueness = new ModelUniqueness(Model);
         }
 
         public EfSymbols Symbols { get; }
@@ -35,6 +36,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary><see cref="Model"/>, with its scan run now under the caller's cancellation (it runs once per compilation).</summary>
         public EfModel GetModel(CancellationToken cancellationToken = default) => Model.EnsureScanned(cancellationToken);
+
+        /// <summary>Primary keys (composite too), alternate keys and unique indexes (over <see cref="Model"/>).</summary>
+        public ModelUniqueness Uniqueness { get; }
 
         /// <summary>Navigations of entities and where entities come from, over <see cref="Model"/>; created once on first use.</summary>
         public NavigationAccess GetNavigationAccess(CancellationToken cancellationToken = default)

@@ -319,6 +319,21 @@ namespace PerfAnalyzers.Tests.Meta
                     }
                 }
                 """,
+            ["EFP312"] = """
+                class C
+                {
+                    void M(BlogContext db, int skip)
+                    {
+                        var noFix = db.Posts.Select(p => new { p.Title, p.Views }).OrderBy(r => r.Views).Skip(skip).Take(20).ToList();
+                        var posts = db.Posts.OrderBy(p => p.Views).Skip(skip).Take(20).ToList();
+                        var blogs = db.Blogs
+                            .OrderByDescending(b => b.Rating)
+                            .Skip(skip)
+                            .Take(20)
+                            .ToList();
+                    }
+                }
+                """,
             ["EFP307"] = """
                 class C
                 {

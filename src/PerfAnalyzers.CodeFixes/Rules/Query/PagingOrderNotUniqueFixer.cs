@@ -1,0 +1,123 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Text;
+using PerfAnalyzers.Rules.Query;
+
+namespace PerfAnalyzers.CodeFixes.Rules.Query
+{
+    /// <summary>
+    /// EFP312: <c>q.OrderBy(p =&gt; p.Views).Skip(n).Take(m)</c> -&gt; <c>q.OrderBy(p =&gt; p.Views).ThenBy(p =&gt; p.Id).Skip(n).Take(m)</c>:
+    /// one ThenBy per key column the ordering lacks, after the ordering's last call, with its lambda parameter name and its
+    /// direction (ThenByDescending after a descending ordering), on its own line when the chain breaks lines
+    /// (<see cref="ChainLayout"/>). Fix All applies a document's insertions at once, each insertion point once (two pages
+    /// of one ordered query share it).
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingOrderNotUniqueFixer))]
+    public sealed class PagingOrderNotUniqueFixer : CodeFixProvider
+    {
+        public const string EquivalenceKey = "EFP312_ThenByKey";
+
+        // Rows that tie now come back in key order: the order of ties changes (it was undefined before).
+        public const string FixAllTitle = "Order ties by the key in every paged query (ThenBy key)";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.PagingOrderNotUnique);
+
+        // Not the batch fixer: two diagnostics (two pages of one ordered query) insert at the same point.
+        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
+
+        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll(FixAllTitle, ApplyAsync);
+
+        public override Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var insertions = Insertions(diagnostic);
+                if (insertions.Count > 0)
+                {
+                    var first = insertions[0];
+                    var title = $"Order ties by the key: {string.Concat(first.Calls)}";
+                    context.RegisterCodeFix(
+                        CodeAction.Create(title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
+                        diagnostic);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private readonly struct Insertion
+        {
+            public Insertion(int at, List<string> calls)
+            {
+                At = at;
+                Calls = calls;
+            }
+
+            public int At { get; }
+
+            public List<string> Calls { get; }
+        }
+
+        /// <summary>The ThenBy calls the analyzer planned, per insertion point (none: no fix).</summary>
+        private static List<Insertion> Insertions(Diagnostic diagnostic)
+        {
+            var result = new List<Insertion>();
+            var properties = diagnostic.Properties;
+            if (!properties.TryGetValue(PagingOrderNotUniqueAnalyzer.CountProperty, out var countText)
+                || !int.TryParse(countText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+            {
+                return result;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var suffix = i.ToString(CultureInfo.InvariantCulture);
+                if (!properties.TryGetValue(PagingOrderNotUniqueAnalyzer.AtProperty + suffix, out var atText)
+                    || !int.TryParse(atText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var at)
+                    || !properties.TryGetValue(PagingOrderNotUniqueAnalyzer.ParameterProperty + suffix, out var parameter) || string.IsNullOrEmpty(parameter)
+                    || !properties.TryGetValue(PagingOrderNotUniqueAnalyzer.KeysProperty + suffix, out var keys) || string.IsNullOrEmpty(keys))
+                {
+                    return new List<Insertion>();
+                }
+
+                var descending = properties.TryGetValue(PagingOrderNotUniqueAnalyzer.DescendingProperty + suffix, out var d) && d == "true";
+                var method = descending ? "ThenByDescending" : "ThenBy";
+                result.Add(new Insertion(at, keys!.Split(',').Select(k => $".{method}({parameter} => {parameter}.{k})").ToList()));
+            }
+
+            return result;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            var byPosition = new Dictionary<int, List<string>>();
+            foreach (var diagnostic in diagnostics)
+            {
+                foreach (var insertion in Insertions(diagnostic))
+                {
+                    if (insertion.At <= text.Length && !byPosition.ContainsKey(insertion.At))
+                    {
+                        byPosition[insertion.At] = insertion.Calls;
+                    }
+                }
+            }
+
+            if (byPosition.Count == 0)
+            {
+                return document;
+            }
+
+            var changes = byPosition.OrderBy(p => p.Key)
+                .Select(p => new TextChange(new TextSpan(p.Key, 0), ChainLayout.CallsAt(text, p.Key, p.Value)));
+            return document.WithText(text.WithChanges(changes));
+        }
+    }
+}
