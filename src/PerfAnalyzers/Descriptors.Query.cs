@@ -57,6 +57,16 @@ namespace PerfAnalyzers
             description: "Loading keys with ToList and filtering a second query with list.Contains(x.Key) costs two round trips, transfers every key to the application and sends every key back as parameters (one per value, or a JSON array, depending on the EF Core version and provider). When the list is used for nothing else, the same query without ToList stays an IQueryable, and EF Core translates list.Contains(x.Key) to IN (SELECT ...): one round trip, and no keys cross the wire. In this repository's proof with 9,893 keys: 2 round trips -> 1 on SQLite and PostgreSQL.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.ContainsOverLoadedList));
 
+        internal static readonly DiagnosticDescriptor EFP315_UntranslatableCall = new DiagnosticDescriptor(
+            RuleIds.UntranslatableCall,
+            title: "Query calls a method EF Core cannot translate",
+            messageFormat: "'{0}' in this {1} cannot be translated to SQL ({2}); EF Core throws 'could not be translated' each time the query runs",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "EF Core translates a query's Where, OrderBy, GroupBy, Join keys and aggregates to SQL. A method of the application, a property EF Core does not map (computed in C#, [NotMapped], ignored) or a .NET method the provider has no SQL for, applied to the row's data, cannot be translated: since EF Core 3.0 the query throws InvalidOperationException 'could not be translated' at run time instead of loading the whole table to filter it in memory. Values that do not depend on the row (a captured variable, a call on constants) are evaluated once and sent as parameters, and a final Select may call anything: neither is reported. Rewrite the condition over mapped columns, map the method ([DbFunction], HasDbFunction), or switch to client evaluation explicitly (AsEnumerable) where the rows are few.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.UntranslatableCall));
+
         internal static readonly DiagnosticDescriptor EFP302_ReadOnlyTrackingQuery = new DiagnosticDescriptor(
             RuleIds.ReadOnlyTrackingQuery,
             title: "Tracking query whose entities are only read",

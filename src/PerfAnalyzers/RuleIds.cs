@@ -30,6 +30,7 @@ namespace PerfAnalyzers
         public const string PagingWithoutOrderBy = "EFP306";
         public const string FuncPredicateOnQuery = "EFP307";
         public const string ContainsOverLoadedList = "EFP311";
+        public const string UntranslatableCall = "EFP315";
 
         // Async
         public const string SyncCallInAsyncCode = "EFP401";
