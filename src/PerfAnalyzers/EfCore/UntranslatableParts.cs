@@ -155,7 +155,7 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 case IInterpolatedStringOperation interpolated:
-                    return ByProvider(interpolated, interpolated.Syntax.GetLocation(), "an interpolated string", ProviderTranslations.InterpolatedString, tables);
+                    return ByProvider(interpolated, interpolated.Syntax.GetLocation(), "$\"..\"", ProviderTranslations.InterpolatedString, tables);
 
                 case IObjectCreationOperation { Constructor: { } constructor } creation:
                     return ByProvider(creation, creation.Syntax.GetLocation(), "new " + constructor.ContainingType.Name + "(..)", ProviderTranslations.UntranslatedOnConstructor(constructor), tables);
