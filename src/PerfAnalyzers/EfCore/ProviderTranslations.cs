@@ -177,7 +177,8 @@ namespace PerfAnalyzers.EfCore
             {
                 return name switch
                 {
-                    "DayOfWeek" or "Millisecond" => S,
+                    "DayOfWeek" => S,
+                    "Millisecond" => N,
                     "Ticks" => S | N,
                     "TimeOfDay" => L,
                     _ => EfProvider.None,
