@@ -23,7 +23,8 @@ namespace PerfAnalyzers.EfCore
     internal sealed class ModelMapping
     {
         private static readonly ImmutableHashSet<string> ExpandedMemberAttributes = ImmutableHashSet.Create(
-            "DbFunctionAttribute", "ProjectableAttribute", "ComputedAttribute", "ExpandableAttribute", "InjectLambdaAttribute");
+            "DbFunctionAttribute", "ProjectableAttribute", "ComputedAttribute", "ExpandableAttribute", "InjectLambdaAttribute",
+            "ExpressionMethodAttribute", "FunctionAttribute");
 
         private readonly Lazy<Configuration> _configuration;
         private readonly Lazy<(bool Methods, bool Members)> _translators;

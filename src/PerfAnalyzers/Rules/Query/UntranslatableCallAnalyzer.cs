@@ -30,7 +30,7 @@ namespace PerfAnalyzers.Rules.Query
 
         /// <summary>Calls after which a library rewrites the expression before EF sees it (LINQKit, NeinLinq, DelegateDecompiler).</summary>
         private static readonly ImmutableHashSet<string> Rewriters = ImmutableHashSet.Create(
-            "AsExpandable", "AsExpandableEFCore", "ToInjectable", "ToEntityInjectable", "Decompile", "DecompileAsync", "ExpandProjectables");
+            "AsExpandable", "AsExpandableEFCore", "ToInjectable", "ToEntityInjectable", "Decompile", "DecompileAsync", "ExpandProjectables", "ToLinqToDB");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP315_UntranslatableCall);
