@@ -73,44 +73,69 @@ namespace PerfAnalyzers.EfCore
                 return found; // too large, or code that does not bind: never a finding
             }
 
-            var row = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+            var lambdaParameters = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
             foreach (var nested in all.OfType<IAnonymousFunctionOperation>())
             {
-                foreach (var parameter in nested.Symbol.Parameters)
-                {
-                    row.Add(parameter);
-                }
+                lambdaParameters.UnionWith(nested.Symbol.Parameters);
             }
 
             var touches = new HashSet<IOperation>();
-            TouchesRow(lambda, row, touches, depth: 0);
+            FreeParameters(lambda.Body, lambdaParameters, touches, depth: 0);
             Visit(ef, lambda.Body, touches, providers.ForTranslationTables, found, depth: 0);
             return found;
         }
 
-        /// <summary>Marks every operation whose value depends on a row parameter (post-order).</summary>
-        private static bool TouchesRow(IOperation operation, HashSet<IParameterSymbol> row, HashSet<IOperation> touches, int depth)
+        /// <summary>
+        /// Marks every operation whose value depends on a lambda parameter declared outside it (post-order): the row, or the
+        /// element of a nested lambda it is part of. What binds its own parameters (<c>list.Select(l =&gt; F(l))</c>) and
+        /// references nothing else is evaluated on the client as a whole, as EF Core's funcletizer does.
+        /// </summary>
+        private static HashSet<IParameterSymbol>? FreeParameters(IOperation operation, HashSet<IParameterSymbol> lambdaParameters, HashSet<IOperation> touches, int depth)
         {
-            var result = operation is IParameterReferenceOperation reference && row.Contains(reference.Parameter);
+            HashSet<IParameterSymbol>? free = null;
+            if (operation is IParameterReferenceOperation reference && lambdaParameters.Contains(reference.Parameter))
+            {
+                free = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default) { reference.Parameter };
+            }
+
             if (depth < 100)
             {
                 foreach (var child in operation.ChildOperations)
                 {
-                    result |= TouchesRow(child, row, touches, depth + 1);
+                    if (FreeParameters(child, lambdaParameters, touches, depth + 1) is { } childFree)
+                    {
+                        if (free is null)
+                        {
+                            free = childFree;
+                        }
+                        else
+                        {
+                            free.UnionWith(childFree);
+                        }
+                    }
                 }
             }
 
-            if (result)
+            if (free is not null && operation is IAnonymousFunctionOperation lambda)
             {
-                touches.Add(operation);
+                foreach (var parameter in lambda.Symbol.Parameters)
+                {
+                    free.Remove(parameter);
+                }
             }
 
-            return result;
+            if (free is { Count: > 0 })
+            {
+                touches.Add(operation);
+                return free;
+            }
+
+            return null;
         }
 
         private static void Visit(EfCompilation ef, IOperation operation, HashSet<IOperation> touches, EfProvider tables, List<UntranslatablePart> found, int depth)
         {
-            if (depth > 100 || !touches.Contains(operation))
+            if (depth > 100 || (!touches.Contains(operation) && !IsLambda(operation)))
             {
                 return; // evaluated on the client and sent as a parameter
             }
@@ -125,6 +150,36 @@ namespace PerfAnalyzers.EfCore
             {
                 Visit(ef, child, touches, tables, found, depth + 1);
             }
+        }
+
+        /// <summary>
+        /// A lambda passed to an operator of the translated part (<c>b.Posts.Any(p =&gt; ..)</c>): EF Core translates it, never
+        /// evaluates it, even when it reads nothing but its own parameters.
+        /// </summary>
+        private static bool IsLambda(IOperation operation)
+        {
+            var current = operation;
+            for (var depth = 0; depth < 4; depth++)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation:
+                        return true;
+                    case IArgumentOperation argument:
+                        current = argument.Value;
+                        break;
+                    case IConversionOperation conversion:
+                        current = conversion.Operand;
+                        break;
+                    case IDelegateCreationOperation creation:
+                        current = creation.Target;
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         private static UntranslatablePart? Check(EfCompilation ef, IOperation operation, HashSet<IOperation> touches, EfProvider tables)

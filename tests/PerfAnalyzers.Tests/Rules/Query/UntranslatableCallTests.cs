@@ -174,6 +174,9 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var c = db.Posts.Where(p => p.Title == other.FullName && p.Views > other.Age).ToList();
                         var d = db.Posts.Where(p => p.Title == string.Format("{0}", term) && p.PublishedAt > since.AddDays(int.Parse(term))).ToList();
                         var e = db.Posts.Where(p => p.Title == $"{term}!").ToList();
+                        var names = new List<string> { term };
+                        var f = db.Posts.Where(p => names.Select(n => Text.Normalize(n)).Contains(p.Title)).ToList(); // evaluated as a whole
+                        var g = db.Posts.Where(p => names.Any(n => Text.{|EFP315:Normalize|}(n) == p.Title)).ToList(); // part of the SQL
                     }
                 }
                 """;
