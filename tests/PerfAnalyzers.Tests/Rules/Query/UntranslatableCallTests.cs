@@ -232,6 +232,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         var c = db.People.ToList().Where(p => p.FullName == "x").ToList();
                         var d = list.AsQueryable().Where(p => p.IsAdult()).ToList();
                         var e = db.People.Where(p => p.Last == "x").ToList().OrderBy(p => Text.Normalize(p.FullName)).ToList();
+                        var f = db.People.ToList().AsQueryable().Where(p => p.IsAdult()).OrderBy(p => p.FullName).ToList();
+                        var g = db.People.AsEnumerable().AsQueryable().Where(p => p.IsAdult()).ToList();
                     }
                 }
                 """;
