@@ -88,6 +88,16 @@ namespace PerfAnalyzers
             description: "Skip/Take pages are only stable when the ORDER BY identifies one row: the columns of OrderBy and its ThenBy calls must include the primary key, an alternate key or a unique index. With ties (a status, a rating, a date), SQL leaves the order of equal rows to the plan, and a plan may order them differently for each OFFSET/LIMIT (PostgreSQL's top-N heapsort does, parallel plans and SQL Server's sorts can): a row appears on two pages and another on none. A ThenBy on the key makes the order total at almost no cost. In this repository's proof on PostgreSQL, 50 pages of 20 blogs ordered by author name showed 54 blogs twice and 54 never; with ThenBy(Id) each blog appeared exactly once.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.PagingOrderNotUnique));
 
+        internal static readonly DiagnosticDescriptor EFP315_UntranslatableCall = new DiagnosticDescriptor(
+            RuleIds.UntranslatableCall,
+            title: "Query calls a method EF Core cannot translate",
+            messageFormat: "'{0}' in this {1} cannot be translated to SQL ({2}); EF Core throws 'could not be translated' each time the query runs",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "EF Core translates a query's Where, OrderBy, GroupBy, Join keys and aggregates to SQL. A method of the application, a property EF Core does not map (computed in C#, [NotMapped], ignored) or a .NET method the provider has no SQL for, applied to the row's data, cannot be translated: since EF Core 3.0 the query throws InvalidOperationException 'could not be translated' at run time instead of loading the whole table to filter it in memory. Values that do not depend on the row (a captured variable, a call on constants) are evaluated once and sent as parameters, and a final Select may call anything: neither is reported. Rewrite the condition over mapped columns, map the method ([DbFunction], HasDbFunction), or switch to client evaluation explicitly (AsEnumerable) where the rows are few.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.UntranslatableCall));
+
         internal static readonly DiagnosticDescriptor EFP302_ReadOnlyTrackingQuery = new DiagnosticDescriptor(
             RuleIds.ReadOnlyTrackingQuery,
             title: "Tracking query whose entities are only read",

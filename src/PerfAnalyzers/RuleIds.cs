@@ -32,6 +32,7 @@ namespace PerfAnalyzers
         public const string NonSargableStringComparison = "EFP308";
         public const string ContainsOverLoadedList = "EFP311";
         public const string PagingOrderNotUnique = "EFP312";
+        public const string UntranslatableCall = "EFP315";
 
         // Async
         public const string SyncCallInAsyncCode = "EFP401";

@@ -15,7 +15,7 @@ namespace PerfAnalyzers.Tests.Meta
     public class PresetTests
     {
         /// <summary>The rules the minimal preset keeps: high-confidence N+1, save in a loop, and correctness.</summary>
-        private static readonly string[] Minimal = { "EFP101", "EFP102", "EFP103", "EFP201", "EFP205", "EFP306", "EFP307" };
+        private static readonly string[] Minimal = { "EFP101", "EFP102", "EFP103", "EFP201", "EFP205", "EFP306", "EFP307", "EFP315" };
 
         public static IEnumerable<object[]> Presets() => new[] { "minimal", "recommended", "all" }.Select(p => new object[] { p });
 
