@@ -29,6 +29,7 @@ namespace PerfAnalyzers
         public const string WholeEntityWhereProjectionSuffices = "EFP305";
         public const string PagingWithoutOrderBy = "EFP306";
         public const string FuncPredicateOnQuery = "EFP307";
+        public const string SameQueryRunsTwice = "EFP310";
         public const string ContainsOverLoadedList = "EFP311";
 
         // Async
