@@ -4,7 +4,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using PerfAnalyzers.Samples.Proof;
-using PerfAnalyzers.Samples.Model;
 
 namespace PerfAnalyzers.Samples.Scenarios
 {
@@ -26,29 +25,40 @@ namespace PerfAnalyzers.Samples.Scenarios
         public override Task<object?> RunBadAsync(ProofDb db, CancellationToken ct)
         {
             using var context = db.CreateContext();
-            IEnumerable<Post> popular = context.Posts.AsNoTracking().Where(p => p.Views > 100).OrderBy(p => p.Id);
+            IEnumerable<PostRow> popular = context.Posts
+                .Where(p => p.Views > 100)
+                .OrderBy(p => p.Id)
+                .Select(p => new PostRow(p.Id, p.Title, p.Views));
             var count = popular.Count();
+            var views = 0L;
             var rows = new List<PostRow>();
-            foreach (var p in popular)
+            foreach (var row in popular)
             {
-                rows.Add(new PostRow(p.Id, p.Title, p.Views));
+                views += row.Views;
+                rows.Add(row);
             }
 
-            return Task.FromResult<object?>(new { count, rows });
+            return Task.FromResult<object?>(new { count, views, rows });
         }
 
         public override Task<object?> RunFixedAsync(ProofDb db, CancellationToken ct)
         {
             using var context = db.CreateContext();
-            var popular = context.Posts.AsNoTracking().Where(p => p.Views > 100).OrderBy(p => p.Id).ToList();
+            var popular = context.Posts
+                .Where(p => p.Views > 100)
+                .OrderBy(p => p.Id)
+                .Select(p => new PostRow(p.Id, p.Title, p.Views))
+                .ToList();
             var count = popular.Count;
+            var views = 0L;
             var rows = new List<PostRow>();
-            foreach (var p in popular)
+            foreach (var row in popular)
             {
-                rows.Add(new PostRow(p.Id, p.Title, p.Views));
+                views += row.Views;
+                rows.Add(row);
             }
 
-            return Task.FromResult<object?>(new { count, rows });
+            return Task.FromResult<object?>(new { count, views, rows });
         }
 
         private sealed record PostRow(int Id, string Title, int Views);
