@@ -220,7 +220,7 @@ namespace PerfAnalyzers.Rules.Query
             if (ef.TryGetRoundTrip(invocation, out var trip, cancellationToken))
             {
                 if (trip.Kind is not (RoundTripKind.Query or RoundTripKind.Load)
-                    || !trip.Query.HasKnownRoot
+                    || !IsRepeatable(trip.Query)
                     || trip.Query.MaterializedBy is not null)
                 {
                     return null;
@@ -258,7 +258,7 @@ namespace PerfAnalyzers.Rules.Query
             var local = collection is ILocalReferenceOperation reference && IsQueryLocal(ef, reference, cancellationToken) ? reference.Local : null;
             if (ef.TryGetRoundTrip(loop, out var trip, cancellationToken))
             {
-                if (!trip.Query.HasKnownRoot)
+                if (!IsRepeatable(trip.Query))
                 {
                     return null;
                 }
@@ -330,8 +330,14 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var chain = ef.Queries.Build(value, cancellationToken);
-            return chain.HasKnownRoot && chain.MaterializedBy is null;
+            return IsRepeatable(chain) && chain.MaterializedBy is null;
         }
+
+        /// <summary>
+        /// An EF query of known root whose second run reads what the first one read: not raw SQL (<c>FromSql("EXEC
+        /// NextNumber")</c> may change data or return new values each time).
+        /// </summary>
+        private static bool IsRepeatable(QueryChain chain) => chain.HasKnownRoot && chain.RootKind != QueryRootKind.RawSql;
 
         private static string Text(SyntaxNode syntax)
         {

@@ -167,6 +167,32 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 VerifyCS.Diagnostic("EFP310").WithLocation(0).WithArguments("ToList", "ToList", "6"));
         }
 
+        [Fact]
+        public async Task Reports_two_foreach_over_an_IEnumerable_local_and_Load_then_ToList()
+        {
+            var source = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        IEnumerable<Blog> blogs = db.Blogs.Where(b => b.Rating > 3);
+                        foreach (var b in blogs) { Console.WriteLine(b.Name); }
+                        foreach (var b in {|#0:blogs|}) { Console.WriteLine(b.Url); }
+                    }
+
+                    List<Post> Load(BlogContext db)
+                    {
+                        var q = db.Posts.Where(p => p.Views > 3);
+                        q.Load();
+                        return q.{|#1:ToList|}();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source,
+                VerifyCS.Diagnostic("EFP310").WithLocation(0).WithArguments("foreach", "foreach", "6"),
+                VerifyCS.Diagnostic("EFP310").WithLocation(1).WithArguments("ToList", "Load", "13"));
+        }
+
         // ---- does not report: by design ----
 
         [Fact]
@@ -476,6 +502,24 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     {
                         var a = db.Posts.Find(id);
                         var b = db.Posts.Find(id);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_for_raw_sql_that_may_change_data_or_return_new_values()
+        {
+            var source = """
+                class C
+                {
+                    int M(BlogContext db)
+                    {
+                        var a = db.Posts.FromSqlRaw("EXEC dbo.NextBatch").ToList();
+                        var b = db.Posts.FromSqlRaw("EXEC dbo.NextBatch").ToList();
+                        var q = db.Posts.FromSqlRaw("SELECT * FROM Posts");
+                        return a.Count + b.Count + q.ToList().Count + q.ToList().Count;
                     }
                 }
                 """;
