@@ -104,6 +104,11 @@ namespace PerfAnalyzers.Rules.Query
 
             public int Start => Operation.Syntax.SpanStart;
 
+            /// <summary>The run's place in its local's group and in its text's group (set when grouped).</summary>
+            public int LocalIndex { get; set; }
+
+            public int TextIndex { get; set; }
+
             public bool IsRows => RowTerminals.Contains(Terminal);
 
             /// <summary>Reads every row: a row terminal, or any LINQ to Objects terminal that does not stop early.</summary>
@@ -116,12 +121,13 @@ namespace PerfAnalyzers.Rules.Query
             var byLocal = new Dictionary<ILocalSymbol, List<Run>>(SymbolEqualityComparer.Default);
             var byText = new Dictionary<string, List<Run>>(System.StringComparer.Ordinal);
             var runs = new List<Run>();
+            var queryLocals = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
             foreach (var operation in body.Operations)
             {
                 var run = operation switch
                 {
-                    IInvocationOperation invocation => RunOf(ef, invocation, cancellationToken),
-                    IForEachLoopOperation loop => RunOf(ef, loop, cancellationToken),
+                    IInvocationOperation invocation => RunOf(ef, invocation, queryLocals, cancellationToken),
+                    IForEachLoopOperation loop => RunOf(ef, loop, queryLocals, cancellationToken),
                     _ => null,
                 };
                 if (run is null)
@@ -132,12 +138,12 @@ namespace PerfAnalyzers.Rules.Query
                 runs.Add(run);
                 if (run.Local is not null)
                 {
-                    Add(byLocal, run.Local, run);
+                    run.LocalIndex = Add(byLocal, run.Local, run);
                 }
 
                 if (run.Text is not null)
                 {
-                    Add(byText, run.Text, run);
+                    run.TextIndex = Add(byText, run.Text, run);
                 }
             }
 
@@ -174,19 +180,19 @@ namespace PerfAnalyzers.Rules.Query
                 return null;
             }
 
+            // The nearest earlier runs first, at most four of them: each second run costs a bounded amount of work, whatever
+            // the number of runs of one query in the method (linear in the method's size, issue 14).
             var checkedPairs = 0;
-            foreach (var first in group)
+            for (var i = (sameLocal ? second.LocalIndex : second.TextIndex) - 1; i >= 0 && checkedPairs < 4; i--)
             {
-                if (first.Start >= second.Start || second.Operation.IsDescendantOf(first.Operation) || first.Operation.IsDescendantOf(second.Operation))
+                var first = group[i];
+                if (first.Start >= second.Start || first.Operation.Syntax.Span.Contains(second.Operation.Syntax.Span)
+                    || second.Operation.Syntax.Span.Contains(first.Operation.Syntax.Span))
                 {
                     continue;
                 }
 
-                if (++checkedPairs > 8)
-                {
-                    break; // bounded: a method with dozens of runs of one query is reported on its first ones
-                }
-
+                checkedPairs++;
                 if ((sameLocal ? SameRowsFromLocal(first, second) : SameQueryText(first, second))
                     && RunTogether(ef, first.Operation, second.Operation)
                     && !facts.ChangesBetween(first, second))
@@ -215,7 +221,7 @@ namespace PerfAnalyzers.Rules.Query
 
         // ---- what a run is ----
 
-        private static Run? RunOf(EfCompilation ef, IInvocationOperation invocation, CancellationToken cancellationToken)
+        private static Run? RunOf(EfCompilation ef, IInvocationOperation invocation, Dictionary<ILocalSymbol, bool> queryLocals, CancellationToken cancellationToken)
         {
             if (ef.TryGetRoundTrip(invocation, out var trip, cancellationToken))
             {
@@ -227,7 +233,7 @@ namespace PerfAnalyzers.Rules.Query
                 }
 
                 var receiver = invocation.GetReceiverOrThisArgument()?.WalkDownConversions();
-                var local = receiver is ILocalReferenceOperation reference && IsQueryLocal(ef, reference, cancellationToken) ? reference.Local : null;
+                var local = receiver is ILocalReferenceOperation reference && IsQueryLocal(ef, reference, queryLocals, cancellationToken) ? reference.Local : null;
                 var isClient = ef.Symbols.IsEnumerableMethod(invocation.TargetMethod);
                 var terminal = EfSymbols.SyncName(invocation.TargetMethod.Name);
                 return new Run(invocation, invocation.TargetMethod.Name, terminal, local, isClient, Text(invocation.Syntax), ef.Lifetime.ContextOf(trip), invocation);
@@ -238,7 +244,7 @@ namespace PerfAnalyzers.Rules.Query
                 && (ef.Symbols.IsDbContextOrInterface(invocation.TargetMethod.ContainingType) || ef.Symbols.IsDbSet(invocation.TargetMethod.ContainingType))
                 && invocation.Arguments.Length == 1
                 && invocation.Arguments[0].Value.WalkDownConversions() is ILocalReferenceOperation argument
-                && IsQueryLocal(ef, argument, cancellationToken)
+                && IsQueryLocal(ef, argument, queryLocals, cancellationToken)
                 && !invocation.IsInsideExpressionTree())
             {
                 return new Run(invocation, invocation.TargetMethod.Name, "ForEach", argument.Local, isClient: true, text: null, context: null, arguments: null);
@@ -247,7 +253,7 @@ namespace PerfAnalyzers.Rules.Query
             return null;
         }
 
-        private static Run? RunOf(EfCompilation ef, IForEachLoopOperation loop, CancellationToken cancellationToken)
+        private static Run? RunOf(EfCompilation ef, IForEachLoopOperation loop, Dictionary<ILocalSymbol, bool> queryLocals, CancellationToken cancellationToken)
         {
             var collection = loop.Collection.WalkDownConversions();
             if (collection.IsUnbound())
@@ -255,7 +261,7 @@ namespace PerfAnalyzers.Rules.Query
                 return null;
             }
 
-            var local = collection is ILocalReferenceOperation reference && IsQueryLocal(ef, reference, cancellationToken) ? reference.Local : null;
+            var local = collection is ILocalReferenceOperation reference && IsQueryLocal(ef, reference, queryLocals, cancellationToken) ? reference.Local : null;
             if (ef.TryGetRoundTrip(loop, out var trip, cancellationToken))
             {
                 if (!IsRepeatable(trip.Query))
@@ -274,7 +280,19 @@ namespace PerfAnalyzers.Rules.Query
         /// A local whose every value is a deferred EF query of known root: an <c>IQueryable</c>/<c>DbSet</c> local, or one typed
         /// <c>IEnumerable&lt;T&gt;</c> (an interface, never a list or an array) that holds one.
         /// </summary>
-        private static bool IsQueryLocal(EfCompilation ef, ILocalReferenceOperation reference, CancellationToken cancellationToken)
+        private static bool IsQueryLocal(EfCompilation ef, ILocalReferenceOperation reference, Dictionary<ILocalSymbol, bool> known, CancellationToken cancellationToken)
+        {
+            // Once per local and body: its writes are read once, however many runs it has.
+            if (!known.TryGetValue(reference.Local, out var isQuery))
+            {
+                isQuery = ComputeIsQueryLocal(ef, reference, cancellationToken);
+                known[reference.Local] = isQuery;
+            }
+
+            return isQuery;
+        }
+
+        private static bool ComputeIsQueryLocal(EfCompilation ef, ILocalReferenceOperation reference, CancellationToken cancellationToken)
         {
             var type = reference.Local.Type;
             if (!ef.Symbols.IsQueryable(type) && !ef.Symbols.IsAsyncEnumerable(type)
@@ -426,11 +444,6 @@ namespace PerfAnalyzers.Rules.Query
         /// </summary>
         private static bool RunTogether(EfCompilation ef, IOperation first, IOperation second)
         {
-            if (ef.Loops.FindEnclosingLoop(first) is not null || ef.Loops.FindEnclosingLoop(second) is not null)
-            {
-                return false;
-            }
-
             var ancestors = new HashSet<IOperation>();
             for (var current = first; current is not null; current = current.Parent)
             {
@@ -456,7 +469,9 @@ namespace PerfAnalyzers.Rules.Query
 
             if (common is null
                 || !PathRunsOnce(second, common, leavesIsExclusive: false)
-                || !PathRunsOnce(first, common, leavesIsExclusive: true))
+                || !PathRunsOnce(first, common, leavesIsExclusive: true)
+                || ef.Loops.FindEnclosingLoop(first) is not null
+                || ef.Loops.FindEnclosingLoop(second) is not null)
             {
                 return false;
             }
@@ -522,7 +537,7 @@ namespace PerfAnalyzers.Rules.Query
             return false;
         }
 
-        private static void Add<TKey>(Dictionary<TKey, List<Run>> map, TKey key, Run run)
+        private static int Add<TKey>(Dictionary<TKey, List<Run>> map, TKey key, Run run)
             where TKey : notnull
         {
             if (!map.TryGetValue(key, out var list))
@@ -532,6 +547,7 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             list.Add(run);
+            return list.Count - 1;
         }
 
         /// <summary>
@@ -573,6 +589,10 @@ namespace PerfAnalyzers.Rules.Query
                 }
 
                 _barriers.Sort();
+                foreach (var positions in _mutations.Values)
+                {
+                    positions.Sort();
+                }
             }
 
             /// <summary>Something between the two runs may change the rows: a write, an await, a changed argument or a reassigned local.</summary>
@@ -580,18 +600,12 @@ namespace PerfAnalyzers.Rules.Query
             {
                 var start = first.Start;
                 var end = second.Start;
-                var index = _barriers.BinarySearch(start + 1);
-                if (index < 0)
-                {
-                    index = ~index;
-                }
-
-                if (index < _barriers.Count && _barriers[index] < end)
+                if (AnyBetween(_barriers, start, end))
                 {
                     return true;
                 }
 
-                // The run's own symbols, the query local it enumerates, and what each query local among them is built from
+                // The run's own symbols, the query local it enumerates, and what each local among them is built from
                 // (q = db.Posts.Where(p => p.Views > min): 'min' changed between the runs changes the rows).
                 var symbols = new List<ISymbol>();
                 if (first.Local is not null)
@@ -600,28 +614,65 @@ namespace PerfAnalyzers.Rules.Query
                 }
 
                 symbols.AddRange(OuterSymbols(first.Arguments));
-                var body = BodyIndex.Of(first.Operation);
-                var followed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-                for (var i = 0; i < symbols.Count && i < 64; i++)
+                var count = symbols.Count;
+                for (var i = 0; i < count; i++)
                 {
-                    if (symbols[i] is ILocalSymbol local && followed.Add(local))
+                    if (symbols[i] is ILocalSymbol local)
                     {
-                        foreach (var write in body.Writes(local))
+                        if (DefinitionOf(local, first.Operation) is not { } definition)
                         {
-                            symbols.AddRange(OuterSymbols(write));
+                            return true; // built from too many values to follow: assume they may change
                         }
+
+                        symbols.AddRange(definition);
                     }
                 }
 
                 foreach (var symbol in symbols)
                 {
-                    if (_mutations.TryGetValue(symbol, out var positions) && positions.Any(p => p > start && p < end))
+                    if (_mutations.TryGetValue(symbol, out var positions) && AnyBetween(positions, start, end))
                     {
                         return true;
                     }
                 }
 
                 return false;
+            }
+
+            private readonly Dictionary<ILocalSymbol, List<ISymbol>?> _definitions = new Dictionary<ILocalSymbol, List<ISymbol>?>(SymbolEqualityComparer.Default);
+
+            /// <summary>The symbols a local's values read (every write of it), once per local; null when there are too many to follow.</summary>
+            private List<ISymbol>? DefinitionOf(ILocalSymbol local, IOperation user)
+            {
+                if (!_definitions.TryGetValue(local, out var definition))
+                {
+                    var set = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                    foreach (var write in BodyIndex.Of(user).Writes(local))
+                    {
+                        set.UnionWith(OuterSymbols(write));
+                        if (set.Count > 32)
+                        {
+                            break;
+                        }
+                    }
+
+                    definition = set.Count > 32 ? null : set.ToList();
+                    _definitions[local] = definition;
+                }
+
+                return definition;
+            }
+
+            /// <summary>A position strictly between <paramref name="start"/> and <paramref name="end"/> in a sorted list.</summary>
+            private static bool AnyBetween(List<int> sorted, int start, int end)
+            {
+                var index = sorted.BinarySearch(start + 1);
+                if (index < 0)
+                {
+                    index = ~index;
+                }
+
+                return index < sorted.Count && sorted[index] < end;
             }
 
             private void AddTargets(IOperation target, int position)
