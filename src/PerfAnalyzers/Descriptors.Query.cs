@@ -68,6 +68,16 @@ namespace PerfAnalyzers
             description: "EF Core translates string ==, Equals(string), Compare(string, string), Contains, StartsWith and EndsWith, but none of the overloads taking a StringComparison, a CultureInfo or an ignore-case flag, nor CompareOrdinal, ToLowerInvariant or ToUpperInvariant: a query applying them to a column throws InvalidOperationException ('The LINQ expression ... could not be translated') at run time, since EF Core 3.0. Case-insensitivity belongs to the column's collation (or EF.Functions.Collate, ILike on PostgreSQL).",
             helpLinkUri: RuleIds.HelpUri(RuleIds.NonSargableStringComparison));
 
+        internal static readonly DiagnosticDescriptor EFP310_SameQueryRunsTwice = new DiagnosticDescriptor(
+            RuleIds.SameQueryRunsTwice,
+            title: "The same query runs twice",
+            messageFormat: "'{0}' runs the same query as the '{1}' on line {2} again, with nothing written in between: a second round trip for the same rows; run it once and reuse the result",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "An EF Core query is deferred: every ToList, foreach, Count or Any over the same IQueryable (or over an IEnumerable that holds one) sends it to the database again, and an identical chain written twice in one method runs twice. With nothing written in between, the second run returns the rows the first one already had: one more round trip, the same rows transferred and materialized again, and for an IEnumerable local, Count() or Any() themselves load the rows on the client. Materialize once into a list and reuse it. Not reported for different terminals by design (a CountAsync for the total and a ToListAsync for the page, Any then First), exclusive branches, a write, save, transaction or other await in between, changed arguments, loops (EFP101) and test code.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.SameQueryRunsTwice));
+
         internal static readonly DiagnosticDescriptor EFP311_ContainsOverLoadedList = new DiagnosticDescriptor(
             RuleIds.ContainsOverLoadedList,
             title: "Contains over a list a query just loaded",

@@ -30,6 +30,7 @@ namespace PerfAnalyzers
         public const string PagingWithoutOrderBy = "EFP306";
         public const string FuncPredicateOnQuery = "EFP307";
         public const string NonSargableStringComparison = "EFP308";
+        public const string SameQueryRunsTwice = "EFP310";
         public const string ContainsOverLoadedList = "EFP311";
         public const string PagingOrderNotUnique = "EFP312";
         public const string UntranslatableCall = "EFP315";
