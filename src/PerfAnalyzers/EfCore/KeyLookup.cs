@@ -45,10 +45,10 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
-        /// <c>x =&gt; x.Key == value &amp;&amp; ...</c> on an entity with a single key (<see cref="ModelFacts.FindSingleKey"/>):
+        /// <c>x =&gt; x.Key == value &amp;&amp; ...</c> on an entity with a single key (<see cref="EfModel.FindSingleKey"/>):
         /// the predicate finds its row by the key, whatever else it checks on that row.
         /// </summary>
-        public static bool ComparesKey(IAnonymousFunctionOperation lambda, ModelFacts model)
+        public static bool ComparesKey(IAnonymousFunctionOperation lambda, EfModel model)
         {
             if (lambda.Symbol.Parameters.Length != 1)
             {

@@ -16,8 +16,8 @@ namespace PerfAnalyzers.EfCore
     /// <para>
     /// The configuration is read once per compilation, lazily, from <c>OnModelCreating</c>, <c>Configure</c> and
     /// <c>ConfigureConventions</c> bodies and from methods that take a model or entity builder (configuration helpers),
-    /// at most a fixed number of bodies. Kept apart from <see cref="ModelFacts"/> on purpose while the model scan moves
-    /// into one place (issue 13): these questions only need their own small answer.
+    /// at most a fixed number of bodies. Still its own narrow scan (configured properties, DbFunctions) beside <see cref="EfModel"/>; to fold into
+    /// the one model scan (issue 13).
     /// </para>
     /// </summary>
     internal sealed class ModelMapping

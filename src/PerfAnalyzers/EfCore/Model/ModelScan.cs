@@ -545,7 +545,9 @@ namespace PerfAnalyzers.EfCore
         {
             for (var parent = hasIndex.Parent; parent is IInvocationOperation or IConversionOperation or IArgumentOperation; parent = parent.Parent)
             {
-                if (parent is IArgumentOperation)
+                // An extension call on the builder (.HasDatabaseName(..), .HasFilter(..)) takes it as its 'this' argument.
+                if (parent is IArgumentOperation argument
+                    && !(argument.Parameter?.Ordinal == 0 && argument.Parent is IInvocationOperation { TargetMethod.IsExtensionMethod: true }))
                 {
                     return false;
                 }
