@@ -220,9 +220,12 @@ namespace PerfAnalyzers.EfCore
         private static EfProvider String(IMethodSymbol method)
         {
             var ps = method.Parameters;
-            if (ps.Any(p => p.Type.Name is "StringComparison" or "CultureInfo" or "IFormatProvider" || p.Type.SpecialType == SpecialType.System_Boolean))
+            if (StringComparisons.Classify(method) == StringCallKind.Untranslated
+                || ps.Any(p => p.Type.Name is "StringComparison" or "CultureInfo" or "IFormatProvider" || p.Type.SpecialType == SpecialType.System_Boolean))
             {
-                return EfProvider.None; // comparisons and casing with a culture or a comparison type: EFP308
+                // Comparisons and casing with a culture or a comparison type, ToLowerInvariant/ToUpperInvariant: the string
+                // layer's answer, reported by EFP308 (one finding per call, not two).
+                return EfProvider.None;
             }
 
             switch (method.Name)
@@ -240,8 +243,6 @@ namespace PerfAnalyzers.EfCore
                 case "Insert":
                 case "Remove":
                 case "LastIndexOf":
-                case "ToLowerInvariant":
-                case "ToUpperInvariant":
                 case "Normalize":
                 case "GetHashCode":
                 case "ToCharArray":

@@ -267,6 +267,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     {
                         var a = db.Members.Where(m => m.IsNamed && m.IsOld()).ToList();
                         var b = db.Members.Where(m => m.Equals(me) || m.Name.Equals("x", StringComparison.OrdinalIgnoreCase)).ToList();
+                        var cased = db.Members.Where(m => m.Name.ToLowerInvariant() == "x").OrderBy(m => m.Name.ToUpperInvariant()).ToList();
                         var c = db.Members.Where(m => Member.Active(m)).ToList();
                         var d = Older(db.Members).ToList();
                     }
