@@ -80,11 +80,6 @@ namespace PerfAnalyzers.EfCore
 
         // The properties below read the field first: the lambda passed to EnsureInitialized captures this, and a new
         // delegate per read (every rule asks per operation) showed in the profiles of real builds (issue 14).
-        /// <summary>What the model maps and expands, for query translation (EFP315); scanned once on first use.</summary>
-        public ModelMapping Mapping => LazyInitializer.EnsureInitialized(ref _mapping, () => new ModelMapping(Symbols))!;
-
-        private ModelMapping? _mapping;
-
         /// <summary>The EF Core providers the compilation references.</summary>
         public ReferencedProviders Providers => LazyInitializer.EnsureInitialized(ref _providers, () => ReferencedProviders.Of(Symbols.Compilation))!;
 

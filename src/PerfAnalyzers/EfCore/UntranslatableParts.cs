@@ -200,7 +200,7 @@ namespace PerfAnalyzers.EfCore
                 case IPropertyReferenceOperation { Instance: { } instance } property when touches.Contains(instance):
                 {
                     var location = property.Syntax is MemberAccessExpressionSyntax access ? access.Name.GetLocation() : property.Syntax.GetLocation();
-                    if (!ef.Mapping.HasOwnMemberTranslator && ef.Mapping.UnmappedReason(property.Property) is { } reason)
+                    if (!ef.Model.HasOwnMemberTranslator && ef.Model.UnmappedReason(property.Property) is { } reason)
                     {
                         return new UntranslatablePart(property, location, property.Property.Name, UntranslatableKind.UnmappedProperty, reason);
                     }
@@ -244,12 +244,12 @@ namespace PerfAnalyzers.EfCore
                 || definition.Name is "Equals" or "ToString" or "GetHashCode" or "CompareTo"
                 || definition.ExplicitInterfaceImplementations.Length > 0
                 || definition.ReturnType is INamedTypeSymbol { Name: "Expression" } returned && returned.ContainingNamespace?.ToDisplayString() == "System.Linq.Expressions"
-                || ef.Mapping.HasOwnMethodTranslator)
+                || ef.Model.HasOwnMethodTranslator)
             {
                 return false;
             }
 
-            return !ef.Mapping.IsExpandedOrMapped(definition);
+            return !ef.Model.IsExpandedOrMapped(definition);
         }
 
         private static string Describe(IMethodSymbol method)

@@ -9,7 +9,7 @@ namespace PerfAnalyzers.Tests.EfCore
 {
     /// <summary>
     /// The layer's answer to "what in this query lambda can EF Core not translate?" (EfCore/UntranslatableParts.cs) and
-    /// the facts under it: the referenced providers, the provider table, and what the model maps (ModelMapping).
+    /// the facts under it: the referenced providers, the provider table, and what the model maps (EfModel.Mapping).
     /// </summary>
     public class UntranslatablePartsTests
     {
@@ -64,7 +64,7 @@ namespace PerfAnalyzers.Tests.EfCore
         {
             var host = EfCoreTestHost.Create(Source);
             var person = host.Compilation.GetTypeByMetadataName("Person")!;
-            string? Reason(string name) => host.Ef!.Mapping.UnmappedReason(person.GetMembers(name).OfType<IPropertySymbol>().Single());
+            string? Reason(string name) => host.Ef!.Model.UnmappedReason(person.GetMembers(name).OfType<IPropertySymbol>().Single());
 
             Assert.Equal("computed in C#", Reason("FullName"));
             Assert.Equal("computed in C#", Reason("GetOnly"));

@@ -38,7 +38,7 @@ namespace PerfAnalyzers.EfCore
         internal static readonly ImmutableHashSet<string> BoundNames = ImmutableHashSet.Create(
             StringComparer.Ordinal,
             // keys, indexes, seeding, columns, mapping
-            "HasKey", "HasNoKey", "HasAlternateKey", "HasIndex", "HasData", "HasMaxLength", "HasColumnType", "Ignore",
+            "HasKey", "HasNoKey", "HasAlternateKey", "HasIndex", "HasData", "HasMaxLength", "HasColumnType", "Ignore", "HasDbFunction",
             // owned and complex types
             "OwnsOne", "OwnsMany", "ComplexProperty", "ComplexCollection", "Owned",
             // concurrency, filters, inheritance
@@ -48,6 +48,15 @@ namespace PerfAnalyzers.EfCore
             "AutoInclude", "UseLazyLoadingProxies", "UseQuerySplittingBehavior", "UseQueryTrackingBehavior",
             // entity types and registrations
             "Entity", "Set", "AddDbContext", "AddDbContextFactory", "AddDbContextPool", "AddPooledDbContextFactory");
+
+        /// <summary>
+        /// Fluent calls that name a member as mapped (<c>Property(x =&gt; x.P)</c>, <c>Property&lt;int&gt;("P")</c>, keys, owned and
+        /// relationship navigations): the names are read from syntax, nothing is bound (<see cref="ConfiguredNames"/>).
+        /// </summary>
+        internal static readonly ImmutableHashSet<string> MemberNamingCalls = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Property", "PrimitiveCollection", "HasKey", "HasAlternateKey", "HasIndex", "OwnsOne", "OwnsMany", "ComplexProperty",
+            "ComplexCollection", "HasOne", "HasMany", "WithOne", "WithMany", "Navigation", "HasForeignKey", "HasPrincipalKey", "HasField");
 
         internal static readonly ImmutableHashSet<string> RegistrationMethods = ImmutableHashSet.Create(
             StringComparer.Ordinal, "AddDbContext", "AddDbContextFactory", "AddDbContextPool", "AddPooledDbContextFactory");
@@ -77,6 +86,22 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>Fluent <c>Ignore(x =&gt; x.P)</c> / <c>Ignore("P")</c>.</summary>
         public HashSet<IPropertySymbol> Ignored { get; } = new HashSet<IPropertySymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Names of members the fluent configuration or the snapshot names as mapped (<c>Property(x =&gt; x.P)</c>, <c>Property("P")</c>,
+        /// <c>HasKey(x =&gt; new { x.A, x.B })</c>, <c>OwnsOne(x =&gt; x.Address)</c>, <c>b.Property&lt;int&gt;("P")</c> in the snapshot), by name:
+        /// a superset, read from syntax without binding. A property named here is a column (or navigation) whatever its C# shape.
+        /// </summary>
+        public HashSet<string> ConfiguredNames { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Methods mapped to database functions with <c>HasDbFunction(..)</c> (<c>[DbFunction]</c> is read from the symbol).</summary>
+        public HashSet<IMethodSymbol> DbFunctions { get; } = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>Database functions named by string (<c>HasDbFunction(typeof(X).GetMethod("F"))</c>).</summary>
+        public HashSet<string> DbFunctionNames { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>A <c>HasDbFunction</c> call whose method could not be read: any static method may be a database function.</summary>
+        public bool UnresolvedDbFunctions { get; private set; }
 
         /// <summary>Entities that own an owned type (OwnsOne/OwnsMany).</summary>
         public HashSet<ITypeSymbol> OwnedOwners { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
@@ -289,6 +314,11 @@ namespace PerfAnalyzers.EfCore
                 SimpleNameSyntax simple => simple.Identifier.ValueText,
                 _ => null,
             };
+            if (name is not null && MemberNamingCalls.Contains(name))
+            {
+                RecordConfiguredNames(invocation);
+            }
+
             if (name is null || !BoundNames.Contains(name) || invocation.ContainsDiagnostics)
             {
                 // Not a configuration API, or half-typed code (a syntax error in the call): configures nothing.
@@ -339,6 +369,10 @@ namespace PerfAnalyzers.EfCore
 
             switch (name)
             {
+                case "HasDbFunction":
+                    RecordDbFunction(operation);
+                    break;
+
                 case "UseLazyLoadingProxies":
                     if (!IsFalseArgument(invocation, model, cancellationToken))
                     {
@@ -452,6 +486,70 @@ namespace PerfAnalyzers.EfCore
                     AddConfiguredEntity(Inheritance, operation, onAll: null);
                     break;
             }
+        }
+
+        /// <summary>The member names a configuration call's arguments give: <c>x =&gt; x.P</c>, <c>x =&gt; new { x.A, x.B }</c>, <c>"P"</c>, <c>nameof(T.P)</c>.</summary>
+        private void RecordConfiguredNames(InvocationExpressionSyntax invocation)
+        {
+            foreach (var argument in invocation.ArgumentList.Arguments)
+            {
+                var expression = argument.Expression;
+                if (expression is LambdaExpressionSyntax { ExpressionBody: { } body })
+                {
+                    expression = body;
+                }
+
+                switch (expression)
+                {
+                    case MemberAccessExpressionSyntax access:
+                        ConfiguredNames.Add(access.Name.Identifier.ValueText);
+                        break;
+                    case AnonymousObjectCreationExpressionSyntax anonymous:
+                        foreach (var member in anonymous.Initializers)
+                        {
+                            if (member.Expression is MemberAccessExpressionSyntax column)
+                            {
+                                ConfiguredNames.Add(column.Name.Identifier.ValueText);
+                            }
+                        }
+
+                        break;
+                    case LiteralExpressionSyntax literal when literal.Token.Value is string text:
+                        ConfiguredNames.Add(text);
+                        break;
+                    case InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } nameOf
+                        when nameOf.ArgumentList.Arguments.Count == 1:
+                        var named = nameOf.ArgumentList.Arguments[0].Expression;
+                        ConfiguredNames.Add(named is MemberAccessExpressionSyntax qualified ? qualified.Name.Identifier.ValueText : named.ToString());
+                        break;
+                }
+            }
+        }
+
+        /// <summary><c>HasDbFunction(() =&gt; F(default))</c>, <c>HasDbFunction(typeof(X).GetMethod(nameof(F)))</c>, a method group.</summary>
+        private void RecordDbFunction(IInvocationOperation invocation)
+        {
+            var resolved = false;
+            foreach (var operation in ExplicitArguments(invocation).SelectMany(a => a.Value.DescendantsAndSelf()))
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation call when call.TargetMethod.Name is not "GetMethod" and not "GetRuntimeMethod":
+                        DbFunctions.Add(call.TargetMethod.OriginalDefinition);
+                        resolved = true;
+                        break;
+                    case IMethodReferenceOperation reference:
+                        DbFunctions.Add(reference.Method.OriginalDefinition);
+                        resolved = true;
+                        break;
+                    case { ConstantValue: { HasValue: true, Value: string name } }:
+                        DbFunctionNames.Add(name);
+                        resolved = true;
+                        break;
+                }
+            }
+
+            UnresolvedDbFunctions |= !resolved;
         }
 
         /// <summary>Set&lt;T&gt;() / Entity&lt;T&gt;() whose T (bound as a type only, which binds no statement) is already a known entity type.</summary>

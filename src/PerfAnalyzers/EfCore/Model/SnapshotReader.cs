@@ -100,6 +100,11 @@ namespace PerfAnalyzers.EfCore
 
                         break;
                     case "Property":
+                        if (StringArgument(first, 0) is { } column)
+                        {
+                            scan.ConfiguredNames.Add(column);
+                        }
+
                         if (then.Contains("IsConcurrencyToken") || then.Contains("IsRowVersion"))
                         {
                             scan.ConcurrencyTokens.Add(entity);
