@@ -157,6 +157,23 @@ namespace PerfAnalyzers.EfCore
         /// <summary>The scan stopped early (too much configuration, or an exception): answer conservatively.</summary>
         public bool Incomplete { get; private set; }
 
+        private readonly Dictionary<string, INamedTypeSymbol?> _metadataNames = new Dictionary<string, INamedTypeSymbol?>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// "Ns.Blog" (nested types as "Ns.Outer+Inner") as the snapshot names entity types; null for shared-type names with '#'
+        /// (not CLR types). Cached: <c>GetTypeByMetadataName</c> searches every reference, and a snapshot names each type several times.
+        /// </summary>
+        internal INamedTypeSymbol? ResolveMetadataName(string name)
+        {
+            if (!_metadataNames.TryGetValue(name, out var type))
+            {
+                type = name.IndexOf('#') >= 0 ? null : _ef.Compilation.GetTypeByMetadataName(name)?.OriginalDefinition;
+                _metadataNames[name] = type;
+            }
+
+            return type;
+        }
+
         // ---- the scan ----
 
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
@@ -223,7 +240,7 @@ namespace PerfAnalyzers.EfCore
                             if (model.GetDeclaredSymbol(declaration, cancellationToken) is INamedTypeSymbol snapshot
                                 && snapshot.BaseType is { Name: "ModelSnapshot" } baseType && EfSymbols.IsInEfNamespace(baseType))
                             {
-                                SnapshotReader.Read(declaration, this, _ef.Compilation, cancellationToken);
+                                SnapshotReader.Read(declaration, this, cancellationToken);
                             }
                         }
                         else if (!IsMigration(declaration))

@@ -22,7 +22,7 @@ namespace PerfAnalyzers.EfCore
         public static bool IsSnapshot(ClassDeclarationSyntax declaration)
             => declaration.BaseList?.Types.Any(t => t.Type is IdentifierNameSyntax { Identifier.ValueText: "ModelSnapshot" } or QualifiedNameSyntax { Right.Identifier.ValueText: "ModelSnapshot" }) == true;
 
-        public static void Read(ClassDeclarationSyntax snapshot, ModelScan scan, Compilation compilation, CancellationToken cancellationToken)
+        public static void Read(ClassDeclarationSyntax snapshot, ModelScan scan, CancellationToken cancellationToken)
         {
             foreach (var method in snapshot.Members.OfType<MethodDeclarationSyntax>())
             {
@@ -39,16 +39,16 @@ namespace PerfAnalyzers.EfCore
                     if (MethodName(invocation) == "Entity" && invocation.ArgumentList.Arguments.Count == 2
                         && StringArgument(invocation, 0) is { } entityName
                         && invocation.ArgumentList.Arguments[1].Expression is SimpleLambdaExpressionSyntax { Body: BlockSyntax body } lambda
-                        && Resolve(compilation, entityName) is { } entity)
+                        && scan.ResolveMetadataName(entityName) is { } entity)
                     {
                         scan.EntityTypes.Add(entity);
-                        ReadEntity(entity, lambda.Parameter.Identifier.ValueText, body, scan, compilation);
+                        ReadEntity(entity, lambda.Parameter.Identifier.ValueText, body, scan);
                     }
                 }
             }
         }
 
-        private static void ReadEntity(INamedTypeSymbol entity, string builder, BlockSyntax body, ModelScan scan, Compilation compilation)
+        private static void ReadEntity(INamedTypeSymbol entity, string builder, BlockSyntax body, ModelScan scan)
         {
             foreach (var statement in body.Statements)
             {
@@ -61,7 +61,7 @@ namespace PerfAnalyzers.EfCore
                 var chain = new List<InvocationExpressionSyntax>();
                 for (ExpressionSyntax? e = outermost; e is InvocationExpressionSyntax call && call.Expression is MemberAccessExpressionSyntax access; e = access.Expression)
                 {
-                    chain.Insert(0, call);
+                    chain.Add(call);
                     if (access.Expression is IdentifierNameSyntax root)
                     {
                         if (root.Identifier.ValueText != builder)
@@ -72,6 +72,8 @@ namespace PerfAnalyzers.EfCore
                         break;
                     }
                 }
+
+                chain.Reverse();
 
                 if (chain.Count == 0)
                 {
@@ -116,7 +118,7 @@ namespace PerfAnalyzers.EfCore
                         break;
                     case "HasBaseType":
                         scan.Inheritance.Add(entity);
-                        if (StringArgument(first, 0) is { } baseName && Resolve(compilation, baseName) is { } baseType)
+                        if (StringArgument(first, 0) is { } baseName && scan.ResolveMetadataName(baseName) is { } baseType)
                         {
                             scan.Inheritance.Add(baseType);
                         }
@@ -140,7 +142,7 @@ namespace PerfAnalyzers.EfCore
                             scan.OwnedByName.Add((entity, navigation));
                         }
 
-                        if (!complex && StringArgument(first, 0) is { } ownedName && Resolve(compilation, ownedName) is { } owned)
+                        if (!complex && StringArgument(first, 0) is { } ownedName && scan.ResolveMetadataName(ownedName) is { } owned)
                         {
                             scan.OwnedTypes.Add(owned);
                         }
@@ -181,9 +183,5 @@ namespace PerfAnalyzers.EfCore
                && literal.IsKind(SyntaxKind.StringLiteralExpression)
                 ? literal.Token.ValueText
                 : null;
-
-        /// <summary>"Ns.Blog" (nested types as "Ns.Outer+Inner"; shared-type names with '#' are not CLR types).</summary>
-        private static INamedTypeSymbol? Resolve(Compilation compilation, string name)
-            => name.IndexOf('#') >= 0 ? null : compilation.GetTypeByMetadataName(name)?.OriginalDefinition;
     }
 }
