@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Immutable;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-
 namespace PerfAnalyzers.CodeFixes
 {
     /// <summary>

@@ -1,10 +1,3 @@
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-
 namespace PerfAnalyzers.CodeFixes
 {
     /// <summary>Adds <c>using Microsoft.EntityFrameworkCore;</c> to a document that lacks it (EF extension methods such as Include, AsNoTracking).</summary>

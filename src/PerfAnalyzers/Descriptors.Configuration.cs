@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers
 {
     internal static partial class Descriptors

@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Immutable;
-using System.Linq;
 using System.Reflection;
-using Microsoft.CodeAnalysis;
 
 namespace PerfAnalyzers
 {

@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>The asynchronous twin of a synchronous EF Core call, as found in the referenced EF Core version.</summary>

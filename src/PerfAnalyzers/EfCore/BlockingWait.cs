@@ -1,8 +1,3 @@
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>How a task is waited on synchronously.</summary>

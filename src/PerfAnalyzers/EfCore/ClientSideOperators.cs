@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>One LINQ to Objects step applied to the rows of a materialized query (<c>.Where(..)</c>, <c>.Count</c>).</summary>

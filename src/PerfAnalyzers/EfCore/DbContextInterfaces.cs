@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Linq;
-using Microsoft.CodeAnalysis;
 
 namespace PerfAnalyzers.EfCore
 {

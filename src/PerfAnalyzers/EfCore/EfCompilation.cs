@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace PerfAnalyzers.EfCore
 {

@@ -1,7 +1,3 @@
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>What a lambda passed to a query operator stands for in the SQL EF Core writes.</summary>

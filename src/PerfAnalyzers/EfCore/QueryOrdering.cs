@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace PerfAnalyzers.EfCore
 {

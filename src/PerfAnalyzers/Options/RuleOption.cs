@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Immutable;
 using System.Globalization;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace PerfAnalyzers.Options
 {

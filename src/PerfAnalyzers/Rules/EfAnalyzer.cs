@@ -1,7 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
-using PerfAnalyzers.EfCore;
-
 namespace PerfAnalyzers.Rules
 {
     /// <summary>

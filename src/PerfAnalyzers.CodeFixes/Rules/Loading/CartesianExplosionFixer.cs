@@ -1,13 +1,3 @@
-using System.Collections.Immutable;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
-
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP105: appends <c>.AsSplitQuery()</c> right after the last Include/ThenInclude of the query (the diagnostic's call).</summary>

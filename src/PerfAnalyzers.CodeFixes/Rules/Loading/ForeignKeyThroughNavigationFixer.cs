@@ -1,9 +1,3 @@
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using PerfAnalyzers.Rules.Loading;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Loading

@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>AutoInclude: navigations configured with <c>Navigation(x =&gt; x.Nav).AutoInclude()</c> (not <c>AutoInclude(false)</c>).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Columns and mapping: max lengths, store types, and which properties are mapped (<c>[NotMapped]</c>, fluent <c>Ignore</c>).</summary>

@@ -1,6 +1,3 @@
-using System.Linq;
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Complex types: <c>ComplexProperty</c>/<c>ComplexCollection</c> (fluent or the snapshot) and <c>[ComplexType]</c>.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Concurrency tokens: <c>[ConcurrencyCheck]</c>, <c>[Timestamp]</c>, fluent <c>IsConcurrencyToken()</c>/<c>IsRowVersion()</c>, the snapshot.</summary>

@@ -1,7 +1,3 @@
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>

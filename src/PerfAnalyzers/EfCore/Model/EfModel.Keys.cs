@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Immutable;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Keys: fluent <c>HasKey</c>/<c>HasNoKey</c> (any configuration style), the snapshot, <c>[PrimaryKey]</c>, <c>[Key]</c>, <c>[Keyless]</c>, the Id conventions.</summary>

@@ -1,6 +1,3 @@
-using System.Linq;
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Owned types: <c>OwnsOne</c>/<c>OwnsMany</c> (by lambda or by name), <c>[Owned]</c>, <c>modelBuilder.Owned&lt;T&gt;()</c>, the snapshot.</summary>

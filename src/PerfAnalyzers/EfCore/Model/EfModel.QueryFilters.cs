@@ -1,6 +1,3 @@
-using System.Linq;
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Query filters: <c>HasQueryFilter</c> on an entity, or <c>SetQueryFilter</c>/<c>Entity(clrType).HasQueryFilter</c> in a loop over the model.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Seeding: entities whose data is seeded with <c>HasData</c> (fluent, any configuration style, or the snapshot).</summary>

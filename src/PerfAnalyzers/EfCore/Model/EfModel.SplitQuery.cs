@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Split queries: <c>UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)</c> in a context's options.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Tracking: <c>UseQueryTrackingBehavior(NoTracking)</c> in a context's options, <c>ChangeTracker.QueryTrackingBehavior = NoTracking</c>.</summary>

@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>

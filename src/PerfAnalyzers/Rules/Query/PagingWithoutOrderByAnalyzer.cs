@@ -1,10 +1,3 @@
-using System.Collections.Immutable;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
-using PerfAnalyzers.EfCore;
-
 namespace PerfAnalyzers.Rules.Query
 {
     /// <summary>

@@ -1,9 +1,3 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Diagnostics;
-using PerfAnalyzers.EfCore;
-
 namespace PerfAnalyzers.Rules.Suppressions
 {
     /// <summary>

@@ -1,9 +1,3 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
-using PerfAnalyzers.EfCore;
 using PerfAnalyzers.Options;
 using PerfAnalyzers.Rules.Query;
 

@@ -1,13 +1,5 @@
-using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Globalization;
-using System.Linq;
 using System.Text;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
-using PerfAnalyzers.EfCore;
 
 namespace PerfAnalyzers.Rules.Writes
 {
