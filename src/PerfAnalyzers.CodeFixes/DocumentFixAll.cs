@@ -1,23 +1,18 @@
 namespace PerfAnalyzers.CodeFixes
 {
     /// <summary>
-    /// Fix All for fixers that apply all of a document's diagnostics in one edit (insertions that share a point, a using
-    /// directive every fix may add): the fixer's own apply function, called once per document.
+    /// Fix All for <see cref="EfDocumentFixProvider"/>: all of a document's diagnostics in one edit (insertions that share a
+    /// point, a using directive every fix may add), with the kind of fix the host chose.
     /// </summary>
     internal sealed class DocumentFixAll : DocumentBasedFixAllProvider
     {
-        private readonly string _title;
-        private readonly Func<Document, ImmutableArray<Diagnostic>, CancellationToken, Task<Document>> _apply;
+        private readonly EfDocumentFixProvider _fixer;
 
-        public DocumentFixAll(string title, Func<Document, ImmutableArray<Diagnostic>, CancellationToken, Task<Document>> apply)
-        {
-            _title = title;
-            _apply = apply;
-        }
+        public DocumentFixAll(EfDocumentFixProvider fixer) => _fixer = fixer;
 
-        protected override string GetFixAllTitle(FixAllContext fixAllContext) => _title;
+        protected override string GetFixAllTitle(FixAllContext fixAllContext) => _fixer.GetFixAllTitle(fixAllContext.CodeActionEquivalenceKey);
 
         protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-            => await _apply(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
+            => await _fixer.FixAllInDocumentAsync(document, diagnostics, fixAllContext.CodeActionEquivalenceKey, fixAllContext.CancellationToken).ConfigureAwait(false);
     }
 }

@@ -10,42 +10,28 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
     /// become <c>a</c>, and the WhenAll statement goes. The operations then run one after another (the title says so).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ConcurrentContextOperationsFixer))]
-    public sealed class ConcurrentContextOperationsFixer : CodeFixProvider
+    public sealed class ConcurrentContextOperationsFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP402_AwaitSequentially";
 
         private const string Title = "Await the operations one after another (they run sequentially)";
 
-        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll("Await every WhenAll's operations one after another (they run sequentially)", ApplyAsync);
-
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ConcurrentContextOperations);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public ConcurrentContextOperationsFixer()
+            : base(EquivalenceKey, RuleIds.ConcurrentContextOperations)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (IsFixable(diagnostic) && Plan(root, model, diagnostic, context.CancellationToken) is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(Title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override bool TitleNeedsSemanticModel => true;
+
+        protected override string? TitleFor(FixSite site)
+            => IsFixable(site.Diagnostic) && Plan(site.Root, site.Model!, site.Diagnostic, site.CancellationToken) is not null ? Title : null;
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => "Await every WhenAll's operations one after another (they run sequentially)";
 
         private static bool IsFixable(Diagnostic diagnostic)
             => diagnostic.Properties.TryGetValue(ConcurrentContextOperationsAnalyzer.CanFixProperty, out var canFix) && canFix == "true";
 
-        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        protected override async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

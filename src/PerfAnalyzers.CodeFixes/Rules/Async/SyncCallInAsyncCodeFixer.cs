@@ -9,39 +9,34 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
     /// <c>foreach (var x in q)</c> becomes <c>await foreach (var x in q.AsAsyncEnumerable())</c>.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncCallInAsyncCodeFixer))]
-    public sealed class SyncCallInAsyncCodeFixer : CodeFixProvider
+    public sealed class SyncCallInAsyncCodeFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP401_AwaitAsyncForm";
 
         private const string EfNamespace = "Microsoft.EntityFrameworkCore";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SyncCallInAsyncCode);
-
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public SyncCallInAsyncCodeFixer()
+            : base(EquivalenceKey, RuleIds.SyncCallInAsyncCode)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!IsFixable(diagnostic) || FindTarget(root, diagnostic) is null)
-                {
-                    continue;
-                }
-
-                var asyncName = diagnostic.Properties[SyncCallInAsyncCodeAnalyzer.AsyncNameProperty];
-                var title = Blocking(diagnostic) is not null ? $"Await the '{asyncName}' task"
-                    : asyncName == SyncCallInAsyncCodeAnalyzer.ForEachMarker ? "Use 'await foreach' over AsAsyncEnumerable()" : $"Await '{asyncName}'";
-                context.RegisterCodeFix(
-                    CodeAction.Create(title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
-                    diagnostic);
-            }
         }
+
+        protected override string? TitleFor(FixSite site)
+        {
+            var diagnostic = site.Diagnostic;
+            if (!IsFixable(diagnostic) || FindTarget(site.Root, diagnostic) is null)
+            {
+                return null;
+            }
+
+            var asyncName = diagnostic.Properties[SyncCallInAsyncCodeAnalyzer.AsyncNameProperty];
+            return Blocking(diagnostic) is not null ? $"Await the '{asyncName}' task"
+                : asyncName == SyncCallInAsyncCodeAnalyzer.ForEachMarker ? "Use 'await foreach' over AsAsyncEnumerable()" : $"Await '{asyncName}'";
+        }
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => "Await the Async forms of EF Core calls";
+
+        protected override Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostics, cancellationToken);
 
         private static bool IsFixable(Diagnostic diagnostic)
             => diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
@@ -383,17 +378,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
             var aSystem = a == "System" || a.StartsWith("System.", System.StringComparison.Ordinal);
             var bSystem = b == "System" || b.StartsWith("System.", System.StringComparison.Ordinal);
             return aSystem != bSystem ? (aSystem ? -1 : 1) : string.CompareOrdinal(a, b);
-        }
-
-        /// <summary>Applies every EFP401 fix of a document in one edit (nested calls and the using directive included).</summary>
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Await the Async forms of EF Core calls";
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -5,41 +5,29 @@ namespace PerfAnalyzers.CodeFixes.Rules.Configuration
     /// lambda, the (Scoped) lifetime arguments dropped because a pool has no lifetime parameters.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DbContextPoolingFixer))]
-    public sealed class DbContextPoolingFixer : CodeFixProvider
+    public sealed class DbContextPoolingFixer : EfCodeFixProvider
     {
         public const string EquivalenceKey = "EFP501_UseAddDbContextPool";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.DbContextPooling);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly BatchFixAll FixAllInstance = new BatchFixAll(EquivalenceKey);
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public DbContextPoolingFixer()
+            : base(EquivalenceKey, RuleIds.DbContextPooling)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
-                if (invocation?.Expression is not MemberAccessExpressionSyntax { Name: GenericNameSyntax })
-                {
-                    continue;
-                }
-
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Use AddDbContextPool",
-                        ct => ApplyAsync(context.Document, invocation, ct),
-                        EquivalenceKey),
-                    diagnostic);
-            }
         }
+
+        protected override string? TitleFor(FixSite site) => FindRegistration(site.Root, site.Diagnostic) is not null ? "Use AddDbContextPool" : null;
+
+        protected override async Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            return root is not null && FindRegistration(root, diagnostic) is { } invocation ? await ApplyAsync(document, invocation, cancellationToken).ConfigureAwait(false) : document;
+        }
+
+        /// <summary>The <c>AddDbContext&lt;T&gt;(..)</c> call the diagnostic is on.</summary>
+        private static InvocationExpressionSyntax? FindRegistration(SyntaxNode root, Diagnostic diagnostic)
+            => root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is
+               { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax } } invocation
+                ? invocation
+                : null;
 
         private static async Task<Document> ApplyAsync(Document document, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
         {

@@ -2,35 +2,19 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP105: appends <c>.AsSplitQuery()</c> right after the last Include/ThenInclude of the query (the diagnostic's call).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CartesianExplosionFixer))]
-    public sealed class CartesianExplosionFixer : CodeFixProvider
+    public sealed class CartesianExplosionFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP105_AsSplitQuery";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.CartesianExplosion);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-
-        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll("Use AsSplitQuery() for every query with sibling collection Includes", ApplyAsync);
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public CartesianExplosionFixer()
+            : base(EquivalenceKey, RuleIds.CartesianExplosion)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!diagnostic.Properties.ContainsKey("NoFix") && FindInclude(root, diagnostic) is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Use AsSplitQuery()", ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(FixSite site)
+            => !site.Diagnostic.Properties.ContainsKey("NoFix") && FindInclude(site.Root, site.Diagnostic) is not null ? "Use AsSplitQuery()" : null;
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => "Use AsSplitQuery() for every query with sibling collection Includes";
 
         private static InvocationExpressionSyntax? FindInclude(SyntaxNode root, Diagnostic diagnostic)
         {
@@ -40,7 +24,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 : null;
         }
 
-        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        protected override async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);

@@ -13,8 +13,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
         {
         }
 
-        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
-            => TryFind(root, diagnostic, out _, out _, out var foreignKey) ? $"Read '{foreignKey}'" : null;
+        protected override string? TitleFor(FixSite site)
+            => TryFind(site.Root, site.Diagnostic, out _, out _, out var foreignKey) ? $"Read '{foreignKey}'" : null;
 
         protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
             => ApplyAsync(document, diagnostic, cancellationToken);

@@ -8,35 +8,19 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
     /// offered only when the query root is visible in the same method.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NavigationLoadingFixer))]
-    public sealed class NavigationLoadingFixer : CodeFixProvider
+    public sealed class NavigationLoadingFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP102_EFP103_AddInclude";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-            ImmutableArray.Create(RuleIds.LazyLoadingNPlusOne, RuleIds.NavigationNotLoaded);
-
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-
-        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll("Include the navigations read from each query", ApplyAsync);
-
-        public override Task RegisterCodeFixesAsync(CodeFixContext context)
+        public NavigationLoadingFixer()
+            : base(EquivalenceKey, RuleIds.LazyLoadingNPlusOne, RuleIds.NavigationNotLoaded)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (TryGetEdit(diagnostic, out var text, out _))
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            $"Add {text.TrimStart('.')} to the query",
-                            ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
-            }
-
-            return Task.CompletedTask;
         }
+
+        protected override string? TitleFor(FixSite site)
+            => TryGetEdit(site.Diagnostic, out var text, out _) ? $"Add {text.TrimStart('.')} to the query" : null;
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => "Include the navigations read from each query";
 
         private static bool TryGetEdit(Diagnostic diagnostic, out string text, out int position)
         {
@@ -48,7 +32,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                    && (text = include) is not null;
         }
 
-        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        protected override async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
             var source = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
             var edits = new Dictionary<int, List<string>>();

@@ -12,35 +12,43 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
     /// navigation.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(QueryInLoopFixer))]
-    public sealed class QueryInLoopFixer : CodeFixProvider
+    public sealed class QueryInLoopFixer : EfDocumentFixProvider
     {
         public const string BatchEquivalenceKey = "EFP101_BatchQueryBeforeLoop";
         public const string IncludeEquivalenceKey = "EFP101_IncludeNavigation";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.QueryInLoop);
-
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
-
-        public override Task RegisterCodeFixesAsync(CodeFixContext context)
+        public QueryInLoopFixer()
+            : base(BatchEquivalenceKey, RuleIds.QueryInLoop)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!TryGetShape(diagnostic, out var shape))
-                {
-                    continue;
-                }
-
-                var isInclude = shape == BatchShape.Include;
-                var title = isInclude
-                    ? $"Include '{diagnostic.Properties[QueryInLoopAnalyzer.NavigationProperty]}' in the loop's query"
-                    : "Load all rows with one query before the loop";
-                context.RegisterCodeFix(
-                    CodeAction.Create(title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), isInclude, ct), isInclude ? IncludeEquivalenceKey : BatchEquivalenceKey),
-                    diagnostic);
-            }
-
-            return Task.CompletedTask;
         }
+
+        protected override string? TitleFor(FixSite site)
+            => !TryGetShape(site.Diagnostic, out var shape) ? null
+               : shape == BatchShape.Include ? $"Include '{site.Diagnostic.Properties[QueryInLoopAnalyzer.NavigationProperty]}' in the loop's query"
+               : "Load all rows with one query before the loop";
+
+        /// <summary>Two kinds of fix: Include the navigation in the loop's query, or load all rows with one query before the loop.</summary>
+        protected override string EquivalenceKeyFor(Diagnostic diagnostic)
+            => TryGetShape(diagnostic, out var shape) && shape == BatchShape.Include ? IncludeEquivalenceKey : BatchEquivalenceKey;
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => IncludeOnly(equivalenceKey) switch
+        {
+            true => "Include the navigations in the loops' queries",
+            false => "Load all rows with one query before each loop",
+            null => "Include the navigations or load all rows with one query before each loop",
+        };
+
+        /// <summary>Applies every EFP101 fix of a document in one edit (fixes in one loop share the key list).</summary>
+        protected override Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostics, IncludeOnly(equivalenceKey), cancellationToken);
+
+        // The kind of fix chosen; none (dotnet format when the first diagnostic has no fix) applies each diagnostic's own.
+        private static bool? IncludeOnly(string? equivalenceKey) => equivalenceKey switch
+        {
+            IncludeEquivalenceKey => true,
+            BatchEquivalenceKey => false,
+            _ => null,
+        };
 
         private static bool TryGetShape(Diagnostic diagnostic, out BatchShape shape)
         {
@@ -393,30 +401,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                 _taken.Add(name);
                 return name;
             }
-        }
-
-        /// <summary>Applies every EFP101 fix of a document in one edit (fixes in one loop share the key list).</summary>
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => IncludeOnly(fixAllContext) switch
-            {
-                true => "Include the navigations in the loops' queries",
-                false => "Load all rows with one query before each loop",
-                null => "Include the navigations or load all rows with one query before each loop",
-            };
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics, IncludeOnly(fixAllContext), fixAllContext.CancellationToken).ConfigureAwait(false);
-
-            // The kind of fix chosen; none (dotnet format when the first diagnostic has no fix) applies each diagnostic's own.
-            private static bool? IncludeOnly(FixAllContext fixAllContext) => fixAllContext.CodeActionEquivalenceKey switch
-            {
-                IncludeEquivalenceKey => true,
-                BatchEquivalenceKey => false,
-                _ => null,
-            };
         }
     }
 }

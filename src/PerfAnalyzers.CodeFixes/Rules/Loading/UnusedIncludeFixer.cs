@@ -4,33 +4,25 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP106: removes the Include and the ThenIncludes that continue it, keeping the rest of the chain and its layout.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnusedIncludeFixer))]
-    public sealed class UnusedIncludeFixer : CodeFixProvider
+    public sealed class UnusedIncludeFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP106_RemoveInclude";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnusedInclude);
-
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public UnusedIncludeFixer()
+            : base(EquivalenceKey, RuleIds.UnusedInclude)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (diagnostic.Properties.TryGetValue(UnusedIncludeAnalyzer.CanRemoveProperty, out var canRemove) && canRemove == "true"
-                    && TryFind(root, diagnostic, out _, out _))
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Remove the unused Include", ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(FixSite site)
+            => CanRemove(site.Diagnostic) && TryFind(site.Root, site.Diagnostic, out _, out _) ? "Remove the unused Include" : null;
+
+        private static bool CanRemove(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(UnusedIncludeAnalyzer.CanRemoveProperty, out var canRemove) && canRemove == "true";
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => "Remove every unused Include";
+
+        protected override Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostics.Where(CanRemove).ToImmutableArray(), cancellationToken);
 
         /// <summary>The outermost node of the Include group (Include + following ThenIncludes) and the receiver it is replaced with.</summary>
         private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out ExpressionSyntax group, out ExpressionSyntax receiver)
@@ -106,19 +98,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
             }
 
             return current;
-        }
-
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Remove every unused Include";
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-            {
-                var removable = diagnostics.Where(d => d.Properties.TryGetValue(UnusedIncludeAnalyzer.CanRemoveProperty, out var v) && v == "true").ToImmutableArray();
-                return await ApplyAsync(document, removable, fixAllContext.CancellationToken).ConfigureAwait(false);
-            }
         }
     }
 }

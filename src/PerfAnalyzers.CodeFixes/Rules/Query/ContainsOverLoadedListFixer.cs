@@ -17,8 +17,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         {
         }
 
-        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
-            => TryFind(root, diagnostic, out var value, out _, out _) && value.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } declarator
+        protected override string? TitleFor(FixSite site)
+            => TryFind(site.Root, site.Diagnostic, out var value, out _, out _) && value.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } declarator
                 ? $"Keep '{declarator.Identifier.ValueText}' a query (one statement with a subquery)"
                 : null;
 

@@ -13,10 +13,10 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         {
         }
 
-        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
-            => !TryFind(root, diagnostic, out _, out _, out _)
+        protected override string? TitleFor(FixSite site)
+            => !TryFind(site.Root, site.Diagnostic, out _, out _, out _)
                 ? null
-                : diagnostic.Properties.TryGetValue(CountInsteadOfAnyAnalyzer.NegatedProperty, out var n) && n == "true" ? "Use !Any()" : "Use Any()";
+                : site.Diagnostic.Properties.TryGetValue(CountInsteadOfAnyAnalyzer.NegatedProperty, out var n) && n == "true" ? "Use !Any()" : "Use Any()";
 
         protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
             => ApplyAsync(document, diagnostic, cancellationToken);

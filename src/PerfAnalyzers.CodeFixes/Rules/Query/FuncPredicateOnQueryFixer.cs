@@ -9,46 +9,37 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// <c>Expression&lt;Func&lt;Post, bool&gt;&gt;</c>, so every use binds Queryable's overload and the filter runs in SQL.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FuncPredicateOnQueryFixer))]
-    public sealed class FuncPredicateOnQueryFixer : CodeFixProvider
+    public sealed class FuncPredicateOnQueryFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP307_UseExpression";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.FuncPredicateOnQuery);
-
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public FuncPredicateOnQueryFixer()
+            : base(EquivalenceKey, RuleIds.FuncPredicateOnQuery)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!diagnostic.Properties.ContainsKey(FuncPredicateOnQueryAnalyzer.FixProperty))
-                {
-                    continue;
-                }
-
-                var declaration = await FindDeclarationAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
-                if (declaration is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            "Make the predicate an Expression<Func<...>>",
-                            ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override bool TitleNeedsSemanticModel => true;
+
+        protected override string? TitleFor(FixSite site)
+            => site.Diagnostic.Properties.ContainsKey(FuncPredicateOnQueryAnalyzer.FixProperty) && FindDeclaration(site.Root, site.Model!, site.Diagnostic, site.CancellationToken) is not null
+                ? "Make the predicate an Expression<Func<...>>"
+                : null;
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => "Make the predicates Expression<Func<...>>";
+
+        protected override Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostics.Where(d => d.Properties.ContainsKey(FuncPredicateOnQueryAnalyzer.FixProperty)).ToImmutableArray(), cancellationToken);
 
         /// <summary>The declaration to retype, after checking (for fields) every use in the containing type.</summary>
         private static async Task<VariableDeclarationSyntax?> FindDeclarationAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            return root is null || model is null ? null : FindDeclaration(root, model, diagnostic, cancellationToken);
+        }
 
+        private static VariableDeclarationSyntax? FindDeclaration(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
             var invocationSyntax = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
             var ef = EfCompilation.TryCreate(model.Compilation);
             if (invocationSyntax is null || ef is null
@@ -158,16 +149,5 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
             => model.LookupNamespacesAndTypes(position, name: "Expression")
                 .OfType<INamedTypeSymbol>()
                 .Any(t => t.Arity == 1 && t.ContainingNamespace?.ToDisplayString() == "System.Linq.Expressions");
-
-        /// <summary>Retypes each declaration once, however many diagnostics point at it.</summary>
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Make the predicates Expression<Func<...>>";
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics.Where(d => d.Properties.ContainsKey(FuncPredicateOnQueryAnalyzer.FixProperty)).ToImmutableArray(), fixAllContext.CancellationToken).ConfigureAwait(false);
-        }
     }
 }

@@ -10,37 +10,23 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// of one ordered query share it).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingOrderNotUniqueFixer))]
-    public sealed class PagingOrderNotUniqueFixer : CodeFixProvider
+    public sealed class PagingOrderNotUniqueFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP312_ThenByKey";
 
         // Rows that tie now come back in key order: the order of ties changes (it was undefined before).
         public const string FixAllTitle = "Order ties by the key in every paged query (ThenBy key)";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.PagingOrderNotUnique);
+        public PagingOrderNotUniqueFixer()
+            : base(EquivalenceKey, RuleIds.PagingOrderNotUnique)
+        {
+        }
+
+        protected override string? TitleFor(FixSite site)
+            => Insertions(site.Diagnostic) is { Count: > 0 } insertions ? $"Order ties by the key: {string.Concat(insertions[0].Calls)}" : null;
 
         // Not the batch fixer: two diagnostics (two pages of one ordered query) insert at the same point.
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll(FixAllTitle, ApplyAsync);
-
-        public override Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var insertions = Insertions(diagnostic);
-                if (insertions.Count > 0)
-                {
-                    var first = insertions[0];
-                    var title = $"Order ties by the key: {string.Concat(first.Calls)}";
-                    context.RegisterCodeFix(
-                        CodeAction.Create(title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
-                        diagnostic);
-                }
-            }
-
-            return Task.CompletedTask;
-        }
+        protected override string FixAllTitleFor(string? equivalenceKey) => FixAllTitle;
 
         private readonly struct Insertion
         {
@@ -85,7 +71,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
             return result;
         }
 
-        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        protected override async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
             var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
             var byPosition = new Dictionary<int, List<string>>();

@@ -13,8 +13,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         {
         }
 
-        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
-            => diagnostic.Properties.TryGetValue(PagingWithoutOrderByAnalyzer.KeyProperty, out var key) && key is not null && TryFind(root, diagnostic, out _)
+        protected override string? TitleFor(FixSite site)
+            => site.Diagnostic.Properties.TryGetValue(PagingWithoutOrderByAnalyzer.KeyProperty, out var key) && key is not null && TryFind(site.Root, site.Diagnostic, out _)
                 ? $"Order by '{key}' first"
                 : null;
 

@@ -20,8 +20,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         {
         }
 
-        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
-            => Plan.TryCreate(root, diagnostic) is { } plan
+        protected override string? TitleFor(FixSite site)
+            => Plan.TryCreate(site.Root, site.Diagnostic) is { } plan
                 ? $"Apply {string.Join(", ", plan.MovedNames.Select(n => "'" + n + "'"))} to the query before '{plan.MaterializerName}'"
                 : null;
 

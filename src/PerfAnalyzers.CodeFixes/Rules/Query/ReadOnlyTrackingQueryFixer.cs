@@ -8,7 +8,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// no fix is offered when the root is not part of the materializing expression.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReadOnlyTrackingQueryFixer))]
-    public sealed class ReadOnlyTrackingQueryFixer : CodeFixProvider
+    public sealed class ReadOnlyTrackingQueryFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP302_AddAsNoTracking";
 
@@ -18,27 +18,15 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 
         private const string Insertion = ".AsNoTracking()";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ReadOnlyTrackingQuery);
-
-        // Not the batch fixer: every fix may add the same using directive, and merged text changes would conflict there.
-        public override FixAllProvider GetFixAllProvider() => FixAllInstance;
-
-        private static readonly DocumentFixAll FixAllInstance = new DocumentFixAll(FixAllTitle, ApplyAsync);
-
-        public override Task RegisterCodeFixesAsync(CodeFixContext context)
+        public ReadOnlyTrackingQueryFixer()
+            : base(EquivalenceKey, RuleIds.ReadOnlyTrackingQuery)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (TryGetPosition(diagnostic, out _))
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(Title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
-                        diagnostic);
-                }
-            }
-
-            return Task.CompletedTask;
         }
+
+        protected override string? TitleFor(FixSite site) => TryGetPosition(site.Diagnostic, out _) ? Title : null;
+
+        // A document at a time: every fix may add the same using directive, and merged text changes would conflict there.
+        protected override string FixAllTitleFor(string? equivalenceKey) => FixAllTitle;
 
         private static bool TryGetPosition(Diagnostic diagnostic, out int position)
         {
@@ -47,7 +35,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                    && int.TryParse(at, NumberStyles.Integer, CultureInfo.InvariantCulture, out position);
         }
 
-        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        protected override async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
             var source = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
             var positions = new HashSet<int>();

@@ -16,10 +16,10 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         {
         }
 
-        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
-            => diagnostic.Properties.TryGetValue(WholeEntityProjectionAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
-               && Members(diagnostic).Length > 0
-               && TryFind(root, diagnostic, out _)
+        protected override string? TitleFor(FixSite site)
+            => site.Diagnostic.Properties.TryGetValue(WholeEntityProjectionAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
+               && Members(site.Diagnostic).Length > 0
+               && TryFind(site.Root, site.Diagnostic, out _)
                 ? "Select only the members read"
                 : null;
 

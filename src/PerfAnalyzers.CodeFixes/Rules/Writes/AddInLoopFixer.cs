@@ -9,35 +9,23 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
     /// an awaited AddAsync, keeping its cancellation token and ConfigureAwait).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddInLoopFixer))]
-    public sealed class AddInLoopFixer : CodeFixProvider
+    public sealed class AddInLoopFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP202_CollectAndAddRange";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.AddInLoop);
-
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public AddInLoopFixer()
+            : base(EquivalenceKey, RuleIds.AddInLoop)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!CanFix(diagnostic) || !TryFind(root, diagnostic, out var target))
-                {
-                    continue;
-                }
-
-                var title = target.IsAsync ? "Collect the entities and call AddRangeAsync once after the loop" : "Collect the entities and call AddRange once after the loop";
-                context.RegisterCodeFix(
-                    CodeAction.Create(title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
-                    diagnostic);
-            }
         }
+
+        protected override string? TitleFor(FixSite site)
+            => !CanFix(site.Diagnostic) || !TryFind(site.Root, site.Diagnostic, out var target) ? null
+               : target.IsAsync ? "Collect the entities and call AddRangeAsync once after the loop" : "Collect the entities and call AddRange once after the loop";
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => "Collect the entities and call AddRange once after each loop";
+
+        protected override Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostics.Where(CanFix).ToImmutableArray(), cancellationToken);
 
         private static bool CanFix(Diagnostic diagnostic)
             => diagnostic.Properties.TryGetValue(AddInLoopAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
@@ -235,17 +223,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
 
             taken.Add(name);
             return name;
-        }
-
-        /// <summary>Applies every EFP202 fix of a document in one edit.</summary>
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Collect the entities and call AddRange once after each loop";
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics.Where(CanFix).ToImmutableArray(), fixAllContext.CancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -38,44 +38,19 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
     /// which statements go away and whether the fix is safe at all (diagnostic properties); the fix replaces the first and
     /// removes the others, every diagnostic of a Fix All in one edit.
     /// </summary>
-    public abstract class LoopToBulkStatementFixer : CodeFixProvider
+    public abstract class LoopToBulkStatementFixer : EfDocumentFixProvider
     {
         private readonly string _title;
-        private readonly string _equivalenceKey;
-        private readonly FixAll _fixAll;
 
         private protected LoopToBulkStatementFixer(string ruleId, string title, string equivalenceKey)
+            : base(equivalenceKey, ruleId)
         {
             _title = title;
-            _equivalenceKey = equivalenceKey;
-            _fixAll = new FixAll(title);
-            FixableDiagnosticIds = ImmutableArray.Create(ruleId);
         }
 
-        public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
+        protected sealed override string? TitleFor(FixSite site) => TryGetEdits(site.Root, site.Diagnostic, out _, out _, out _) ? _title : null;
 
-        public sealed override FixAllProvider GetFixAllProvider() => _fixAll;
-
-        public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!TryGetEdits(root, diagnostic, out _, out _, out _))
-                {
-                    continue;
-                }
-
-                context.RegisterCodeFix(
-                    CodeAction.Create(_title, ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct), _equivalenceKey),
-                    diagnostic);
-            }
-        }
+        protected sealed override string FixAllTitleFor(string? equivalenceKey) => _title;
 
         private static bool TryGetEdits(SyntaxNode root, Diagnostic diagnostic, out StatementSyntax replaced, out StatementSyntax replacement, out List<StatementSyntax> removed)
         {
@@ -146,7 +121,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
                 .FirstOrDefault(s => s.Span == textSpan);
         }
 
-        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        protected sealed override async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             if (root is null)
@@ -177,19 +152,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             }
 
             return document.WithSyntaxRoot(editor.GetChangedRoot());
-        }
-
-        /// <summary>Applies every fix of a document in one edit.</summary>
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            private readonly string _title;
-
-            internal FixAll(string title) => _title = title;
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => _title;
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-                => await ApplyAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -5,7 +5,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
 {
     /// <summary>EFP201: moves the save out of the loop, to right after it (same context, arguments and await).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SaveChangesInLoopFixer))]
-    public sealed class SaveChangesInLoopFixer : CodeFixProvider
+    public sealed class SaveChangesInLoopFixer : EfDocumentFixProvider
     {
         public const string EquivalenceKey = "EFP201_MoveSaveChangesAfterLoop";
 
@@ -13,36 +13,21 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
         public const string Title = "Call SaveChanges once after the loop (one commit for all rows)";
         public const string FixAllTitle = "Call SaveChanges once after each loop (one commit for all rows)";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SaveChangesInLoop);
-
-        public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public SaveChangesInLoopFixer()
+            : base(EquivalenceKey, RuleIds.SaveChangesInLoop)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!diagnostic.Properties.TryGetValue(SaveChangesInLoopAnalyzer.CanMoveProperty, out var canMove) || canMove != "true")
-                {
-                    continue;
-                }
-
-                if (TryFind(root, diagnostic, out _, out _))
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            Title,
-                            ct => ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
+
+        protected override string? TitleFor(FixSite site)
+            => CanMove(site.Diagnostic) && TryFind(site.Root, site.Diagnostic, out _, out _) ? Title : null;
+
+        private static bool CanMove(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(SaveChangesInLoopAnalyzer.CanMoveProperty, out var canMove) && canMove == "true";
+
+        protected override string FixAllTitleFor(string? equivalenceKey) => FixAllTitle;
+
+        protected override Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
+            => ApplyAsync(document, diagnostics.Where(CanMove).ToImmutableArray(), cancellationToken);
 
         private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out StatementSyntax saveStatement, out StatementSyntax loop)
         {
@@ -95,20 +80,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             }
 
             return document.WithSyntaxRoot(editor.GetChangedRoot());
-        }
-
-        /// <summary>Applies every EFP201 fix of a document in one edit, so fixes in sibling loops never conflict.</summary>
-        private sealed class FixAll : DocumentBasedFixAllProvider
-        {
-            internal static readonly FixAll Instance = new FixAll();
-
-            protected override string GetFixAllTitle(FixAllContext fixAllContext) => FixAllTitle;
-
-            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-            {
-                var movable = diagnostics.Where(d => d.Properties.TryGetValue(SaveChangesInLoopAnalyzer.CanMoveProperty, out var v) && v == "true").ToImmutableArray();
-                return await ApplyAsync(document, movable, fixAllContext.CancellationToken).ConfigureAwait(false);
-            }
         }
     }
 }
