@@ -111,6 +111,12 @@ namespace PerfAnalyzers.Tests.Meta
                     problems.Add($"fixer namespace {fixer.Namespace}, expected PerfAnalyzers.CodeFixes.Rules.{family}");
                 }
 
+                // One fix protocol (issue 13): registration, IDs, equivalence keys and Fix All live in the base class.
+                if (!typeof(PerfAnalyzers.CodeFixes.EfCodeFixProvider).IsAssignableFrom(fixer))
+                {
+                    problems.Add($"{fixer.Name} derives from {fixer.BaseType?.Name}, not EfCodeFixProvider/EfDocumentFixProvider (the one fix protocol)");
+                }
+
                 if (instance.FixableDiagnosticIds.Length != 1 && !sharedFix)
                 {
                     problems.Add($"{fixer.Name} fixes {instance.FixableDiagnosticIds.Length} rules (one fixer per rule)");
