@@ -144,12 +144,12 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            var facts = new BodyFacts(ef, body, cancellationToken);
+            var changes = new DataChanges(ef, body, cancellationToken);
             var reported = new HashSet<IOperation>();
             foreach (var second in runs.OrderBy(r => r.Start))
             {
-                var first = FirstMatch(ef, facts, second, second.Local is null ? null : byLocal[second.Local], sameLocal: true)
-                            ?? FirstMatch(ef, facts, second, second.Text is null ? null : byText[second.Text], sameLocal: false);
+                var first = FirstMatch(ef, changes, second, second.Local is null ? null : byLocal[second.Local], sameLocal: true)
+                            ?? FirstMatch(ef, changes, second, second.Text is null ? null : byText[second.Text], sameLocal: false);
                 if (first is null || !reported.Add(second.Operation))
                 {
                     continue;
@@ -165,7 +165,7 @@ namespace PerfAnalyzers.Rules.Query
             }
         }
 
-        private static Run? FirstMatch(EfCompilation ef, BodyFacts facts, Run second, List<Run>? group, bool sameLocal)
+        private static Run? FirstMatch(EfCompilation ef, DataChanges changes, Run second, List<Run>? group, bool sameLocal)
         {
             if (group is null || group.Count < 2)
             {
@@ -186,8 +186,8 @@ namespace PerfAnalyzers.Rules.Query
 
                 checkedPairs++;
                 if ((sameLocal ? SameRowsFromLocal(first, second) : SameQueryText(first, second))
-                    && RunTogether(ef, first.Operation, second.Operation)
-                    && !facts.ChangesBetween(first, second))
+                    && OnePath.BothRunOnce(ef, first.Operation, second.Operation)
+                    && !changes.Between(first.Start, second.Start, first.Local, first.Arguments, first.Operation))
                 {
                     return first;
                 }
@@ -368,165 +368,11 @@ namespace PerfAnalyzers.Rules.Query
                 _ => run.Operation.Syntax.GetLocation(),
             };
 
-        // ---- the same symbols ----
-
-        /// <summary>The locals, parameters, fields and properties a run reads that are declared outside it, in order.</summary>
-        internal static List<ISymbol> OuterSymbols(IOperation? operation)
-        {
-            var symbols = new List<ISymbol>();
-            if (operation is null)
-            {
-                return symbols;
-            }
-
-            var span = operation.Syntax.Span;
-            foreach (var op in operation.DescendantsAndSelf())
-            {
-                ISymbol? symbol = op switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    IFieldReferenceOperation field => field.Field,
-                    IPropertyReferenceOperation property => property.Property,
-                    IInstanceReferenceOperation => null,
-                    _ => null,
-                };
-                if (symbol is null || IsDeclaredInside(symbol, span))
-                {
-                    continue;
-                }
-
-                symbols.Add(symbol);
-            }
-
-            return symbols;
-        }
-
-        private static bool IsDeclaredInside(ISymbol symbol, Microsoft.CodeAnalysis.Text.TextSpan span)
-        {
-            if (symbol is not (ILocalSymbol or IParameterSymbol))
-            {
-                return false;
-            }
-
-            foreach (var reference in symbol.DeclaringSyntaxReferences)
-            {
-                if (span.Contains(reference.Span))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         private static bool SameOuterSymbols(IOperation? a, IOperation? b)
         {
-            var first = OuterSymbols(a);
-            var second = OuterSymbols(b);
+            var first = DataChanges.OuterSymbols(a);
+            var second = DataChanges.OuterSymbols(b);
             return first.Count == second.Count && first.Zip(second, (x, y) => SymbolEqualityComparer.Default.Equals(x, y)).All(same => same);
-        }
-
-        // ---- do the two runs both run, once each? ----
-
-        /// <summary>
-        /// Both runs execute, once each, on one path: not in a loop (EFP101's finding), not in a lambda or local function the
-        /// other is not in (it runs later, or never), not in exclusive branches (if/else, switch arms), not in a catch (a
-        /// retry), and the first not in a branch that leaves (<c>if (..) return q.ToList();</c>).
-        /// </summary>
-        private static bool RunTogether(EfCompilation ef, IOperation first, IOperation second)
-        {
-            var ancestors = new HashSet<IOperation>();
-            for (var current = first; current is not null; current = current.Parent)
-            {
-                ancestors.Add(current);
-            }
-
-            IOperation? common = null;
-            IOperation secondChild = second;
-            for (var current = second.Parent; current is not null; secondChild = current, current = current.Parent)
-            {
-                if (ancestors.Contains(current))
-                {
-                    common = current;
-                    break;
-                }
-            }
-
-            IOperation firstChild = first;
-            for (var current = first; current.Parent is not null && current.Parent != common; current = current.Parent)
-            {
-                firstChild = current.Parent;
-            }
-
-            if (common is null
-                || !PathRunsOnce(second, common, leavesIsExclusive: false)
-                || !PathRunsOnce(first, common, leavesIsExclusive: true)
-                || ef.Loops.FindEnclosingLoop(first) is not null
-                || ef.Loops.FindEnclosingLoop(second) is not null)
-            {
-                return false;
-            }
-
-            // Exclusive arms of the statement both sit in.
-            switch (common)
-            {
-                case IConditionalOperation conditional when firstChild != conditional.Condition && secondChild != conditional.Condition:
-                    return false;
-                case ISwitchOperation when firstChild != secondChild:
-                    return false;
-                case ISwitchExpressionOperation switchExpression when firstChild != switchExpression.Value && secondChild != switchExpression.Value:
-                    return false;
-                case ICoalesceOperation:
-                case IConditionalAccessOperation:
-                    return false; // 'a ?? q.ToList()': the second runs only when the first did not give a value
-                case ITryOperation:
-                    return false; // one in the try, the other in a catch or finally
-            }
-
-            return true;
-        }
-
-        /// <summary>
-        /// No lambda, local function or catch between <paramref name="run"/> and <paramref name="common"/>; for the first run
-        /// (<paramref name="leavesIsExclusive"/>), no branch around it that leaves the method or the block.
-        /// </summary>
-        private static bool PathRunsOnce(IOperation run, IOperation common, bool leavesIsExclusive)
-        {
-            IOperation child = run;
-            for (var current = run.Parent; current is not null && current != common; child = current, current = current.Parent)
-            {
-                switch (current)
-                {
-                    case ILoopOperation loop when !(loop is IForEachLoopOperation forEach && child == forEach.Collection):
-                    case IAnonymousFunctionOperation:
-                    case ILocalFunctionOperation:
-                    case ICatchClauseOperation:
-                        return false;
-                    case IConditionalOperation conditional when leavesIsExclusive && child != conditional.Condition && Leaves(child):
-                    case ISwitchCaseOperation when leavesIsExclusive && Leaves(current):
-                        return false;
-                }
-            }
-
-            return true;
-        }
-
-        /// <summary>The branch holds a return, throw, break, continue or goto: code after the branch may run only without it.</summary>
-        private static bool Leaves(IOperation branch)
-        {
-            foreach (var op in branch.DescendantsAndSelf())
-            {
-                if (op is IReturnOperation or IThrowOperation or IBranchOperation)
-                {
-                    if (!op.Syntax.Ancestors().Any(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
         }
 
         private static int Add<TKey>(Dictionary<TKey, List<Run>> map, TKey key, Run run)
@@ -540,201 +386,6 @@ namespace PerfAnalyzers.Rules.Query
 
             list.Add(run);
             return list.Count - 1;
-        }
-
-        /// <summary>
-        /// What happens in the body that may change what a query returns, by position, computed once per body that has two
-        /// candidate runs: writes (saves, bulk statements, raw SQL, transactions, the project's own calls that reach the
-        /// database), awaits of anything but an EF read, code that does not bind, and the writes of each local, parameter,
-        /// field and property.
-        /// </summary>
-        private sealed class BodyFacts
-        {
-            private readonly List<int> _barriers = new List<int>();
-            private readonly Dictionary<ISymbol, List<int>> _mutations = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
-
-            public BodyFacts(EfCompilation ef, BodyIndex body, CancellationToken cancellationToken)
-            {
-                foreach (var op in body.Operations)
-                {
-                    switch (op)
-                    {
-                        case IInvalidOperation:
-                            _barriers.Add(op.Syntax.SpanStart);
-                            break;
-                        case IInvocationOperation invocation when IsWrite(ef, invocation, cancellationToken):
-                            _barriers.Add(op.Syntax.SpanStart);
-                            break;
-                        case IAwaitOperation awaited when !IsEfRead(ef, awaited, cancellationToken):
-                            _barriers.Add(op.Syntax.SpanStart);
-                            break;
-                        case IAssignmentOperation assignment:
-                            AddTargets(assignment.Target, op.Syntax.SpanStart);
-                            break;
-                        case IIncrementOrDecrementOperation increment:
-                            AddTargets(increment.Target, op.Syntax.SpanStart);
-                            break;
-                        case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
-                            AddTargets(argument.Value, op.Syntax.SpanStart);
-                            break;
-                    }
-                }
-
-                _barriers.Sort();
-                foreach (var positions in _mutations.Values)
-                {
-                    positions.Sort();
-                }
-            }
-
-            /// <summary>Something between the two runs may change the rows: a write, an await, a changed argument or a reassigned local.</summary>
-            public bool ChangesBetween(Run first, Run second)
-            {
-                var start = first.Start;
-                var end = second.Start;
-                if (AnyBetween(_barriers, start, end))
-                {
-                    return true;
-                }
-
-                // The run's own symbols, the query local it enumerates, and what each local among them is built from
-                // (q = db.Posts.Where(p => p.Views > min): 'min' changed between the runs changes the rows).
-                var symbols = new List<ISymbol>();
-                if (first.Local is not null)
-                {
-                    symbols.Add(first.Local);
-                }
-
-                symbols.AddRange(OuterSymbols(first.Arguments));
-                var count = symbols.Count;
-                for (var i = 0; i < count; i++)
-                {
-                    if (symbols[i] is ILocalSymbol local)
-                    {
-                        if (DefinitionOf(local, first.Operation) is not { } definition)
-                        {
-                            return true; // built from too many values to follow: assume they may change
-                        }
-
-                        symbols.AddRange(definition);
-                    }
-                }
-
-                foreach (var symbol in symbols)
-                {
-                    if (_mutations.TryGetValue(symbol, out var positions) && AnyBetween(positions, start, end))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            private readonly Dictionary<ILocalSymbol, List<ISymbol>?> _definitions = new Dictionary<ILocalSymbol, List<ISymbol>?>(SymbolEqualityComparer.Default);
-
-            /// <summary>The symbols a local's values read (every write of it), once per local; null when there are too many to follow.</summary>
-            private List<ISymbol>? DefinitionOf(ILocalSymbol local, IOperation user)
-            {
-                if (!_definitions.TryGetValue(local, out var definition))
-                {
-                    var set = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-                    foreach (var write in BodyIndex.Of(user).Writes(local))
-                    {
-                        set.UnionWith(OuterSymbols(write));
-                        if (set.Count > 32)
-                        {
-                            break;
-                        }
-                    }
-
-                    definition = set.Count > 32 ? null : set.ToList();
-                    _definitions[local] = definition;
-                }
-
-                return definition;
-            }
-
-            /// <summary>A position strictly between <paramref name="start"/> and <paramref name="end"/> in a sorted list.</summary>
-            private static bool AnyBetween(List<int> sorted, int start, int end)
-            {
-                var index = sorted.BinarySearch(start + 1);
-                if (index < 0)
-                {
-                    index = ~index;
-                }
-
-                return index < sorted.Count && sorted[index] < end;
-            }
-
-            private void AddTargets(IOperation target, int position)
-            {
-                foreach (var op in target.DescendantsAndSelf())
-                {
-                    ISymbol? symbol = op switch
-                    {
-                        ILocalReferenceOperation local => local.Local,
-                        IParameterReferenceOperation parameter => parameter.Parameter,
-                        IFieldReferenceOperation field => field.Field,
-                        IPropertyReferenceOperation property => property.Property,
-                        _ => null,
-                    };
-                    if (symbol is not null)
-                    {
-                        Add(symbol, position);
-                    }
-                }
-            }
-
-            private void Add(ISymbol symbol, int position)
-            {
-                if (!_mutations.TryGetValue(symbol, out var list))
-                {
-                    list = new List<int>();
-                    _mutations.Add(symbol, list);
-                }
-
-                list.Add(position);
-            }
-
-            private static bool IsWrite(EfCompilation ef, IInvocationOperation invocation, CancellationToken cancellationToken)
-            {
-                if (invocation.IsUnbound() || invocation.Instance.IsUnbound() || invocation.HasUnboundArgument())
-                {
-                    return true;
-                }
-
-                if (ef.TryGetRoundTrip(invocation, out var trip, cancellationToken))
-                {
-                    return trip.Kind is RoundTripKind.SaveChanges or RoundTripKind.BulkUpdate or RoundTripKind.BulkDelete or RoundTripKind.RawSqlCommand;
-                }
-
-                var method = invocation.TargetMethod;
-                if (SaveCalls.IsSave(invocation, ef.Symbols, cancellationToken)
-                    || method.Name.IndexOf("Transaction", System.StringComparison.Ordinal) >= 0
-                    || method.ContainingType?.Name.IndexOf("Transaction", System.StringComparison.Ordinal) >= 0)
-                {
-                    return true;
-                }
-
-                // The project's own code that reaches the database (a repository's update, a service that saves).
-                return method.DeclaringSyntaxReferences.Length > 0
-                       && !invocation.IsInsideExpressionTree()
-                       && ef.Summaries.Get(invocation, cancellationToken).PerformsRoundTrip;
-            }
-
-            private static bool IsEfRead(EfCompilation ef, IAwaitOperation awaited, CancellationToken cancellationToken)
-            {
-                var value = awaited.Operation.WalkDownConversions();
-                if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance is { } instance)
-                {
-                    value = instance.WalkDownConversions();
-                }
-
-                return value is IInvocationOperation call
-                       && ef.TryGetRoundTrip(call, out var trip, cancellationToken)
-                       && trip.Kind is RoundTripKind.Query or RoundTripKind.Load or RoundTripKind.Find;
-            }
         }
     }
 }
