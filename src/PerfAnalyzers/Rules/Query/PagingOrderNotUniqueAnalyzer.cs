@@ -88,21 +88,21 @@ namespace PerfAnalyzers.Rules.Query
                 return; // keyless, or a key the source does not show: cannot tell what is unique
             }
 
-            var groups = OrderingGroups(chain);
+            var groups = OrderingKeys.Groups(chain);
             if (groups is null || groups.Count == 0)
             {
                 return;
             }
 
             var location = skip.Syntax.SyntaxTree == take.Syntax.SyntaxTree ? skip.GetMethodNameLocation() : take.GetMethodNameLocation();
-            var notUnique = new List<(List<QueryOperator> Group, List<Column> Columns)>();
+            var notUnique = new List<(List<QueryOperator> Group, List<OrderingColumn> Columns)>();
             foreach (var group in groups)
             {
-                var columns = new List<Column>();
+                var columns = new List<OrderingColumn>();
                 foreach (var op in group)
                 {
-                    var column = Resolve(op, chain);
-                    if (column.Kind == ColumnKind.Unknown)
+                    var column = OrderingKeys.Resolve(op, chain);
+                    if (column.Kind == OrderingColumnKind.Unknown)
                     {
                         columns = null;
                         break;
@@ -156,227 +156,6 @@ namespace PerfAnalyzers.Rules.Query
                 string.Join(", ", key.Select(k => k.Name))));
         }
 
-        /// <summary>
-        /// The orderings that decide the page: each <c>OrderBy</c> with the <c>ThenBy</c> calls chained on it; a <c>ThenBy</c>
-        /// the layer cannot attach to one (applied to a local, a conditional) counts for every ordering. An ordering that a
-        /// later <c>OrderBy</c> of the same expression replaces is left out. Null when the ordering cannot be read.
-        /// </summary>
-        private static List<List<QueryOperator>>? OrderingGroups(QueryChain chain)
-        {
-            var ordering = chain.Operators.Where(o => QueryShape.OrderingOperators.Contains(o.Name)).ToList();
-            if (ordering.Count == 0 || ordering.Any(o => o.Name is "Order" or "OrderDescending"))
-            {
-                return null;
-            }
-
-            var byInvocation = new Dictionary<IInvocationOperation, QueryOperator>();
-            foreach (var op in ordering)
-            {
-                byInvocation[op.Invocation] = op;
-            }
-
-            var attached = new HashSet<IInvocationOperation>();
-            var groups = new List<List<QueryOperator>>();
-            foreach (var start in byInvocation.Values.Where(o => o.Name is "OrderBy" or "OrderByDescending"))
-            {
-                var group = new List<QueryOperator> { start };
-                attached.Add(start.Invocation);
-                var current = start.Invocation;
-                for (var next = NextCall(current); next is not null && next.TargetMethod.Name is "ThenBy" or "ThenByDescending"; next = NextCall(current))
-                {
-                    if (!byInvocation.TryGetValue(next, out var then))
-                    {
-                        break;
-                    }
-
-                    group.Add(then);
-                    attached.Add(next);
-                    current = next;
-                }
-
-                if (!IsReplacedLater(current))
-                {
-                    groups.Add(group);
-                }
-            }
-
-            var loose = byInvocation.Values.Where(o => !attached.Contains(o.Invocation)).ToList();
-            foreach (var group in groups)
-            {
-                group.AddRange(loose);
-            }
-
-            return groups;
-        }
-
-        /// <summary>The call made on <paramref name="invocation"/>'s result in the same expression (<c>x.OrderBy(..).ThenBy(..)</c>).</summary>
-        private static IInvocationOperation? NextCall(IOperation invocation)
-        {
-            var parent = invocation.Parent;
-            while (parent is IConversionOperation)
-            {
-                parent = parent.Parent;
-            }
-
-            return parent switch
-            {
-                IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation next } when next.TargetMethod.IsExtensionMethod => next,
-                IInvocationOperation next when next.Instance is not null => next,
-                _ => null,
-            };
-        }
-
-        /// <summary>A later <c>OrderBy</c> in the same expression replaces this ordering (EFP309's case).</summary>
-        private static bool IsReplacedLater(IInvocationOperation last)
-        {
-            IOperation current = last;
-            for (var depth = 0; depth < 32 && NextCall(current) is { } next; depth++)
-            {
-                if (next.TargetMethod.Name is "OrderBy" or "OrderByDescending" or "Order" or "OrderDescending")
-                {
-                    return true;
-                }
-
-                current = next;
-            }
-
-            return false;
-        }
-
-        private enum ColumnKind
-        {
-            /// <summary>The selector cannot be read (not a lambda, an untraceable projection): it may be unique.</summary>
-            Unknown,
-
-            /// <summary>A column of the entity (directly, or through a projection's member).</summary>
-            Property,
-
-            /// <summary>Anything else the row is ordered by (a computed value, a navigation's column): never a unique set of the entity.</summary>
-            Other,
-        }
-
-        private readonly struct Column
-        {
-            public Column(ColumnKind kind, IPropertySymbol? property = null, IAnonymousFunctionOperation? lambda = null, Dictionary<ISymbol, ISymbol>? projection = null)
-            {
-                Kind = kind;
-                Property = property;
-                Lambda = lambda;
-                Projection = projection;
-            }
-
-            public ColumnKind Kind { get; }
-
-            public IPropertySymbol? Property { get; }
-
-            public IAnonymousFunctionOperation? Lambda { get; }
-
-            /// <summary>When ordering a projection: the entity column behind each projected member (entity property -> projected member).</summary>
-            public Dictionary<ISymbol, ISymbol>? Projection { get; }
-        }
-
-        /// <summary>What an ordering operator orders by.</summary>
-        private static Column Resolve(QueryOperator op, QueryChain chain)
-        {
-            var invocation = op.Invocation;
-            if (invocation.Arguments.Length != 2 || invocation.GetArgumentValue(1).AsLambda() is not { Symbol.Parameters.Length: 1 } lambda)
-            {
-                return new Column(ColumnKind.Unknown); // a selector in a variable, or a comparer
-            }
-
-            var returned = SourceBodies.ReturnedValues(lambda.Body).ToList();
-            if (returned.Count != 1 || returned[0].IsUnbound())
-            {
-                return new Column(ColumnKind.Unknown);
-            }
-
-            var parameter = lambda.Symbol.Parameters[0];
-            var value = returned[0].WalkDownConversions();
-            if (IsEntity(parameter.Type, chain.EntityType))
-            {
-                return OwnColumn(value, parameter) is { } property
-                    ? new Column(ColumnKind.Property, property, lambda)
-                    : new Column(ColumnKind.Other, lambda: lambda);
-            }
-
-            // Ordered after a projection: trace the projected member back to the entity column it copies.
-            var projection = ProjectionOf(parameter.Type, chain);
-            if (projection is null)
-            {
-                return new Column(ColumnKind.Unknown);
-            }
-
-            if (OwnColumn(value, parameter) is { } member)
-            {
-                var source = projection.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Value, member)).Key;
-                return source is IPropertySymbol column
-                    ? new Column(ColumnKind.Property, column, lambda, projection)
-                    : new Column(ColumnKind.Other, lambda: lambda, projection: projection);
-            }
-
-            return new Column(ColumnKind.Other, lambda: lambda, projection: projection);
-        }
-
-        private static bool IsEntity(ITypeSymbol type, ITypeSymbol? entity)
-            => entity is not null
-               && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, entity.OriginalDefinition) || EfSymbols.InheritsFrom(type, entity));
-
-        /// <summary><c>x.P</c> where <c>x</c> is the lambda's parameter.</summary>
-        private static IPropertySymbol? OwnColumn(IOperation value, IParameterSymbol parameter)
-            => value is IPropertyReferenceOperation { Property: var property, Instance: { } instance }
-               && instance.WalkDownConversions() is IParameterReferenceOperation reference
-               && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
-                ? property
-                : null;
-
-        /// <summary>
-        /// The <c>Select(x =&gt; new Dto { A = x.A, .. })</c> (or anonymous type) of the chain that makes <paramref name="type"/>
-        /// from the entity: entity column -> projected member, for the members that copy a column. Null when there is none.
-        /// </summary>
-        private static Dictionary<ISymbol, ISymbol>? ProjectionOf(ITypeSymbol type, QueryChain chain)
-        {
-            foreach (var select in chain.Operators.Where(o => o.Name == "Select"))
-            {
-                if (select.Invocation.GetArgumentValue(1).AsLambda() is not { Symbol.Parameters.Length: 1 } lambda
-                    || !IsEntity(lambda.Symbol.Parameters[0].Type, chain.EntityType))
-                {
-                    continue;
-                }
-
-                var returned = SourceBodies.ReturnedValues(lambda.Body).ToList();
-                if (returned.Count != 1 || !SymbolEqualityComparer.Default.Equals(returned[0].WalkDownConversions().Type, type))
-                {
-                    continue;
-                }
-
-                var initializers = returned[0].WalkDownConversions() switch
-                {
-                    IAnonymousObjectCreationOperation anonymous => anonymous.Initializers,
-                    IObjectCreationOperation { Initializer: { } initializer } => initializer.Initializers,
-                    _ => default,
-                };
-                if (initializers.IsDefault)
-                {
-                    return null;
-                }
-
-                var map = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
-                foreach (var initializer in initializers)
-                {
-                    if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment
-                        && OwnColumn(assignment.Value.WalkDownConversions(), lambda.Symbol.Parameters[0]) is { } column
-                        && !map.ContainsKey(column))
-                    {
-                        map[column] = target.Property;
-                    }
-                }
-
-                return map;
-            }
-
-            return null;
-        }
-
         private sealed class Fix
         {
             public Fix(int at, string parameter, bool descending, List<string> members)
@@ -401,12 +180,12 @@ namespace PerfAnalyzers.Rules.Query
         /// that call's lambda parameter name and direction; null when the ordering is not in <paramref name="tree"/>, does
         /// not end in a plain call, or a projection leaves out a key column.
         /// </summary>
-        private static Fix? FixFor(List<QueryOperator> group, List<Column> columns, ImmutableArray<IPropertySymbol> key, QueryChain chain, SyntaxTree? tree)
+        private static Fix? FixFor(List<QueryOperator> group, List<OrderingColumn> columns, ImmutableArray<IPropertySymbol> key, QueryChain chain, SyntaxTree? tree)
         {
             var last = group.Select(o => o.Invocation).Where(i => i.Syntax.SyntaxTree == tree).OrderBy(i => i.Syntax.Span.End).LastOrDefault();
             var lastColumn = last is null ? default : columns[group.FindIndex(o => o.Invocation == last)];
             if (last?.Syntax is not InvocationExpressionSyntax syntax || syntax.Expression is not MemberAccessExpressionSyntax
-                || NextCall(last) is { TargetMethod.Name: "ThenBy" or "ThenByDescending" } || lastColumn.Lambda is null
+                || OrderingKeys.NextCall(last) is { TargetMethod.Name: "ThenBy" or "ThenByDescending" } || lastColumn.Lambda is null
                 || group.Any(o => o.Invocation.Syntax.SyntaxTree != tree))
             {
                 return null;
