@@ -79,7 +79,7 @@ namespace PerfAnalyzers.EfCore
             foreach (var property in AllProperties(entity))
             {
                 var type = property.Type;
-                if (IsScalarType(type) || type.SpecialType == SpecialType.System_String)
+                if (EfModel.IsScalarColumnType(type) || type.SpecialType == SpecialType.System_String)
                 {
                     continue;
                 }
@@ -87,67 +87,13 @@ namespace PerfAnalyzers.EfCore
                 var element = type is IArrayTypeSymbol array ? array.ElementType
                     : type.AllInterfaces.Concat(type is INamedTypeSymbol n && n.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T ? new[] { n } : System.Array.Empty<INamedTypeSymbol>())
                         .FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)?.TypeArguments[0];
-                if (element is not null && !IsScalarType(element) && element.TypeKind == TypeKind.Class)
+                if (element is not null && !EfModel.IsScalarColumnType(element) && element.TypeKind == TypeKind.Class)
                 {
                     return property;
                 }
             }
 
             return null;
-        }
-
-        /// <summary>
-        /// A column value EF reads and writes as is: primitives, enums, string, decimal, dates/times, Guid, byte[],
-        /// and nullable forms. Anything else assigned in a loop may be a navigation, an owned or a complex type.
-        /// </summary>
-        public static bool IsScalarType(ITypeSymbol? type)
-        {
-            if (type is null)
-            {
-                return false;
-            }
-
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                type = nullable.TypeArguments[0];
-            }
-
-            if (type.TypeKind == TypeKind.Enum)
-            {
-                return true;
-            }
-
-            if (type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte })
-            {
-                return true;
-            }
-
-            switch (type.SpecialType)
-            {
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_SByte:
-                case SpecialType.System_Byte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_String:
-                case SpecialType.System_DateTime:
-                    return true;
-            }
-
-            if (type.ContainingNamespace?.ToDisplayString() == "System")
-            {
-                return type.Name is "DateTimeOffset" or "TimeSpan" or "DateOnly" or "TimeOnly" or "Guid";
-            }
-
-            return false;
         }
 
         private string? GetContextBlocker(ITypeSymbol? contextType)

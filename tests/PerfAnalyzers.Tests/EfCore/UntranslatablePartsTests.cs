@@ -27,6 +27,8 @@ namespace PerfAnalyzers.Tests.EfCore
                 public string Code => _code;
                 [System.ComponentModel.DataAnnotations.Schema.Column("lvl")] public int Level => 1;
                 public int Rank { get; private set; }
+                public byte[] Digest => new byte[0];
+                public string Alias => First;
                 public bool IsAdult() => true;
             }
 
@@ -34,7 +36,7 @@ namespace PerfAnalyzers.Tests.EfCore
             {
                 public DbSet<Person> People => Set<Person>();
                 protected override void OnModelCreating(ModelBuilder modelBuilder)
-                    => modelBuilder.Entity<Person>(b => { b.Property(p => p.Code).HasField("_code"); b.Ignore(p => p.Scratch); });
+                    => modelBuilder.Entity<Person>(b => { b.Property(p => p.Code).HasField("_code"); b.Ignore(p => p.Scratch); b.Property<string>("Alias"); });
             }
 
             class C
@@ -74,6 +76,8 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Null(Reason("Level")); // [Column]: meant to be a column
             Assert.Null(Reason("Rank"));  // private set
             Assert.Null(Reason("First"));
+            Assert.Equal("computed in C#", Reason("Digest")); // byte[] is a column type, as everywhere else in the layer (EfModel.IsScalarColumnType)
+            Assert.Null(Reason("Alias")); // configured by name: Property<string>("Alias")
         }
 
         [Fact]

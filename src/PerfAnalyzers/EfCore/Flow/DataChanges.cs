@@ -131,15 +131,7 @@ namespace PerfAnalyzers.EfCore
         {
             foreach (var op in target.DescendantsAndSelf())
             {
-                ISymbol? symbol = op switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    IFieldReferenceOperation field => field.Field,
-                    IPropertyReferenceOperation property => property.Property,
-                    _ => null,
-                };
-                if (symbol is not null)
+                if (SymbolOf(op) is { } symbol)
                 {
                     Add(symbol, position);
                 }
@@ -208,15 +200,7 @@ namespace PerfAnalyzers.EfCore
             var span = operation.Syntax.Span;
             foreach (var op in operation.DescendantsAndSelf())
             {
-                ISymbol? symbol = op switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    IFieldReferenceOperation field => field.Field,
-                    IPropertyReferenceOperation property => property.Property,
-                    IInstanceReferenceOperation => null,
-                    _ => null,
-                };
+                var symbol = SymbolOf(op);
                 if (symbol is null || IsDeclaredInside(symbol, span))
                 {
                     continue;
@@ -227,6 +211,16 @@ namespace PerfAnalyzers.EfCore
 
             return symbols;
         }
+
+        /// <summary>The local, parameter, field or property an operation reads or writes; null for anything else.</summary>
+        private static ISymbol? SymbolOf(IOperation operation) => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
 
         private static bool IsDeclaredInside(ISymbol symbol, Microsoft.CodeAnalysis.Text.TextSpan span)
         {

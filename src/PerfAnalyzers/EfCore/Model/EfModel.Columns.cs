@@ -74,5 +74,59 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public bool IsMappedProperty(IPropertySymbol property)
             => !property.IsStatic && !property.IsIndexer && property.GetMethod is not null && property.SetMethod is not null && !IsIgnored(property);
+
+        /// <summary>
+        /// A column value EF reads and writes as is: primitives, enums, string, decimal, dates/times, Guid, byte[],
+        /// and nullable forms. Anything else assigned in a loop may be a navigation, an owned or a complex type.
+        /// </summary>
+        public static bool IsScalarColumnType(ITypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                type = nullable.TypeArguments[0];
+            }
+
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                return true;
+            }
+
+            if (type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte })
+            {
+                return true;
+            }
+
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_Boolean:
+                case SpecialType.System_Char:
+                case SpecialType.System_SByte:
+                case SpecialType.System_Byte:
+                case SpecialType.System_Int16:
+                case SpecialType.System_UInt16:
+                case SpecialType.System_Int32:
+                case SpecialType.System_UInt32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_UInt64:
+                case SpecialType.System_Decimal:
+                case SpecialType.System_Single:
+                case SpecialType.System_Double:
+                case SpecialType.System_String:
+                case SpecialType.System_DateTime:
+                    return true;
+            }
+
+            if (type.ContainingNamespace?.ToDisplayString() == "System")
+            {
+                return type.Name is "DateTimeOffset" or "TimeSpan" or "DateOnly" or "TimeOnly" or "Guid";
+            }
+
+            return false;
+        }
     }
 }

@@ -61,7 +61,7 @@ namespace PerfAnalyzers.EfCore
             if (property.IsStatic || property.IsIndexer || property.IsAbstract
                 || property.DeclaringSyntaxReferences.Length == 0
                 || property.ContainingType is not { TypeKind: TypeKind.Class or TypeKind.Struct, IsAnonymousType: false }
-                || !IsScalar(property.Type)
+                || !IsScalarColumnType(property.Type)
                 || IsExpandedOrMapped(property))
             {
                 return null;
@@ -131,43 +131,6 @@ namespace PerfAnalyzers.EfCore
             }
 
             return false;
-        }
-
-        /// <summary>Column-like types: a get-only property of another type may be a navigation, an owned or a complex type.</summary>
-        private static bool IsScalar(ITypeSymbol type)
-        {
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                type = nullable.TypeArguments[0];
-            }
-
-            if (type.TypeKind == TypeKind.Enum)
-            {
-                return true;
-            }
-
-            switch (type.SpecialType)
-            {
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_String:
-                case SpecialType.System_Byte:
-                case SpecialType.System_SByte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_DateTime:
-                    return true;
-            }
-
-            return type.ContainingNamespace?.ToDisplayString() == "System"
-                   && type.Name is "Guid" or "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan";
         }
 
         private static ITypeSymbol? ReturnType(ISymbol member) => member switch

@@ -40,7 +40,7 @@ namespace PerfAnalyzers.Rules.Query
                 || loadTrip.Query.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod)
                 || QueryShape.HasClientSideOperators(loadTrip.Query)
                 || load.TargetMethod.TypeArguments.Length != 1
-                || !WriteSafety.IsScalarType(load.TargetMethod.TypeArguments[0]))
+                || !EfModel.IsScalarColumnType(load.TargetMethod.TypeArguments[0]))
             {
                 return;
             }

@@ -101,7 +101,7 @@ namespace PerfAnalyzers.Rules.Writes
                     return;
                 }
 
-                if (!WriteSafety.IsScalarType(property.Type) || IsNotMapped(property))
+                if (!EfModel.IsScalarColumnType(property.Type) || IsNotMapped(property))
                 {
                     blocker ??= $"the loop sets '{property.Name}', which is not a mapped scalar column";
                     continue;
@@ -301,7 +301,7 @@ namespace PerfAnalyzers.Rules.Writes
                 case IPropertyReferenceOperation property:
                     if (property.Instance?.WalkDownConversions() is ILocalReferenceOperation owner && SymbolEqualityComparer.Default.Equals(owner.Local, variable))
                     {
-                        if (!WriteSafety.IsScalarType(property.Type) || IsNotMapped(property.Property) || property.Property.IsIndexer)
+                        if (!EfModel.IsScalarColumnType(property.Type) || IsNotMapped(property.Property) || property.Property.IsIndexer)
                         {
                             blocker ??= $"the value reads '{property.Syntax}', which is not a mapped scalar column";
                             return true;
