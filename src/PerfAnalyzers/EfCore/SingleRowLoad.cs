@@ -120,6 +120,10 @@ namespace PerfAnalyzers.EfCore
             {
                 blocker = $"the query uses '{other.Name}'";
             }
+            else if (predicate is null && !query.Has("Where"))
+            {
+                blocker = "the query has no filter, and ExecuteUpdate would change every row of the table";
+            }
             else if (EfSymbols.SyncName(method.Name) is "First" or "FirstOrDefault"
                      && !KeyLookup.IsSingleRowByKey(terminal, query.Operators.Select(o => o.Invocation), entity, ef.GetModel(cancellationToken)))
             {

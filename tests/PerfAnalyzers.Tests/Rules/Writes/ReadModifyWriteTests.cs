@@ -233,6 +233,13 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                         return db.SaveChanges() > 0;
                     }
 
+                    void NoFilter(BlogContext db)
+                    {
+                        var post = db.Posts.Single();
+                        {|#7:post.Views|}++;
+                        db.SaveChanges();
+                    }
+
                     int Bonus() => 3;
                 }
                 """;
@@ -244,7 +251,8 @@ namespace PerfAnalyzers.Tests.Rules.Writes
                 Expected(3, suffix: " (no automatic fix: the query uses 'OrderBy')"),
                 Expected(4, suffix: " (no automatic fix: the load, the change and the save are not consecutive statements)"),
                 Expected(5, suffix: " (no automatic fix: the value added is computed by a call; store it in a local first)"),
-                Expected(6, suffix: " (no automatic fix: the result of SaveChanges is used)"));
+                Expected(6, suffix: " (no automatic fix: the result of SaveChanges is used)"),
+                Expected(7, suffix: " (no automatic fix: the query has no filter, and ExecuteUpdate would change every row of the table)"));
         }
 
         [Fact]
