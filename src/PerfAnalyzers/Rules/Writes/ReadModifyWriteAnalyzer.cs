@@ -203,8 +203,8 @@ namespace PerfAnalyzers.Rules.Writes
         }
 
         /// <summary>
-        /// The save goes away with the load when, in this method, the context is used only by the load and the save, and
-        /// nothing before the save calls or assigns anything but the pattern itself: then nothing else can be pending.
+        /// The save goes away with the load when the method creates the context, and between its creation and the save
+        /// nothing but the load and the change uses it, calls or assigns anything: then nothing else can be pending.
         /// Otherwise the fix keeps it (a SaveChanges with no changes sends nothing to the database).
         /// </summary>
         private static bool SavesNothingElse(IOperation root, ISymbol contextSymbol, IOperation loadStatement, IOperation change, SaveStatement save)
@@ -220,9 +220,15 @@ namespace PerfAnalyzers.Rules.Writes
                 return false;
             }
 
+            var created = writes[0].Syntax.Span.End;
             var pattern = new[] { loadStatement, change, save.Statement };
             foreach (var operation in BodyIndex.Of(root).Operations)
             {
+                if (operation.Syntax.SpanStart < created)
+                {
+                    continue;
+                }
+
                 if (operation.Syntax.SpanStart >= save.Statement.Syntax.Span.End)
                 {
                     break;

@@ -462,6 +462,39 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task Reports_setup_code_when_asked()
+        {
+            var source = """
+                public class DataSeeder
+                {
+                    public void Seed(BlogContext db)
+                    {
+                        var post = db.Posts.Single(p => p.Id == 1);
+                        {|#0:post.Views|} += 100;
+                        db.SaveChanges();
+                    }
+                }
+                """;
+            var fixedSource = """
+                public class DataSeeder
+                {
+                    public void Seed(BlogContext db)
+                    {
+                        db.Posts
+                            .Where(p => p.Id == 1)
+                            .ExecuteUpdate(setters => setters
+                                .SetProperty(post => post.Views, post => post.Views + 100));
+                        db.SaveChanges();
+                    }
+                }
+                """;
+            var test = VerifyCS.Create(source, fixedSource);
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ndotnet_code_quality.EFP206.report_seeding_code = true\n"));
+            test.ExpectedDiagnostics.Add(Expected(0));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Reports_decimal_and_nullable_columns_of_other_entities()
         {
             var source = """
