@@ -51,5 +51,15 @@ namespace PerfAnalyzers
             isEnabledByDefault: true,
             description: "ExecuteUpdate and ExecuteDelete on a query without a Where clause change or delete the whole table in one statement, bypassing the change tracker. Make sure that is intended, or add the missing filter.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.BulkOperationWithoutFilter));
+
+        internal static readonly DiagnosticDescriptor EFP206_ReadModifyWrite = new DiagnosticDescriptor(
+            RuleIds.ReadModifyWrite,
+            title: "A column is read, changed from its own value and saved back; use ExecuteUpdate",
+            messageFormat: "'{0}.{1}' is loaded, changed from its own value and saved: two round trips, and two requests at once overwrite each other's change (a lost update); one ExecuteUpdate computes it in the database{2}",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Loading an entity only to change a column relative to its own value (count += n, balance -= amount) and saving it costs a SELECT and an UPDATE, and the UPDATE writes the value computed from what was read: two requests that read the same value both write their result and one change is lost. ExecuteUpdate (EF Core 7+) with SetProperty(x => x.Count, x => x.Count + n) sends one UPDATE that computes the new value from the current one.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.ReadModifyWrite));
     }
 }

@@ -20,6 +20,7 @@ namespace PerfAnalyzers
         public const string UpdateLoop = "EFP203";
         public const string DeleteLoop = "EFP204";
         public const string BulkOperationWithoutFilter = "EFP205";
+        public const string ReadModifyWrite = "EFP206";
 
         // Query shape and tracking
         public const string UnboundedQuery = "EFP301";

@@ -47,8 +47,16 @@ namespace PerfAnalyzers.EfCore
                 return "ExecuteUpdate/ExecuteDelete need EF Core 7 or newer (with a relational provider)";
             }
 
-            return GetContextBlocker(contextType) ?? _entityUpdateBlockers.GetOrAdd(entity, ComputeEntityBlocker);
+            return GetBypassedBehaviour(contextType, entity);
         }
+
+        /// <summary>
+        /// What an ExecuteUpdate of <paramref name="entity"/> through <paramref name="contextType"/> would skip or change
+        /// whatever the EF Core version (SaveChanges interceptors, overrides and events; concurrency tokens; owned/complex
+        /// types; inheritance), or null. A rule that exists only to suggest the bulk statement stays silent on these.
+        /// </summary>
+        public string? GetBypassedBehaviour(ITypeSymbol? contextType, ITypeSymbol entity)
+            => GetContextBlocker(contextType) ?? _entityUpdateBlockers.GetOrAdd(entity, ComputeEntityBlocker);
 
         /// <summary>As <see cref="GetUpdateBlocker"/>, plus soft-delete conventions (a query filter or an IsDeleted-style flag).</summary>
         public string? GetDeleteBlocker(ITypeSymbol? contextType, ITypeSymbol entity)

@@ -15,6 +15,7 @@ namespace PerfAnalyzers.Options
             PerfAnalyzers.RuleIds.NPlusOneThroughCall,
             PerfAnalyzers.RuleIds.SaveChangesInLoop,
             PerfAnalyzers.RuleIds.AddInLoop,
+            PerfAnalyzers.RuleIds.ReadModifyWrite,
             PerfAnalyzers.RuleIds.UnboundedQuery,
             PerfAnalyzers.RuleIds.CountInsteadOfAny,
             PerfAnalyzers.RuleIds.SyncCallInAsyncCode);

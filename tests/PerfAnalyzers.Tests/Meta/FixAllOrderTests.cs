@@ -184,6 +184,25 @@ namespace PerfAnalyzers.Tests.Meta
                     }
                 }
                 """,
+            ["EFP206"] = """
+                class C
+                {
+                    void NullChecked(BlogContext db, int id)
+                    {
+                        var post = db.Posts.FirstOrDefault(p => p.Id == id);
+                        if (post is null) return;
+                        post.Views++;
+                        db.SaveChanges();
+                    }
+
+                    void Fix(BlogContext db, int id)
+                    {
+                        var post = db.Posts.First(p => p.Id == id);
+                        post.Views += 2;
+                        db.SaveChanges();
+                    }
+                }
+                """,
             ["EFP204"] = """
                 class C
                 {
@@ -460,6 +479,7 @@ namespace PerfAnalyzers.Tests.Meta
         [InlineData("EFP201", "Call SaveChanges once after the loop (one commit for all rows)")]
         [InlineData("EFP203", "Use ExecuteUpdate (runs immediately, outside SaveChanges; tracked entities not updated)")]
         [InlineData("EFP204", "Use ExecuteDelete (runs immediately, outside SaveChanges; tracked entities not updated)")]
+        [InlineData("EFP206", "Use ExecuteUpdate (changes behaviour: runs immediately, bypasses the change tracker and SaveChanges)")]
         [InlineData("EFP302", "Add AsNoTracking() (entities not tracked: changes to them are not saved)")]
         public async Task Fixes_that_change_behaviour_say_so_in_their_titles(string id, string title)
         {
