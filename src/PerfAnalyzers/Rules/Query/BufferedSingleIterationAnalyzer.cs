@@ -63,12 +63,23 @@ namespace PerfAnalyzers.Rules.Query
             /// <summary>The loop can end early (break, return, goto): Take/First is the better advice.</summary>
             ExitsEarly,
 
+            /// <summary>
+            /// The body adds each row (or something made from it) to a collection that outlives the loop (<c>list.Add</c>,
+            /// <c>dict.Add</c>, <c>set.Add</c>, <c>queue.Enqueue</c>): the result holds as many entries as the list did, so
+            /// streaming saves little; a ToDictionary or a Select into the list is the better advice.
+            /// </summary>
+            CopiedToCollection,
+
             /// <summary>The method is an iterator: the rows are yielded at the caller's pace, and buffering released the connection first.</summary>
             Iterator,
 
             /// <summary>Test or setup code.</summary>
             TestOrSetup,
         }
+
+        /// <summary>Methods that add one entry to a collection.</summary>
+        private static readonly ImmutableHashSet<string> AddMethods = ImmutableHashSet.Create(
+            "Add", "TryAdd", "AddRange", "Insert", "Enqueue", "Push", "Append", "AddOrUpdate", "GetOrAdd");
 
         private static readonly ImmutableHashSet<string> ListMaterializers = ImmutableHashSet.Create(
             "ToList", "ToListAsync", "ToArray", "ToArrayAsync");
@@ -122,7 +133,9 @@ namespace PerfAnalyzers.Rules.Query
                 properties = properties.Add(DeclarationSpanProperty, Span(declarationStatement.Span));
             }
 
-            var fixable = call.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax }
+            // q.ToList() only: Enumerable.ToList(q) has no receiver to rename the call on.
+            var fixable = call.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
+                && call.GetReceiverOrThisArgument()?.Syntax == member.Expression
                 && (!isAsync || (canStreamAsync && ((CSharpParseOptions)call.Syntax.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp8));
             if (isAsync && fixable)
             {
@@ -295,6 +308,8 @@ namespace PerfAnalyzers.Rules.Query
                     case IUsingOperation { IsAsynchronous: true }:
                     case IUsingDeclarationOperation { IsAsynchronous: true }:
                         return Silence.Awaits;
+                    case IInvocationOperation invocation when AddsToOuterCollection(invocation, loop):
+                        return Silence.CopiedToCollection;
                     case IInvocationOperation invocation:
                         if (ef.TryGetRoundTrip(invocation, out _, cancellationToken)
                             || SaveCalls.IsSave(invocation, symbols, cancellationToken)
@@ -319,6 +334,36 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             return Silence.None;
+        }
+
+        /// <summary>
+        /// <c>outer.Add(..)</c> on a collection the loop body does not declare (a local declared before the loop, a field, a
+        /// parameter), not inside a nested loop of the body (adding per word of a row is aggregation, not a copy of the rows).
+        /// </summary>
+        private static bool AddsToOuterCollection(IInvocationOperation invocation, IForEachLoopOperation loop)
+        {
+            if (!AddMethods.Contains(invocation.TargetMethod.Name)
+                || invocation.Instance?.WalkDownConversions() is not { } receiver
+                || receiver.Type is not { } type
+                || !type.AllInterfaces.Any(i => i.Name == "IEnumerable"))
+            {
+                return false;
+            }
+
+            for (var current = invocation.Parent; current is not null && current != loop.Body; current = current.Parent)
+            {
+                if (current is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return receiver switch
+            {
+                ILocalReferenceOperation local => !local.Local.DeclaringSyntaxReferences.Any(r => loop.Body.Syntax.Span.Contains(r.Span)),
+                IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation => true,
+                _ => false,
+            };
         }
 
         /// <summary>Inside a lambda or local function declared in <paramref name="body"/> (its returns are its own).</summary>

@@ -356,11 +356,49 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Silent_when_the_body_copies_each_row_into_a_collection_that_outlives_the_loop()
+        {
+            var source = """
+                class C
+                {
+                    private readonly HashSet<int> _seen = new();
+
+                    async Task<Dictionary<int, int>> ToDictionary(BlogContext db)
+                    {
+                        var blogOfPost = new Dictionary<int, int>();
+                        var posts = await db.Posts.Select(p => new { p.Id, p.BlogId }).ToListAsync();
+                        foreach (var p in posts)
+                        {
+                            blogOfPost.Add(p.Id, p.BlogId);
+                        }
+
+                        return blogOfPost;
+                    }
+
+                    async Task<List<string>> Mapped(BlogContext db)
+                    {
+                        var titles = new List<string>();
+                        foreach (var p in await db.Posts.AsNoTracking().ToListAsync()) { titles.Add(p.Title.ToUpperInvariant()); }
+                        return titles;
+                    }
+
+                    async Task Field(BlogContext db)
+                    {
+                        foreach (var id in await db.Posts.Select(p => p.Id).ToListAsync()) { _seen.Add(id); }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Reports_when_the_body_only_breaks_or_returns_inside_itself()
         {
             var source = """
                 class C
                 {
+                    private static readonly HashSet<string> Words = new();
+
                     async Task M(BlogContext db)
                     {
                         foreach (var p in await db.Posts.AsNoTracking().{|#0:ToListAsync|}())
@@ -369,6 +407,9 @@ namespace PerfAnalyzers.Tests.Rules.Query
                             switch (p.Views) { case 0: break; default: Console.WriteLine(p.Views); break; }
                             var longest = p.Content.Split(' ').Select(w => { return w.Length; }).Max();
                             if (longest == 0) continue;
+                            var perRow = new List<int>();
+                            perRow.Add(longest);
+                            foreach (var word in p.Title.Split(' ')) { Words.Add(word); }
                             Console.WriteLine(longest);
                         }
                     }
