@@ -54,8 +54,14 @@ namespace PerfAnalyzers.Rules.Query
             /// <summary>The body runs a query, a save, a call that reaches one, or touches a context, set or query: a second command while the reader is open.</summary>
             DatabaseWork,
 
-            /// <summary>The body awaits: streaming would hold the connection (and the reader) open for as long as that takes.</summary>
+            /// <summary>
+            /// The body awaits, or waits synchronously (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>Thread.Sleep</c>):
+            /// streaming would hold the connection (and the reader) open for as long as that takes.
+            /// </summary>
             Awaits,
+
+            /// <summary>A split query (AsSplitQuery, or the context's default): without MARS EF Core buffers the related rows anyway.</summary>
+            SplitQuery,
 
             /// <summary>The body reads a navigation that lazy loading could load: a query per row while the reader is open.</summary>
             LazyLoading,
@@ -206,6 +212,11 @@ namespace PerfAnalyzers.Rules.Query
                 return Silence.Tracked;
             }
 
+            if (chain.Has("AsSplitQuery") || (!chain.Has("AsSingleQuery") && model.UsesSplitQueries(chain.Context?.Type)))
+            {
+                return Silence.SplitQuery;
+            }
+
             if (TestCode.IsInTestClass(containingSymbol) || SetupCode.IsSetupCode(ef, call, cancellationToken))
             {
                 return Silence.TestOrSetup;
@@ -308,6 +319,12 @@ namespace PerfAnalyzers.Rules.Query
                     case IUsingOperation { IsAsynchronous: true }:
                     case IUsingDeclarationOperation { IsAsynchronous: true }:
                         return Silence.Awaits;
+                    case IPropertyReferenceOperation { Property.Name: "Result", Property.ContainingType: { } taskType } when IsInTasksNamespace(taskType):
+                        return Silence.Awaits;
+                    case IInvocationOperation { TargetMethod: { Name: "Wait" or "GetResult" or "WaitAll" or "WaitAny", ContainingType: { } waitType } } when IsInTasksNamespace(waitType):
+                        return Silence.Awaits;
+                    case IInvocationOperation { TargetMethod: { Name: "Sleep", ContainingType.Name: "Thread" } }:
+                        return Silence.Awaits;
                     case IInvocationOperation invocation when AddsToOuterCollection(invocation, loop):
                         return Silence.CopiedToCollection;
                     case IInvocationOperation invocation:
@@ -365,6 +382,9 @@ namespace PerfAnalyzers.Rules.Query
                 _ => false,
             };
         }
+
+        private static bool IsInTasksNamespace(INamedTypeSymbol type)
+            => type.ContainingNamespace?.ToDisplayString() is "System.Threading.Tasks" or "System.Runtime.CompilerServices";
 
         /// <summary>Inside a lambda or local function declared in <paramref name="body"/> (its returns are its own).</summary>
         private static bool IsInNestedFunction(IOperation operation, IOperation body)

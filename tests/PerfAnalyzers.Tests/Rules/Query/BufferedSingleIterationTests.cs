@@ -229,6 +229,8 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         foreach (var p in await db.Posts.AsNoTracking().OrderBy(p => p.Id).Skip(100).ToListAsync()) { Console.WriteLine(p.Title); }
                         foreach (var g in await db.Posts.GroupBy(p => p.BlogId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync()) { Console.WriteLine(g.Count); }
                         foreach (var id in await db.Posts.Select(p => p.BlogId).Distinct().ToListAsync()) { Console.WriteLine(id); }
+                        // A split query: without MARS, EF Core buffers the related rows anyway.
+                        foreach (var p in await db.Blogs.AsNoTracking().Include(b => b.Posts).AsSplitQuery().ToListAsync()) { Console.WriteLine(p.Posts.Count); }
                         // Tags never grow with use (no parent, no timestamp, never added here).
                         foreach (var t in await db.Tags.AsNoTracking().ToListAsync()) { Console.WriteLine(t.Label); }
                         // Raw SQL has its own bounds.
@@ -326,6 +328,10 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     {
                         foreach (var p in await db.Posts.AsNoTracking().ToListAsync()) { await http.GetAsync("https://example.com/" + p.Id); }
                         foreach (var p in await db.Posts.AsNoTracking().ToListAsync()) { await Task.Delay(10); }
+                        foreach (var p in await db.Posts.AsNoTracking().ToListAsync()) { http.GetAsync("https://example.com/" + p.Id).Wait(); }
+                        foreach (var p in await db.Posts.AsNoTracking().ToListAsync()) { Console.WriteLine(http.GetStringAsync("https://example.com/" + p.Id).Result); }
+                        foreach (var p in await db.Posts.AsNoTracking().ToListAsync()) { http.GetAsync("https://example.com/").GetAwaiter().GetResult(); }
+                        foreach (var p in await db.Posts.AsNoTracking().ToListAsync()) { Thread.Sleep(p.Views); }
                     }
 
                     async Task<Post?> Breaks(BlogContext db)
