@@ -29,5 +29,11 @@ namespace PerfAnalyzers.Samples.Proof
         /// so a loaded machine does not make the verdict flaky).
         /// </summary>
         Latency = 32,
+
+        /// <summary>
+        /// The peak of the managed heap while the variant ran, above the heap it started from
+        /// (<see cref="ProofMeasurement.PeakHeapBytes"/>): for fixes that hold fewer objects at once (streaming instead of buffering).
+        /// </summary>
+        PeakMemory = 64,
     }
 }

@@ -150,6 +150,12 @@ namespace PerfAnalyzers.Samples.Proof
                         + $"throughput {Count((long)(result.Bad.RequestsPerSecond ?? 0))} -> {Count((long)(result.Fixed.RequestsPerSecond ?? 0))} requests/s";
                 }
 
+                if (result.Improves.HasFlag(ProofMetric.PeakMemory))
+                {
+                    yield return $"peak heap {Bytes(result.Bad.PeakHeapBytes)} -> {Bytes(result.Fixed.PeakHeapBytes)} (garbage included), "
+                        + $"peak kept after a GC {Bytes(result.Bad.PeakRetainedBytes)} -> {Bytes(result.Fixed.PeakRetainedBytes)}";
+                }
+
                 if (result.ShowResults)
                 {
                     yield return $"bad code returned {result.Bad.ResultJson}";

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace PerfAnalyzers.Samples.Proof
@@ -17,6 +18,19 @@ namespace PerfAnalyzers.Samples.Proof
 
         /// <summary>95th-percentile request latency, for scenarios that serve concurrent requests (<see cref="ProofMetric.Latency"/>).</summary>
         public double? P95Milliseconds { get; init; }
+
+        /// <summary>
+        /// The largest managed heap seen while the variant ran, minus the heap when it started (after a full collection):
+        /// <see cref="GC.GetTotalMemory(bool)"/> sampled about every millisecond on a separate thread. It counts garbage not
+        /// yet collected too, so it is what the process needed at its peak, not only what the variant kept reachable.
+        /// </summary>
+        public long PeakHeapBytes { get; init; }
+
+        /// <summary>
+        /// The largest heap left after a garbage collection that ran during the variant, minus the heap after the full
+        /// collection before it: what the variant held reachable at once, without garbage (0 when no collection ran).
+        /// </summary>
+        public long PeakRetainedBytes { get; init; }
 
         /// <summary>Requests per second over the burst, for the same scenarios.</summary>
         public double? RequestsPerSecond { get; init; }

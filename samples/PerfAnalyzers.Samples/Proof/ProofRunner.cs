@@ -158,6 +158,7 @@ namespace PerfAnalyzers.Samples.Proof
                 Check(ProofMetric.RowsRead, "rows read", bad.RowsRead, fixedRun.RowsRead);
                 Check(ProofMetric.ValuesRead, "values read", bad.ValuesRead, fixedRun.ValuesRead);
                 Check(ProofMetric.Allocations, "allocated bytes", bad.AllocatedBytes, fixedRun.AllocatedBytes);
+                Check(ProofMetric.PeakMemory, "peak heap bytes", bad.PeakHeapBytes, fixedRun.PeakHeapBytes);
                 Check(ProofMetric.Time, "time (ms)", (long)Math.Ceiling(bad.Milliseconds), (long)Math.Floor(fixedRun.Milliseconds));
                 if (improves.HasFlag(ProofMetric.Latency))
                 {
@@ -228,6 +229,8 @@ namespace PerfAnalyzers.Samples.Proof
             {
                 Milliseconds = Median(runs.Select(r => r.Milliseconds)),
                 AllocatedBytes = (long)Median(runs.Select(r => (double)r.AllocatedBytes)),
+                PeakHeapBytes = (long)Median(runs.Select(r => (double)r.PeakHeapBytes)),
+                PeakRetainedBytes = (long)Median(runs.Select(r => (double)r.PeakRetainedBytes)),
                 P95Milliseconds = runs.All(r => r.P95Milliseconds is not null) ? Median(runs.Select(r => r.P95Milliseconds!.Value)) : null,
                 RequestsPerSecond = runs.All(r => r.RequestsPerSecond is not null) ? Median(runs.Select(r => r.RequestsPerSecond!.Value)) : null,
             };
@@ -240,14 +243,21 @@ namespace PerfAnalyzers.Samples.Proof
             var meter = new ProofMeter();
             object? result;
             var stopwatch = new Stopwatch();
-            long allocatedBefore = 0, allocatedAfter = 0;
+            long allocatedBefore = 0, allocatedAfter = 0, peakHeap = 0, peakRetained = 0;
             try
             {
+                // The peak heap is measured from a collected heap, so the previous run's garbage does not count.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                using var heap = HeapSampler.Start();
                 allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 stopwatch.Start();
                 result = await MeteredAsync(meter, () => bad ? scenario.RunBadAsync(db, ct) : scenario.RunFixedAsync(db, ct));
                 stopwatch.Stop();
                 allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+                peakHeap = heap.Stop();
+                peakRetained = heap.PeakRetained;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -279,6 +289,8 @@ namespace PerfAnalyzers.Samples.Proof
             {
                 P95Milliseconds = db.P95Milliseconds,
                 RequestsPerSecond = db.RequestsPerSecond,
+                PeakHeapBytes = peakHeap,
+                PeakRetainedBytes = peakRetained,
             };
         }
 

@@ -353,6 +353,26 @@ namespace PerfAnalyzers.Tests.Meta
                     }
                 }
                 """,
+            ["EFP313"] = """
+                class C
+                {
+                    void NoFix(BlogContext db)
+                    {
+                        foreach (var post in Enumerable.ToList(db.Posts.AsNoTracking()))
+                        {
+                            Console.WriteLine(post.Title);
+                        }
+                    }
+
+                    async Task Fix(BlogContext db)
+                    {
+                        foreach (var post in await db.Posts.AsNoTracking().ToListAsync())
+                        {
+                            Console.WriteLine(post.Views);
+                        }
+                    }
+                }
+                """,
             ["EFP307"] = """
                 class C
                 {

@@ -146,6 +146,11 @@ namespace PerfAnalyzers.Tests.Proof
                 Assert.True(result.Fixed.ValuesRead < result.Bad.ValuesRead, $"{result.Scenario}: values read {result.Bad.ValuesRead} -> {result.Fixed.ValuesRead}");
             }
 
+            if (result.Improves.HasFlag(ProofMetric.PeakMemory))
+            {
+                Assert.True(result.Fixed.PeakHeapBytes < result.Bad.PeakHeapBytes, $"{result.Scenario}: peak heap {result.Bad.PeakHeapBytes} -> {result.Fixed.PeakHeapBytes}");
+            }
+
             if (result.Improves.HasFlag(ProofMetric.Allocations))
             {
                 Assert.True(result.Fixed.AllocatedBytes < result.Bad.AllocatedBytes, $"{result.Scenario}: allocated {result.Bad.AllocatedBytes} -> {result.Fixed.AllocatedBytes}");
