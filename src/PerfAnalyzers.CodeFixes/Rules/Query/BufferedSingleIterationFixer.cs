@@ -28,8 +28,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         {
         }
 
-        protected override string? TitleFor(SyntaxNode root, Diagnostic diagnostic)
-            => TryFind(root, diagnostic, out var plan)
+        protected override string? TitleFor(FixSite site)
+            => TryFind(site.Root, site.Diagnostic, out var plan)
                 ? plan.IsAsync ? "Stream the rows (await foreach over AsAsyncEnumerable())" : "Stream the rows (foreach over AsEnumerable())"
                 : null;
 
