@@ -25,8 +25,10 @@ namespace PerfAnalyzers.EfCore
         public bool OwnScope { get; }
 
         /// <summary>
-        /// Every round trip the method can reach runs inside a loop of the method (or of a method it calls) in which it is
-        /// itself reported: the method is a job over its own collection, and the N+1 is reported where it is, in that loop.
+        /// The method is a job over its own collection: some round trip it reaches runs per iteration of a loop of the method
+        /// (or of a method it calls) over items that are not entities (files, names, API results), and is reported there (or
+        /// batched there). The N+1 is reported where it is, in that loop; the round trips the job also runs once per call (a
+        /// preload, an update of its parent row, a cleanup after the loop) are not what makes a caller's loop over jobs cost.
         /// </summary>
         public bool InOwnLoop { get; }
 
@@ -310,6 +312,7 @@ namespace PerfAnalyzers.EfCore
             RoundTripSummary? direct = null;
             RoundTripSummary? best = null;
             RoundTripSummary? exempt = null;
+            RoundTripSummary? job = null;
             var guards = owner is null ? null : new GuardFinder(owner, body);
             HashSet<int>? common = guards is null ? new HashSet<int>() : null;
             var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
@@ -335,13 +338,14 @@ namespace PerfAnalyzers.EfCore
                         var inOwnLoop = !isOnMiss && IsReportedInOwnLoop(op, body, null, cancellationToken);
                         var found = new RoundTripSummary(ImmutableArray.Create(roundTrip.OperationName), roundTrip, isOnMiss, inOwnLoop: inOwnLoop);
                         common = Intersect(common, guards, op);
+                        if (found.InOwnLoop)
+                        {
+                            job ??= found;
+                        }
+
                         if (!found.IsExempt)
                         {
                             direct ??= found;
-                            if (common.Count == 0)
-                            {
-                                return direct;
-                            }
                         }
                         else
                         {
@@ -365,9 +369,10 @@ namespace PerfAnalyzers.EfCore
             {
                 foreach (var (call, callOnMiss) in calls)
                 {
-                    if (direct is not null && (common is null || common.Count == 0 || common.IsSubsetOf(guards!.Of(call))))
+                    if (job is not null && (common is null || common.Count == 0 || common.IsSubsetOf(guards!.Of(call))))
                     {
-                        // A direct round trip beats any chain; this call could only narrow guards that are already settled.
+                        // The method is a job already (it wins over any chain); this call could only narrow guards that are
+                        // already settled. Without a job, every call is summarized: one of them may be the job's loop.
                         continue;
                     }
 
@@ -378,11 +383,6 @@ namespace PerfAnalyzers.EfCore
                     }
 
                     common = Intersect(common, guards, call);
-                    if (direct is not null)
-                    {
-                        continue;
-                    }
-
                     var label = call.TargetMethod.MethodKind == MethodKind.DelegateInvoke && DelegateTargets.TryResolve(call, out _, out var local)
                         ? local
                         : DisplayName(ran ?? call.TargetMethod);
@@ -390,6 +390,16 @@ namespace PerfAnalyzers.EfCore
                     var ownScope = inner.OwnScope || (!onMiss && UnitOfWork.RunsInOwnScope(_ef, call, body));
                     var inLoop = inner.InOwnLoop || (!onMiss && !ownScope && IsReportedInOwnLoop(call, body, inner, cancellationToken));
                     var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, onMiss, ownScope: ownScope, inOwnLoop: inLoop);
+                    if (candidate.InOwnLoop && (job is null || candidate.Depth < job.Depth))
+                    {
+                        job = candidate;
+                    }
+
+                    if (direct is not null)
+                    {
+                        continue;
+                    }
+
                     if (candidate.IsExempt)
                     {
                         if (exempt is null || candidate.Depth < exempt.Depth)
@@ -404,7 +414,9 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            var result = direct ?? best ?? exempt ?? RoundTripSummary.None;
+            // A job (round trips per item of its own loop over external items, reported there) is a job whatever it also
+            // runs once per call (a preload, a cleanup): those few are not what makes a caller's loop over jobs cost.
+            var result = job ?? direct ?? best ?? exempt ?? RoundTripSummary.None;
             return result.PerformsRoundTrip && common is { Count: > 0 }
                 ? result.WithChain(result.Chain, common.OrderBy(o => o).ToImmutableArray())
                 : result;
@@ -419,7 +431,12 @@ namespace PerfAnalyzers.EfCore
         private bool IsReportedInOwnLoop(IOperation operation, IOperation body, RoundTripSummary? through, CancellationToken cancellationToken)
         {
             var placement = _ef.Loops.FindEnclosingLoop(operation);
-            if (placement is null || !placement.RunsPerIteration || !placement.Loop.Loop.IsDescendantOf(body))
+            if (placement is null)
+            {
+                return InUnboundLoopOverExternalItems(operation, body, cancellationToken);
+            }
+
+            if (!placement.RunsPerIteration || !placement.Loop.Loop.IsDescendantOf(body))
             {
                 return false;
             }
@@ -441,6 +458,35 @@ namespace PerfAnalyzers.EfCore
             // Reported in that loop, or batched there (a page saved per pass, a periodic flush): either way the loop is the job's own.
             return LoopExemptions.Why(_ef, operation, placement, default, through, cancellationToken)
                 is LoopExemption.None or LoopExemption.BatchLoop or LoopExemption.AccumulatedBatch or LoopExemption.PeriodicBatch;
+        }
+
+        /// <summary>
+        /// The operation runs in the body of a <c>foreach</c> of <paramref name="body"/> whose collection does not bind (a
+        /// library the code uses is not referenced, or the code is half-typed) but whose loop variable is declared with a
+        /// type that binds and is not an entity type (<c>foreach (string folder in dirs.Filter(..))</c>). No rule reports in
+        /// such a loop (<see cref="LoopAnalysis.FindEnclosingLoop"/> does not judge what it cannot see), but the round trip
+        /// still repeats per item there: it is not one the method runs once per call.
+        /// </summary>
+        private bool InUnboundLoopOverExternalItems(IOperation operation, IOperation body, CancellationToken cancellationToken)
+        {
+            IOperation child = operation;
+            for (var current = operation.Parent; current is not null && current != body; child = current, current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IForEachLoopOperation loop when loop.Body == child:
+                        return loop.Collection.IsUnbound()
+                               && loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol.Type: { TypeKind: not TypeKind.Error } element }
+                               && loop.Syntax is ForEachStatementSyntax { Type.IsVar: false }
+                               && !_ef.GetModel(cancellationToken).IsDeclaredEntityType(element);
+                    case ILoopOperation:
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         private static HashSet<int> Intersect(HashSet<int>? common, GuardFinder? guards, IOperation roundTrip)

@@ -702,7 +702,7 @@ namespace PerfAnalyzers.Tests.EfCore
         {
             // Ombi's played-sync per user (its lookups run per played item and are reported in that loop); fullstackhero's
             // per-tenant sync and event publishing (each call creates a DI scope and runs a service from it). Near misses: a
-            // job that also queries outside its loop, a job over the element's child rows (Ombi's TV requests: the caller's
+            // job over the element's child rows (Ombi's TV requests: the caller's
             // loop is where to batch), a loop left at the first match, a DbContext resolved from the scope.
             var host = EfCoreTestHost.Create("""
                 using Microsoft.Extensions.DependencyInjection;
@@ -791,11 +791,138 @@ namespace PerfAnalyzers.Tests.EfCore
                 """);
             Assert.Equal(LoopExemption.NestedJob, Why(host, "job"));
             Assert.Equal(LoopExemption.NestedJob, Why(host, "batchedJob"));
-            Assert.Equal(LoopExemption.None, Why(host, "preload"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "preload"));
             Assert.Equal(LoopExemption.None, Why(host, "childRows"));
             Assert.Equal(LoopExemption.None, Why(host, "search"));
             Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "scope"));
             Assert.Equal(LoopExemption.None, Why(host, "scopedContext"));
+        }
+    
+        [Fact]
+        public void Calls_into_a_job_that_also_runs_round_trips_once_per_call()
+        {
+            // ErsatzTV's ScanLocalLibraryHandler: a loop over a library's paths calls ScanFolder, which updates the path row
+            // once, gets or adds a folder row per directory on disk (reported in that loop) and deletes empty rows once after
+            // it. The per-call round trips are not what a scan costs: the caller's loop is not an N+1. Near misses: a callee
+            // that only looks one row up (no loop of its own), and one that loops over the element's child rows.
+            var host = EfCoreTestHost.Create("""
+                public interface IFolderRepository
+                {
+                    Task UpdatePath(Blog library, string path);
+                    Task<Tag> GetOrAddFolder(Blog library, string folder);
+                    Task DeleteEmptyFolders(Blog library);
+                    Task<Author> Find(int id);
+                }
+
+                public class FolderRepository : IFolderRepository
+                {
+                    private readonly BlogContext _db;
+                    public async Task UpdatePath(Blog library, string path) { library.Url = path; await _db.SaveChangesAsync(); }
+                    public async Task<Tag> GetOrAddFolder(Blog library, string folder)
+                        => await _db.Tags.FirstOrDefaultAsync(t => t.Label == folder) ?? new Tag { Label = folder };
+                    public async Task DeleteEmptyFolders(Blog library) => await _db.Tags.Where(t => t.Blogs.Count == 0).ExecuteDeleteAsync();
+                    public Task<Author> Find(int id) => _db.Authors.FirstOrDefaultAsync(a => a.Id == id);
+                }
+
+                class Scanner
+                {
+                    private readonly IFolderRepository _folders;
+                    private readonly BlogContext _db;
+
+                    public async Task ScanFolder(Blog library)
+                    {
+                        await _folders.UpdatePath(library, library.Url.TrimEnd('/'));
+                        foreach (var folder in System.IO.Directory.GetDirectories(library.Url))
+                        {
+                            await _folders.GetOrAddFolder(library, folder);
+                        }
+
+                        await _folders.DeleteEmptyFolders(library);
+                    }
+
+                    public async Task ScanThroughHelper(Blog library)
+                    {
+                        var author = await _folders.Find(library.AuthorId ?? 0);
+                        await ScanFolder(library);
+                    }
+
+                    public async Task LookupOnce(Blog library)
+                    {
+                        var author = await _folders.Find(library.AuthorId ?? 0);
+                        await _db.SaveChangesAsync();
+                    }
+
+                    public async Task OverChildRowsWithPreload(Blog library)
+                    {
+                        var author = await _folders.Find(library.AuthorId ?? 0);
+                        foreach (var post in library.Posts) await _db.Comments.CountAsync(c => c.PostId == post.Id);
+                    }
+
+                    async Task Run(List<Blog> libraries)
+                    {
+                        for (var i = 0; i < libraries.Count; i++)
+                        {
+                            var library = libraries[i];
+                            await ScanFolder/*scan*/(library);
+                            await ScanThroughHelper/*helper*/(library);
+                            await LookupOnce/*lookup*/(library);
+                            await OverChildRowsWithPreload/*childRows*/(library);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "scan"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "helper"));
+            Assert.Equal(LoopExemption.None, Why(host, "lookup"));
+            Assert.Equal(LoopExemption.None, Why(host, "childRows"));
+        }
+
+        [Fact]
+        public void Calls_into_a_job_whose_loop_does_not_bind()
+        {
+            // The one-compilation run of ErsatzTV: TelevisionFolderScanner loops over 'ListSubdirectories(..).Filter(..)', an
+            // extension of a library that is not referenced. The loop is not judged (nothing is reported in it), but a loop
+            // variable declared 'string' still says the round trips repeat per folder: the method is a job. With 'var' the
+            // items are unknown, and the caller's loop stays reported.
+            var host = EfCoreTestHost.Create("""
+                class Scanner
+                {
+                    private readonly BlogContext _db;
+
+                    public async Task ScanFolder(Blog library)
+                    {
+                        library.Url = library.Url.TrimEnd('/');
+                        await _db.SaveChangesAsync();
+                        foreach (string folder in System.IO.Directory.GetDirectories(library.Url).Filter(ShouldInclude))
+                        {
+                            await _db.Tags.FirstOrDefaultAsync(t => t.Label == folder);
+                        }
+                    }
+
+                    public async Task ScanFolderVar(Blog library)
+                    {
+                        library.Url = library.Url.TrimEnd('/');
+                        await _db.SaveChangesAsync();
+                        foreach (var folder in System.IO.Directory.GetDirectories(library.Url).Filter(ShouldInclude))
+                        {
+                            await _db.Tags.FirstOrDefaultAsync(t => t.Label == folder);
+                        }
+                    }
+
+                    private static bool ShouldInclude(string folder) => true;
+
+                    async Task Run(List<Blog> libraries)
+                    {
+                        foreach (var library in libraries)
+                        {
+                            await ScanFolder/*typed*/(library);
+                            await ScanFolderVar/*var*/(library);
+                        }
+                    }
+                }
+                """, allowErrors: true);
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "typed"));
+            Assert.Equal(LoopExemption.None, Why(host, "var"));
         }
     }
 }

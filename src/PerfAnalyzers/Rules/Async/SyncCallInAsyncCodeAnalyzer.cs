@@ -39,8 +39,16 @@ namespace PerfAnalyzers.Rules.Async
         {
             var counterparts = ef.Async;
             var tokens = new TokenNames(counterparts);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts, tokens), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts, tokens), OperationKind.Loop);
+
+            // A sync call in a test (TestCode) blocks a thread of the test run against the rows the test put there: not worth
+            // a change. Blocking on an EF task (.Result, .Wait()) is still reported: some runners install a synchronization context.
+            var testProject = TestCode.IsTestProject(start.Compilation);
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts, tokens, testProject), OperationKind.Invocation);
+            if (!testProject)
+            {
+                start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts, tokens), OperationKind.Loop);
+            }
+
             start.RegisterOperationAction(c => AnalyzeBlockingWait(c, ef), OperationKind.PropertyReference);
         }
 
@@ -84,7 +92,7 @@ namespace PerfAnalyzers.Rules.Async
                 wait.Source));
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts, TokenNames tokens)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts, TokenNames tokens, bool testProject)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var name = invocation.TargetMethod.Name;
@@ -95,7 +103,7 @@ namespace PerfAnalyzers.Rules.Async
             }
 
             if (name.EndsWith("Async", System.StringComparison.Ordinal) || AsyncCounterparts.NeverAsync.Contains(name)
-                || !IsInAsyncCode(invocation, context.ContainingSymbol))
+                || testProject || !IsInAsyncCode(invocation, context.ContainingSymbol) || TestCode.IsInTestClass(context.ContainingSymbol))
             {
                 return;
             }
@@ -125,7 +133,8 @@ namespace PerfAnalyzers.Rules.Async
         private static void AnalyzeForEach(OperationAnalysisContext context, EfCompilation ef, AsyncCounterparts counterparts, TokenNames tokens)
         {
             if (context.Operation is not IForEachLoopOperation forEach || forEach.IsAsynchronous
-                || !counterparts.AsAsyncEnumerableExists || !IsInAsyncCode(forEach, context.ContainingSymbol))
+                || !counterparts.AsAsyncEnumerableExists || !IsInAsyncCode(forEach, context.ContainingSymbol)
+                || TestCode.IsInTestClass(context.ContainingSymbol))
             {
                 return;
             }

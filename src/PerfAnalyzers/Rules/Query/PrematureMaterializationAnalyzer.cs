@@ -27,6 +27,11 @@ namespace PerfAnalyzers.Rules.Query
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return; // a test's database holds the few rows the test put there: filtering them on the client costs nothing
+            }
+
             var counterparts = ef.Async;
             start.RegisterOperationAction(c => Analyze(c, ef, counterparts), OperationKind.Invocation);
         }
@@ -37,6 +42,11 @@ namespace PerfAnalyzers.Rules.Query
             var method = invocation.TargetMethod;
             var syncName = EfSymbols.SyncName(method.Name);
             if (!ClientSideOperators.Materializers.Contains(syncName))
+            {
+                return;
+            }
+
+            if (TestCode.IsInTestClass(context.ContainingSymbol))
             {
                 return;
             }

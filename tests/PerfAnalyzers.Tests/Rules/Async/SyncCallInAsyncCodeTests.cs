@@ -798,5 +798,43 @@ namespace PerfAnalyzers.Tests.Rules.Async
 
         private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Blocking(int location, string wait, string asyncName)
             => VerifyCS.Diagnostic(Descriptors.EFP401_BlockingWaitOnEfTask).WithLocation(location).WithArguments(wait, asyncName);
+
+        [Fact]
+        public async Task Sync_calls_in_test_classes_are_not_reported_blocking_waits_are()
+        {
+            // MODiX's repository tests: db.GuildUsers.First(..) and .Count() in async NUnit [Test]s asserting on seeded rows.
+            // Blocking on an EF task (.Result) stays reported: some test runners install a synchronization context.
+            var source = """
+                namespace TestFramework
+                {
+                    public sealed class TestAttribute : System.Attribute { }
+                }
+
+                public class PostTests
+                {
+                    [TestFramework.Test]
+                    public async Task Adds(BlogContext db)
+                    {
+                        await Task.Yield();
+                        var n = db.Posts.Count();
+                        foreach (var p in db.Posts) { }
+                        var first = db.Posts.FirstAsync().{|#0:Result|};
+                    }
+                }
+
+                public class PostService
+                {
+                    public async Task<int> Count(BlogContext db)
+                    {
+                        await Task.Yield();
+                        return db.Posts.{|#1:Count|}();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                Blocking(0, ".Result", "FirstAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(1).WithArguments("Count", "CountAsync"));
+        }
     }
 }

@@ -649,5 +649,62 @@ namespace PerfAnalyzers.Tests.Rules.Loading
             test.ExpectedDiagnostics.Add(Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS1026").WithLocation(2));
             await test.RunAsync();
         }
+    
+        [Fact]
+        public async Task Job_with_round_trips_once_per_call_is_reported_in_its_own_loop_not_at_the_caller()
+        {
+            // ErsatzTV's ScanLocalLibraryHandler: one ScanFolder per library path; each updates its path row once, gets or adds
+            // a row per directory on disk (reported there) and deletes empty rows once. A callee with one lookup and a callee
+            // looping over the element's child rows stay reported at the caller.
+            var source = """
+                public class FolderRepository
+                {
+                    private readonly BlogContext _db;
+                    public async Task UpdatePath(Blog library, string path) { library.Url = path; await _db.SaveChangesAsync(); }
+                    public async Task<Tag> GetOrAddFolder(string folder) => await _db.Tags.FirstOrDefaultAsync(t => t.Label == folder) ?? new Tag { Label = folder };
+                    public Task<Author> Find(int id) => _db.Authors.FirstOrDefaultAsync(a => a.Id == id);
+                }
+
+                public class Scanner
+                {
+                    private readonly FolderRepository _folders;
+                    private readonly BlogContext _db;
+
+                    public async Task ScanFolder(Blog library)
+                    {
+                        await _folders.UpdatePath(library, library.Url.TrimEnd('/'));
+                        foreach (var folder in System.IO.Directory.GetDirectories(library.Url))
+                        {
+                            await _folders.{|#0:GetOrAddFolder|}(folder);
+                        }
+
+                        await _db.Tags.Where(t => t.Blogs.Count == 0).ExecuteDeleteAsync();
+                    }
+
+                    public async Task LookupOnce(Blog library) => await _folders.Find(library.AuthorId ?? 0);
+
+                    public async Task OverChildRows(Blog library)
+                    {
+                        var author = await _folders.Find(library.AuthorId ?? 0);
+                        foreach (var post in library.Posts) await _db.Comments.{|#1:CountAsync|}(c => c.PostId == post.Id);
+                    }
+
+                    public async Task Run(List<Blog> libraries)
+                    {
+                        for (var i = 0; i < libraries.Count; i++)
+                        {
+                            await ScanFolder(libraries[i]);
+                            await {|#2:LookupOnce|}(libraries[i]);
+                            await {|#3:OverChildRows|}(libraries[i]);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("GetOrAddFolder", "iteration of this 'foreach' loop", "FolderRepository.GetOrAddFolder -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("LookupOnce", "iteration of this 'for' loop", "LookupOnce -> FolderRepository.Find -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(3).WithArguments("OverChildRows", "iteration of this 'for' loop", "OverChildRows -> CountAsync"));
+        }
     }
 }

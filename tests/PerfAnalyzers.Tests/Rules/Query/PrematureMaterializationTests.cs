@@ -445,5 +445,50 @@ namespace PerfAnalyzers.Tests.Rules.Query
             var source = "class C { async Task<int> M(BlogContext db) { " + body + " } }";
             await AnalyzerRunner.RunAsync(new PrematureMaterializationAnalyzer(), source);
         }
+
+        [Fact]
+        public async Task Test_classes_are_not_reported_their_database_holds_what_the_test_put_there()
+        {
+            // MODiX's repository tests: db.GuildUsers.AsEnumerable().Where(..) in an NUnit [Test] asserting on a few seeded rows.
+            var source = """
+                namespace TestFramework
+                {
+                    public sealed class TestAttribute : System.Attribute { }
+                    public sealed class TestFixtureAttribute : System.Attribute { }
+                }
+
+                [TestFramework.TestFixture]
+                public class PostRepositoryTests
+                {
+                    public List<string> Seeded(BlogContext db) => db.Posts.AsEnumerable().Where(p => p.Views > 100).Select(p => p.Title).ToList();
+                }
+
+                public class PostTests
+                {
+                    [TestFramework.Test]
+                    public void Finds(BlogContext db) => System.Console.WriteLine(db.Posts.AsEnumerable().Where(p => p.Views > 100).Count());
+                }
+
+                public class PostService
+                {
+                    public List<string> Popular(BlogContext db) => db.Posts.{|#0:AsEnumerable|}().Where(p => p.Views > 100).Select(p => p.Title).ToList();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, Diagnostic(0, "AsEnumerable", "Where"));
+        }
+
+        [Fact]
+        public async Task A_test_project_is_not_reported()
+        {
+            var source = """
+                public class PostService
+                {
+                    public List<string> Popular(BlogContext db) => db.Posts.AsEnumerable().Where(p => p.Views > 100).Select(p => p.Title).ToList();
+                }
+                """;
+            var test = CSharpAnalyzerVerifier<PrematureMaterializationAnalyzer>.Create(source);
+            test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(FactAttribute).Assembly.Location));
+            await test.RunAsync();
+        }
     }
 }
