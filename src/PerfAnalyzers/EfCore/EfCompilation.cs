@@ -107,6 +107,11 @@ namespace PerfAnalyzers.EfCore
 
         private ContextLifetime? _lifetime;
 
+        /// <summary>Does a loop do work outside the database that dwarfs a round trip per pass? (the loop exemptions' <see cref="LoopExemption.HeavyWorkPerItem"/>)</summary>
+        public HeavyWork HeavyWork => Volatile.Read(ref _heavyWork) ?? LazyInitializer.EnsureInitialized(ref _heavyWork, () => new HeavyWork(Symbols.Compilation))!;
+
+        private HeavyWork? _heavyWork;
+
         /// <summary>"Does calling this source method perform a round trip?" (EFP104, EFP401), one cache per compilation.</summary>
         public RoundTripSummaries Summaries => Volatile.Read(ref _summaries) ?? LazyInitializer.EnsureInitialized(ref _summaries, () => new RoundTripSummaries(this, Symbols.Compilation))!;
 

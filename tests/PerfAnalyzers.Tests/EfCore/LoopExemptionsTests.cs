@@ -924,5 +924,60 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.NestedJob, Why(host, "typed"));
             Assert.Equal(LoopExemption.None, Why(host, "var"));
         }
+
+        [Fact]
+        public void Heavy_work_per_item_outside_the_database()
+        {
+            var host = EfCoreTestHost.Create("""
+                class Packager
+                {
+                    private readonly BlogContext _db;
+                    public Packager(BlogContext db) => _db = db;
+
+                    public async Task PackageAsync(Blog blog)
+                    {
+                        System.IO.Compression.ZipFile.CreateFromDirectory(blog.Url, blog.Url + ".zip");
+                        blog.Name = "packaged";
+                        await _db.SaveChangesAsync();
+                    }
+
+                    public async Task ReencodeAsync(Blog blog)
+                    {
+                        var bytes = await System.IO.File.ReadAllBytesAsync(blog.Url);
+                        await System.IO.File.WriteAllBytesAsync(blog.Url + ".webp", bytes);
+                        await _db.Posts.CountAsync(p => p.BlogId == blog.Id);
+                    }
+
+                    public async Task<bool> LookupAsync(Blog blog)
+                    {
+                        if (!System.IO.File.Exists(blog.Url)) return false;
+                        return await _db.Posts.AnyAsync(p => p.BlogId == blog.Id);
+                    }
+
+                    async Task Run(List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs) await PackageAsync/*zip*/(blog);
+                        foreach (var blog in blogs) await ReencodeAsync/*file*/(blog);
+                        foreach (var blog in blogs)
+                        {
+                            System.Diagnostics.Process.Start("ffmpeg", blog.Url)!.WaitForExit();
+                            await _db.Posts.CountAsync/*process*/(p => p.BlogId == blog.Id);
+                        }
+
+                        foreach (var blog in blogs) await LookupAsync/*exists*/(blog);
+                        foreach (var blog in blogs)
+                        {
+                            try { await _db.Posts.CountAsync/*errorOnly*/(p => p.BlogId == blog.Id); }
+                            catch (Exception) { System.IO.File.Copy(blog.Url, blog.Url + ".bak"); }
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.HeavyWorkPerItem, Why(host, "zip"));
+            Assert.Equal(LoopExemption.HeavyWorkPerItem, Why(host, "file"));
+            Assert.Equal(LoopExemption.HeavyWorkPerItem, Why(host, "process"));
+            Assert.Equal(LoopExemption.None, Why(host, "exists"));   // File.Exists costs about what the query costs
+            Assert.Equal(LoopExemption.None, Why(host, "errorOnly")); // the copy runs only when the query fails
+        }
     }
 }

@@ -90,6 +90,13 @@ namespace PerfAnalyzers.EfCore
         WorkQueue,
 
         /// <summary>
+        /// Each pass does work outside the database that dwarfs a round trip (<see cref="HeavyWork"/>: an archive, a process,
+        /// file copies or deletions, stream copies, HTTP, image processing), in the loop body or in a method it calls: the
+        /// loop spends its time there, and batching the round trip would not make it measurably faster.
+        /// </summary>
+        HeavyWorkPerItem,
+
+        /// <summary>
         /// (calls only) The called method is a job over its own collection: every round trip it reaches runs per iteration of a
         /// loop of its own, where it is reported (<see cref="RoundTripSummary.InOwnLoop"/>); reported once, there.
         /// </summary>
@@ -188,6 +195,11 @@ namespace PerfAnalyzers.EfCore
             if (WorkQueues.IsWorkQueue(ef, loop, cancellationToken))
             {
                 return LoopExemption.WorkQueue;
+            }
+
+            if (ef.HeavyWork.InLoop(loop, cancellationToken))
+            {
+                return LoopExemption.HeavyWorkPerItem;
             }
 
             if (through is { InOwnLoop: true })

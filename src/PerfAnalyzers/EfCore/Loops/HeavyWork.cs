@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+
+namespace PerfAnalyzers.EfCore
+{
+    /// <summary>
+    /// "Does each pass of this loop do work that dwarfs a database round trip?" — work outside the database that costs
+    /// milliseconds to seconds per item: compressing or extracting an archive, running a process (an encoder, an
+    /// installer), reading or writing a whole file, copying or moving files, deleting or moving folders, copying streams,
+    /// HTTP calls, image processing (a stat, an existence check, a single file delete or a folder listing costs about what a
+    /// round trip costs and does not count). A loop that packages a game folder, re-encodes a picture or runs <c>ffmpeg</c> per item spends its time
+    /// there; the round trip next to it is not what makes the loop slow, and batching it changes nothing a user measures
+    /// ("accurate but not worth acting on"). Looked for in the loop body and in the source methods it calls, up to
+    /// <see cref="MaxDepth"/> calls deep, one cached answer per method.
+    /// </summary>
+    internal sealed class HeavyWork
+    {
+        private const int MaxDepth = 2;
+
+        private readonly Compilation _compilation;
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _methods = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        public HeavyWork(Compilation compilation) => _compilation = compilation;
+
+        /// <summary>The loop body, or a source method it calls, does heavy non-database work on every pass.</summary>
+        public bool InLoop(EnclosingLoop loop, CancellationToken cancellationToken)
+            => InBody(loop.Body, MaxDepth, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+
+        private bool InBody(IOperation body, int depth, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            foreach (var op in body.Descendants())
+            {
+                if (op is not IInvocationOperation invocation || IsInCatchOrFinally(invocation, body))
+                {
+                    continue;
+                }
+
+                var method = invocation.TargetMethod;
+                if (IsHeavy(method))
+                {
+                    return true;
+                }
+
+                if (depth > 0 && method.Locations.Any(l => l.IsInSource) && MethodDoesHeavyWork(method.OriginalDefinition, depth - 1, visiting, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool MethodDoesHeavyWork(IMethodSymbol method, int depth, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            if (_methods.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            if (!visiting.Add(method))
+            {
+                return false;
+            }
+
+            var body = SourceBodies.GetBody(_compilation, method, cancellationToken);
+            var result = body is not null && InBody(body, depth, visiting, cancellationToken);
+            visiting.Remove(method);
+
+            // A "no" found with less than the full depth may be a "yes" from a shallower caller: cache only what is final.
+            if (result || depth == MaxDepth - 1)
+            {
+                _methods.TryAdd(method, result);
+            }
+
+            return result;
+        }
+
+        private static bool IsInCatchOrFinally(IOperation operation, IOperation boundary)
+        {
+            for (var current = operation.Parent; current is not null && current != boundary; current = current.Parent)
+            {
+                if (current is ICatchClauseOperation || (current.Parent is ITryOperation @try && @try.Finally == current))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A call to an API whose one call costs far more than a database round trip (see <see cref="HeavyWork"/>).</summary>
+        internal static bool IsHeavy(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if (type is null)
+            {
+                return false;
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
+            var name = method.Name;
+            switch (ns)
+            {
+                case "System.IO.Compression":
+                    return true; // ZipFile, ZipArchive, ZipFileExtensions, GZip/Brotli/Deflate streams
+                case "System.Diagnostics" when type.Name == "Process":
+                    return name is "Start" or "WaitForExit" or "WaitForExitAsync";
+                case "System.IO":
+                    // Whole-file reads and writes, copies and moves, recursive folder changes: not a stat or a single delete.
+                    return type.Name switch
+                    {
+                        "File" => name is "Copy" or "Move" or "Replace" or "Encrypt" or "Decrypt"
+                            || name.StartsWith("ReadAll", StringComparison.Ordinal) || name.StartsWith("WriteAll", StringComparison.Ordinal)
+                            || name.StartsWith("AppendAll", StringComparison.Ordinal),
+                        "Directory" => name is "Delete" or "Move",
+                        "FileInfo" => name is "CopyTo" or "MoveTo" or "Replace" or "Encrypt" or "Decrypt",
+                        "DirectoryInfo" => name is "Delete" or "MoveTo",
+                        _ => name is "CopyTo" or "CopyToAsync" && InheritsFromStream(type),
+                    };
+                case "System.Net.Http" when type.Name is "HttpClient" or "HttpMessageInvoker":
+                    return name.StartsWith("Send", StringComparison.Ordinal) || name.StartsWith("Get", StringComparison.Ordinal)
+                           || name.StartsWith("Post", StringComparison.Ordinal) || name.StartsWith("Put", StringComparison.Ordinal)
+                           || name.StartsWith("Patch", StringComparison.Ordinal) || name.StartsWith("Delete", StringComparison.Ordinal);
+            }
+
+            // Image processing libraries: decoding, resizing and encoding a picture.
+            return ns.StartsWith("SixLabors.ImageSharp", StringComparison.Ordinal) || ns.StartsWith("SkiaSharp", StringComparison.Ordinal)
+                   || ns.StartsWith("ImageMagick", StringComparison.Ordinal) || ns.StartsWith("NetVips", StringComparison.Ordinal)
+                   || (ns.StartsWith("System.Drawing", StringComparison.Ordinal) && name is "Save" or "FromFile" or "FromStream" or "DrawImage");
+        }
+
+        private static bool InheritsFromStream(INamedTypeSymbol type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (t.Name == "Stream" && t.ContainingNamespace?.ToDisplayString() == "System.IO")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
