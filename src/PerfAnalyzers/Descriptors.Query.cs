@@ -98,6 +98,16 @@ namespace PerfAnalyzers
             description: "Skip/Take pages are only stable when the ORDER BY identifies one row: the columns of OrderBy and its ThenBy calls must include the primary key, an alternate key or a unique index. With ties (a status, a rating, a date), SQL leaves the order of equal rows to the plan, and a plan may order them differently for each OFFSET/LIMIT (PostgreSQL's top-N heapsort does, parallel plans and SQL Server's sorts can): a row appears on two pages and another on none. A ThenBy on the key makes the order total at almost no cost. In this repository's proof on PostgreSQL, 50 pages of 20 blogs ordered by author name showed 54 blogs twice and 54 never; with ThenBy(Id) each blog appeared exactly once.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.PagingOrderNotUnique));
 
+        internal static readonly DiagnosticDescriptor EFP314_UnindexedFilter = new DiagnosticDescriptor(
+            RuleIds.UnindexedFilter,
+            title: "Filter on a column no index covers",
+            messageFormat: "'{0}' filters '{1}' on '{2}', which no key, foreign key or index starts with, and the table grows with use ({3}): the database reads every row; add an index (HasIndex(x => x.{2}) and a migration)",
+            category: Performance,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "A WHERE clause can only seek when an index starts with the filtered column: the primary key, an alternate key, a foreign key (EF Core indexes every foreign key) or a HasIndex/[Index]. Without one, every execution reads the whole table, and the cost grows with the table. Reported for an equality or range comparison of a column with a value, on a table that grows with use, when no other condition of the query uses an indexed column, and only when the source shows the model's indexes (the migrations' snapshot, or OnModelCreating). In this repository's proof with 100,000 rows on SQLite, looking up 200 rows by a column took 1,030 ms without an index and 2 ms with one.",
+            helpLinkUri: RuleIds.HelpUri(RuleIds.UnindexedFilter));
+
         internal static readonly DiagnosticDescriptor EFP315_UntranslatableCall = new DiagnosticDescriptor(
             RuleIds.UntranslatableCall,
             title: "Query calls a method EF Core cannot translate",

@@ -33,6 +33,7 @@ namespace PerfAnalyzers
         public const string SameQueryRunsTwice = "EFP310";
         public const string ContainsOverLoadedList = "EFP311";
         public const string PagingOrderNotUnique = "EFP312";
+        public const string UnindexedFilter = "EFP314";
         public const string UntranslatableCall = "EFP315";
 
         // Async
