@@ -1,0 +1,401 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using VerifyCS = PerfAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Query.UnindexedFilterAnalyzer>;
+
+namespace PerfAnalyzers.Tests.Rules.Query
+{
+    public class UnindexedFilterTests
+    {
+        /// <summary>Why Order and Line grow with use in the shop model.</summary>
+        private const string OrderGrows = "belongs to 'Customer', has 'CreatedAt'";
+        private const string LineGrows = "belongs to 'Order', has 'CreatedAt'";
+
+        /// <summary>
+        /// A model with its configuration in OnModelCreating: orders (growing, owned by a customer) with an indexed column,
+        /// an [Index] column, a composite index, bool and enum columns; lines (growing, an FK by convention); customers (no
+        /// owner: does not grow); countries (seeded).
+        /// </summary>
+        private const string Shop = """
+
+            public enum OrderStatus { New, Paid, Shipped }
+
+            [Index(nameof(ExternalId))]
+            public class Order
+            {
+                public int Id { get; set; }
+                public int CustomerId { get; set; }
+                public DateTime CreatedAt { get; set; }
+                public string Reference { get; set; } = "";
+                public string Email { get; set; } = "";
+                public string TrackingCode { get; set; } = "";
+                public Guid ExternalId { get; set; }
+                public string Region { get; set; } = "";
+                public string City { get; set; } = "";
+                public decimal Total { get; set; }
+                public decimal Paid { get; set; }
+                public bool IsGift { get; set; }
+                public OrderStatus Status { get; set; }
+                public Customer? Customer { get; set; }
+                public List<Line> Lines { get; set; } = new();
+            }
+
+            public class Line
+            {
+                public int Id { get; set; }
+                public int OrderId { get; set; }
+                public Order? Order { get; set; }
+                public string Sku { get; set; } = "";
+                public DateTime CreatedAt { get; set; }
+            }
+
+            public class Customer
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+                public string Email { get; set; } = "";
+            }
+
+            public class Country
+            {
+                public int Id { get; set; }
+                public string Code { get; set; } = "";
+                public int CustomerId { get; set; }
+                public DateTime CreatedAt { get; set; }
+            }
+
+            public class ShopContext : DbContext
+            {
+                public DbSet<Order> Orders { get; set; }
+                public DbSet<Line> Lines { get; set; }
+                public DbSet<Customer> Customers { get; set; }
+                public DbSet<Country> Countries { get; set; }
+
+                protected override void OnModelCreating(ModelBuilder b)
+                {
+                    b.Entity<Order>(o =>
+                    {
+                        o.HasIndex(x => x.TrackingCode);
+                        o.HasIndex(x => new { x.Region, x.City });
+                    });
+                    b.Entity<Country>().HasData(new Country { Id = 1, Code = "NL" });
+                }
+            }
+            """;
+
+        private static DiagnosticResult Finding(int marker, string op, string entity, string column, string growth)
+            => VerifyCS.Diagnostic("EFP314").WithLocation(marker).WithArguments(op, entity, column, growth);
+
+        [Fact]
+        public async Task Reports_equality_and_range_filters_on_a_column_no_index_covers()
+        {
+            var source = Shop + """
+
+                class Orders
+                {
+                    List<Order> ByReference(ShopContext db, string reference) => db.Orders.Where(o => {|#0:o.Reference|} == reference).ToList();
+
+                    Task<Order?> ByEmail(ShopContext db, string email) => db.Orders.AsNoTracking().FirstOrDefaultAsync(o => email == {|#1:o.Email|});
+
+                    int Large(ShopContext db, decimal min) => db.Set<Order>().Count(o => {|#2:o.Total|} >= min);
+
+                    bool Known(ShopContext db, string sku) => db.Lines.Any(l => {|#3:l.Sku|} == sku);
+
+                    List<Order> Since(ShopContext db, DateTime since) => db.Orders.OrderBy(o => o.Id).Where(o => {|#4:o.CreatedAt|} > since).ToList();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                Finding(0, "Where", "Order", "Reference", OrderGrows),
+                Finding(1, "FirstOrDefaultAsync", "Order", "Email", OrderGrows),
+                Finding(2, "Count", "Order", "Total", OrderGrows),
+                Finding(3, "Any", "Line", "Sku", LineGrows),
+                Finding(4, "Where", "Order", "CreatedAt", OrderGrows));
+        }
+
+        [Fact]
+        public async Task Reports_a_column_once_per_method_and_the_second_column_of_a_composite_index()
+        {
+            var source = Shop + """
+
+                class Orders
+                {
+                    void Twice(ShopContext db, string reference)
+                    {
+                        var a = db.Orders.Where(o => {|#0:o.Reference|} == reference).ToList();
+                        var b = db.Orders.Count(o => o.Reference == reference);
+                        var c = db.Orders.Where(o => {|#1:o.City|} == reference).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                Finding(0, "Where", "Order", "Reference", OrderGrows),
+                Finding(1, "Where", "Order", "City", OrderGrows));
+        }
+
+        [Fact]
+        public async Task Does_not_report_keys_foreign_keys_and_indexed_columns()
+        {
+            var source = Shop + """
+
+                class Orders
+                {
+                    void Lookups(ShopContext db, int id, Guid external, string code, string region)
+                    {
+                        var a = db.Orders.Find(id);
+                        var b = db.Orders.FirstOrDefault(o => o.Id == id);
+                        var c = db.Orders.Where(o => o.CustomerId == id).ToList();   // FK by the Customer type's name
+                        var d = db.Lines.Where(l => l.OrderId == id).ToList();       // FK next to its navigation
+                        var e = db.Orders.SingleOrDefault(o => o.ExternalId == external); // [Index]
+                        var f = db.Orders.Where(o => o.TrackingCode == code).ToList();   // HasIndex
+                        var g = db.Orders.Where(o => o.Region == region).ToList();       // leads a composite index
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_when_another_condition_uses_an_index()
+        {
+            var source = Shop + """
+
+                class Orders
+                {
+                    void Narrowed(ShopContext db, int customer, string reference, string name)
+                    {
+                        var a = db.Orders.Where(o => o.CustomerId == customer && o.Reference == reference).ToList();
+                        var b = db.Orders.Where(o => o.Reference == reference && o.CustomerId == customer).ToList();
+                        var c = db.Orders.Where(o => o.CustomerId == customer).Where(o => o.Email == reference).ToList();
+                        var d = db.Orders.Where(o => o.Email == reference).Where(o => o.CustomerId == customer).ToList();
+                        var e = db.Orders.Where(o => o.Email == reference).FirstOrDefault(o => o.Id > customer);
+                        var f = db.Orders.Where(o => o.Customer!.Name == name && o.Reference == reference).ToList();
+                        var q = db.Orders.Where(o => o.TrackingCode == reference);
+                        var g = q.Where(o => o.Email == name).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_or_not_equal_null_and_low_selectivity_columns()
+        {
+            var source = Shop + """
+
+                class Orders
+                {
+                    void Shapes(ShopContext db, string reference, OrderStatus status, List<string> references)
+                    {
+                        var a = db.Orders.Where(o => o.Reference == reference || o.Email == reference).ToList();
+                        var b = db.Orders.Where(o => o.Reference != reference).ToList();
+                        var c = db.Orders.Where(o => o.Reference == null).ToList();
+                        var d = db.Orders.Where(o => o.IsGift == true).ToList();
+                        var e = db.Orders.Where(o => o.Status == status).ToList();
+                        var f = db.Orders.Where(o => o.Total > o.Paid).ToList();
+                        var g = db.Orders.Where(o => o.Reference.Contains(reference)).ToList();
+                        var h = db.Orders.Where(o => o.IsGift).ToList();
+                        var i = db.Orders.Where(o => references.Contains(o.Reference)).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_tables_that_do_not_grow_projections_and_subqueries()
+        {
+            var source = Shop + """
+
+                class Orders
+                {
+                    void Other(ShopContext db, string email, string code, string sku)
+                    {
+                        var a = db.Customers.Where(c => c.Email == email).ToList();   // no owner: a table that does not grow
+                        var b = db.Countries.Where(c => c.Code == code).ToList();     // seeded with HasData
+                        var c = db.Orders.Select(o => new { o.Reference, o.Email }).Where(x => x.Email == email).ToList();
+                        var d = db.Orders.Where(o => o.Lines.Any(l => l.Sku == sku)).ToList();
+                        var e = db.Orders.ToList().Where(o => o.Email == email).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_without_a_visible_model_configuration()
+        {
+            // The shared prelude's BlogContext has no OnModelCreating and no snapshot: its indexes are unknown.
+            var source = """
+                class Posts
+                {
+                    List<Post> ByTitle(BlogContext db, string title) => db.Posts.Where(p => p.Title == title).ToList();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reads_the_snapshot_and_is_silent_with_migrations_but_no_snapshot()
+        {
+            var snapshot = """
+
+                namespace Shop.Migrations
+                {
+                    using Microsoft.EntityFrameworkCore.Infrastructure;
+
+                    [DbContext(typeof(PlainContext))]
+                    partial class PlainContextModelSnapshot : ModelSnapshot
+                    {
+                        protected override void BuildModel(ModelBuilder modelBuilder)
+                        {
+                            modelBuilder.Entity("Invoice", b =>
+                            {
+                                b.Property<int>("Id");
+                                b.HasKey("Id");
+                                b.HasIndex("Number");
+                                b.HasIndex("OwnerId");
+                                b.ToTable("Invoices");
+                            });
+                        }
+                    }
+                }
+
+                public class Invoice
+                {
+                    public int Id { get; set; }
+                    public int OwnerId { get; set; }
+                    public DateTime CreatedAt { get; set; }
+                    public string Number { get; set; } = "";
+                    public string Memo { get; set; } = "";
+                }
+
+                public class PlainContext : DbContext
+                {
+                    public DbSet<Invoice> Invoices { get; set; }
+                }
+
+                class Invoices
+                {
+                    void Find(PlainContext db, string number, string memo)
+                    {
+                        var a = db.Invoices.Where(i => i.Number == number).ToList();
+                        var b = db.Invoices.Where(i => {|#0:i.Memo|} == memo).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(snapshot, Finding(0, "Where", "Invoice", "Memo", "belongs to an owner ('OwnerId'), has 'CreatedAt'"));
+
+            var migrationsOnly = """
+
+                namespace Shop.Migrations
+                {
+                    using Microsoft.EntityFrameworkCore.Migrations;
+
+                    [Migration("20240101000000_Init")]
+                    public partial class Init : Migration
+                    {
+                        protected override void Up(MigrationBuilder migrationBuilder) { }
+                    }
+                }
+
+                public class Invoice
+                {
+                    public int Id { get; set; }
+                    public int OwnerId { get; set; }
+                    public DateTime CreatedAt { get; set; }
+                    public string Memo { get; set; } = "";
+                }
+
+                public class PlainContext : DbContext
+                {
+                    public DbSet<Invoice> Invoices { get; set; }
+                    protected override void OnModelCreating(ModelBuilder b) { }
+                }
+
+                class Invoices
+                {
+                    List<Invoice> Find(PlainContext db, string memo) => db.Invoices.Where(i => i.Memo == memo).ToList();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(migrationsOnly);
+        }
+
+        [Fact]
+        public async Task Does_not_report_indexes_the_scan_cannot_read()
+        {
+            var source = """
+
+                public class Invoice
+                {
+                    public int Id { get; set; }
+                    public int OwnerId { get; set; }
+                    public DateTime CreatedAt { get; set; }
+                    public string Memo { get; set; } = "";
+                }
+
+                public class PlainContext : DbContext
+                {
+                    public DbSet<Invoice> Invoices { get; set; }
+
+                    protected override void OnModelCreating(ModelBuilder b)
+                    {
+                        foreach (var type in b.Model.GetEntityTypes())
+                        {
+                            b.Entity(type.ClrType).HasIndex("Memo");
+                        }
+                    }
+                }
+
+                class Invoices
+                {
+                    List<Invoice> Find(PlainContext db, string memo) => db.Invoices.Where(i => i.Memo == memo).ToList();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_in_test_and_setup_code()
+        {
+            var source = Shop + """
+
+                public sealed class FactAttribute : System.Attribute { }
+
+                class OrderTests
+                {
+                    [Fact]
+                    public void Finds(ShopContext db) => db.Orders.Where(o => o.Reference == "x").ToList();
+                }
+
+                class Seeder
+                {
+                    public void SeedOrders(ShopContext db, string reference)
+                    {
+                        if (!db.Orders.Any(o => o.Reference == reference)) { db.Orders.Add(new Order { Reference = reference }); }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_or_throw_on_half_typed_code()
+        {
+            var source = Shop + """
+
+                class Orders
+                {
+                    void Broken(ShopContext db, string reference)
+                    {
+                        var a = db.Orders.Where(o => o.{|CS1061:Nope|} == reference).ToList();
+                        var b = db.Orders.Where(o => o.Reference == {|CS0103:missing|}).ToList();
+                        var c = db.{|CS1061:Nowhere|}.Where(o => o.Reference == reference).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
