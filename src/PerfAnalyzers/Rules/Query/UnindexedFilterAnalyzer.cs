@@ -9,9 +9,9 @@ using PerfAnalyzers.EfCore;
 namespace PerfAnalyzers.Rules.Query
 {
     /// <summary>
-    /// EFP314: a predicate of an EF query rooted in a DbSet (<c>Where</c>, <c>First*</c>, <c>Single*</c>, <c>Any</c>,
-    /// <c>Count</c>...) compares a column of the entity with a value (<c>==</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>,
-    /// <c>&gt;=</c>) and no index starts with that column (<see cref="EfModel.IsLeadingIndexedColumn"/>: keys, foreign keys,
+    /// EFP314: a lookup of an EF query rooted in a DbSet in the same method (<c>First*</c>, <c>Single*</c> or <c>Any</c>,
+    /// with the predicate in it or in a <c>Where</c> before it in the same expression) compares a column of the entity
+    /// with a value (<c>==</c>) and no index starts with that column (<see cref="EfModel.IsLeadingIndexedColumn"/>: keys, foreign keys,
     /// HasIndex, [Index], the snapshot). Silent when any other condition of the query (its own &amp;&amp; conjuncts, the
     /// query's other Where calls) uses an indexed column or a navigation (the database can seek on that), for an OR at
     /// the top of a predicate, for bool and enum columns (few distinct values), for tables that do not grow with use
@@ -123,6 +123,14 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            // A lookup: the code expects one row (First*/Single*) or asks whether one exists (Any), so the value is
+            // selective and a seek would read a row or two where the scan reads the table.
+            var later = LaterOperators(invocation).ToList();
+            if (!IsLookupTerminal(name) && !later.Any(o => IsLookupTerminal(EfSymbols.SyncName(o.TargetMethod.Name))))
+            {
+                return;
+            }
+
             var chain = ef.Queries.Build(receiver, context.CancellationToken);
             var entity = chain.EntityType;
             if (chain.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod)
@@ -132,6 +140,11 @@ namespace PerfAnalyzers.Rules.Query
                 || !SymbolEqualityComparer.Default.Equals(rowType.OriginalDefinition, entity.OriginalDefinition))
             {
                 return; // raw SQL, a navigation query, a projection/join/group before the filter, client-side operators
+            }
+
+            if (chain.Root is null || !InSameMember(chain.Root, invocation))
+            {
+                return; // a query built elsewhere (a parameter, a helper): filters applied there are not all visible here
             }
 
             var model = ef.Model;
@@ -155,7 +168,8 @@ namespace PerfAnalyzers.Rules.Query
             // lets the database seek: silent.
             var predicates = new List<IAnonymousFunctionOperation> { predicate };
             predicates.AddRange(chain.Operators.Where(o => o.Name == "Where").Select(o => o.Invocation.GetArgumentValue(1).AsLambda()).Where(l => l is not null)!);
-            predicates.AddRange(LaterPredicates(invocation));
+            predicates.AddRange(later.Select(o => o.Arguments.FirstOrDefault(a => a.Parameter?.Name == "predicate")?.Value.AsLambda()).Where(l => l is not null)!);
+            predicates.AddRange(SameVariablePredicates(receiver, invocation));
             foreach (var lambda in predicates)
             {
                 if (lambda.Symbol.Parameters.Length != 1 || Conjuncts(lambda).Any(c => UsesIndexedColumn(c, lambda.Symbol.Parameters[0], entity, model)))
@@ -229,10 +243,7 @@ namespace PerfAnalyzers.Rules.Query
         /// </summary>
         private static IPropertyReferenceOperation? Compared(IOperation conjunct, IParameterSymbol row)
         {
-            if (conjunct is not IBinaryOperation binary
-                || binary.OperatorKind is not (BinaryOperatorKind.Equals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
-                    or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual)
-                || binary.IsUnbound())
+            if (conjunct is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } binary || binary.IsUnbound())
             {
                 return null;
             }
@@ -341,8 +352,11 @@ namespace PerfAnalyzers.Rules.Query
                    || type.Name is "Guid" or "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan" or "Instant" or "LocalDate";
         }
 
-        /// <summary>The predicates of the query operators chained on <paramref name="invocation"/> in the same expression.</summary>
-        private static IEnumerable<IAnonymousFunctionOperation> LaterPredicates(IInvocationOperation invocation)
+        private static bool IsLookupTerminal(string name)
+            => name is "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Any";
+
+        /// <summary>The query operators chained on <paramref name="invocation"/> in the same expression, in order.</summary>
+        private static IEnumerable<IInvocationOperation> LaterOperators(IInvocationOperation invocation)
         {
             IOperation current = invocation;
             for (var depth = 0; depth < 32; depth++)
@@ -365,14 +379,48 @@ namespace PerfAnalyzers.Rules.Query
                     yield break;
                 }
 
-                if (next.Arguments.FirstOrDefault(a => a.Parameter?.Name == "predicate")?.Value.AsLambda() is { } lambda)
-                {
-                    yield return lambda;
-                }
-
+                yield return next;
                 current = next;
             }
         }
+
+        /// <summary>
+        /// <c>q = q.Where(..)</c> in steps: every predicate applied anywhere in the method to the local or parameter the
+        /// filtered query is read from (whatever the order or the branch), so a filter on an indexed column is not missed.
+        /// </summary>
+        private static IEnumerable<IAnonymousFunctionOperation> SameVariablePredicates(IOperation receiver, IInvocationOperation invocation)
+        {
+            var symbol = receiver.WalkDownConversions() switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+            if (symbol is null)
+            {
+                yield break;
+            }
+
+            var root = invocation.GetRootOperation();
+            foreach (var call in root.DescendantsAndSelf().OfType<IInvocationOperation>())
+            {
+                var source = call.GetReceiverOrThisArgument()?.WalkDownConversions();
+                var same = source switch
+                {
+                    ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, symbol),
+                    IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol),
+                    _ => false,
+                };
+                if (same && call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "predicate")?.Value.AsLambda() is { } lambda)
+                {
+                    yield return lambda;
+                }
+            }
+        }
+
+        /// <summary>Both operations are in the same method, local function or lambda body's member (the query's root is visible here).</summary>
+        private static bool InSameMember(IOperation root, IOperation operation)
+            => root.Syntax.SyntaxTree == operation.Syntax.SyntaxTree && root.GetRootOperation().Syntax == operation.GetRootOperation().Syntax;
 
         private static bool BaseKeyKnown(EfModel model, ITypeSymbol entity)
         {

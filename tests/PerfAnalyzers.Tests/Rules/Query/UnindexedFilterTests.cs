@@ -87,30 +87,30 @@ namespace PerfAnalyzers.Tests.Rules.Query
             => VerifyCS.Diagnostic("EFP314").WithLocation(marker).WithArguments(op, entity, column, growth);
 
         [Fact]
-        public async Task Reports_equality_and_range_filters_on_a_column_no_index_covers()
+        public async Task Reports_lookups_by_a_column_no_index_covers()
         {
             var source = Shop + """
 
                 class Orders
                 {
-                    List<Order> ByReference(ShopContext db, string reference) => db.Orders.Where(o => {|#0:o.Reference|} == reference).ToList();
+                    Order? ByReference(ShopContext db, string reference) => db.Orders.FirstOrDefault(o => {|#0:o.Reference|} == reference);
 
                     Task<Order?> ByEmail(ShopContext db, string email) => db.Orders.AsNoTracking().FirstOrDefaultAsync(o => email == {|#1:o.Email|});
 
-                    int Large(ShopContext db, decimal min) => db.Set<Order>().Count(o => {|#2:o.Total|} >= min);
+                    bool Exists(ShopContext db, decimal total) => db.Set<Order>().Any(o => {|#2:o.Total|} == total);
 
-                    bool Known(ShopContext db, string sku) => db.Lines.Any(l => {|#3:l.Sku|} == sku);
+                    int Known(ShopContext db, string sku) => db.Lines.Where(l => {|#3:l.Sku|} == sku).Select(l => l.Id).SingleOrDefault();
 
-                    List<Order> Since(ShopContext db, DateTime since) => db.Orders.OrderBy(o => o.Id).Where(o => {|#4:o.CreatedAt|} > since).ToList();
+                    Order Latest(ShopContext db, string email) => db.Orders.OrderBy(o => o.Id).Where(o => {|#4:o.Email|} == email).OrderByDescending(o => o.CreatedAt).First();
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                Finding(0, "Where", "Order", "Reference", OrderGrows),
+                Finding(0, "FirstOrDefault", "Order", "Reference", OrderGrows),
                 Finding(1, "FirstOrDefaultAsync", "Order", "Email", OrderGrows),
-                Finding(2, "Count", "Order", "Total", OrderGrows),
-                Finding(3, "Any", "Line", "Sku", LineGrows),
-                Finding(4, "Where", "Order", "CreatedAt", OrderGrows));
+                Finding(2, "Any", "Order", "Total", OrderGrows),
+                Finding(3, "Where", "Line", "Sku", LineGrows),
+                Finding(4, "Where", "Order", "Email", OrderGrows));
         }
 
         [Fact]
@@ -122,16 +122,69 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     void Twice(ShopContext db, string reference)
                     {
-                        var a = db.Orders.Where(o => {|#0:o.Reference|} == reference).ToList();
-                        var b = db.Orders.Count(o => o.Reference == reference);
-                        var c = db.Orders.Where(o => {|#1:o.City|} == reference).ToList();
+                        var a = db.Orders.FirstOrDefault(o => {|#0:o.Reference|} == reference);
+                        var b = db.Orders.Any(o => o.Reference == reference);
+                        var c = db.Orders.FirstOrDefault(o => {|#1:o.City|} == reference);
                     }
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                Finding(0, "Where", "Order", "Reference", OrderGrows),
-                Finding(1, "Where", "Order", "City", OrderGrows));
+                Finding(0, "FirstOrDefault", "Order", "Reference", OrderGrows),
+                Finding(1, "FirstOrDefault", "Order", "City", OrderGrows));
+        }
+
+        [Fact]
+        public async Task Does_not_report_lists_counts_and_ranges()
+        {
+            // Only lookups (First*/Single*/Any by equality) say the value is selective; a list, a count or a range may
+            // read most of the table with or without an index (a status, a date window of a clean-up job, a view count).
+            var source = Shop + """
+
+                class Orders
+                {
+                    void NotLookups(ShopContext db, string reference, decimal min, DateTime since)
+                    {
+                        var a = db.Orders.Where(o => o.Reference == reference).ToList();
+                        var b = db.Orders.Count(o => o.Reference == reference);
+                        var c = db.Orders.FirstOrDefault(o => o.Total > min);
+                        var d = db.Orders.Where(o => o.CreatedAt < since).ToList();
+                        var e = db.Orders.Where(o => o.Email == reference);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Does_not_report_a_query_built_elsewhere_or_filtered_in_steps_on_an_indexed_column()
+        {
+            // Jellyfin's MediaStreamRepository.TranslateQuery: the query comes in as a parameter, is filtered on the key's
+            // leading column in one statement and on another column in a later one.
+            var source = Shop + """
+
+                class Orders
+                {
+                    Order? Passed(IQueryable<Order> orders, string reference) => orders.FirstOrDefault(o => o.Reference == reference);
+
+                    IQueryable<Order> Mine(ShopContext db, int customer) => db.Orders.Where(o => o.CustomerId == customer);
+
+                    Order? Helper(ShopContext db, int customer, string reference) => Mine(db, customer).FirstOrDefault(o => o.Reference == reference);
+
+                    Order? Steps(ShopContext db, int customer, string? reference)
+                    {
+                        var query = db.Orders.AsQueryable();
+                        if (reference is not null)
+                        {
+                            return query.Where(o => o.Reference == reference).FirstOrDefault();
+                        }
+
+                        query = query.Where(o => o.CustomerId == customer);
+                        return query.FirstOrDefault();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
         [Fact]
@@ -145,11 +198,11 @@ namespace PerfAnalyzers.Tests.Rules.Query
                     {
                         var a = db.Orders.Find(id);
                         var b = db.Orders.FirstOrDefault(o => o.Id == id);
-                        var c = db.Orders.Where(o => o.CustomerId == id).ToList();   // FK by the Customer type's name
-                        var d = db.Lines.Where(l => l.OrderId == id).ToList();       // FK next to its navigation
+                        var c = db.Orders.FirstOrDefault(o => o.CustomerId == id);   // FK by the Customer type's name
+                        var d = db.Lines.FirstOrDefault(l => l.OrderId == id);       // FK next to its navigation
                         var e = db.Orders.SingleOrDefault(o => o.ExternalId == external); // [Index]
-                        var f = db.Orders.Where(o => o.TrackingCode == code).ToList();   // HasIndex
-                        var g = db.Orders.Where(o => o.Region == region).ToList();       // leads a composite index
+                        var f = db.Orders.FirstOrDefault(o => o.TrackingCode == code);   // HasIndex
+                        var g = db.Orders.Any(o => o.Region == region);                  // leads a composite index
                     }
                 }
                 """;
@@ -165,14 +218,14 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     void Narrowed(ShopContext db, int customer, string reference, string name)
                     {
-                        var a = db.Orders.Where(o => o.CustomerId == customer && o.Reference == reference).ToList();
-                        var b = db.Orders.Where(o => o.Reference == reference && o.CustomerId == customer).ToList();
-                        var c = db.Orders.Where(o => o.CustomerId == customer).Where(o => o.Email == reference).ToList();
-                        var d = db.Orders.Where(o => o.Email == reference).Where(o => o.CustomerId == customer).ToList();
+                        var a = db.Orders.FirstOrDefault(o => o.CustomerId == customer && o.Reference == reference);
+                        var b = db.Orders.FirstOrDefault(o => o.Reference == reference && o.CustomerId == customer);
+                        var c = db.Orders.Where(o => o.CustomerId == customer).FirstOrDefault(o => o.Email == reference);
+                        var d = db.Orders.Where(o => o.Email == reference).Where(o => o.CustomerId == customer).Any();
                         var e = db.Orders.Where(o => o.Email == reference).FirstOrDefault(o => o.Id > customer);
-                        var f = db.Orders.Where(o => o.Customer!.Name == name && o.Reference == reference).ToList();
+                        var f = db.Orders.FirstOrDefault(o => o.Customer!.Name == name && o.Reference == reference);
                         var q = db.Orders.Where(o => o.TrackingCode == reference);
-                        var g = q.Where(o => o.Email == name).ToList();
+                        var g = q.Where(o => o.Email == name).FirstOrDefault();
                     }
                 }
                 """;
@@ -188,15 +241,15 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     void Shapes(ShopContext db, string reference, OrderStatus status, List<string> references)
                     {
-                        var a = db.Orders.Where(o => o.Reference == reference || o.Email == reference).ToList();
-                        var b = db.Orders.Where(o => o.Reference != reference).ToList();
-                        var c = db.Orders.Where(o => o.Reference == null).ToList();
-                        var d = db.Orders.Where(o => o.IsGift == true).ToList();
-                        var e = db.Orders.Where(o => o.Status == status).ToList();
-                        var f = db.Orders.Where(o => o.Total > o.Paid).ToList();
-                        var g = db.Orders.Where(o => o.Reference.Contains(reference)).ToList();
-                        var h = db.Orders.Where(o => o.IsGift).ToList();
-                        var i = db.Orders.Where(o => references.Contains(o.Reference)).ToList();
+                        var a = db.Orders.FirstOrDefault(o => o.Reference == reference || o.Email == reference);
+                        var b = db.Orders.FirstOrDefault(o => o.Reference != reference);
+                        var c = db.Orders.FirstOrDefault(o => o.Reference == null);
+                        var d = db.Orders.FirstOrDefault(o => o.IsGift == true);
+                        var e = db.Orders.FirstOrDefault(o => o.Status == status);
+                        var f = db.Orders.FirstOrDefault(o => o.Total == o.Paid);
+                        var g = db.Orders.FirstOrDefault(o => o.Reference.Contains(reference));
+                        var h = db.Orders.Any(o => o.IsGift);
+                        var i = db.Orders.Any(o => references.Contains(o.Reference));
                     }
                 }
                 """;
@@ -212,11 +265,11 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     void Other(ShopContext db, string email, string code, string sku)
                     {
-                        var a = db.Customers.Where(c => c.Email == email).ToList();   // no owner: a table that does not grow
-                        var b = db.Countries.Where(c => c.Code == code).ToList();     // seeded with HasData
-                        var c = db.Orders.Select(o => new { o.Reference, o.Email }).Where(x => x.Email == email).ToList();
-                        var d = db.Orders.Where(o => o.Lines.Any(l => l.Sku == sku)).ToList();
-                        var e = db.Orders.ToList().Where(o => o.Email == email).ToList();
+                        var a = db.Customers.FirstOrDefault(c => c.Email == email);   // no owner: a table that does not grow
+                        var b = db.Countries.FirstOrDefault(c => c.Code == code);     // seeded with HasData
+                        var c = db.Orders.Select(o => new { o.Reference, o.Email }).FirstOrDefault(x => x.Email == email);
+                        var d = db.Orders.Where(o => o.Lines.Any(l => l.Sku == sku)).FirstOrDefault();
+                        var e = db.Orders.ToList().FirstOrDefault(o => o.Email == email);
                     }
                 }
                 """;
@@ -230,7 +283,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
             var source = """
                 class Posts
                 {
-                    List<Post> ByTitle(BlogContext db, string title) => db.Posts.Where(p => p.Title == title).ToList();
+                    Post? ByTitle(BlogContext db, string title) => db.Posts.FirstOrDefault(p => p.Title == title);
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(source);
@@ -280,12 +333,12 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     void Find(PlainContext db, string number, string memo)
                     {
-                        var a = db.Invoices.Where(i => i.Number == number).ToList();
-                        var b = db.Invoices.Where(i => {|#0:i.Memo|} == memo).ToList();
+                        var a = db.Invoices.FirstOrDefault(i => i.Number == number);
+                        var b = db.Invoices.FirstOrDefault(i => {|#0:i.Memo|} == memo);
                     }
                 }
                 """;
-            await VerifyCS.VerifyAnalyzerAsync(snapshot, Finding(0, "Where", "Invoice", "Memo", "belongs to an owner ('OwnerId'), has 'CreatedAt'"));
+            await VerifyCS.VerifyAnalyzerAsync(snapshot, Finding(0, "FirstOrDefault", "Invoice", "Memo", "belongs to an owner ('OwnerId'), has 'CreatedAt'"));
 
             var migrationsOnly = """
 
@@ -316,7 +369,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
 
                 class Invoices
                 {
-                    List<Invoice> Find(PlainContext db, string memo) => db.Invoices.Where(i => i.Memo == memo).ToList();
+                    Invoice? Find(PlainContext db, string memo) => db.Invoices.FirstOrDefault(i => i.Memo == memo);
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(migrationsOnly);
@@ -350,7 +403,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
 
                 class Invoices
                 {
-                    List<Invoice> Find(PlainContext db, string memo) => db.Invoices.Where(i => i.Memo == memo).ToList();
+                    Invoice? Find(PlainContext db, string memo) => db.Invoices.FirstOrDefault(i => i.Memo == memo);
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(source);
@@ -366,7 +419,7 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 class OrderTests
                 {
                     [Fact]
-                    public void Finds(ShopContext db) => db.Orders.Where(o => o.Reference == "x").ToList();
+                    public void Finds(ShopContext db) => db.Orders.FirstOrDefault(o => o.Reference == "x");
                 }
 
                 class Seeder
@@ -389,9 +442,9 @@ namespace PerfAnalyzers.Tests.Rules.Query
                 {
                     void Broken(ShopContext db, string reference)
                     {
-                        var a = db.Orders.Where(o => o.{|CS1061:Nope|} == reference).ToList();
-                        var b = db.Orders.Where(o => o.Reference == {|CS0103:missing|}).ToList();
-                        var c = db.{|CS1061:Nowhere|}.Where(o => o.Reference == reference).ToList();
+                        var a = db.Orders.FirstOrDefault(o => o.{|CS1061:Nope|} == reference);
+                        var b = db.Orders.FirstOrDefault(o => o.Reference == {|CS0103:missing|});
+                        var c = db.{|CS1061:Nowhere|}.FirstOrDefault(o => o.Reference == reference);
                     }
                 }
                 """;
