@@ -101,11 +101,11 @@ namespace PerfAnalyzers
         internal static readonly DiagnosticDescriptor EFP314_UnindexedFilter = new DiagnosticDescriptor(
             RuleIds.UnindexedFilter,
             title: "Filter on a column no index covers",
-            messageFormat: "'{0}' filters '{1}' on '{2}', which no key, foreign key or index starts with, and the table grows with use ({3}): the database reads every row; add an index (HasIndex(x => x.{2}) and a migration)",
+            messageFormat: "'{0}' looks up '{1}' by '{2}', which no key, foreign key or index starts with, and the table grows with use ({3}): the database reads every row; add an index (HasIndex(x => x.{2}) and a migration)",
             category: Performance,
             defaultSeverity: DiagnosticSeverity.Info,
             isEnabledByDefault: true,
-            description: "A WHERE clause can only seek when an index starts with the filtered column: the primary key, an alternate key, a foreign key (EF Core indexes every foreign key) or a HasIndex/[Index]. Without one, every execution reads the whole table, and the cost grows with the table. Reported for an equality or range comparison of a column with a value, on a table that grows with use, when no other condition of the query uses an indexed column, and only when the source shows the model's indexes (the migrations' snapshot, or OnModelCreating). In this repository's proof with 100,000 rows on SQLite, looking up 200 rows by a column took 1,030 ms without an index and 2 ms with one.",
+            description: "A lookup (First, Single or Any by an equality) can only seek when an index starts with the filtered column: the primary key, an alternate key, a foreign key (EF Core indexes every foreign key) or a HasIndex/[Index]. Without one, every execution reads the whole table, and the cost grows with the table. Reported when the table grows with use, no other condition of the query uses an indexed column, and the source shows the model's indexes (the migrations' snapshot, or OnModelCreating). Add HasIndex(x => x.Column) and a migration. In this repository's proof, 100 lookups in a table of 100,000 rows took 2,449 ms without an index and 401 ms with one on SQLite, building the index included.",
             helpLinkUri: RuleIds.HelpUri(RuleIds.UnindexedFilter));
 
         internal static readonly DiagnosticDescriptor EFP315_UntranslatableCall = new DiagnosticDescriptor(

@@ -19,6 +19,7 @@ namespace PerfAnalyzers.Options
             PerfAnalyzers.RuleIds.AddInLoop,
             PerfAnalyzers.RuleIds.UnboundedQuery,
             PerfAnalyzers.RuleIds.CountInsteadOfAny,
+            PerfAnalyzers.RuleIds.UnindexedFilter,
             PerfAnalyzers.RuleIds.SyncCallInAsyncCode);
 
         public static readonly BoolOption ReportConstantCollections = new(
