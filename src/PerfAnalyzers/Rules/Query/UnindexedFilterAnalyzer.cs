@@ -14,8 +14,8 @@ namespace PerfAnalyzers.Rules.Query
     /// with a value (<c>==</c>) and no index starts with that column (<see cref="EfModel.IsLeadingIndexedColumn"/>: keys, foreign keys,
     /// HasIndex, [Index], the snapshot). Silent when any other condition of the query (its own &amp;&amp; conjuncts, the
     /// query's other Where calls) uses an indexed column or a navigation (the database can seek on that), for an OR at
-    /// the top of a predicate, for bool and enum columns (few distinct values), for tables that do not grow with use
-    /// (<see cref="TableGrowth"/>: seeded, lookup and configuration tables), when the source does not show every index
+    /// the top of a predicate, for bool and enum columns (few distinct values), for tables that do not grow over time
+    /// (<see cref="TableGrowth"/> with a creation timestamp: not seeded, lookup, configuration or catalog tables), when the source does not show every index
     /// of the entity (<see cref="EfModel.AreIndexesVisible"/>), and in test and setup code. Reported once per entity and
     /// column in a method, on the first comparison.
     /// </summary>
@@ -189,10 +189,13 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            // A table that grows over time (a parent or owner and a creation timestamp: posts, uploads, events). Lookup,
+            // seeded and configuration tables stay small, and tables that only mirror a catalog (playlists, shows synced
+            // from a media server) are bounded by it: a scan of them is cheap (ErsatzTV's Playlist.Name, PlexShow.Key).
             var growth = ef.Growth.Explain(entity);
-            if (!growth.Grows)
+            if (!growth.Grows || !growth.Timestamped)
             {
-                return; // lookup, seeded and configuration tables stay small: a scan of them is cheap
+                return;
             }
 
             if (!SetupCode.IsReported(context.Options, invocation.Syntax.SyntaxTree, RuleIds.UnindexedFilter)

@@ -277,6 +277,37 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Does_not_report_tables_that_grow_without_a_creation_timestamp()
+        {
+            // ErsatzTV's Playlist (by Name) and PlexShow (by Key): rows added by the app and a parent, but no creation
+            // timestamp: a catalog bounded by what the user configures or a media server holds, small enough to scan.
+            var source = Shop + """
+
+                public class Playlist
+                {
+                    public int Id { get; set; }
+                    public int OrderId { get; set; }
+                    public Order? Order { get; set; }
+                    public string Name { get; set; } = "";
+                }
+
+                public class PlaylistContext : DbContext
+                {
+                    public DbSet<Playlist> Playlists { get; set; }
+                    protected override void OnModelCreating(ModelBuilder b) { }
+                }
+
+                class Playlists
+                {
+                    void Add(PlaylistContext db, Playlist p) { db.Playlists.Add(p); db.SaveChanges(); }
+
+                    Playlist? ByName(PlaylistContext db, string name) => db.Playlists.SingleOrDefault(p => p.Name == name);
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Does_not_report_without_a_visible_model_configuration()
         {
             // The shared prelude's BlogContext has no OnModelCreating and no snapshot: its indexes are unknown.
