@@ -35,6 +35,7 @@ namespace PerfAnalyzers
         public const string ContainsOverLoadedList = "EFP311";
         public const string PagingOrderNotUnique = "EFP312";
         public const string BufferedSingleIteration = "EFP313";
+        public const string UnindexedFilter = "EFP314";
         public const string UntranslatableCall = "EFP315";
 
         // Async

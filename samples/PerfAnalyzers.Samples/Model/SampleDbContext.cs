@@ -22,6 +22,8 @@ namespace PerfAnalyzers.Samples.Model
 
         public DbSet<Subscriber> Subscribers => Set<Subscriber>();
 
+        public DbSet<PageView> PageViews => Set<PageView>();
+
         protected override void OnModelCreating(ModelBuilder modelBuilder) => SampleModel.Configure(modelBuilder);
     }
 }

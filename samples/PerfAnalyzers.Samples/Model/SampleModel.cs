@@ -41,6 +41,13 @@ namespace PerfAnalyzers.Samples.Model
                 subscriber.Property(s => s.Email).HasMaxLength(200);
                 subscriber.HasIndex(s => s.Email);
             });
+
+            // No index on VisitorKey: EFP314's proof (the fixed variant's model adds one).
+            modelBuilder.Entity<PageView>(view =>
+            {
+                view.Property(v => v.VisitorKey).HasMaxLength(40);
+                view.HasOne(v => v.Post).WithMany().HasForeignKey(v => v.PostId).OnDelete(DeleteBehavior.Cascade);
+            });
         }
     }
 }

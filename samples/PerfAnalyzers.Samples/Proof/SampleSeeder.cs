@@ -14,13 +14,16 @@ namespace PerfAnalyzers.Samples.Proof
         /// <summary>Newsletter subscribers (the large table of EFP308's proof).</summary>
         public int Subscribers { get; init; }
 
+        /// <summary>Page views (the large table of EFP314's proof).</summary>
+        public int PageViews { get; init; }
+
         public override string ToString() =>
-            $"{Blogs:N0} blogs, {Posts:N0} posts, {Comments:N0} comments, {Authors:N0} authors, {Tags:N0} tags ({BlogTags:N0} blog tags), {Subscribers:N0} subscribers";
+            $"{Blogs:N0} blogs, {Posts:N0} posts, {Comments:N0} comments, {Authors:N0} authors, {Tags:N0} tags ({BlogTags:N0} blog tags), {Subscribers:N0} subscribers, {PageViews:N0} page views";
     }
 
     /// <summary>
     /// Deterministic seed data: 1,000 blogs x 10 posts, 50 authors, 0-3 comments per post, 20 tags (0-3 per blog), 100,000
-    /// newsletter subscribers. A fixed
+    /// newsletter subscribers, 100,000 page views by 25,000 visitors. A fixed
     /// random seed and explicit keys make every database identical, whichever provider runs it.
     /// </summary>
     public static class SampleSeeder
@@ -29,6 +32,8 @@ namespace PerfAnalyzers.Samples.Proof
         public const int PostsPerBlog = 10;
         public const int AuthorCount = 50;
         public const int SubscriberCount = 100_000;
+        public const int PageViewCount = 100_000;
+        public const int VisitorCount = 25_000;
         public const int RandomSeed = 20_251_125;
 
         /// <summary>Every seeded date is this one plus whole minutes (UTC, as PostgreSQL's timestamptz requires).</summary>
@@ -114,6 +119,11 @@ namespace PerfAnalyzers.Samples.Proof
             // Subscribers: emails stored lowercased, as the sign-up code normalizes them.
             var subscribers = Enumerable.Range(1, SubscriberCount).Select(i => new Subscriber { Id = i, Email = SubscriberEmail(i) }).ToList();
 
+            // Page views: 4 per visitor, spread over the posts and the year.
+            var pageViews = Enumerable.Range(1, PageViewCount)
+                .Select(i => new PageView { Id = i, PostId = 1 + (i * 7) % posts.Count, VisitorKey = VisitorKey(i % VisitorCount), CreatedAt = Epoch.AddMinutes(i * 5) })
+                .ToList();
+
             var model = context.Model;
             var tagsNavigation = model.FindEntityType(typeof(Blog))!.FindSkipNavigation(nameof(Blog.Tags))!;
             var blogKey = tagsNavigation.ForeignKey.Properties.Single();
@@ -131,6 +141,7 @@ namespace PerfAnalyzers.Samples.Proof
                 await writer.InsertAsync(model.FindEntityType(typeof(Post))!, posts, ct);
                 await writer.InsertAsync(model.FindEntityType(typeof(Comment))!, comments, ct);
                 await writer.InsertAsync(model.FindEntityType(typeof(Subscriber))!, subscribers, ct);
+                await writer.InsertAsync(model.FindEntityType(typeof(PageView))!, pageViews, ct);
                 await writer.InsertAsync(
                     tagsNavigation.JoinEntityType,
                     new[] { blogKey, tagKey },
@@ -143,8 +154,11 @@ namespace PerfAnalyzers.Samples.Proof
                 await context.Database.CloseConnectionAsync();
             }
 
-            return new SeedSummary(authors.Count, tags.Count, blogs.Count, posts.Count, comments.Count, blogTags.Count) { Subscribers = subscribers.Count };
+            return new SeedSummary(authors.Count, tags.Count, blogs.Count, posts.Count, comments.Count, blogTags.Count) { Subscribers = subscribers.Count, PageViews = pageViews.Count };
         }
+
+        /// <summary>The cookie value of anonymous visitor <paramref name="visitor"/> (0-based).</summary>
+        public static string VisitorKey(int visitor) => $"v-{visitor * 7919 % 1_000_003:0000000}";
 
         /// <summary>The (lowercase) email the seed gives subscriber <paramref name="id"/>.</summary>
         public static string SubscriberEmail(int id) => $"reader{id:000000}@example.com";

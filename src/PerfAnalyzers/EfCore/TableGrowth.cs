@@ -56,13 +56,17 @@ namespace PerfAnalyzers.EfCore
         /// <summary>The verdict for one entity type, with the evidence in words (for the message and the tests).</summary>
         internal readonly struct Growth
         {
-            public Growth(bool grows, string reason)
+            public Growth(bool grows, string reason, bool timestamped = false)
             {
                 Grows = grows;
                 Reason = reason;
+                Timestamped = timestamped;
             }
 
             public bool Grows { get; }
+
+            /// <summary>The entity has a creation timestamp: rows accumulate over time (posts, uploads, events), not only with a catalog's size.</summary>
+            public bool Timestamped { get; }
 
             /// <summary>Why: "belongs to 'Blog', has 'PublishedAt'", or why not: "seeded with HasData".</summary>
             public string Reason { get; }
@@ -108,7 +112,7 @@ namespace PerfAnalyzers.EfCore
             }
 
             return evidence.Count >= 2
-                ? new Growth(true, string.Join(", ", evidence))
+                ? new Growth(true, string.Join(", ", evidence), timestamp is not null)
                 : new Growth(false, evidence[0] + " only");
         }
 

@@ -18,6 +18,7 @@ namespace PerfAnalyzers.Options
             PerfAnalyzers.RuleIds.ReadModifyWrite,
             PerfAnalyzers.RuleIds.UnboundedQuery,
             PerfAnalyzers.RuleIds.CountInsteadOfAny,
+            PerfAnalyzers.RuleIds.UnindexedFilter,
             PerfAnalyzers.RuleIds.SyncCallInAsyncCode);
 
         public static readonly BoolOption ReportConstantCollections = new(

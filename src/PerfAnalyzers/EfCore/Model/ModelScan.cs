@@ -146,6 +146,27 @@ namespace PerfAnalyzers.EfCore
 
         public bool NoTrackingUnattributed;
 
+        /// <summary>Entity types the migrations' snapshot lists (its HasIndex calls include the foreign-key indexes EF creates).</summary>
+        public HashSet<ITypeSymbol> SnapshotEntities { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>A <c>ModelSnapshot</c> was read.</summary>
+        public bool SnapshotFound { get; internal set; }
+
+        /// <summary>The compilation declares migrations (<c>[Migration]</c> or <c>: Migration</c>).</summary>
+        public bool HasMigrations { get; private set; }
+
+        /// <summary>Source contexts that override <c>OnModelCreating</c>: their model configuration is visible.</summary>
+        public HashSet<ITypeSymbol> ModelCreatingContexts { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>Property names given to <c>HasForeignKey</c> (fluent or snapshot), by name: a superset.</summary>
+        public HashSet<string> ForeignKeyNames { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Entities with a HasKey/HasIndex/HasAlternateKey whose columns could not be read: their indexes are not all known.</summary>
+        public HashSet<ITypeSymbol> UnreadIndexes { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>An index configured on an entity the scan cannot name (a generic helper, <c>Entity(clrType)</c>): no entity's indexes are all known.</summary>
+        public bool UnreadIndexesOnAll { get; private set; }
+
         /// <summary>The scan stopped early (too much configuration, or an exception): answer conservatively.</summary>
         public bool Incomplete { get; private set; }
 
@@ -239,6 +260,10 @@ namespace PerfAnalyzers.EfCore
                         {
                             VisitClass(declaration, model, cancellationToken);
                         }
+                        else
+                        {
+                            HasMigrations = true;
+                        }
 
                         break;
                     case InvocationExpressionSyntax invocation:
@@ -298,6 +323,11 @@ namespace PerfAnalyzers.EfCore
                     {
                         ConfiguredContexts.Add(type.OriginalDefinition);
                     }
+
+                    if (member is IMethodSymbol { Name: "OnModelCreating", IsOverride: true })
+                    {
+                        ModelCreatingContexts.Add(type.OriginalDefinition);
+                    }
                 }
             }
 
@@ -325,7 +355,11 @@ namespace PerfAnalyzers.EfCore
             };
             if (name is not null && MemberNamingCalls.Contains(name))
             {
-                RecordConfiguredNames(invocation);
+                RecordConfiguredNames(invocation, ConfiguredNames);
+                if (name == "HasForeignKey")
+                {
+                    RecordConfiguredNames(invocation, ForeignKeyNames);
+                }
             }
 
             if (name is null || !BoundNames.Contains(name) || invocation.ContainsDiagnostics)
@@ -498,7 +532,7 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>The member names a configuration call's arguments give: <c>x =&gt; x.P</c>, <c>x =&gt; new { x.A, x.B }</c>, <c>"P"</c>, <c>nameof(T.P)</c>.</summary>
-        private void RecordConfiguredNames(InvocationExpressionSyntax invocation)
+        private static void RecordConfiguredNames(InvocationExpressionSyntax invocation, HashSet<string> configuredNames)
         {
             foreach (var argument in invocation.ArgumentList.Arguments)
             {
@@ -511,25 +545,25 @@ namespace PerfAnalyzers.EfCore
                 switch (expression)
                 {
                     case MemberAccessExpressionSyntax access:
-                        ConfiguredNames.Add(access.Name.Identifier.ValueText);
+                        configuredNames.Add(access.Name.Identifier.ValueText);
                         break;
                     case AnonymousObjectCreationExpressionSyntax anonymous:
                         foreach (var member in anonymous.Initializers)
                         {
                             if (member.Expression is MemberAccessExpressionSyntax column)
                             {
-                                ConfiguredNames.Add(column.Name.Identifier.ValueText);
+                                configuredNames.Add(column.Name.Identifier.ValueText);
                             }
                         }
 
                         break;
                     case LiteralExpressionSyntax literal when literal.Token.Value is string text:
-                        ConfiguredNames.Add(text);
+                        configuredNames.Add(text);
                         break;
                     case InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } nameOf
                         when nameOf.ArgumentList.Arguments.Count == 1:
                         var named = nameOf.ArgumentList.Arguments[0].Expression;
-                        ConfiguredNames.Add(named is MemberAccessExpressionSyntax qualified ? qualified.Name.Identifier.ValueText : named.ToString());
+                        configuredNames.Add(named is MemberAccessExpressionSyntax qualified ? qualified.Name.Identifier.ValueText : named.ToString());
                         break;
                 }
             }
@@ -607,9 +641,20 @@ namespace PerfAnalyzers.EfCore
         private void RecordEntityShape(string name, IInvocationOperation operation)
         {
             var entity = BuilderEntity(operation.Instance?.Type);
-            if (entity is null)
+            if (entity is null or ITypeParameterSymbol)
             {
+                if (name is "HasIndex" or "HasAlternateKey" or "HasKey"
+                    && (entity is ITypeParameterSymbol || operation.Instance?.Type is INamedTypeSymbol { Name: "EntityTypeBuilder", IsGenericType: false }))
+                {
+                    UnreadIndexesOnAll = true; // Entity(clrType).HasIndex(..), a generic helper's HasIndex: on entities we cannot name
+                }
+
                 return;
+            }
+
+            if (name is "HasIndex" or "HasAlternateKey" or "HasKey" && PropertiesOf(operation, entity).IsEmpty)
+            {
+                UnreadIndexes.Add(entity);
             }
 
             switch (name)

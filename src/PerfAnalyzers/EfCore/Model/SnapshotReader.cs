@@ -18,6 +18,7 @@ namespace PerfAnalyzers.EfCore
 
         public static void Read(ClassDeclarationSyntax snapshot, ModelScan scan, CancellationToken cancellationToken)
         {
+            scan.SnapshotFound = true;
             foreach (var method in snapshot.Members.OfType<MethodDeclarationSyntax>())
             {
                 if (method.Identifier.ValueText != "BuildModel" || method.Body is null)
@@ -36,6 +37,7 @@ namespace PerfAnalyzers.EfCore
                         && scan.ResolveMetadataName(entityName) is { } entity)
                     {
                         scan.EntityTypes.Add(entity);
+                        scan.SnapshotEntities.Add(entity);
                         ReadEntity(entity, lambda.Parameter.Identifier.ValueText, body, scan);
                     }
                 }
@@ -86,12 +88,21 @@ namespace PerfAnalyzers.EfCore
                         {
                             scan.Indexes.Add(new ModelIndex(entity, alternate, isUnique: true, isAlternateKey: true));
                         }
+                        else
+                        {
+                            scan.UnreadIndexes.Add(entity);
+                        }
 
                         break;
                     case "HasIndex":
                         if (Properties(entity, first) is { IsEmpty: false } columns)
                         {
                             scan.Indexes.Add(new ModelIndex(entity, columns, then.Contains("IsUnique"), isAlternateKey: false));
+                        }
+                        else if (LeadingProperty(entity, first) is { } leading)
+                        {
+                            // HasIndex("UserId", "ShadowColumn"): the leading column is what a seek needs.
+                            scan.Indexes.Add(new ModelIndex(entity, ImmutableArray.Create(leading), isUnique: false, isAlternateKey: false));
                         }
 
                         break;
@@ -104,6 +115,20 @@ namespace PerfAnalyzers.EfCore
                         if (then.Contains("IsConcurrencyToken") || then.Contains("IsRowVersion"))
                         {
                             scan.ConcurrencyTokens.Add(entity);
+                        }
+
+                        break;
+                    case "HasOne":
+                        // b.HasOne("Ns.Blog", "Blog").WithMany("Posts").HasForeignKey("BlogId"): the relationships section.
+                        foreach (var call in chain.Where(c => MethodName(c) == "HasForeignKey"))
+                        {
+                            foreach (var argument in call.ArgumentList.Arguments)
+                            {
+                                if (argument.Expression is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.StringLiteralExpression))
+                                {
+                                    scan.ForeignKeyNames.Add(literal.Token.ValueText);
+                                }
+                            }
                         }
 
                         break;
@@ -162,6 +187,10 @@ namespace PerfAnalyzers.EfCore
 
             return builder.ToImmutable();
         }
+
+        /// <summary>The CLR property named by the first string argument of <paramref name="call"/>, or null.</summary>
+        private static IPropertySymbol? LeadingProperty(ITypeSymbol entity, InvocationExpressionSyntax call)
+            => StringArgument(call, 0) is { } name ? EfModel.FindProperty(entity, name) : null;
 
         private static string? MethodName(InvocationExpressionSyntax invocation)
             => invocation.Expression switch
