@@ -76,6 +76,27 @@ namespace PerfAnalyzers.CodeFixes
         /// <summary>The document with <paramref name="diagnostic"/> fixed (unchanged when the code no longer matches).</summary>
         protected abstract Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken);
 
+        /// <summary>A span the analyzer passed as a diagnostic property, written <c>start:length</c>.</summary>
+        protected static bool TryGetSpan(Diagnostic diagnostic, string property, out TextSpan span)
+        {
+            span = default;
+            if (!diagnostic.Properties.TryGetValue(property, out var text) || text is null)
+            {
+                return false;
+            }
+
+            var parts = text.Split(':');
+            if (parts.Length != 2
+                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            {
+                return false;
+            }
+
+            span = new TextSpan(start, length);
+            return true;
+        }
+
         private protected virtual FixAllProvider CreateFixAllProvider() => new BatchFixAll(_equivalenceKey);
     }
 

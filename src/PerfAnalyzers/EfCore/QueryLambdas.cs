@@ -182,8 +182,31 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            IOperation current = queryLambda.Operator;
-            for (var depth = 0; depth < MaxDepth; depth++)
+            foreach (var next in LaterCalls(queryLambda.Operator, MaxDepth))
+            {
+                var name = EfSymbols.SyncName(next.TargetMethod.Name);
+                if (QueryShape.RowLimitOperators.Contains(name) || name is "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault")
+                {
+                    return true;
+                }
+
+                if (QueryShape.FilterOperators.Contains(name) || !ef.Symbols.IsQueryable(next.Type))
+                {
+                    return false; // filtered after the ordering, or run without a limit
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The calls chained on <paramref name="invocation"/>'s result in the same expression, in order
+        /// (<c>q.OrderBy(..).Take(10).ToList()</c> from OrderBy: Take, ToList), through conversions and parentheses.
+        /// </summary>
+        public static IEnumerable<IInvocationOperation> LaterCalls(IOperation invocation, int maxDepth = 32)
+        {
+            var current = invocation;
+            for (var depth = 0; depth < maxDepth; depth++)
             {
                 var parent = current.Parent;
                 while (parent is IConversionOperation or IParenthesizedOperation)
@@ -200,24 +223,12 @@ namespace PerfAnalyzers.EfCore
                 };
                 if (next is null)
                 {
-                    return false;
+                    yield break;
                 }
 
-                var name = EfSymbols.SyncName(next.TargetMethod.Name);
-                if (QueryShape.RowLimitOperators.Contains(name) || name is "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault")
-                {
-                    return true;
-                }
-
-                if (QueryShape.FilterOperators.Contains(name) || !ef.Symbols.IsQueryable(next.Type))
-                {
-                    return false; // filtered after the ordering, or run without a limit
-                }
-
+                yield return next;
                 current = next;
             }
-
-            return false;
         }
 
         /// <summary>The call a lambda is an argument of (through the delegate creation and the expression-tree conversion).</summary>

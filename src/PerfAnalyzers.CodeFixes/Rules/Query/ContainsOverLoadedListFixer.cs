@@ -56,26 +56,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
             return true;
         }
 
-        private static bool TryGetSpan(Diagnostic diagnostic, string property, out TextSpan span)
-        {
-            span = default;
-            if (!diagnostic.Properties.TryGetValue(property, out var text) || text is null)
-            {
-                return false;
-            }
-
-            var parts = text.Split(':');
-            if (parts.Length != 2
-                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
-            {
-                return false;
-            }
-
-            span = new TextSpan(start, length);
-            return true;
-        }
-
         private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);

@@ -125,7 +125,7 @@ namespace PerfAnalyzers.Rules.Query
 
             // A lookup: the code expects one row (First*/Single*) or asks whether one exists (Any), so the value is
             // selective and a seek would read a row or two where the scan reads the table.
-            var later = LaterOperators(invocation).ToList();
+            var later = QueryLambdas.LaterCalls(invocation).ToList();
             if (!IsLookupTerminal(name) && !later.Any(o => IsLookupTerminal(EfSymbols.SyncName(o.TargetMethod.Name))))
             {
                 return;
@@ -357,35 +357,6 @@ namespace PerfAnalyzers.Rules.Query
 
         private static bool IsLookupTerminal(string name)
             => name is "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Any";
-
-        /// <summary>The query operators chained on <paramref name="invocation"/> in the same expression, in order.</summary>
-        private static IEnumerable<IInvocationOperation> LaterOperators(IInvocationOperation invocation)
-        {
-            IOperation current = invocation;
-            for (var depth = 0; depth < 32; depth++)
-            {
-                var parent = current.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
-
-                var next = parent switch
-                {
-                    IArgumentOperation { Parent: IInvocationOperation call } when call.GetReceiverOrThisArgument() == current => call,
-                    IInvocationOperation call when call.Instance == current => call,
-                    _ => null,
-                };
-                if (next is null)
-                {
-                    yield break;
-                }
-
-                yield return next;
-                current = next;
-            }
-        }
 
         /// <summary>
         /// <c>q = q.Where(..)</c> in steps: every predicate applied anywhere in the method to the local or parameter the
