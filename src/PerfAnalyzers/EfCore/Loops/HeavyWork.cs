@@ -122,6 +122,13 @@ namespace PerfAnalyzers.EfCore
                            || name.StartsWith("Patch", StringComparison.Ordinal) || name.StartsWith("Delete", StringComparison.Ordinal);
             }
 
+            // Process-running libraries: CliWrap's Cli.Wrap(..).ExecuteAsync()/ExecuteBufferedAsync(), SimpleExec's Command.Run*.
+            if ((ns.StartsWith("CliWrap", StringComparison.Ordinal) && name.StartsWith("Execute", StringComparison.Ordinal))
+                || (ns == "SimpleExec" && type.Name == "Command" && (name.StartsWith("Run", StringComparison.Ordinal) || name.StartsWith("Read", StringComparison.Ordinal))))
+            {
+                return true;
+            }
+
             // Image processing libraries: decoding, resizing and encoding a picture.
             return ns.StartsWith("SixLabors.ImageSharp", StringComparison.Ordinal) || ns.StartsWith("SkiaSharp", StringComparison.Ordinal)
                    || ns.StartsWith("ImageMagick", StringComparison.Ordinal) || ns.StartsWith("NetVips", StringComparison.Ordinal)
