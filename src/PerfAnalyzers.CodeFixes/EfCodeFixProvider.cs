@@ -80,21 +80,7 @@ namespace PerfAnalyzers.CodeFixes
         protected static bool TryGetSpan(Diagnostic diagnostic, string property, out TextSpan span)
         {
             span = default;
-            if (!diagnostic.Properties.TryGetValue(property, out var text) || text is null)
-            {
-                return false;
-            }
-
-            var parts = text.Split(':');
-            if (parts.Length != 2
-                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
-            {
-                return false;
-            }
-
-            span = new TextSpan(start, length);
-            return true;
+            return diagnostic.Properties.TryGetValue(property, out var text) && PerfAnalyzers.Rules.SpanProperty.TryParse(text, out span);
         }
 
         private protected virtual FixAllProvider CreateFixAllProvider() => new BatchFixAll(_equivalenceKey);

@@ -107,16 +107,11 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
 
         private static StatementSyntax? FindStatement(SyntaxNode root, string? span)
         {
-            var parts = span?.Split(':');
-            if (parts is not { Length: 2 }
-                || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var start)
-                || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var length)
-                || start < 0 || start + length > root.FullSpan.End)
+            if (!PerfAnalyzers.Rules.SpanProperty.TryParse(span, out var textSpan) || textSpan.End > root.FullSpan.End)
             {
                 return null;
             }
 
-            var textSpan = new TextSpan(start, length);
             return root.FindNode(textSpan, getInnermostNodeForTie: false).AncestorsAndSelf().OfType<StatementSyntax>()
                 .FirstOrDefault(s => s.Span == textSpan);
         }

@@ -132,11 +132,11 @@ namespace PerfAnalyzers.Rules.Query
 
             var isAsync = call.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal);
             var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(CallSpanProperty, Span(call.Syntax.Span))
-                .Add(CollectionSpanProperty, Span(forEachSyntax.Expression.Span));
+                .Add(CallSpanProperty, SpanProperty.Format(call.Syntax.Span))
+                .Add(CollectionSpanProperty, SpanProperty.Format(forEachSyntax.Expression.Span));
             if (declarationStatement is not null)
             {
-                properties = properties.Add(DeclarationSpanProperty, Span(declarationStatement.Span));
+                properties = properties.Add(DeclarationSpanProperty, SpanProperty.Format(declarationStatement.Span));
             }
 
             // q.ToList() only: Enumerable.ToList(q) has no receiver to rename the call on.
@@ -154,7 +154,7 @@ namespace PerfAnalyzers.Rules.Query
 
                     if (argument.Parameter?.Type.Name == "CancellationToken" && argument.Syntax is ArgumentSyntax tokenSyntax)
                     {
-                        properties = properties.Add(TokenSpanProperty, Span(tokenSyntax.Expression.Span));
+                        properties = properties.Add(TokenSpanProperty, SpanProperty.Format(tokenSyntax.Expression.Span));
                     }
                     else if (argument.Parameter?.Ordinal != 0 || !call.TargetMethod.IsExtensionMethod)
                     {
@@ -166,7 +166,7 @@ namespace PerfAnalyzers.Rules.Query
                 {
                     if (configureAwait.Arguments.Length == 1 && configureAwait.Arguments[0].Syntax is ArgumentSyntax configureSyntax)
                     {
-                        properties = properties.Add(ConfigureAwaitSpanProperty, Span(configureSyntax.Expression.Span));
+                        properties = properties.Add(ConfigureAwaitSpanProperty, SpanProperty.Format(configureSyntax.Expression.Span));
                     }
                     else
                     {
@@ -495,6 +495,5 @@ namespace PerfAnalyzers.Rules.Query
             return operation;
         }
 
-        private static string Span(Microsoft.CodeAnalysis.Text.TextSpan span) => span.Start + ":" + span.Length;
     }
 }

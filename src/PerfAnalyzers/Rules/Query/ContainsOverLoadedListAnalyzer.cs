@@ -79,11 +79,11 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(ValueSpanProperty, Span(value.Syntax.Span))
-                .Add(QuerySpanProperty, Span(load.GetReceiverOrThisArgument()!.Syntax.Span));
+                .Add(ValueSpanProperty, SpanProperty.Format(value.Syntax.Span))
+                .Add(QuerySpanProperty, SpanProperty.Format(load.GetReceiverOrThisArgument()!.Syntax.Span));
             if (!declarationSyntax.Type.IsVar && declarationSyntax.Variables.Count == 1)
             {
-                properties = properties.Add(TypeSpanProperty, Span(declarationSyntax.Type.Span));
+                properties = properties.Add(TypeSpanProperty, SpanProperty.Format(declarationSyntax.Type.Span));
             }
             else if (!declarationSyntax.Type.IsVar)
             {
@@ -99,7 +99,6 @@ namespace PerfAnalyzers.Rules.Query
                 useTrip.OperationName));
         }
 
-        private static string Span(Microsoft.CodeAnalysis.Text.TextSpan span) => span.Start + ":" + span.Length;
 
         /// <summary><c>ids.Contains(x)</c> (instance or <c>Enumerable.Contains</c>) inside a lambda that becomes SQL.</summary>
         private static bool IsContainsInQuery(ILocalReferenceOperation reference, out IInvocationOperation contains)

@@ -335,24 +335,13 @@ namespace PerfAnalyzers.Rules.Query
                     return true; // the row itself passed on, compared or cast: not a column read we can judge
                 }
 
-                if (!IsScalar(property.Type) || model.IsLeadingIndexedColumn(entity, property))
+                if (!EfModel.IsScalarColumnType(property.Type) || model.IsLeadingIndexedColumn(entity, property))
                 {
                     return true;
                 }
             }
 
             return false;
-        }
-
-        private static bool IsScalar(ITypeSymbol type)
-        {
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                type = nullable.TypeArguments[0];
-            }
-
-            return type.TypeKind == TypeKind.Enum || type.SpecialType != SpecialType.None
-                   || type.Name is "Guid" or "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan" or "Instant" or "LocalDate";
         }
 
         private static bool IsLookupTerminal(string name)

@@ -277,8 +277,8 @@ namespace PerfAnalyzers.Rules.Writes
 
             return ImmutableDictionary<string, string?>.Empty
                 .Add(ReplacementProperty, statement)
-                .Add(ReplaceSpanProperty, Span(first))
-                .Add(RemoveSpansProperty, string.Join(";", remove.Select(Span)));
+                .Add(ReplaceSpanProperty, SpanProperty.Format(first))
+                .Add(RemoveSpansProperty, string.Join(";", remove.Select(SpanProperty.Format)));
         }
 
         /// <summary>
@@ -316,9 +316,6 @@ namespace PerfAnalyzers.Rules.Writes
 
             return text.Append(';').ToString();
         }
-
-        private static string Span(IOperation operation)
-            => operation.Syntax.Span.Start.ToString(CultureInfo.InvariantCulture) + ":" + operation.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>The message suffix naming why there is no fix.</summary>
         public static string NoFixSuffix(string? blocker) => blocker is null ? "" : " (no automatic fix: " + blocker + ")";

@@ -299,13 +299,9 @@ namespace PerfAnalyzers.Rules.Writes
 
             return ImmutableDictionary<string, string?>.Empty
                 .Add(LoadedEntities.ReplacementProperty, text.ToString())
-                .Add(LoadedEntities.ReplaceSpanProperty, Span(change))
-                .Add(LoadedEntities.RemoveSpansProperty, string.Join(";", remove.Select(Span)));
+                .Add(LoadedEntities.ReplaceSpanProperty, SpanProperty.Format(change))
+                .Add(LoadedEntities.RemoveSpansProperty, string.Join(";", remove.Select(SpanProperty.Format)));
         }
-
-        private static string Span(IOperation operation)
-            => operation.Syntax.Span.Start.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":"
-               + operation.Syntax.Span.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>
         /// A numeric column of a local entity changed relative to its own value: <c>x.P += d</c>, <c>x.P -= d</c>,
