@@ -356,6 +356,13 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
+                // A log call is logging, whatever its sink does (a logger that writes a log table reaches SaveChanges through
+                // every call): a method is not a data method because it logs (LoggingCalls; EFP104 reason LoggingCall).
+                if (op is IInvocationOperation logging && LoggingCalls.IsLoggingCall(logging.TargetMethod))
+                {
+                    continue;
+                }
+
                 if (op is IInvocationOperation invocation && invocation.TargetMethod.Locations.Any(l => l.IsInSource)
                     || op is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface } or IInvocationOperation { TargetMethod.IsAbstract: true }
                     || op is IInvocationOperation dispatch && MayDispatch(dispatch.TargetMethod)

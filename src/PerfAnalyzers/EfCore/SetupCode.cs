@@ -15,7 +15,8 @@ namespace PerfAnalyzers.EfCore
     /// <c>Install</c>/<c>Installer</c>/<c>Installation</c>, <c>Provision</c>/<c>Provisioner</c>/<c>Provisioning</c>
     /// (<c>InstallAsync</c>, not <c>Installments</c>), or a <c>DbInitializer</c>/<c>DatabaseInitializer</c>/<c>DataInitializer</c>
     /// type; a type implementing an interface named that way (<c>IDataSeeder</c>, <c>IDataSeedContributor</c>,
-    /// <c>IInstaller</c>) or <c>IStartupTask</c>;</item>
+    /// <c>IInstaller</c>) or <c>IStartupTask</c>; a version's upgrade step (<c>Upgrade_3_3_0</c>, <c>UpgradeTo310</c>) or a
+    /// type named <c>*Upgrader</c>/<c>*UpgradeManager</c> (data migrations run once per upgrade; <c>UpgradePlan</c> is not);</item>
     /// <item>a method that creates or migrates the database (calls <c>Database.EnsureCreated(Async)</c> or
     /// <c>Database.Migrate(Async)</c>);</item>
     /// <item>the program's entry point (<c>Main</c>, top-level statements), <c>Startup.Configure</c>, and
@@ -48,6 +49,9 @@ namespace PerfAnalyzers.EfCore
         };
 
         private static readonly string[] TypeSuffixes = { "Installer", "Migrator", "Provisioner" };
+
+        /// <summary>Types that run an application's upgrade steps (Oqtane's <c>UpgradeManager</c>), the name alone or as the last words.</summary>
+        private static readonly string[] UpgradeTypeSuffixes = { "Upgrader", "UpgradeManager" };
 
         private static readonly ImmutableHashSet<string> InitializerTypes = ImmutableHashSet.Create(
             StringComparer.Ordinal, "DbInitializer", "DatabaseInitializer", "DataInitializer", "DbContextInitializer", "IDbInitializer", "IDatabaseInitializer");
@@ -205,8 +209,23 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
+            // A version's upgrade step (Upgrade_3_3_0, UpgradeTo310, Upgrade310): data migrations the application runs once
+            // when it is upgraded. Not the word alone: UpgradePlan or UpgradeSubscription are requests.
+            if (symbol is IMethodSymbol && IsVersionUpgradeStep(name))
+            {
+                return true;
+            }
+
             if (symbol is INamedTypeSymbol)
             {
+                foreach (var suffix in UpgradeTypeSuffixes)
+                {
+                    if (name.EndsWith(suffix, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+
                 foreach (var suffix in TypeSuffixes)
                 {
                     if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal))
@@ -217,6 +236,27 @@ namespace PerfAnalyzers.EfCore
             }
 
             return false;
+        }
+
+        private static bool IsVersionUpgradeStep(string name)
+        {
+            if (!name.StartsWith("Upgrade", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var i = "Upgrade".Length;
+            if (string.CompareOrdinal(name, i, "To", 0, 2) == 0)
+            {
+                i += 2;
+            }
+
+            while (i < name.Length && name[i] is '_' or 'V' or 'v')
+            {
+                i++;
+            }
+
+            return i < name.Length && char.IsDigit(name[i]);
         }
 
         private static bool StartsWithWord(string name, int start, string word)

@@ -998,5 +998,105 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.None, Why(host, "exists"));   // File.Exists costs about what the query costs
             Assert.Equal(LoopExemption.None, Why(host, "errorOnly")); // the copy runs only when the query fails
         }
+
+        [Fact]
+        public void A_local_the_loop_fills_once_is_a_cache_miss()
+        {
+            // Oqtane's SiteRepository.CreatePages: `if (pages == null) pages = _pageRepository.GetPages(siteId).ToList();`
+            // inside the loop over page templates loads the pages once, on the first template that needs them.
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    void M(BlogContext db, List<Blog> blogs)
+                    {
+                        List<Post> posts = null;
+                        foreach (var b in blogs)
+                        {
+                            if (posts == null) { posts = db.Posts.ToList/*memo*/(); }
+                            b.Name = posts.Count.ToString();
+                        }
+
+                        List<Tag> tags = null;
+                        foreach (var b in blogs) { tags ??= db.Tags.ToList/*coalesce*/(); }
+
+                        List<Tag> labels = null;
+                        foreach (var b in blogs) { if (labels is null) labels = db.Tags.Where(t => t.Label != null).ToList/*isNull*/(); }
+
+                        foreach (var b in blogs)
+                        {
+                            List<Post> own = null;
+                            if (own == null) own = db.Posts.Where(p => p.BlogId == b.Id).ToList/*declaredInside*/();
+                        }
+
+                        List<Post> reset = null;
+                        foreach (var b in blogs)
+                        {
+                            if (reset == null) reset = db.Posts.Where(p => p.BlogId == b.Id).ToList/*resetEachTime*/();
+                            reset = null;
+                        }
+
+                        Blog found = null;
+                        foreach (var b in blogs)
+                        {
+                            if (found == null) db.Posts.Count/*neverFilled*/(p => p.BlogId == b.Id);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "memo"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "coalesce"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "isNull"));
+            Assert.Equal(LoopExemption.None, Why(host, "declaredInside"));  // a new local per iteration: loaded every time
+            Assert.Equal(LoopExemption.None, Why(host, "resetEachTime"));   // emptied again in the loop
+            Assert.Equal(LoopExemption.None, Why(host, "neverFilled"));     // the test stays true: runs every time
+        }
+
+        [Fact]
+        public void Logging_through_a_logger_that_writes_the_database_is_logging()
+        {
+            // Oqtane's LogManager.Log(LogLevel, ...) adds a row to its log table with SaveChanges; a loop that logs per
+            // setting is logging. A repository's AddLog is a data call and keeps its reason (none).
+            var host = EfCoreTestHost.Create("""
+                public enum LogLevel { Information, Error }
+                public class LogEntry { public int Id { get; set; } public string Message { get; set; } }
+                public interface ILogManager { void Log(LogLevel level, string message); }
+                public class LogManager : ILogManager
+                {
+                    private readonly BlogContext _db;
+                    public LogManager(BlogContext db) => _db = db;
+                    public void Log(LogLevel level, string message) => Write(new Tag { Label = message });
+                    private void Write(Tag entry) { _db.Tags.Add(entry); _db.SaveChanges(); }
+                }
+
+                public class AuditLogger
+                {
+                    private readonly BlogContext _db;
+                    public AuditLogger(BlogContext db) => _db = db;
+                    public void LogWarning(string message) { _db.Tags.Add(new Tag { Label = message }); _db.SaveChanges(); }
+                }
+
+                public class TagRepository
+                {
+                    private readonly BlogContext _db;
+                    public TagRepository(BlogContext db) => _db = db;
+                    public void AddLog(string message) { _db.Tags.Add(new Tag { Label = message }); _db.SaveChanges(); }
+                }
+
+                class C
+                {
+                    void M(LogManager logs, ILogManager logger, AuditLogger audit, TagRepository tags, List<Blog> blogs)
+                    {
+                        foreach (var b in blogs) logs.Log/*manager*/(LogLevel.Information, b.Name);
+                        foreach (var b in blogs) logger.Log/*interface*/(LogLevel.Information, b.Name);
+                        foreach (var b in blogs) audit.LogWarning/*levelName*/(b.Name);
+                        foreach (var b in blogs) tags.AddLog/*repository*/(b.Name);
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.LoggingCall, Why(host, "manager"));
+            Assert.Equal(LoopExemption.LoggingCall, Why(host, "interface"));
+            Assert.Equal(LoopExemption.LoggingCall, Why(host, "levelName"));
+            Assert.Equal(LoopExemption.None, Why(host, "repository"));
+        }
     }
 }

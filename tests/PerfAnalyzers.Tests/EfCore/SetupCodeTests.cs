@@ -51,6 +51,9 @@ namespace PerfAnalyzers.Tests.EfCore
             ["install-method"] = Helpers + "public class Setup { public async Task InstallAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
             ["site-provisioner-type"] = Helpers + "public class SiteProvisioner { public async Task ApplyTemplateAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
             ["migrate-method"] = Helpers + "public class Data { public async Task MigrateLegacyTagsAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
+            // An application's upgrade steps, run once per version upgrade (Oqtane's UpgradeManager.Upgrade_3_3_0).
+            ["upgrade-step-method"] = Helpers + "public class Maintenance { public async Task Upgrade_3_3_0(BlogContext db, string[] names) {\n" + Body + "\n} }",
+            ["upgrade-manager-type"] = Helpers + "public class UpgradeManager { public async Task RenameTagsAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
             ["seed-contributor-interface"] = Helpers + "public interface IDataSeedContributor { Task RunAsync(BlogContext db, string[] names); }\n"
                 + "public class TagData : IDataSeedContributor { public async Task RunAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
 
@@ -143,6 +146,16 @@ namespace PerfAnalyzers.Tests.EfCore
                     public Task Post(BlogContext db, string[] names) => Sites.CreatePagesAsync(db, names);
                 }
 
+                public class BillingService
+                {
+                    // An upgrade of a customer's plan is a request, not an application upgrade step.
+                    public async Task UpgradePlanAsync(BlogContext db, string[] names)
+                    {
+                """ + Body + """
+
+                    }
+                }
+
                 public class InstallmentService
                 {
                     // "Installments" is not the word "Install".
@@ -153,7 +166,7 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Empty(diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
             foreach (var id in SetupRules)
             {
-                Assert.True(diagnostics.Count(d => d.Id == id) == 2, $"{id} twice expected; got {string.Join(", ", diagnostics.Select(d => d.ToString()))}");
+                Assert.True(diagnostics.Count(d => d.Id == id) == 3, $"{id} three times expected (request code, a plan upgrade, installments); got {string.Join(", ", diagnostics.Select(d => d.ToString()))}");
             }
         }
 

@@ -9,7 +9,9 @@ namespace PerfAnalyzers.EfCore
     /// <c>if (_field == null) _field = load;</c>;</item>
     /// <item>code after an early return (or <c>continue</c>) on a hit: <c>if (cache.TryGetValue(k, out var v)) return v;</c>,
     /// <c>if (_field != null) return _field;</c>, <c>var v = cache.Get&lt;T&gt;(k); if (v != null) return v;</c>;</item>
-    /// <item>the right side of <c>_field ??= load</c> or <c>_field ?? (_field = load)</c> (a field or property memo) or of <c>cache.Get(k) ?? load</c>.</item>
+    /// <item>the right side of <c>_field ??= load</c> or <c>_field ?? (_field = load)</c> (a field or property memo) or of <c>cache.Get(k) ?? load</c>;</item>
+    /// <item>in a loop, the fill of a local the loop keeps (<see cref="IsLoopMemo"/>): <c>if (pages == null) pages = load;</c> or
+    /// <c>pages ??= load</c> for a local declared before the loop.</item>
     /// </list>
     /// A cache is an <c>IMemoryCache</c>/<c>IDistributedCache</c>/<c>HybridCache</c>, a type whose name says it is one
     /// (<c>ICacheService</c>), a dictionary held in a field, property or parameter (a dictionary local to the method lives
@@ -65,6 +67,102 @@ namespace PerfAnalyzers.EfCore
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="operation"/> fills a local that a loop keeps for its later iterations: a local declared
+        /// before the loop (outside <paramref name="boundary"/>, the loop body or per-element lambda), filled on the first
+        /// iteration that finds it empty, <c>if (pages == null) { pages = repo.GetPages(siteId).ToList(); }</c>,
+        /// <c>if (pages is null) ...</c> or <c>pages ??= repo.GetPages(siteId).ToList();</c>, and written nowhere else in the
+        /// loop. The round trip runs at most once per loop, not once per element.
+        /// </summary>
+        public static bool IsLoopMemo(IOperation operation, IOperation boundary)
+        {
+            IOperation child = operation;
+            for (var current = operation.Parent; current is not null && current != boundary; child = current, current = current.Parent)
+            {
+                ILocalSymbol? memo = null;
+                IOperation? fill = null;
+                switch (current)
+                {
+                    case ICoalesceAssignmentOperation coalesceAssignment when coalesceAssignment.Value == child:
+                        memo = (coalesceAssignment.Target.WalkDownConversions() as ILocalReferenceOperation)?.Local;
+                        fill = coalesceAssignment;
+                        break;
+                    case IConditionalOperation { WhenFalse: null } conditional when conditional.WhenTrue == child:
+                        memo = NullTestedLocal(conditional.Condition);
+                        fill = conditional.WhenTrue;
+                        break;
+                }
+
+                if (memo is not null && fill is not null && IsDeclaredOutside(memo, boundary) && WritesOnlyIn(memo, boundary, fill, mustWrite: fill is not ICoalesceAssignmentOperation))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The local tested by <c>local == null</c>, <c>null == local</c> or <c>local is null</c>.</summary>
+        private static ILocalSymbol? NullTestedLocal(IOperation condition)
+        {
+            condition = condition.WalkDownConversions();
+            var (tested, against) = condition switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals => (equals.LeftOperand.WalkDownConversions(), equals.RightOperand.WalkDownConversions()),
+                IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } isNull => (isNull.Value.WalkDownConversions(), constant.WalkDownConversions()),
+                _ => (null, null),
+            };
+
+            if (tested is null || against is null)
+            {
+                return null;
+            }
+
+            if (tested.ConstantValue is { HasValue: true, Value: null })
+            {
+                (tested, against) = (against, tested);
+            }
+
+            return against.ConstantValue is { HasValue: true, Value: null } && tested is ILocalReferenceOperation local ? local.Local : null;
+        }
+
+        private static bool IsDeclaredOutside(ILocalSymbol local, IOperation boundary)
+        {
+            var span = boundary.Syntax.Span;
+            var references = local.DeclaringSyntaxReferences;
+            return references.Length > 0 && references.All(r => r.SyntaxTree != boundary.Syntax.SyntaxTree || !span.Contains(r.Span));
+        }
+
+        /// <summary>Every write to <paramref name="local"/> inside <paramref name="boundary"/> is inside <paramref name="fill"/> (and, when asked, there is one).</summary>
+        private static bool WritesOnlyIn(ILocalSymbol local, IOperation boundary, IOperation fill, bool mustWrite)
+        {
+            var written = false;
+            foreach (var op in boundary.Descendants())
+            {
+                var target = op switch
+                {
+                    IAssignmentOperation assignment => assignment.Target,
+                    IIncrementOrDecrementOperation increment => increment.Target,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                    _ => null,
+                };
+
+                if (target?.WalkDownConversions() is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    continue;
+                }
+
+                if (!fill.Syntax.Span.Contains(op.Syntax.Span))
+                {
+                    return false;
+                }
+
+                written = true;
+            }
+
+            return written || !mustWrite;
         }
 
         /// <summary>An earlier statement of the block is <c>if (&lt;hit&gt;) { ...; return/continue; }</c>.</summary>

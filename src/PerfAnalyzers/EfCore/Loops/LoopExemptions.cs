@@ -71,7 +71,7 @@ namespace PerfAnalyzers.EfCore
         /// <summary>A save whose rows later iterations query back (uniqueness checks, running numbers): it must commit per iteration.</summary>
         ReadBackByLaterIterations,
 
-        /// <summary>The round trip runs only on a cache miss (cache-aside, memoised field, GetOrCreate factory).</summary>
+        /// <summary>The round trip runs only on a cache miss (cache-aside, memoised field, GetOrCreate factory, a local the loop fills once).</summary>
         CacheMiss,
 
         /// <summary>The call receives a list the loop fills and then clears (<c>repo.AddRange(batch); batch.Clear();</c>): one call per batch.</summary>
@@ -101,6 +101,13 @@ namespace PerfAnalyzers.EfCore
         /// loop of its own, where it is reported (<see cref="RoundTripSummary.InOwnLoop"/>); reported once, there.
         /// </summary>
         NestedJob,
+
+        /// <summary>
+        /// (calls only) The call is the application's logging (<see cref="LoggingCalls"/>: <c>Log</c>/<c>Log&lt;Level&gt;</c> with
+        /// a log level, or on a <c>*Logger</c>/<c>*LogManager</c> type) whose sink writes to the database: a loop that logs
+        /// per item is logging, and buffering is the logger's job, not the loop's.
+        /// </summary>
+        LoggingCall,
     }
 
     /// <summary>
@@ -177,7 +184,7 @@ namespace PerfAnalyzers.EfCore
                 return LoopExemption.ReadBackByLaterIterations;
             }
 
-            if (through is { OnCacheMiss: true } || CacheAside.IsOnMiss(operation, loop.Body))
+            if (through is { OnCacheMiss: true } || CacheAside.IsOnMiss(operation, loop.Body) || CacheAside.IsLoopMemo(operation, loop.Body))
             {
                 return LoopExemption.CacheMiss;
             }
@@ -205,6 +212,11 @@ namespace PerfAnalyzers.EfCore
             if (through is { InOwnLoop: true })
             {
                 return LoopExemption.NestedJob;
+            }
+
+            if (through is not null && operation is IInvocationOperation logged && LoggingCalls.IsLoggingCall(logged.TargetMethod))
+            {
+                return LoopExemption.LoggingCall;
             }
 
             return LoopExemption.None;

@@ -47,6 +47,52 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Logging_to_a_database_log_table_is_not_a_round_trip_path_other_writes_are()
+        {
+            // Oqtane: a settings controller saves each setting and logs it; its LogManager writes every entry to a log
+            // table. The save per setting is reported; the log call per setting (directly, or in a helper that only logs) is not.
+            var source = """
+                public enum LogLevel { Information, Error }
+                public interface ILogManager { void Log(LogLevel level, object source, string message); }
+                public class LogManager : ILogManager
+                {
+                    private readonly BlogContext _db;
+                    public LogManager(BlogContext db) => _db = db;
+                    public void Log(LogLevel level, object source, string message) { _db.Tags.Add(new Tag { Label = message }); _db.SaveChanges(); }
+                }
+
+                public class SettingStore
+                {
+                    private readonly BlogContext _db;
+                    public SettingStore(BlogContext db) => _db = db;
+                    public void Save(Blog blog) { _db.Blogs.Update(blog); _db.SaveChanges(); }
+                }
+
+                public class SettingsController
+                {
+                    private readonly ILogManager _logger;
+                    private readonly SettingStore _store;
+                    public SettingsController(ILogManager logger, SettingStore store) { _logger = logger; _store = store; }
+
+                    public void Put(List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            _store.{|#0:Save|}(blog);
+                            _logger.Log(LogLevel.Information, this, "Setting updated " + blog.Name);
+                            Audit(blog);
+                        }
+                    }
+
+                    private void Audit(Blog blog) => _logger.Log(LogLevel.Information, this, "Audited " + blog.Name);
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Save", "iteration of this 'foreach' loop", "SettingStore.Save -> SaveChanges"));
+        }
+
+        [Fact]
         public async Task Reports_async_calls_lambdas_abstract_with_one_override_and_save_through_call()
         {
             var source = """
