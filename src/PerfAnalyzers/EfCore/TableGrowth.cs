@@ -8,7 +8,9 @@ namespace PerfAnalyzers.EfCore
     /// <list type="bullet">
     /// <item><b>belongs to a parent or owner</b>: a reference navigation whose target declares a collection of this entity
     /// (<c>Post.Blog</c> / <c>Blog.Posts</c>), or whose foreign key (<c>BlogId</c>) is a non-nullable value; or an owner key
-    /// property (<c>UserId</c>, <c>OwnerId</c>, <c>CustomerId</c>, <c>AuthorId</c>, <c>CreatedById</c>...);</item>
+    /// property (<c>UserId</c>, <c>OwnerId</c>, <c>CustomerId</c>, <c>AuthorId</c>, <c>CreatedById</c>...) that is not the entity's
+    /// own key and is not declared on a common base class every table inherits (<see cref="EfModel.IsCommonBaseType"/>: an
+    /// audit base's <c>CreatedBy</c>);</item>
     /// <item><b>a creation timestamp</b>: a <c>DateTime</c>/<c>DateTimeOffset</c>/<c>DateOnly</c> (or <c>long</c>
     /// <c>Timestamp</c>) property named <c>CreatedAt</c>, <c>CreatedOn</c>, <c>Created*</c>, <c>DateCreated</c>,
     /// <c>Timestamp</c>, <c>Date</c>, <c>PostedAt</c>, <c>PublishedAt</c>, <c>OccurredAt</c>...;</item>
@@ -93,7 +95,7 @@ namespace PerfAnalyzers.EfCore
             }
 
             var properties = AllProperties(type).ToList();
-            var parent = Parent(type, properties);
+            var parent = Parent(type, properties, _model);
             if (parent is null)
             {
                 return new Growth(false, "no parent or owner");
@@ -117,7 +119,7 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>The parent or owner the entity belongs to, in words, or null.</summary>
-        private static string? Parent(INamedTypeSymbol type, List<IPropertySymbol> properties)
+        private static string? Parent(INamedTypeSymbol type, List<IPropertySymbol> properties, EfModel model)
         {
             foreach (var property in properties)
             {
@@ -141,8 +143,15 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
+            // An owner key: not the entity's own key (User.UserId), and not an audit column every table inherits from a common
+            // base class (Oqtane's ModelBase.CreatedBy, ABP's CreatorId): who created a row says nothing about how many rows a
+            // configuration table (sites, tenants, jobs) holds.
+            var ownKey = model.FindKey(type);
             var owner = properties.FirstOrDefault(p => OwnerKeyNames.Any(n => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase))
-                                                       && (p.Type.IsValueType || p.Type.SpecialType == SpecialType.System_String));
+                                                       && (p.Type.IsValueType || p.Type.SpecialType == SpecialType.System_String)
+                                                       && !string.Equals(p.Name, type.Name + "Id", StringComparison.OrdinalIgnoreCase)
+                                                       && !ownKey.Any(k => k.Name == p.Name)
+                                                       && !model.IsCommonBaseType(p.ContainingType));
             return owner is null ? null : "an owner ('" + owner.Name + "')";
         }
 

@@ -36,6 +36,54 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _commonBases = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// A base class that is not an entity type itself and that at least <see cref="CommonBaseMinimum"/> entity types of
+        /// the model derive from: an audit or common base (<c>ModelBase</c>, <c>AuditableEntity</c>, <c>FullAuditedEntity</c>)
+        /// whose members (<c>CreatedBy</c>, <c>CreatedOn</c>, <c>TenantId</c>) every table has, so they say nothing about one
+        /// table. A TPH base that is an entity type is not one.
+        /// </summary>
+        public bool IsCommonBaseType(ITypeSymbol? type)
+        {
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named || named.SpecialType != SpecialType.None)
+            {
+                return false;
+            }
+
+            return _commonBases.GetOrAdd(named.OriginalDefinition, t =>
+            {
+                var entities = Scan().EntityTypes;
+                if (entities.Contains(t))
+                {
+                    return false;
+                }
+
+                var derived = 0;
+                foreach (var entity in entities)
+                {
+                    for (var b = (entity as INamedTypeSymbol)?.BaseType; b is not null && b.SpecialType == SpecialType.None; b = b.BaseType)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(b.OriginalDefinition, t))
+                        {
+                            derived++;
+                            break;
+                        }
+                    }
+
+                    if (derived >= CommonBaseMinimum)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            });
+        }
+
+        /// <summary>How many entity types must share a non-entity base class for it to be a common (audit) base.</summary>
+        internal const int CommonBaseMinimum = 3;
+
         /// <summary>A class declared in source with a key by convention (<c>Id</c>, <c>&lt;Type&gt;Id</c>) or [Key].</summary>
         private static bool LooksLikeEntity(INamedTypeSymbol type)
         {

@@ -184,6 +184,53 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task An_audit_base_class_owner_column_or_the_entity_own_key_is_no_owner()
+        {
+            // Oqtane: every entity derives from ModelBase { CreatedBy (a user name), CreatedOn, ModifiedBy, ModifiedOn }, and
+            // sites, tenants and jobs (a handful each, added on admin pages) were taken for tables that grow because of
+            // CreatedBy; User was taken for one that belongs to an owner because of its own key, UserId. A page of the same
+            // base with a real parent (its site) still grows, and so does a note whose own class has an owner column.
+            var source = WithWeb("""
+                public abstract class ModelBase { public string CreatedBy { get; set; } = ""; public DateTime CreatedOn { get; set; } public string ModifiedBy { get; set; } = ""; }
+                public class Site : ModelBase { public int SiteId { get; set; } public string Name { get; set; } = ""; public List<Page> Pages { get; set; } = new(); }
+                public class Tenant : ModelBase { public int TenantId { get; set; } public string Name { get; set; } = ""; }
+                public class Job : ModelBase { public int JobId { get; set; } public string JobType { get; set; } = ""; }
+                public class Page : ModelBase { public int PageId { get; set; } public int SiteId { get; set; } public Site Site { get; set; } = null!; }
+                public class User : ModelBase { public int UserId { get; set; } public string Username { get; set; } = ""; }
+                public class Note { public int NoteId { get; set; } public string CreatedBy { get; set; } = ""; public DateTime CreatedOn { get; set; } }
+                public class TenantContext : DbContext
+                {
+                    public DbSet<Site> Sites { get; set; }
+                    public DbSet<Tenant> Tenants { get; set; }
+                    public DbSet<Job> Jobs { get; set; }
+                    public DbSet<Page> Pages { get; set; }
+                    public DbSet<User> Users { get; set; }
+                    public DbSet<Note> Notes { get; set; }
+                }
+
+                public class AdminController : Microsoft.AspNetCore.Mvc.ControllerBase
+                {
+                    public void Add(TenantContext db)
+                    {
+                        db.Sites.Add(new Site()); db.Tenants.Add(new Tenant()); db.Jobs.Add(new Job()); db.Pages.Add(new Page());
+                        db.Users.Add(new User()); db.Notes.Add(new Note()); db.SaveChanges();
+                    }
+
+                    public List<Site> Sites(TenantContext db) => db.Sites.ToList();
+                    public List<Tenant> Tenants(TenantContext db) => db.Tenants.ToList();
+                    public List<Job> Jobs(TenantContext db) => db.Jobs.ToList();
+                    public List<User> Users(TenantContext db) => db.Users.ToList();
+                    public List<Page> Pages(TenantContext db) => db.Pages.{|#0:ToList|}();
+                    public List<Note> Notes(TenantContext db) => db.Notes.{|#1:ToList|}();
+                }
+                """).Replace("public class CommentsController", "public class UnusedController").Replace("db.Comments.Add(comment);", "");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Page", "belongs to 'Site', has 'CreatedOn', rows added in 'AdminController.Add'"),
+                VerifyCS.Diagnostic("EFP301").WithLocation(1).WithArguments("ToList", "", "Note", "belongs to an owner ('CreatedBy'), has 'CreatedOn', rows added in 'AdminController.Add'"));
+        }
+
+        [Fact]
         public async Task Rows_added_only_by_setup_code_are_no_evidence_of_growth()
         {
             var source = WithWeb("""
