@@ -15,7 +15,8 @@ namespace PerfAnalyzers.EfCore
             var placement = ef.Loops.FindEnclosingLoop(take);
             if (placement is null || placement.Loop.Kind is not (LoopKind.While or LoopKind.DoWhile or LoopKind.For))
             {
-                return false;
+                // The first batch read before the loop: var batch = q.Take(100).ToList(); while (batch.Count > 0) { db.RemoveRange(batch); ...; batch = q.Take(100).ToList(); }
+                return IsPrimedDrain(ef, take, entityType, cancellationToken);
             }
 
             var loop = placement.Loop.Loop;
@@ -93,6 +94,71 @@ namespace PerfAnalyzers.EfCore
                 {
                     return true;
                 }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The batch is read once before a <c>while</c>/<c>do</c> loop, into a local that the loop deletes and reads again:
+        /// the first batch of the drain (Oqtane's <c>DeleteAllSearchContent</c>).
+        /// </summary>
+        private static bool IsPrimedDrain(EfCompilation ef, IInvocationOperation take, ITypeSymbol? entityType, CancellationToken cancellationToken)
+        {
+            IOperation top = take;
+            while (top.Parent is IConversionOperation or IAwaitOperation
+                   || top.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } } argument && argument.Parameter?.Ordinal == 0
+                   || top.Parent is IInvocationOperation call && call.Instance == top)
+            {
+                top = top.Parent is IArgumentOperation { Parent: { } next } ? next : top.Parent!;
+            }
+
+            ILocalSymbol? local = top.Parent switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when assignment.Value == top => target.Local,
+                _ => null,
+            };
+
+            var statement = top;
+            while (statement.Parent is not null and not IBlockOperation)
+            {
+                statement = statement.Parent;
+            }
+
+            if (local is null || statement.Parent is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            var index = block.Operations.IndexOf(statement);
+            for (var i = index + 1; i < block.Operations.Length; i++)
+            {
+                if (block.Operations[i] is not IWhileLoopOperation loop)
+                {
+                    continue;
+                }
+
+                var deletes = false;
+                var readsAgain = false;
+                foreach (var reference in loop.Body.Descendants().OfType<ILocalReferenceOperation>())
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    {
+                        continue;
+                    }
+
+                    if (reference.Parent is ISimpleAssignmentOperation { Target: var assigned } && assigned == reference)
+                    {
+                        readsAgain = true;
+                    }
+                    else if (DeletedByAncestor(ef, reference, loop, entityType, cancellationToken))
+                    {
+                        deletes = true;
+                    }
+                }
+
+                return deletes && readsAgain;
             }
 
             return false;

@@ -467,6 +467,15 @@ namespace PerfAnalyzers.Tests.Rules.Query
                         }
                         while (count == 100);
 
+                        // Oqtane's DeleteAllSearchContent: the first batch is read before the loop, the next ones in it.
+                        var primed = db.Posts.Where(p => p.Views < 0).Take(100).ToList();
+                        while (primed.Count > 0)
+                        {
+                            db.Posts.RemoveRange(primed);
+                            db.SaveChanges();
+                            primed = db.Posts.Where(p => p.Views < 0).Take(100).ToList();
+                        }
+
                         for (var round = 0; round < 100; round++)
                         {
                             var rows = db.Blogs.Where(b => b.IsArchived).Take(50).ToList();
@@ -504,13 +513,24 @@ namespace PerfAnalyzers.Tests.Rules.Query
                             db.Comments.Where(c => c.PostId == batch[0].Id).ExecuteDelete();
                             db.SaveChanges();
                         }
+
+                        // Read before a loop that only updates it: a page of arbitrary rows.
+                        var first = db.Posts.Where(p => p.Views == 0).{|#3:Take|}(100).ToList();
+                        while (first.Count > 0)
+                        {
+                            foreach (var post in first) post.Views = 1;
+                            db.SaveChanges();
+                            first = db.Posts.Where(p => p.Views == 0).{|#4:Take|}(100).ToList();
+                        }
                     }
                 }
                 """;
             await VerifyCS.VerifyAnalyzerAsync(source,
                 VerifyCS.Diagnostic("EFP306").WithLocation(0).WithArguments("Take", "", KeyHint),
                 VerifyCS.Diagnostic("EFP306").WithLocation(1).WithArguments("Take", "", KeyHint),
-                VerifyCS.Diagnostic("EFP306").WithLocation(2).WithArguments("Take", "", KeyHint));
+                VerifyCS.Diagnostic("EFP306").WithLocation(2).WithArguments("Take", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(3).WithArguments("Take", "", KeyHint),
+                VerifyCS.Diagnostic("EFP306").WithLocation(4).WithArguments("Take", "", KeyHint));
         }
 
         [Fact]
