@@ -17,8 +17,8 @@ namespace PerfAnalyzers.EfCore
     /// type; a type implementing an interface named that way (<c>IDataSeeder</c>, <c>IDataSeedContributor</c>,
     /// <c>IInstaller</c>) or <c>IStartupTask</c>; a version's upgrade step (<c>Upgrade_3_3_0</c>, <c>UpgradeTo310</c>) or a
     /// type named <c>*Upgrader</c>/<c>*UpgradeManager</c> (data migrations run once per upgrade; <c>UpgradePlan</c> is not);</item>
-    /// <item>a method that creates or migrates the database (calls <c>Database.EnsureCreated(Async)</c> or
-    /// <c>Database.Migrate(Async)</c>);</item>
+    /// <item>a method, lambda or local function that creates or migrates the database (calls <c>Database.EnsureCreated(Async)</c>
+    /// or <c>Database.Migrate(Async)</c>), wherever a callback is registered;</item>
     /// <item>the program's entry point (<c>Main</c>, top-level statements), <c>Startup.Configure</c>, and
     /// <c>IHostedService.StartAsync</c> (and <c>IHostedLifecycleService.StartingAsync/StartedAsync</c>): not lambdas or local
     /// functions inside them, which are request handlers and callbacks (<c>app.MapGet("/", () => ...)</c>);</item>
@@ -60,6 +60,7 @@ namespace PerfAnalyzers.EfCore
             StringComparer.Ordinal, "EnsureCreated", "EnsureCreatedAsync", "Migrate", "MigrateAsync");
 
         private readonly EfCompilation _ef;
+        private readonly ConcurrentDictionary<SyntaxNode, bool> _callbackCache = new ConcurrentDictionary<SyntaxNode, bool>();
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _rootCache = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly INamedTypeSymbol? _hostedService;
         private readonly INamedTypeSymbol? _hostedLifecycleService;
@@ -131,6 +132,13 @@ namespace PerfAnalyzers.EfCore
                 {
                     return true;
                 }
+            }
+
+            // Rule 2 for a callback: a lambda or local function that migrates or creates the database is start-up code
+            // wherever it is registered (smtp4dev migrates and repairs its data in an AddDbContext options callback).
+            if (InCallbackThatCreatesDatabase(operation))
+            {
+                return true;
             }
 
             // The member itself, when the code runs as part of it (not in a callback it only registers).
@@ -441,6 +449,24 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>The code runs when its method runs: not inside a lambda other than a per-element one, nor a local function.</summary>
+        private bool InCallbackThatCreatesDatabase(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    var function = current;
+                    if (_callbackCache.GetOrAdd(current.Syntax, _ => function.Descendants().Any(o => o is IInvocationOperation invocation
+                            && DatabaseCreationMethods.Contains(invocation.TargetMethod.Name) && IsDatabaseCreation(invocation.TargetMethod))))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
         private bool RunsWithBody(IOperation operation)
         {
             for (var current = operation.Parent; current is not null; current = current.Parent)

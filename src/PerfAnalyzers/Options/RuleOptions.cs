@@ -18,6 +18,7 @@ namespace PerfAnalyzers.Options
             PerfAnalyzers.RuleIds.ReadModifyWrite,
             PerfAnalyzers.RuleIds.UnboundedQuery,
             PerfAnalyzers.RuleIds.CountInsteadOfAny,
+            PerfAnalyzers.RuleIds.SameQueryRunsTwice,
             PerfAnalyzers.RuleIds.UnindexedFilter,
             PerfAnalyzers.RuleIds.SyncCallInAsyncCode);
 

@@ -61,6 +61,11 @@ namespace PerfAnalyzers.Tests.EfCore
             ["ensure-created-caller"] = Helpers + "public class Startup2 { public async Task PrepareAsync(BlogContext db, string[] names) {\n"
                 + "await db.Database.EnsureCreatedAsync();\n" + Body + "\n} }",
 
+            // A callback that migrates the database, wherever it is registered (smtp4dev repairs its data in an AddDbContext
+            // options callback right after Database.Migrate()).
+            ["migrating-callback"] = Helpers + "public class Startup3 { public void ConfigureServices(List<Func<BlogContext, string[], Task>> hooks) { hooks.Add(async (db, names) => {\n"
+                + "db.Database.Migrate();\n" + Body + "\n}); } }",
+
             // IHostedService.StartAsync (declared here: the test references no hosting assembly).
             ["hosted-service-start"] = Helpers + """
                 namespace Microsoft.Extensions.Hosting { public interface IHostedService { Task StartAsync(CancellationToken ct); Task StopAsync(CancellationToken ct); } }

@@ -155,6 +155,13 @@ namespace PerfAnalyzers.Rules.Query
                     continue;
                 }
 
+                // Setup code runs once (seeding, migrating, start-up repairs): a second round trip there is not worth a change.
+                if (!SetupCode.IsReported(context.Options, second.Operation.Syntax.SyntaxTree, RuleIds.SameQueryRunsTwice)
+                    && SetupCode.IsSetupCode(ef, second.Operation, cancellationToken))
+                {
+                    continue;
+                }
+
                 var line = first.Operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.EFP310_SameQueryRunsTwice,

@@ -29,6 +29,39 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Setup_code_is_silent_unless_the_option_reports_it()
+        {
+            // smtp4dev checks Messages.Any() twice while repairing its data at start-up, right after Database.Migrate(): once.
+            var source = """
+                class C
+                {
+                    public void Configure(List<Action<BlogContext>> hooks)
+                    {
+                        hooks.Add(db =>
+                        {
+                            db.Database.Migrate();
+                            var max = db.Posts.Any() ? db.Posts.Max(p => p.Views) : 0;
+                            if (!db.Posts.{|#0:Any|}() && max > 0) { }
+                        });
+                    }
+
+                    public void SeedPosts(BlogContext db)
+                    {
+                        if (db.Blogs.Any()) { }
+                        if (db.Blogs.{|#1:Any|}()) { }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+
+            var test = VerifyCS.Create(source);
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ndotnet_code_quality.EFP310.report_seeding_code = true\n"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP310").WithLocation(0).WithArguments("Any", "Any", "8"));
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("EFP310").WithLocation(1).WithArguments("Any", "Any", "15"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Reports_two_foreach_over_one_query_local()
         {
             var source = """
