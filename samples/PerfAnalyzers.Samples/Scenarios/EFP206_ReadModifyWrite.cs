@@ -11,7 +11,8 @@ namespace PerfAnalyzers.Samples.Scenarios
     /// EFP206: 50 requests arrive at once, each counts a view on the same post, each on its own context and connection (as
     /// 50 web requests do). The bad variant loads the post, increments <c>Views</c> and saves: a SELECT and an UPDATE that
     /// writes the value computed from what it read, so requests that read the same value overwrite each other's increment
-    /// (a lost update). The fixed variant is the EFP206 fix, one <c>UPDATE ... SET Views = Views + 1</c> per request, which
+    /// (a lost update; the requests all read before any saves, the order a burst of simultaneous requests runs in, made
+    /// repeatable with a barrier). The fixed variant is the EFP206 fix, one <c>UPDATE ... SET Views = Views + 1</c> per request, which
     /// the database applies atomically: every view is counted, with half the round trips.
     /// </summary>
     public sealed class EFP206_ReadModifyWrite : ProofScenario
@@ -40,11 +41,17 @@ namespace PerfAnalyzers.Samples.Scenarios
         {
             var before = await ViewsAsync(db, ct);
 
+            // The burst's timing, made repeatable: every request has read the post before any of them saves, as happens when
+            // they arrive together (left to the thread scheduler, a loaded machine sometimes ran them one after another, and
+            // then no update was lost).
+            using var allHaveRead = new Barrier(Requests);
+
             // One request, as an action method would write it.
             async Task CountViewAsync()
             {
                 await using var context = db.CreateContext();
                 var post = await context.Posts.FirstAsync(p => p.Id == PostId, ct);
+                allHaveRead.SignalAndWait(ct);
                 post.Views++;
                 await context.SaveChangesAsync(ct);
             }
