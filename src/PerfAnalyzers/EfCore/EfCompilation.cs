@@ -52,6 +52,9 @@ namespace PerfAnalyzers.EfCore
 
         private NavigationAccess? _navigationAccess;
 
+        /// <summary>Per-loop answers of the loop exemptions, keyed by the loop's syntax (<see cref="EfCore.LoopFacts"/>).</summary>
+        internal System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, LoopFacts> LoopFacts { get; } = new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, LoopFacts>();
+
         public static EfCompilation? TryCreate(Compilation compilation)
         {
             var symbols = EfSymbols.TryCreate(compilation);

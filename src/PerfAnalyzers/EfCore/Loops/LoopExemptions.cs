@@ -169,7 +169,8 @@ namespace PerfAnalyzers.EfCore
                 return LoopExemption.SearchLoop;
             }
 
-            if (IsBatchLoop(ef, loop, cancellationToken))
+            var facts = LoopFacts.Of(ef, loop);
+            if (facts.IsBatchLoop(ef, loop, cancellationToken))
             {
                 return LoopExemption.BatchLoop;
             }
@@ -194,17 +195,17 @@ namespace PerfAnalyzers.EfCore
                 return LoopExemption.AccumulatedBatch;
             }
 
-            if (ConfiguredSets.IsConfiguredSet(ef, loop, cancellationToken))
+            if (facts.IsConfiguredSet(ef, loop, cancellationToken))
             {
                 return LoopExemption.ConfiguredSet;
             }
 
-            if (WorkQueues.IsWorkQueue(ef, loop, cancellationToken))
+            if (facts.IsWorkQueue(ef, loop, cancellationToken))
             {
                 return LoopExemption.WorkQueue;
             }
 
-            if (ef.HeavyWork.InLoop(loop, cancellationToken))
+            if (facts.HasHeavyWork(ef, loop, cancellationToken))
             {
                 return LoopExemption.HeavyWorkPerItem;
             }
