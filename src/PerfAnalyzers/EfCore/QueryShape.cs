@@ -3,7 +3,7 @@ namespace PerfAnalyzers.EfCore
     /// <summary>What a query's operators say about the rows it returns: limited, filtered, ordered.</summary>
     internal static class QueryShape
     {
-        /// <summary>Composing operators that cap the number of rows (paging); single-row/scalar terminals are in <see cref="EfSymbols.SingleResultOperators"/>.</summary>
+        /// <summary>Composing operators that cap the number of rows (paging); single-row/scalar terminals are <see cref="OperatorMeaning.SingleResult"/>.</summary>
         internal static readonly ImmutableHashSet<string> RowLimitOperators = ImmutableHashSet.Create(
             "Take", "TakeLast", "TakeWhile", "ElementAt", "ElementAtOrDefault");
 
@@ -14,9 +14,6 @@ namespace PerfAnalyzers.EfCore
         /// <summary>Operators whose result has one row per group, not per entity.</summary>
         internal static readonly ImmutableHashSet<string> AggregatingOperators = ImmutableHashSet.Create(
             "GroupBy", "CountBy", "AggregateBy");
-
-        internal static readonly ImmutableHashSet<string> OrderingOperators = ImmutableHashSet.Create(
-            "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Order", "OrderDescending");
 
         public static bool IsRowLimited(QueryChain chain)
             => chain.Operators.Any(o => !o.IsClientSide && RowLimitOperators.Contains(o.Name));

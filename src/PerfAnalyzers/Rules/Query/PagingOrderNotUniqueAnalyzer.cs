@@ -74,7 +74,7 @@ namespace PerfAnalyzers.Rules.Query
             var ordered = false;
             foreach (var op in chain.Operators)
             {
-                ordered |= QueryShape.OrderingOperators.Contains(op.Name);
+                ordered |= op.Is(OperatorMeaning.Ordering);
                 if (ordered && op.Name == "Distinct")
                 {
                     return; // OrderBy(..).Select(..).Distinct(): EF Core drops the ordering (an unordered page, not a tie)

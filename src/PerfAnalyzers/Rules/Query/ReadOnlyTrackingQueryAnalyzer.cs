@@ -22,10 +22,6 @@ namespace PerfAnalyzers.Rules.Query
         private static readonly ImmutableHashSet<string> SingleMaterializers = ImmutableHashSet.Create(
             "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault");
 
-        /// <summary>Operators that decide tracking themselves.</summary>
-        private static readonly ImmutableHashSet<string> TrackingOperators = ImmutableHashSet.Create(
-            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking");
-
         /// <summary>Operators after which the rows are no longer the root entities.</summary>
         private static readonly ImmutableHashSet<string> ShapeChangingOperators = ImmutableHashSet.Create(
             "Select", "SelectMany", "GroupBy", "Join", "GroupJoin", "LeftJoin", "RightJoin", "Zip", "Cast", "OfType",
@@ -76,7 +72,7 @@ namespace PerfAnalyzers.Rules.Query
                 || roundTrip.Query is not { EntityType: { } entityType, MaterializedBy: null, Root: { } root } chain
                 || (chain.RootKind != QueryRootKind.DbSet && chain.RootKind != QueryRootKind.SetMethod)
                 || !SameType(produced, entityType)
-                || chain.Operators.Any(o => TrackingOperators.Contains(o.Name) || ShapeChangingOperators.Contains(o.Name)))
+                || chain.Operators.Any(o => o.Is(OperatorMeaning.Tracking) || ShapeChangingOperators.Contains(o.Name)))
             {
                 return;
             }
