@@ -212,7 +212,7 @@ namespace PerfAnalyzers.EfCore
                 {
                     // DbSet<T>.AsAsyncEnumerable() / AsQueryable(): instance forms of the same query.
                     var set = Visit(invocation.Instance, isConditional, hops);
-                    return set.IsEfQuery ? Compose(set, new QueryOperator(method.Name, invocation, false, isConditional, Ef.Operators.Meaning(method))) : set;
+                    return set.IsEfQuery ? Compose(set, new QueryOperator(method.Name, invocation, false, isConditional, Ef.Operators.Kind(method))) : set;
                 }
 
                 if (_owner.IsComposingOperator(method, out var isClientSide))
@@ -236,7 +236,7 @@ namespace PerfAnalyzers.EfCore
                     }
 
                     var clientSide = isClientSide || inner.Operators.Any(o => o.IsClientSide) || method.Name == "AsEnumerable";
-                    return Compose(inner, new QueryOperator(method.Name, invocation, clientSide, isConditional, Ef.Operators.Meaning(method)));
+                    return Compose(inner, new QueryOperator(method.Name, invocation, clientSide, isConditional, Ef.Operators.Kind(method)));
                 }
 
                 if (_owner.IsMaterializingCall(method))
@@ -424,7 +424,7 @@ namespace PerfAnalyzers.EfCore
                         if (chain.HasKnownRoot)
                         {
                             kind = kind == QueryRootKind.None || kind == chain.RootKind ? chain.RootKind : QueryRootKind.DbSet;
-                            operators.AddRange(chain.Operators.Select(o => new QueryOperator(o.Name, o.Invocation, o.IsClientSide, isConditional: true, o.Meaning)));
+                            operators.AddRange(chain.Operators.Select(o => new QueryOperator(o.Name, o.Invocation, o.IsClientSide, isConditional: true, o.Kind)));
                             order = QueryOrdering.Merge(order, chain.Order);
                         }
 

@@ -76,8 +76,8 @@ namespace PerfAnalyzers.Tests.EfCore
         [InlineData("ef-foreach", nameof(OperatorMeaning.Drain))]
         [InlineData("nav-load", nameof(OperatorMeaning.Drain))]
         [InlineData("nav-load-async", nameof(OperatorMeaning.Drain))]
-        [InlineData("q-page", nameof(OperatorMeaning.Paging))]
-        [InlineData("e-page", nameof(OperatorMeaning.Paging))]
+        [InlineData("q-page", nameof(OperatorMeaning.Limit))]
+        [InlineData("e-page", nameof(OperatorMeaning.Offset))]
         [InlineData("q-filter", nameof(OperatorMeaning.Filter))]
         [InlineData("e-filter", nameof(OperatorMeaning.Filter))]
         [InlineData("q-order", nameof(OperatorMeaning.Ordering))]
@@ -132,6 +132,8 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.True(operators.Is(Host.Invocation("ef-scalar").TargetMethod, OperatorMeaning.SingleResult));
             Assert.False(operators.Is(Host.Invocation("ef-list").TargetMethod, OperatorMeaning.SingleResult));
             Assert.True(operators.Is(Host.Invocation("q-page").TargetMethod, OperatorMeaning.ElementPreserving));
+            Assert.True(operators.Is(Host.Invocation("q-page").TargetMethod, OperatorMeaning.Paging));
+            Assert.True(operators.Is(Host.Invocation("e-page").TargetMethod, OperatorMeaning.Paging));
             Assert.False(operators.Is(Host.Invocation("q-shape").TargetMethod, OperatorMeaning.ElementPreserving));
             Assert.False(operators.Is(Host.Invocation("q-filter").TargetMethod, OperatorMeaning.Executing));
         }

@@ -34,8 +34,11 @@ namespace PerfAnalyzers.EfCore
         /// <summary>OrderBy, OrderByDescending, ThenBy, ThenByDescending, Order, OrderDescending.</summary>
         Ordering = 1 << 6,
 
-        /// <summary>Skip, Take, SkipLast, TakeLast, SkipWhile, TakeWhile.</summary>
-        Paging = 1 << 7,
+        /// <summary>Take, TakeLast, TakeWhile: a cap on the rows.</summary>
+        Limit = 1 << 7,
+
+        /// <summary>Skip, SkipLast, SkipWhile: rows left out from one end.</summary>
+        Offset = 1 << 14,
 
         /// <summary>AsNoTracking, AsNoTrackingWithIdentityResolution, AsTracking: the operators that decide tracking.</summary>
         Tracking = 1 << 8,
@@ -61,6 +64,9 @@ namespace PerfAnalyzers.EfCore
 
         // ---- the questions ----
 
+        /// <summary>Skip, Take, SkipLast, TakeLast, SkipWhile, TakeWhile.</summary>
+        Paging = Limit | Offset,
+
         /// <summary>Every row into a collection (ToList, ToArray, ToHashSet, ToDictionary, ToLookup).</summary>
         Materializing = ToCollection | ToKeyedCollection,
 
@@ -71,24 +77,51 @@ namespace PerfAnalyzers.EfCore
         Executing = Materializing | SingleRow | Scalar | Drain,
 
         /// <summary>The results are elements of the source, unchanged (filtered, ordered, paged, with query options).</summary>
-        ElementPreserving = Filter | Ordering | Paging | Tracking | Include | QueryOption | SameElements,
+        ElementPreserving = Filter | Ordering | Limit | Offset | Tracking | Include | QueryOption | SameElements,
     }
 
     /// <summary>
-    /// The LINQ/EF Core operator vocabulary, one answer per question: which method is which operator, and what it means.
-    /// Methods are compared by symbol identity (the unreduced original definition) against the members of
+    /// Which operator a call is, by symbol (<see cref="QueryOperators.Kind"/>): one value per LINQ/EF operator name, sync
+    /// and Async alike (ToListAsync is <see cref="ToList"/>). Rules ask a meaning (<see cref="OperatorMeaning"/>) where
+    /// one fits their question, and a kind where they need one operator in particular.
+    /// </summary>
+    internal enum OperatorKind
+    {
+        None,
+        ToList, ToArray, ToHashSet, ToDictionary, ToLookup,
+        First, FirstOrDefault, Single, SingleOrDefault, Last, LastOrDefault, ElementAt, ElementAtOrDefault, MinBy, MaxBy,
+        Count, LongCount, Any, All, Sum, Min, Max, Average, Contains, Aggregate, SequenceEqual,
+        Load, ForEach,
+        Where,
+        OrderBy, OrderByDescending, ThenBy, ThenByDescending, Order, OrderDescending,
+        Take, TakeLast, TakeWhile, Skip, SkipLast, SkipWhile,
+        AsNoTracking, AsNoTrackingWithIdentityResolution, AsTracking,
+        Include, ThenInclude,
+        AsSplitQuery, AsSingleQuery, TagWith, TagWithCallSite, IgnoreQueryFilters, IgnoreAutoIncludes,
+        Distinct, DistinctBy, Reverse, OfType, AsQueryable,
+        Select, SelectMany, GroupBy, Join, GroupJoin, LeftJoin, RightJoin, Zip, Cast, Concat, Union, UnionBy, Intersect,
+        IntersectBy, Except, ExceptBy, CountBy, AggregateBy, DefaultIfEmpty, Append, Prepend, Chunk, Index,
+        AsEnumerable, AsAsyncEnumerable,
+    }
+
+    /// <summary>
+    /// The LINQ/EF Core operator vocabulary, one answer per question: which method is which operator
+    /// (<see cref="OperatorKind"/>), and what it means (<see cref="OperatorMeaning"/>). Methods are compared by symbol
+    /// identity (the unreduced original definition, or the method it overrides) against the members of
     /// <c>System.Linq.Queryable</c>, <c>System.Linq.Enumerable</c>, <c>System.Linq.AsyncEnumerable</c> (.NET 10),
-    /// <c>EntityFrameworkQueryableExtensions</c>, <c>RelationalQueryableExtensions</c> (where referenced) and the
-    /// operators declared on <c>DbSet&lt;T&gt;</c> itself (AsAsyncEnumerable, AsQueryable) and <c>NavigationEntry.Load</c>
-    /// (and its overrides), resolved once per compilation
-    /// on the first question (<see cref="EfSymbols.Operators"/>). An application's own method of the same name is not an
-    /// operator. The name table below is the one list of operator names; the symbol check runs only for a name in it, so
-    /// asking about any other call costs one dictionary lookup.
+    /// <c>EntityFrameworkQueryableExtensions</c>, <c>RelationalQueryableExtensions</c> (where referenced), the operators
+    /// declared on <c>DbSet&lt;T&gt;</c> itself (AsAsyncEnumerable, AsQueryable) and <c>NavigationEntry.Load</c>, resolved
+    /// once per compilation on the first question (<see cref="EfSymbols.Operators"/>, shared through
+    /// <see cref="EfCompilation"/>). An application's own method of the same name is not an operator. The name table is
+    /// checked first, so asking about any other call costs one dictionary lookup and binds nothing.
     /// </summary>
     internal sealed class QueryOperators
     {
-        /// <summary>Every operator name (the sync name; EF's and AsyncEnumerable's "Async" counterparts mean the same) and its meaning.</summary>
-        private static readonly ImmutableDictionary<string, OperatorMeaning> Names = BuildNames();
+        /// <summary>Every operator name (the sync name; EF's and AsyncEnumerable's "Async" counterparts are the same operator).</summary>
+        private static readonly ImmutableDictionary<string, OperatorKind> Names = BuildNames();
+
+        /// <summary>The meaning of each <see cref="OperatorKind"/>, indexed by its value.</summary>
+        private static readonly OperatorMeaning[] Meanings = BuildMeanings();
 
         private static readonly string[] VocabularyTypes =
         {
@@ -98,12 +131,12 @@ namespace PerfAnalyzers.EfCore
             "Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions",
             "Microsoft.EntityFrameworkCore.RelationalQueryableExtensions",
             "Microsoft.EntityFrameworkCore.DbSet`1",
-            "Microsoft.EntityFrameworkCore.ChangeTracking.NavigationEntry", // Entry(x).Collection(..).Load(): Drain
+            "Microsoft.EntityFrameworkCore.ChangeTracking.NavigationEntry", // Entry(x).Collection(..).Load() and its overrides
         };
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol? _efExtensions;
-        private Dictionary<IMethodSymbol, OperatorMeaning>? _methods;
+        private Dictionary<IMethodSymbol, OperatorKind>? _methods;
 
         public QueryOperators(Compilation compilation)
         {
@@ -111,25 +144,26 @@ namespace PerfAnalyzers.EfCore
             _efExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions");
         }
 
-        /// <summary>What <paramref name="method"/> means as a query operator; None when it is not a LINQ/EF operator (an application's own method of the same name).</summary>
-        public OperatorMeaning Meaning(IMethodSymbol? method)
+        /// <summary>Which LINQ/EF operator <paramref name="method"/> is; None for any other method (an application's own method of the same name).</summary>
+        public OperatorKind Kind(IMethodSymbol? method)
         {
             if (method is null)
             {
-                return OperatorMeaning.None;
+                return OperatorKind.None;
+            }
+
+            var byName = KindOfName(method.Name);
+            if (byName == OperatorKind.None)
+            {
+                return OperatorKind.None;
             }
 
             var definition = (method.ReducedFrom ?? method).OriginalDefinition;
-            if (!Names.ContainsKey(definition.Name) && !Names.ContainsKey(EfSymbols.SyncName(definition.Name)))
-            {
-                return OperatorMeaning.None;
-            }
-
             for (var m = definition; m is not null; m = m.OverriddenMethod?.OriginalDefinition)
             {
-                if (Methods.TryGetValue(m, out var meaning))
+                if (Methods.TryGetValue(m, out var kind))
                 {
-                    return meaning;
+                    return kind;
                 }
             }
 
@@ -137,27 +171,58 @@ namespace PerfAnalyzers.EfCore
             // (Microsoft.EntityFrameworkCore.DynamicLinq's ToListAsync/FirstAsync...) is taken for EF operators, as the
             // layer has always done (EfSymbols.IsEfExtensionMethod); its symbols are not in the vocabulary.
             return !SymbolEqualityComparer.Default.Equals(definition.ContainingType, _efExtensions) && EfSymbols.IsEfExtensionMethod(definition)
-                ? MeaningOfName(definition.Name)
-                : OperatorMeaning.None;
+                ? byName
+                : OperatorKind.None;
         }
+
+        /// <summary>What <paramref name="method"/> means as a query operator; None when it is not a LINQ/EF operator.</summary>
+        public OperatorMeaning Meaning(IMethodSymbol? method) => MeaningOf(Kind(method));
 
         /// <summary>True when <paramref name="method"/> is a LINQ/EF operator with any of the meanings in <paramref name="meaning"/>.</summary>
         public bool Is(IMethodSymbol? method, OperatorMeaning meaning) => (Meaning(method) & meaning) != 0;
 
-        /// <summary>
-        /// The meaning of an operator NAME (sync or Async), without binding. Two uses only: a cheap prefilter before any
-        /// symbol is looked at (<see cref="EfCompilation"/>'s round-trip name check), and the EF Core namespace extension
-        /// classes of other packages inside <see cref="Meaning"/>. Rules ask <see cref="Meaning"/> or <see cref="Is"/>.
-        /// </summary>
-        public static OperatorMeaning MeaningOfName(string name)
-            => Names.TryGetValue(name, out var meaning) || Names.TryGetValue(EfSymbols.SyncName(name), out meaning) ? meaning : OperatorMeaning.None;
+        public static OperatorMeaning MeaningOf(OperatorKind kind) => Meanings[(int)kind];
 
-        private Dictionary<IMethodSymbol, OperatorMeaning> Methods
+        /// <summary>
+        /// The operator an operator NAME (sync or Async) would be, without binding. Two uses only: a cheap prefilter before
+        /// any symbol is looked at (<see cref="EfCompilation"/>'s round-trip name check), and the EF Core namespace
+        /// extension classes of other packages inside <see cref="Kind"/>. Rules ask <see cref="Kind"/>, <see cref="Meaning"/>
+        /// or <see cref="Is"/>.
+        /// </summary>
+        public static OperatorKind KindOfName(string name)
+            => Names.TryGetValue(name, out var kind) || (name.EndsWith("Async", System.StringComparison.Ordinal) && Names.TryGetValue(EfSymbols.SyncName(name), out kind))
+                ? kind
+                : OperatorKind.None;
+
+        /// <summary>The meaning of an operator NAME, without binding (see <see cref="KindOfName"/>).</summary>
+        public static OperatorMeaning MeaningOfName(string name) => MeaningOf(KindOfName(name));
+
+        // ---- questions several rules ask of one operator (one answer each) ----
+
+        /// <summary>
+        /// Operators a set-based statement (ExecuteUpdate/ExecuteDelete) over the same rows reproduces exactly: a filter, and
+        /// options that change neither the rows nor the values (anything else, an ordering, a Take, an Include, means no
+        /// mechanical rewrite). Asked by <c>LoadedEntities</c> (EFP203/EFP204) and <see cref="SingleRowLoad"/> (EFP206).
+        /// </summary>
+        public static bool IsReproducibleInBulk(OperatorKind kind)
+            => kind is OperatorKind.Where or OperatorKind.AsTracking or OperatorKind.TagWith or OperatorKind.TagWithCallSite or OperatorKind.IgnoreQueryFilters;
+
+        /// <summary>
+        /// Operators after which a query's rows are not tracked entities of its root set (not tracked, projected, joined,
+        /// combined, or run on the client). OfType keeps them: its rows are tracked entities, of the root type or a derived
+        /// one (the callers compare the element type with the root's). Asked by <c>LoadedEntities</c> and <see cref="SingleRowLoad"/>.
+        /// </summary>
+        public static bool EndsTrackedEntities(OperatorKind kind)
+            => kind is OperatorKind.AsNoTracking or OperatorKind.AsNoTrackingWithIdentityResolution or OperatorKind.Select or OperatorKind.SelectMany
+                or OperatorKind.GroupBy or OperatorKind.Join or OperatorKind.GroupJoin or OperatorKind.Union or OperatorKind.Concat or OperatorKind.Zip
+                or OperatorKind.Cast or OperatorKind.AsEnumerable or OperatorKind.Distinct or OperatorKind.DefaultIfEmpty;
+
+        private Dictionary<IMethodSymbol, OperatorKind> Methods
             => System.Threading.Volatile.Read(ref _methods) ?? System.Threading.LazyInitializer.EnsureInitialized(ref _methods, Resolve)!;
 
-        private Dictionary<IMethodSymbol, OperatorMeaning> Resolve()
+        private Dictionary<IMethodSymbol, OperatorKind> Resolve()
         {
-            var methods = new Dictionary<IMethodSymbol, OperatorMeaning>(SymbolEqualityComparer.Default);
+            var methods = new Dictionary<IMethodSymbol, OperatorKind>(SymbolEqualityComparer.Default);
             foreach (var typeName in VocabularyTypes)
             {
                 if (_compilation.GetTypeByMetadataName(typeName) is not { } type)
@@ -165,13 +230,13 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                // Async counterparts only where the type declares them (EF, AsyncEnumerable); Enumerable has no XAsync.
+                // "Async" counterparts only where the type declares them (EF, AsyncEnumerable): Enumerable has none.
                 foreach (var member in type.GetMembers())
                 {
                     if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Public } method
-                        && (Names.TryGetValue(method.Name, out var meaning) || Names.TryGetValue(EfSymbols.SyncName(method.Name), out meaning)))
+                        && KindOfName(method.Name) is var kind && kind != OperatorKind.None)
                     {
-                        methods[method.OriginalDefinition] = meaning;
+                        methods[method.OriginalDefinition] = kind;
                     }
                 }
             }
@@ -179,37 +244,54 @@ namespace PerfAnalyzers.EfCore
             return methods;
         }
 
-        private static ImmutableDictionary<string, OperatorMeaning> BuildNames()
+        private static ImmutableDictionary<string, OperatorKind> BuildNames()
         {
-            var names = ImmutableDictionary.CreateBuilder<string, OperatorMeaning>(System.StringComparer.Ordinal);
-            void Add(OperatorMeaning meaning, params string[] operators)
+            var names = ImmutableDictionary.CreateBuilder<string, OperatorKind>(System.StringComparer.Ordinal);
+            foreach (OperatorKind kind in System.Enum.GetValues(typeof(OperatorKind)))
             {
-                foreach (var name in operators)
+                if (kind != OperatorKind.None)
                 {
-                    names[name] = names.TryGetValue(name, out var existing) ? existing | meaning : meaning;
+                    names[kind.ToString()] = kind;
                 }
             }
 
-            Add(OperatorMeaning.ToCollection, "ToList", "ToArray", "ToHashSet");
-            Add(OperatorMeaning.ToKeyedCollection, "ToDictionary", "ToLookup");
-            Add(OperatorMeaning.SingleRow, "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
-                "ElementAt", "ElementAtOrDefault", "MinBy", "MaxBy");
-            Add(OperatorMeaning.Scalar, "Count", "LongCount", "Any", "All", "Sum", "Min", "Max", "Average", "Contains",
-                "Aggregate", "SequenceEqual");
-            Add(OperatorMeaning.Drain, "Load", "ForEach");
-            Add(OperatorMeaning.Filter, "Where");
-            Add(OperatorMeaning.Ordering, "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Order", "OrderDescending");
-            Add(OperatorMeaning.Paging, "Skip", "Take", "SkipLast", "TakeLast", "SkipWhile", "TakeWhile");
-            Add(OperatorMeaning.Tracking, "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking");
-            Add(OperatorMeaning.Include, "Include", "ThenInclude");
-            Add(OperatorMeaning.QueryOption, "AsSplitQuery", "AsSingleQuery", "TagWith", "TagWithCallSite", "IgnoreQueryFilters",
-                "IgnoreAutoIncludes");
-            Add(OperatorMeaning.SameElements, "Distinct", "DistinctBy", "Reverse", "OfType", "AsQueryable");
-            Add(OperatorMeaning.ShapeChanging, "Select", "SelectMany", "GroupBy", "Join", "GroupJoin", "LeftJoin", "RightJoin",
-                "Zip", "Cast", "Concat", "Union", "UnionBy", "Intersect", "IntersectBy", "Except", "ExceptBy", "CountBy",
-                "AggregateBy", "DefaultIfEmpty", "Append", "Prepend", "Chunk", "Index");
-            Add(OperatorMeaning.Streaming, "AsEnumerable", "AsAsyncEnumerable");
             return names.ToImmutable();
+        }
+
+        private static OperatorMeaning[] BuildMeanings()
+        {
+            var meanings = new OperatorMeaning[System.Enum.GetValues(typeof(OperatorKind)).Length];
+            void Add(OperatorMeaning meaning, params OperatorKind[] kinds)
+            {
+                foreach (var kind in kinds)
+                {
+                    meanings[(int)kind] |= meaning;
+                }
+            }
+
+            Add(OperatorMeaning.ToCollection, OperatorKind.ToList, OperatorKind.ToArray, OperatorKind.ToHashSet);
+            Add(OperatorMeaning.ToKeyedCollection, OperatorKind.ToDictionary, OperatorKind.ToLookup);
+            Add(OperatorMeaning.SingleRow, OperatorKind.First, OperatorKind.FirstOrDefault, OperatorKind.Single, OperatorKind.SingleOrDefault,
+                OperatorKind.Last, OperatorKind.LastOrDefault, OperatorKind.ElementAt, OperatorKind.ElementAtOrDefault, OperatorKind.MinBy, OperatorKind.MaxBy);
+            Add(OperatorMeaning.Scalar, OperatorKind.Count, OperatorKind.LongCount, OperatorKind.Any, OperatorKind.All, OperatorKind.Sum,
+                OperatorKind.Min, OperatorKind.Max, OperatorKind.Average, OperatorKind.Contains, OperatorKind.Aggregate, OperatorKind.SequenceEqual);
+            Add(OperatorMeaning.Drain, OperatorKind.Load, OperatorKind.ForEach);
+            Add(OperatorMeaning.Filter, OperatorKind.Where);
+            Add(OperatorMeaning.Ordering, OperatorKind.OrderBy, OperatorKind.OrderByDescending, OperatorKind.ThenBy, OperatorKind.ThenByDescending,
+                OperatorKind.Order, OperatorKind.OrderDescending);
+            Add(OperatorMeaning.Limit, OperatorKind.Take, OperatorKind.TakeLast, OperatorKind.TakeWhile);
+            Add(OperatorMeaning.Offset, OperatorKind.Skip, OperatorKind.SkipLast, OperatorKind.SkipWhile);
+            Add(OperatorMeaning.Tracking, OperatorKind.AsNoTracking, OperatorKind.AsNoTrackingWithIdentityResolution, OperatorKind.AsTracking);
+            Add(OperatorMeaning.Include, OperatorKind.Include, OperatorKind.ThenInclude);
+            Add(OperatorMeaning.QueryOption, OperatorKind.AsSplitQuery, OperatorKind.AsSingleQuery, OperatorKind.TagWith, OperatorKind.TagWithCallSite,
+                OperatorKind.IgnoreQueryFilters, OperatorKind.IgnoreAutoIncludes);
+            Add(OperatorMeaning.SameElements, OperatorKind.Distinct, OperatorKind.DistinctBy, OperatorKind.Reverse, OperatorKind.OfType, OperatorKind.AsQueryable);
+            Add(OperatorMeaning.ShapeChanging, OperatorKind.Select, OperatorKind.SelectMany, OperatorKind.GroupBy, OperatorKind.Join, OperatorKind.GroupJoin,
+                OperatorKind.LeftJoin, OperatorKind.RightJoin, OperatorKind.Zip, OperatorKind.Cast, OperatorKind.Concat, OperatorKind.Union, OperatorKind.UnionBy,
+                OperatorKind.Intersect, OperatorKind.IntersectBy, OperatorKind.Except, OperatorKind.ExceptBy, OperatorKind.CountBy, OperatorKind.AggregateBy,
+                OperatorKind.DefaultIfEmpty, OperatorKind.Append, OperatorKind.Prepend, OperatorKind.Chunk, OperatorKind.Index);
+            Add(OperatorMeaning.Streaming, OperatorKind.AsEnumerable, OperatorKind.AsAsyncEnumerable);
+            return meanings;
         }
     }
 }
