@@ -217,6 +217,37 @@ namespace PerfAnalyzers.EfCore
                 or OperatorKind.GroupBy or OperatorKind.Join or OperatorKind.GroupJoin or OperatorKind.Union or OperatorKind.Concat or OperatorKind.Zip
                 or OperatorKind.Cast or OperatorKind.AsEnumerable or OperatorKind.Distinct or OperatorKind.DefaultIfEmpty;
 
+        /// <summary>
+        /// Operators after which a query's rows are still its root's rows, as many as a Where lets through: a filter, an
+        /// ordering by a key (OrderBy/ThenBy, not Order), Include, tracking and query options. Asked by
+        /// <see cref="LoopKeyFilters"/> (batching), EFP314 (plus AsQueryable) and EFP312 (plus the operators a page keeps).
+        /// </summary>
+        public static bool KeepsRootRows(OperatorKind kind)
+            => (MeaningOf(kind) & (OperatorMeaning.Filter | OperatorMeaning.Include | OperatorMeaning.Tracking | OperatorMeaning.QueryOption)) != 0
+               || kind is OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy or OperatorKind.ThenByDescending;
+
+        /// <summary>
+        /// The materializers whose entities EFP302 and EFP305 follow: a list (ToList, ToArray), sync or Async.
+        /// </summary>
+        public static bool IsEntityListTerminal(OperatorKind kind) => kind is OperatorKind.ToList or OperatorKind.ToArray;
+
+        /// <summary>
+        /// The terminals returning one entity that EFP302 and EFP305 follow: First, Single, Last (and OrDefault), sync or Async.
+        /// </summary>
+        public static bool IsEntityRowTerminal(OperatorKind kind)
+            => kind is OperatorKind.First or OperatorKind.FirstOrDefault or OperatorKind.Single or OperatorKind.SingleOrDefault
+                or OperatorKind.Last or OperatorKind.LastOrDefault;
+
+        /// <summary>
+        /// By name, on purpose: the expression rewriters of third-party libraries (LinqKit's AsExpandable, NeinLinq's
+        /// ToInjectable, DelegateDecompiler's Decompile, EntityFrameworkCore.Projectables, linq2db's ToLinqToDB), which make
+        /// EF Core translate what it otherwise could not. Their packages are seldom referenced where the analyzer runs
+        /// (the one-compilation mode binds none of them), so there is no symbol to compare with. Asked by EFP315.
+        /// </summary>
+        public static bool IsThirdPartyRewriter(string name)
+            => name is "AsExpandable" or "AsExpandableEFCore" or "ToInjectable" or "ToEntityInjectable" or "Decompile" or "DecompileAsync"
+                or "ExpandProjectables" or "ToLinqToDB";
+
         private Dictionary<IMethodSymbol, OperatorKind> Methods
             => System.Threading.Volatile.Read(ref _methods) ?? System.Threading.LazyInitializer.EnsureInitialized(ref _methods, Resolve)!;
 
