@@ -325,4 +325,25 @@ namespace PerfAnalyzers.EfCore
             return meanings;
         }
     }
+
+    /// <summary>
+    /// The methods of <c>List&lt;T&gt;</c>, arrays (<c>System.Array</c>) and <c>Parallel</c> that take each element. By NAME, on
+    /// purpose: they are not query operators, the callers match the declaring type by symbol first (<see cref="EfSymbols.IsList"/>,
+    /// <see cref="EfSymbols.Array"/>, <see cref="EfSymbols.Parallel"/>), and <see cref="LoopAnalysis"/> also takes an
+    /// application's own <c>ForEach</c> helper over a sequence, whose symbol nothing can know beforehand.
+    /// </summary>
+    internal static class CollectionMethods
+    {
+        /// <summary>Their delegate runs once per element (<see cref="LoopAnalysis"/>).</summary>
+        public static bool TakesEachElement(string name)
+            => name is "ForEach" or "ForEachAsync" or "ConvertAll" or "TrueForAll" or "Exists" or "Find" or "FindAll" or "RemoveAll";
+
+        /// <summary>They read the list and the elements given to their predicates, and change nothing (<see cref="ReadOnlyEntityUsage"/>).</summary>
+        public static bool OnlyRead(string name)
+            => name is "Find" or "FindAll" or "FindLast" or "FindIndex" or "FindLastIndex" or "Exists" or "TrueForAll" or "Contains" or "IndexOf" or "ForEach";
+
+        /// <summary>Their results are the list's elements (or a scalar): <see cref="QueryFlow"/> follows them.</summary>
+        public static bool KeepElementsLocal(string name)
+            => name is "ForEach" or "Exists" or "TrueForAll" or "Find" or "FindAll" or "Contains" or "ToArray" or "Reverse";
+    }
 }

@@ -41,7 +41,7 @@ namespace PerfAnalyzers.Rules.Query
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             var syncName = EfSymbols.SyncName(method.Name);
-            if (!ClientSideOperators.Materializers.Contains(syncName))
+            if (!ClientSideOperators.IsMaterializer(ef.Symbols.Operators.Kind(method)))
             {
                 return;
             }
