@@ -11,8 +11,18 @@ namespace PerfAnalyzers.Tests.EfCore
     public class QueryOperatorsTests
     {
         private const string Source = """
+            namespace Microsoft.EntityFrameworkCore.DynamicLinq
+            {
+                public static class DynamicQueryableExtensions
+                {
+                    public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source, string tag) => null;
+                }
+            }
+
             namespace App
             {
+                using Microsoft.EntityFrameworkCore.DynamicLinq;
+
                 public class Bag<T>
                 {
                     public List<T> ToList() => null;
@@ -52,6 +62,7 @@ namespace PerfAnalyzers.Tests.EfCore
                         db.Posts.AsSplitQuery/*ef-option*/().TagWith/*ef-tag*/("x").ToList();
                         db.Posts.Distinct/*q-same*/().ToList(); list.OfType/*e-same*/<Post>().ToList();
                         db.Posts.Select/*q-shape*/(p => p.Id).ToList(); list.SelectMany/*e-shape*/(p => p.Title).ToList(); bag.Select/*u-shape*/(p => p.Id);
+                        await db.Posts.ToListAsync/*dynamic-list*/("tag");
                         db.Posts.AsEnumerable/*q-stream*/().ToList(); db.Posts.AsAsyncEnumerable/*ef-stream*/(); bag.AsEnumerable/*u-stream*/();
                     }
                 }
@@ -121,6 +132,22 @@ namespace PerfAnalyzers.Tests.EfCore
             var method = Host.Invocation(marker).TargetMethod;
             Assert.Equal(OperatorMeaning.None, Host.Ef!.Symbols.Operators.Meaning(method));
             Assert.NotEqual(OperatorMeaning.None, QueryOperators.MeaningOfName(method.Name));
+        }
+
+        [Theory]
+        [InlineData("q-list", nameof(OperatorKind.ToList))]
+        [InlineData("ef-list", nameof(OperatorKind.ToList))]
+        [InlineData("ef-single", nameof(OperatorKind.Single))]
+        [InlineData("ef-foreach", nameof(OperatorKind.ForEach))]
+        [InlineData("nav-load-async", nameof(OperatorKind.Load))]
+        [InlineData("dynamic-list", nameof(OperatorKind.ToList))]
+        [InlineData("u-list", nameof(OperatorKind.None))]
+        [InlineData("u-list-async", nameof(OperatorKind.None))]
+        public void Kind_is_the_operator_sync_and_Async_alike(string marker, string expected)
+        {
+            // dynamic-list: another package's extension class in the EF Core namespace is matched by name, as the layer always did.
+            var kind = (OperatorKind)System.Enum.Parse(typeof(OperatorKind), expected);
+            Assert.Equal(kind, Host.Ef!.Symbols.Operators.Kind(Host.Invocation(marker).TargetMethod));
         }
 
         [Fact]

@@ -118,7 +118,7 @@ namespace PerfAnalyzers.EfCore
     internal sealed class QueryOperators
     {
         /// <summary>Every operator name (the sync name; EF's and AsyncEnumerable's "Async" counterparts are the same operator).</summary>
-        private static readonly ImmutableDictionary<string, OperatorKind> Names = BuildNames();
+        private static readonly Dictionary<string, OperatorKind> Names = BuildNames();
 
         /// <summary>The meaning of each <see cref="OperatorKind"/>, indexed by its value.</summary>
         private static readonly OperatorMeaning[] Meanings = BuildMeanings();
@@ -275,9 +275,10 @@ namespace PerfAnalyzers.EfCore
             return methods;
         }
 
-        private static ImmutableDictionary<string, OperatorKind> BuildNames()
+        private static Dictionary<string, OperatorKind> BuildNames()
         {
-            var names = ImmutableDictionary.CreateBuilder<string, OperatorKind>(System.StringComparer.Ordinal);
+            // A plain dictionary, read-only once built: the lookup runs for every invocation a rule looks at.
+            var names = new Dictionary<string, OperatorKind>(System.StringComparer.Ordinal);
             foreach (OperatorKind kind in System.Enum.GetValues(typeof(OperatorKind)))
             {
                 if (kind != OperatorKind.None)
@@ -286,7 +287,7 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            return names.ToImmutable();
+            return names;
         }
 
         private static OperatorMeaning[] BuildMeanings()
