@@ -12,13 +12,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>LINQ to Objects methods whose lambdas and results are followed. Distinct/Contains/GroupBy(e => e)... compare entities by reference and are not here.</summary>
         private static bool IsFollowed(OperatorKind kind)
-            => kind is OperatorKind.Where or OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy
-                or OperatorKind.ThenByDescending or OperatorKind.Take or OperatorKind.Skip or OperatorKind.Reverse or OperatorKind.ToList
-                or OperatorKind.ToArray or OperatorKind.AsEnumerable or OperatorKind.First or OperatorKind.FirstOrDefault
-                or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault
-                or OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any or OperatorKind.All or OperatorKind.Sum
-                or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average or OperatorKind.Select or OperatorKind.ToDictionary
-                or OperatorKind.TakeWhile or OperatorKind.SkipWhile or OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault;
+            => QueryOperators.IsFollowedInMemory(kind)
+               || kind is OperatorKind.ToDictionary or OperatorKind.TakeWhile or OperatorKind.SkipWhile or OperatorKind.ElementAt
+                   or OperatorKind.ElementAtOrDefault;
 
         private readonly EfSymbols _symbols;
         private readonly ITypeSymbol _entityType;

@@ -11,14 +11,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>LINQ to Objects methods whose results are the source's elements (or a scalar): their use is followed, not treated as an escape.</summary>
         private static bool IsLocalSequenceOperator(OperatorKind kind)
-            => kind is OperatorKind.Where or OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy
-                or OperatorKind.ThenByDescending or OperatorKind.Take or OperatorKind.Skip or OperatorKind.Distinct or OperatorKind.Reverse
-                or OperatorKind.ToList or OperatorKind.ToArray or OperatorKind.AsEnumerable or OperatorKind.First
-                or OperatorKind.FirstOrDefault or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.Last
-                or OperatorKind.LastOrDefault or OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any or OperatorKind.All
-                or OperatorKind.Sum or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average or OperatorKind.Select
-                or OperatorKind.SelectMany or OperatorKind.GroupBy or OperatorKind.ToDictionary or OperatorKind.ToLookup
-                or OperatorKind.OfType or OperatorKind.Contains;
+            => QueryOperators.IsFollowedInMemory(kind)
+               || kind is OperatorKind.Distinct or OperatorKind.SelectMany or OperatorKind.GroupBy or OperatorKind.ToDictionary
+                   or OperatorKind.ToLookup or OperatorKind.OfType or OperatorKind.Contains;
 
         /// <summary>The calls chained after <paramref name="invocation"/> in the same expression, innermost first, and the outermost one (or the invocation).</summary>
         public static ImmutableArray<IInvocationOperation> ChainedAfter(IInvocationOperation invocation, out IOperation top)

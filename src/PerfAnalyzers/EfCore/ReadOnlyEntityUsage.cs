@@ -14,14 +14,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>Enumerable methods whose lambdas and results are followed.</summary>
         private static bool IsFollowed(OperatorKind kind)
-            => kind is OperatorKind.Where or OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy
-                or OperatorKind.ThenByDescending or OperatorKind.Take or OperatorKind.Skip or OperatorKind.TakeWhile
-                or OperatorKind.SkipWhile or OperatorKind.Reverse or OperatorKind.Distinct or OperatorKind.ToList or OperatorKind.ToArray
-                or OperatorKind.AsEnumerable or OperatorKind.First or OperatorKind.FirstOrDefault or OperatorKind.Single
-                or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault or OperatorKind.ElementAt
-                or OperatorKind.ElementAtOrDefault or OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any or OperatorKind.All
-                or OperatorKind.Sum or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average or OperatorKind.Select
-                or OperatorKind.MinBy or OperatorKind.MaxBy or OperatorKind.Contains;
+            => QueryOperators.IsFollowedInMemory(kind)
+               || kind is OperatorKind.TakeWhile or OperatorKind.SkipWhile or OperatorKind.Distinct or OperatorKind.ElementAt
+                   or OperatorKind.ElementAtOrDefault or OperatorKind.MinBy or OperatorKind.MaxBy or OperatorKind.Contains;
 
         private readonly EfSymbols _symbols;
         private readonly NavigationAccess _navigations;

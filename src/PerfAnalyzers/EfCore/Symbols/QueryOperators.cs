@@ -227,6 +227,19 @@ namespace PerfAnalyzers.EfCore
                || kind is OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy or OperatorKind.ThenByDescending;
 
         /// <summary>
+        /// The LINQ to Objects operators every follower of in-memory rows follows: their results are the source's elements
+        /// (filtered, ordered, paged, copied), one of them, or a scalar. Each follower adds its own (the operators it can
+        /// follow further): <see cref="QueryFlow"/>, <see cref="EntityMemberUsage"/>, <see cref="ReadOnlyEntityUsage"/>.
+        /// </summary>
+        public static bool IsFollowedInMemory(OperatorKind kind)
+            => kind is OperatorKind.Where or OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy
+                or OperatorKind.ThenByDescending or OperatorKind.Take or OperatorKind.Skip or OperatorKind.Reverse or OperatorKind.ToList
+                or OperatorKind.ToArray or OperatorKind.AsEnumerable or OperatorKind.First or OperatorKind.FirstOrDefault
+                or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault
+                or OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any or OperatorKind.All or OperatorKind.Sum
+                or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average or OperatorKind.Select;
+
+        /// <summary>
         /// The materializers whose entities EFP302 and EFP305 follow: a list (ToList, ToArray), sync or Async.
         /// </summary>
         public static bool IsEntityListTerminal(OperatorKind kind) => kind is OperatorKind.ToList or OperatorKind.ToArray;
