@@ -3,10 +3,11 @@ namespace PerfAnalyzers.EfCore
     /// <summary>One LINQ to Objects step applied to the rows of a materialized query (<c>.Where(..)</c>, <c>.Count</c>).</summary>
     internal readonly struct ClientSideStep
     {
-        public ClientSideStep(IOperation operation, string name, bool isTerminal, bool isMaterializer)
+        public ClientSideStep(IOperation operation, string name, OperatorKind kind, bool isTerminal, bool isMaterializer)
         {
             Operation = operation;
             Name = name;
+            Kind = kind;
             IsTerminal = isTerminal;
             IsMaterializer = isMaterializer;
         }
@@ -16,6 +17,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The Queryable operator that does the same work (<c>Count</c> for the Count/Length property).</summary>
         public string Name { get; }
+
+        /// <summary>The operator (<see cref="OperatorKind.Count"/> for the Count/Length property).</summary>
+        public OperatorKind Kind { get; }
 
         /// <summary>Returns a single row or a scalar (Count, Any, First, Sum...): nothing can follow it in the query.</summary>
         public bool IsTerminal { get; }
@@ -34,20 +38,22 @@ namespace PerfAnalyzers.EfCore
     internal static class ClientSideOperators
     {
         /// <summary>Steps that keep a sequence (and that Queryable has).</summary>
-        private static readonly ImmutableHashSet<string> Composing = ImmutableHashSet.Create(
-            "Where", "Select", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Skip", "Take");
+        private static bool IsComposing(OperatorKind kind)
+            => kind is OperatorKind.Where or OperatorKind.Select or OperatorKind.Skip or OperatorKind.Take || IsOrderingStep(kind);
 
         /// <summary>Steps that end the query with one row or a scalar.</summary>
-        private static readonly ImmutableHashSet<string> Terminals = ImmutableHashSet.Create(
-            "Count", "LongCount", "Any", "All", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
-            "Sum", "Min", "Max", "Average", "ElementAt", "ElementAtOrDefault");
+        private static bool IsTerminalKind(OperatorKind kind)
+            => kind is OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any or OperatorKind.All or OperatorKind.First
+                or OperatorKind.FirstOrDefault or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.Last
+                or OperatorKind.LastOrDefault or OperatorKind.Sum or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average
+                or OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault;
 
-        /// <summary>Calls that materialize a query into memory (sync names; EF's Async forms map to them).</summary>
-        internal static readonly ImmutableHashSet<string> Materializers = ImmutableHashSet.Create(
-            "ToList", "ToArray", "ToHashSet", "AsEnumerable");
+        /// <summary>Calls that materialize a query into memory (ToList, ToArray, ToHashSet and AsEnumerable; EF's Async forms too).</summary>
+        internal static bool IsMaterializer(OperatorKind kind)
+            => (QueryOperators.MeaningOf(kind) & OperatorMeaning.ToCollection) != 0 || kind == OperatorKind.AsEnumerable;
 
-        private static readonly ImmutableHashSet<string> OrderingSteps = ImmutableHashSet.Create(
-            "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending");
+        private static bool IsOrderingStep(OperatorKind kind)
+            => kind is OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy or OperatorKind.ThenByDescending;
 
         private const int MaxSteps = 16;
 
@@ -57,12 +63,12 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public static bool ReducesRows(ClientSideStep step)
         {
-            if (step.Name is "Skip" or "Take" || Terminals.Contains(step.Name))
+            if (step.Kind is OperatorKind.Skip or OperatorKind.Take || IsTerminalKind(step.Kind))
             {
                 return true;
             }
 
-            return step.Name == "Where" && step.Operation is IInvocationOperation call
+            return step.Kind == OperatorKind.Where && step.Operation is IInvocationOperation call
                    && call.Arguments.Any(a => a.Value.AsLambda() is { } lambda && ReadsMemberOfParameter(lambda));
         }
 
@@ -73,7 +79,7 @@ namespace PerfAnalyzers.EfCore
                                                      && SymbolEqualityComparer.Default.Equals(reference.Parameter, lambda.Symbol.Parameters[0]));
 
         /// <summary>Count, Any, First, Sum...: the step ends the query with one row or a scalar.</summary>
-        public static bool IsTerminal(string name) => Terminals.Contains(name);
+        public static bool IsTerminal(string name) => IsTerminalKind(QueryOperators.KindOfName(name));
 
         /// <summary>
         /// The LINQ to Objects steps chained after <paramref name="sequence"/> (a value holding the materialized rows), in
@@ -95,7 +101,7 @@ namespace PerfAnalyzers.EfCore
                 if (parent is IPropertyReferenceOperation { Property.Name: "Count" or "Length" or "LongLength" } property
                     && property.Instance == current && !property.Property.IsStatic && IsCollection(property.Instance.Type, symbols))
                 {
-                    steps.Add(new ClientSideStep(property, property.Property.Name == "LongLength" ? "LongCount" : "Count", isTerminal: true, isMaterializer: false));
+                    steps.Add(new ClientSideStep(property, property.Property.Name == "LongLength" ? "LongCount" : "Count", property.Property.Name == "LongLength" ? OperatorKind.LongCount : OperatorKind.Count, isTerminal: true, isMaterializer: false));
                     break;
                 }
 
@@ -108,24 +114,25 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 var name = call.TargetMethod.Name;
-                if (Terminals.Contains(name))
+                var kind = symbols.Operators.Kind(call.TargetMethod);
+                if (IsTerminalKind(kind))
                 {
-                    steps.Add(new ClientSideStep(call, name, isTerminal: true, isMaterializer: false));
+                    steps.Add(new ClientSideStep(call, name, kind, isTerminal: true, isMaterializer: false));
                     break;
                 }
 
-                if (Materializers.Contains(name) && name != "AsEnumerable")
+                if (IsMaterializer(kind) && kind != OperatorKind.AsEnumerable)
                 {
-                    steps.Add(new ClientSideStep(call, name, isTerminal: false, isMaterializer: true));
+                    steps.Add(new ClientSideStep(call, name, kind, isTerminal: false, isMaterializer: true));
                     break;
                 }
 
-                if (!Composing.Contains(name))
+                if (!IsComposing(kind))
                 {
                     break;
                 }
 
-                steps.Add(new ClientSideStep(call, name, isTerminal: false, isMaterializer: false));
+                steps.Add(new ClientSideStep(call, name, kind, isTerminal: false, isMaterializer: false));
                 current = call;
             }
 
@@ -213,7 +220,7 @@ namespace PerfAnalyzers.EfCore
 
                 var returned = lambda.Symbol.ReturnType;
                 if (mode == TranslationMode.SameResults && returned.SpecialType == SpecialType.System_String
-                    && (OrderingSteps.Contains(name) || name is "Min" or "Max"))
+                    && (IsOrderingStep(step.Kind) || step.Kind is OperatorKind.Min or OperatorKind.Max))
                 {
                     return false; // the database orders strings by its collation, C# by the current culture
                 }
@@ -235,7 +242,7 @@ namespace PerfAnalyzers.EfCore
                 return false; // no lambda where one is needed: a method group or a delegate
             }
 
-            if (OrderingSteps.Contains(name))
+            if (IsOrderingStep(step.Kind))
             {
                 ordered = true;
             }

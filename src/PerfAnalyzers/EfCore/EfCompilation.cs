@@ -189,7 +189,7 @@ namespace PerfAnalyzers.EfCore
             var syncName = EfSymbols.SyncName(name);
             return syncName is "SaveChanges" or "Find" or "ExecuteUpdate" or "ExecuteDelete"
                    || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
-                   || EfSymbols.MaterializingOperators.Contains(name) || EfSymbols.MaterializingOperators.Contains(syncName);
+                   || (QueryOperators.MeaningOfName(name) & OperatorMeaning.Executing) != 0;
         }
 
         private readonly ConditionalWeakTable<IInvocationOperation, KnownRoundTrip> _roundTrips = new ConditionalWeakTable<IInvocationOperation, KnownRoundTrip>();

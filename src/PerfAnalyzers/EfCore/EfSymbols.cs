@@ -8,20 +8,6 @@ namespace PerfAnalyzers.EfCore
     {
         private const string EfNamespace = "Microsoft.EntityFrameworkCore";
 
-        /// <summary>LINQ/EF operators that execute the query and return a result (sync names; EF adds "Async").</summary>
-        internal static readonly ImmutableHashSet<string> MaterializingOperators = ImmutableHashSet.Create(
-            "ToList", "ToArray", "ToDictionary", "ToHashSet", "ToLookup",
-            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
-            "ElementAt", "ElementAtOrDefault", "Count", "LongCount", "Any", "All",
-            "Min", "Max", "MinBy", "MaxBy", "Sum", "Average", "Contains", "Aggregate", "SequenceEqual",
-            "Load", "ForEach");
-
-        /// <summary>Operators that return at most one row or a scalar: they bound the rows a query transfers.</summary>
-        internal static readonly ImmutableHashSet<string> SingleResultOperators = ImmutableHashSet.Create(
-            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
-            "ElementAt", "ElementAtOrDefault", "Count", "LongCount", "Any", "All",
-            "Min", "Max", "MinBy", "MaxBy", "Sum", "Average", "Contains", "Aggregate", "SequenceEqual");
-
         private EfSymbols(Compilation compilation, INamedTypeSymbol dbContext, INamedTypeSymbol dbSet)
         {
             Compilation = compilation;
@@ -89,6 +75,11 @@ namespace PerfAnalyzers.EfCore
         /// <summary>A DbContext, or an interface that stands for one (<see cref="DbContextInterfaces"/>): the receiver of SaveChanges, Set, Find, Add, Remove...</summary>
         public bool IsDbContextOrInterface(ITypeSymbol? type)
             => IsDbContext(type) || (type?.TypeKind == TypeKind.Interface && ContextInterfaces.IsDbContextInterface(type));
+
+        /// <summary>The LINQ/EF Core operator vocabulary (which method is which operator, and what it means), resolved on first use.</summary>
+        public QueryOperators Operators => System.Threading.Volatile.Read(ref _operators) ?? System.Threading.LazyInitializer.EnsureInitialized(ref _operators, () => new QueryOperators(Compilation))!;
+
+        private QueryOperators? _operators;
 
         /// <summary>The concrete source types by base type and interface, built once on first use.</summary>
         public SourceTypeIndex SourceTypes => System.Threading.LazyInitializer.EnsureInitialized(ref _sourceTypes, () => SourceTypeIndex.Build(Compilation))!;

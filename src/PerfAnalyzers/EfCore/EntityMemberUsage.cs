@@ -11,13 +11,10 @@ namespace PerfAnalyzers.EfCore
         private const int MaxDepth = 8;
 
         /// <summary>LINQ to Objects methods whose lambdas and results are followed. Distinct/Contains/GroupBy(e => e)... compare entities by reference and are not here.</summary>
-        private static readonly HashSet<string> FollowedSequenceMethods = new HashSet<string>
-        {
-            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Take", "Skip", "Reverse",
-            "ToList", "ToArray", "AsEnumerable", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
-            "Count", "LongCount", "Any", "All", "Sum", "Min", "Max", "Average", "Select", "ToDictionary",
-            "TakeWhile", "SkipWhile", "ElementAt", "ElementAtOrDefault",
-        };
+        private static bool IsFollowed(OperatorKind kind)
+            => QueryOperators.IsFollowedInMemory(kind)
+               || kind is OperatorKind.ToDictionary or OperatorKind.TakeWhile or OperatorKind.SkipWhile or OperatorKind.ElementAt
+                   or OperatorKind.ElementAtOrDefault;
 
         private readonly EfSymbols _symbols;
         private readonly ITypeSymbol _entityType;
@@ -163,7 +160,7 @@ namespace PerfAnalyzers.EfCore
         private bool SequenceCallStaysLocal(IInvocationOperation call, int depth)
         {
             var method = call.TargetMethod;
-            if (!FollowedSequenceMethods.Contains(method.Name) || !_symbols.IsEnumerableMethod(method.ReducedFrom ?? method))
+            if (!_symbols.IsEnumerableMethod(method.ReducedFrom ?? method) || !IsFollowed(_symbols.Operators.Kind(method)))
             {
                 return false;
             }

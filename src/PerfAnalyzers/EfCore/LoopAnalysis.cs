@@ -81,15 +81,16 @@ namespace PerfAnalyzers.EfCore
     /// <summary>Which loop or per-element lambda encloses an operation, and how.</summary>
     internal sealed class LoopAnalysis
     {
-        /// <summary>Enumerable/List/Parallel methods whose delegate argument runs once per element.</summary>
-        private static readonly HashSet<string> PerElementMethods = new HashSet<string>
-        {
-            "Select", "SelectMany", "Where", "Any", "All", "Count", "LongCount", "First", "FirstOrDefault", "Single",
-            "SingleOrDefault", "Last", "LastOrDefault", "Sum", "Min", "Max", "MinBy", "MaxBy", "Average", "Aggregate",
-            "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "GroupBy", "ToDictionary", "ToLookup",
-            "TakeWhile", "SkipWhile", "DistinctBy", "ForEach", "ForEachAsync", "ConvertAll", "TrueForAll", "Exists",
-            "Find", "FindAll", "RemoveAll", "Zip", "Join", "GroupJoin", "ToHashSet",
-        };
+        /// <summary>Enumerable methods whose delegate argument runs once per element.</summary>
+        private static bool IsPerElementOperator(OperatorKind kind)
+            => kind is OperatorKind.Select or OperatorKind.SelectMany or OperatorKind.Where or OperatorKind.Any or OperatorKind.All
+                or OperatorKind.Count or OperatorKind.LongCount or OperatorKind.First or OperatorKind.FirstOrDefault or OperatorKind.Single
+                or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault or OperatorKind.Sum
+                or OperatorKind.Min or OperatorKind.Max or OperatorKind.MinBy or OperatorKind.MaxBy or OperatorKind.Average
+                or OperatorKind.Aggregate or OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy
+                or OperatorKind.ThenByDescending or OperatorKind.GroupBy or OperatorKind.ToDictionary or OperatorKind.ToLookup
+                or OperatorKind.TakeWhile or OperatorKind.SkipWhile or OperatorKind.DistinctBy or OperatorKind.Zip or OperatorKind.Join
+                or OperatorKind.GroupJoin or OperatorKind.ToHashSet;
 
         private readonly EfCompilation _ef;
 
@@ -165,13 +166,16 @@ namespace PerfAnalyzers.EfCore
             }
 
             var method = invocation.TargetMethod;
-            if (!PerElementMethods.Contains(method.Name) || invocation.GetReceiverOrThisArgument().IsUnbound())
+            // Enumerable's operators by symbol; List/Array/Parallel methods and ForEach helpers by name (CollectionMethods).
+            var symbols = _ef.Symbols;
+            var isEnumerable = symbols.IsEnumerableMethod(method);
+            if (!(isEnumerable ? IsPerElementOperator(symbols.Operators.Kind(method)) : CollectionMethods.TakesEachElement(method.Name))
+                || invocation.GetReceiverOrThisArgument().IsUnbound())
             {
                 return null;
             }
 
-            var symbols = _ef.Symbols;
-            if (symbols.IsEnumerableMethod(method))
+            if (isEnumerable)
             {
                 // LINQ to Objects over an EF query is the query's own (client-side) evaluation, not a loop of ours to judge
                 // differently: the lambda still runs per row, so it counts.

@@ -101,10 +101,6 @@ namespace PerfAnalyzers.EfCore
     /// <summary>Finds key-equality filters between a query and its loop, and decides whether batching them is safe.</summary>
     internal static class LoopKeyFilters
     {
-        private static readonly ImmutableHashSet<string> NeutralOperators = ImmutableHashSet.Create(
-            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Include", "ThenInclude",
-            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking", "AsSplitQuery", "AsSingleQuery",
-            "TagWith", "TagWithCallSite", "IgnoreQueryFilters", "IgnoreAutoIncludes");
 
         /// <summary>The loop variable of a foreach or per-element lambda (null for for/while loops).</summary>
         public static ISymbol? GetLoopVariable(EnclosingLoop loop)
@@ -188,7 +184,7 @@ namespace PerfAnalyzers.EfCore
                 return null;
             }
 
-            if (chain.Operators.Any(o => !NeutralOperators.Contains(o.Name) || o.IsClientSide || o.IsConditional))
+            if (chain.Operators.Any(o => !QueryOperators.KeepsRootRows(o.Kind) || o.IsClientSide || o.IsConditional))
             {
                 return null;
             }

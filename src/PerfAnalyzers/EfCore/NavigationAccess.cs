@@ -67,31 +67,6 @@ namespace PerfAnalyzers.EfCore
     {
         private const int MaxDepth = 8;
 
-        /// <summary>Operators after which the query's results are no longer its root entities.</summary>
-        private static readonly HashSet<string> ShapeChangingOperators = new HashSet<string>
-        {
-            "Select", "SelectMany", "GroupBy", "Join", "GroupJoin", "Zip", "Cast", "Concat", "Union", "LeftJoin", "RightJoin",
-        };
-
-        private static readonly HashSet<string> SingleRowOperators = new HashSet<string>
-        {
-            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault", "ElementAt", "ElementAtOrDefault",
-            "MinBy", "MaxBy",
-        };
-
-        private static readonly HashSet<string> ListMaterializers = new HashSet<string>
-        {
-            "ToList", "ToArray", "ToHashSet", "AsEnumerable", "AsAsyncEnumerable",
-        };
-
-        /// <summary>LINQ to Objects operators whose results are elements of their source.</summary>
-        private static readonly HashSet<string> ElementPreservingOperators = new HashSet<string>
-        {
-            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Take", "Skip", "TakeWhile", "SkipWhile",
-            "Distinct", "DistinctBy", "Reverse", "AsEnumerable", "ToList", "ToArray", "ToHashSet", "OfType", "TakeLast", "SkipLast",
-            "Order", "OrderDescending", "AsReadOnly",
-        };
-
         private readonly EfCompilation _ef;
         private readonly EfModel _model;
 
@@ -168,14 +143,13 @@ namespace PerfAnalyzers.EfCore
 
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod;
-                    var syncName = EfSymbols.SyncName(method.Name);
                     if (_ef.Symbols.IsFindMethod(method) && invocation.Instance is { } set && _ef.Symbols.IsDbSet(set.Type))
                     {
                         var chain = _ef.Queries.Build(set, cancellationToken);
                         return chain.HasKnownRoot ? new EntityOrigin(EntityOriginKind.Find, chain, ImmutableArray<Navigation>.Empty, invocation) : null;
                     }
 
-                    if (SingleRowOperators.Contains(syncName) && invocation.GetReceiverOrThisArgument() is { } receiver)
+                    if (_ef.Symbols.Operators.Is(method, OperatorMeaning.SingleRow) && invocation.GetReceiverOrThisArgument() is { } receiver)
                     {
                         if (IsQuerySequence(receiver))
                         {
@@ -226,20 +200,21 @@ namespace PerfAnalyzers.EfCore
 
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod;
-                    var syncName = EfSymbols.SyncName(method.Name);
                     var receiver = invocation.GetReceiverOrThisArgument();
                     if (receiver is null)
                     {
                         return null;
                     }
 
-                    if (ListMaterializers.Contains(syncName) && IsQuerySequence(receiver))
+                    if (_ef.Symbols.Operators.Is(method, OperatorMeaning.ToCollection | OperatorMeaning.Streaming) && IsQuerySequence(receiver))
                     {
                         var chain = _ef.Queries.Build(receiver, cancellationToken);
                         return IsEntityQuery(chain) ? new EntityOrigin(EntityOriginKind.Iteration, chain, ImmutableArray<Navigation>.Empty, invocation) : null;
                     }
 
-                    if (ElementPreservingOperators.Contains(method.Name) && (_ef.Symbols.IsEnumerableMethod(method) || method.ContainingType?.Name == "List"))
+                    // LINQ to Objects operators whose results are elements of their source, and List<T>'s copies of itself.
+                    if ((_ef.Symbols.IsEnumerableMethod(method) && _ef.Symbols.Operators.Is(method, OperatorMeaning.ElementPreserving | OperatorMeaning.Streaming | OperatorMeaning.ToCollection))
+                        || (method.ContainingType?.Name == "List" && method.Name is "ToArray" or "AsReadOnly"))
                     {
                         return TraceSequence(receiver, depth + 1, cancellationToken);
                     }
@@ -263,7 +238,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>A query with a visible root whose results are still its root entities.</summary>
         private static bool IsEntityQuery(QueryChain chain)
-            => chain.HasKnownRoot && chain.EntityType is not null && !chain.Operators.Any(o => ShapeChangingOperators.Contains(o.Name));
+            => chain.HasKnownRoot && chain.EntityType is not null && !chain.Operators.Any(o => o.Kind is
+                OperatorKind.Select or OperatorKind.SelectMany or OperatorKind.GroupBy or OperatorKind.Join or OperatorKind.GroupJoin or OperatorKind.Zip
+                or OperatorKind.Cast or OperatorKind.Concat or OperatorKind.Union or OperatorKind.LeftJoin or OperatorKind.RightJoin);
 
         private static IOperation Unwrap(IOperation value)
         {

@@ -14,7 +14,7 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public static List<List<QueryOperator>>? Groups(QueryChain chain)
         {
-            var ordering = chain.Operators.Where(o => QueryShape.OrderingOperators.Contains(o.Name)).ToList();
+            var ordering = chain.Operators.Where(o => o.Is(OperatorMeaning.Ordering)).ToList();
             if (ordering.Count == 0 || ordering.Any(o => o.Name is "Order" or "OrderDescending"))
             {
                 return null;

@@ -28,12 +28,13 @@ namespace PerfAnalyzers.EfCore
     /// <summary>One operator applied to a query, in application order.</summary>
     internal readonly struct QueryOperator
     {
-        public QueryOperator(string name, IInvocationOperation invocation, bool isClientSide, bool isConditional)
+        public QueryOperator(string name, IInvocationOperation invocation, bool isClientSide, bool isConditional, OperatorKind kind)
         {
             Name = name;
             Invocation = invocation;
             IsClientSide = isClientSide;
             IsConditional = isConditional;
+            Kind = kind;
         }
 
         /// <summary>The method name (Where, Include, AsNoTracking, Take...).</summary>
@@ -46,6 +47,15 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>Applied only on some paths (<c>if (f) q = q.Where(...)</c>).</summary>
         public bool IsConditional { get; }
+
+        /// <summary>Which LINQ/EF operator this is (<see cref="QueryOperators"/>), from its symbol; None for an EF-namespace extension outside the vocabulary.</summary>
+        public OperatorKind Kind { get; }
+
+        /// <summary>What the operator means (<see cref="QueryOperators"/>).</summary>
+        public OperatorMeaning Meaning => QueryOperators.MeaningOf(Kind);
+
+        /// <summary>True when the operator has any of the meanings in <paramref name="meaning"/>.</summary>
+        public bool Is(OperatorMeaning meaning) => (Meaning & meaning) != 0;
 
         public override string ToString() => Name;
     }

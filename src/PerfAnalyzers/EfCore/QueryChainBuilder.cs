@@ -66,14 +66,14 @@ namespace PerfAnalyzers.EfCore
             var name = method.Name;
             if (_ef.IsQueryableMethod(method))
             {
-                return !EfSymbols.MaterializingOperators.Contains(name);
+                return !_ef.Operators.Is(method, OperatorMeaning.Executing);
             }
 
             if (_ef.IsEnumerableMethod(method))
             {
                 // Enumerable.Where(query, func) etc.: still the same query, but evaluated on the client from here on.
                 isClientSide = true;
-                return !EfSymbols.MaterializingOperators.Contains(name);
+                return !_ef.Operators.Is(method, OperatorMeaning.Executing);
             }
 
             if (_ef.IsAsyncEnumerableMethod(method))
@@ -81,7 +81,7 @@ namespace PerfAnalyzers.EfCore
                 // System.Linq.AsyncEnumerable (.NET 10) over a DbSet/query: AsAsyncEnumerable is the query itself, the rest
                 // runs on the client.
                 isClientSide = name != "AsAsyncEnumerable";
-                return !EfSymbols.MaterializingOperators.Contains(EfSymbols.SyncName(name));
+                return !_ef.Operators.Is(method, OperatorMeaning.Executing);
             }
 
             if (EfSymbols.IsEfExtensionMethod(method))
@@ -94,25 +94,8 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>A call that executes a query and returns its rows or a scalar (ToList, First, Count, ToListAsync...).</summary>
         internal bool IsMaterializingCall(IMethodSymbol method)
-        {
-            var syncName = EfSymbols.SyncName(method.Name);
-            if (_ef.IsQueryableMethod(method) || _ef.IsEnumerableMethod(method))
-            {
-                return EfSymbols.MaterializingOperators.Contains(method.Name);
-            }
-
-            if (_ef.IsAsyncEnumerableMethod(method))
-            {
-                return EfSymbols.MaterializingOperators.Contains(syncName);
-            }
-
-            if (EfSymbols.IsEfExtensionMethod(method))
-            {
-                return EfSymbols.MaterializingOperators.Contains(syncName) || syncName == "ForEach";
-            }
-
-            return false;
-        }
+            => (_ef.IsQueryableMethod(method) || _ef.IsEnumerableMethod(method) || _ef.IsAsyncEnumerableMethod(method) || EfSymbols.IsEfExtensionMethod(method))
+               && _ef.Operators.Is(method, OperatorMeaning.Executing);
 
         /// <summary>
         /// The value of code that does not bind (<see cref="OperationExtensions.IsUnbound"/>): never a query, and it poisons
@@ -229,7 +212,7 @@ namespace PerfAnalyzers.EfCore
                 {
                     // DbSet<T>.AsAsyncEnumerable() / AsQueryable(): instance forms of the same query.
                     var set = Visit(invocation.Instance, isConditional, hops);
-                    return set.IsEfQuery ? Compose(set, new QueryOperator(method.Name, invocation, false, isConditional)) : set;
+                    return set.IsEfQuery ? Compose(set, new QueryOperator(method.Name, invocation, false, isConditional, Ef.Operators.Kind(method))) : set;
                 }
 
                 if (_owner.IsComposingOperator(method, out var isClientSide))
@@ -253,7 +236,7 @@ namespace PerfAnalyzers.EfCore
                     }
 
                     var clientSide = isClientSide || inner.Operators.Any(o => o.IsClientSide) || method.Name == "AsEnumerable";
-                    return Compose(inner, new QueryOperator(method.Name, invocation, clientSide, isConditional));
+                    return Compose(inner, new QueryOperator(method.Name, invocation, clientSide, isConditional, Ef.Operators.Kind(method)));
                 }
 
                 if (_owner.IsMaterializingCall(method))
@@ -441,7 +424,7 @@ namespace PerfAnalyzers.EfCore
                         if (chain.HasKnownRoot)
                         {
                             kind = kind == QueryRootKind.None || kind == chain.RootKind ? chain.RootKind : QueryRootKind.DbSet;
-                            operators.AddRange(chain.Operators.Select(o => new QueryOperator(o.Name, o.Invocation, o.IsClientSide, isConditional: true)));
+                            operators.AddRange(chain.Operators.Select(o => new QueryOperator(o.Name, o.Invocation, o.IsClientSide, isConditional: true, o.Kind)));
                             order = QueryOrdering.Merge(order, chain.Order);
                         }
 
@@ -631,7 +614,7 @@ namespace PerfAnalyzers.EfCore
     {
         public static QueryChain With(this QueryChain chain, QueryOperator op)
             => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators.Add(op), chain.MaterializedBy,
-                QueryShape.OrderingOperators.Contains(op.Name) ? QueryOrdering.Apply(chain.Order, QueryOrder.Ordered, op.IsConditional) : chain.Order);
+                op.Is(OperatorMeaning.Ordering) ? QueryOrdering.Apply(chain.Order, QueryOrder.Ordered, op.IsConditional) : chain.Order);
 
         public static QueryChain WithOrder(this QueryChain chain, QueryOrder order)
             => new QueryChain(chain.RootKind, chain.Root, chain.EntityType, chain.Context, chain.Operators, chain.MaterializedBy, order);

@@ -10,13 +10,10 @@ namespace PerfAnalyzers.EfCore
         private const int MaxEscapeDepth = 6;
 
         /// <summary>LINQ to Objects methods whose results are the source's elements (or a scalar): their use is followed, not treated as an escape.</summary>
-        private static readonly HashSet<string> LocalSequenceMethods = new HashSet<string>
-        {
-            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Take", "Skip", "Distinct", "Reverse",
-            "ToList", "ToArray", "AsEnumerable", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
-            "Count", "LongCount", "Any", "All", "Sum", "Min", "Max", "Average", "Select", "SelectMany", "GroupBy",
-            "ToDictionary", "ToLookup", "ForEach", "Exists", "TrueForAll", "Find", "FindAll", "OfType", "Contains",
-        };
+        private static bool IsLocalSequenceOperator(OperatorKind kind)
+            => QueryOperators.IsFollowedInMemory(kind)
+               || kind is OperatorKind.Distinct or OperatorKind.SelectMany or OperatorKind.GroupBy or OperatorKind.ToDictionary
+                   or OperatorKind.ToLookup or OperatorKind.OfType or OperatorKind.Contains;
 
         /// <summary>The calls chained after <paramref name="invocation"/> in the same expression, innermost first, and the outermost one (or the invocation).</summary>
         public static ImmutableArray<IInvocationOperation> ChainedAfter(IInvocationOperation invocation, out IOperation top)
@@ -153,9 +150,10 @@ namespace PerfAnalyzers.EfCore
         }
 
         private static bool IsLocalSequenceCall(IInvocationOperation call, EfSymbols symbols)
-            => LocalSequenceMethods.Contains(call.TargetMethod.Name)
-               && (symbols.IsEnumerableMethod(call.TargetMethod) || symbols.IsList(call.TargetMethod.ContainingType)
-                   || call.TargetMethod.ContainingType?.SpecialType == SpecialType.System_Array);
+            => symbols.IsEnumerableMethod(call.TargetMethod)
+                ? IsLocalSequenceOperator(symbols.Operators.Kind(call.TargetMethod))
+                : CollectionMethods.KeepElementsLocal(call.TargetMethod.Name)
+                  && (symbols.IsList(call.TargetMethod.ContainingType) || call.TargetMethod.ContainingType?.SpecialType == SpecialType.System_Array);
 
         /// <summary>A LINQ to Objects call over the value: its lambdas' element parameters and its result must stay local too.</summary>
         private static bool CallEscapes(IInvocationOperation call, IOperation body, EfSymbols symbols, int depth)

@@ -184,13 +184,15 @@ namespace PerfAnalyzers.EfCore
 
             foreach (var next in LaterCalls(queryLambda.Operator, MaxDepth))
             {
-                var name = EfSymbols.SyncName(next.TargetMethod.Name);
-                if (QueryShape.RowLimitOperators.Contains(name) || name is "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault")
+                var kind = ef.Symbols.Operators.Kind(next.TargetMethod);
+                if ((QueryOperators.MeaningOf(kind) & OperatorMeaning.Limit) != 0
+                    || kind is OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault or OperatorKind.First or OperatorKind.FirstOrDefault
+                        or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault)
                 {
                     return true;
                 }
 
-                if (QueryShape.FilterOperators.Contains(name) || !ef.Symbols.IsQueryable(next.Type))
+                if (QueryShape.IsFilterOperator(kind) || !ef.Symbols.IsQueryable(next.Type))
                 {
                     return false; // filtered after the ordering, or run without a limit
                 }

@@ -13,19 +13,10 @@ namespace PerfAnalyzers.EfCore
         private const int MaxDepth = 10;
 
         /// <summary>Enumerable methods whose lambdas and results are followed.</summary>
-        private static readonly HashSet<string> FollowedSequenceMethods = new HashSet<string>
-        {
-            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Take", "Skip", "TakeWhile", "SkipWhile",
-            "Reverse", "Distinct", "ToList", "ToArray", "AsEnumerable", "First", "FirstOrDefault", "Single", "SingleOrDefault",
-            "Last", "LastOrDefault", "ElementAt", "ElementAtOrDefault", "Count", "LongCount", "Any", "All", "Sum", "Min", "Max",
-            "Average", "Select", "MinBy", "MaxBy", "Contains",
-        };
-
-        /// <summary>List&lt;T&gt; methods that only read the list and the elements given to their predicates.</summary>
-        private static readonly HashSet<string> ReadOnlyListMethods = new HashSet<string>
-        {
-            "Find", "FindAll", "FindLast", "FindIndex", "FindLastIndex", "Exists", "TrueForAll", "Contains", "IndexOf", "ForEach",
-        };
+        private static bool IsFollowed(OperatorKind kind)
+            => QueryOperators.IsFollowedInMemory(kind)
+               || kind is OperatorKind.TakeWhile or OperatorKind.SkipWhile or OperatorKind.Distinct or OperatorKind.ElementAt
+                   or OperatorKind.ElementAtOrDefault or OperatorKind.MinBy or OperatorKind.MaxBy or OperatorKind.Contains;
 
         private readonly EfSymbols _symbols;
         private readonly NavigationAccess _navigations;
@@ -214,13 +205,13 @@ namespace PerfAnalyzers.EfCore
                     return LocalIsOnlyRead(declarator.Symbol, isSequence: true, path, depth + 1);
 
                 case IInvocationOperation call when call.Instance == current:
-                    return ReadOnlyListMethods.Contains(call.TargetMethod.Name) && _symbols.IsList(call.TargetMethod.ContainingType)
+                    return CollectionMethods.OnlyRead(call.TargetMethod.Name) && _symbols.IsList(call.TargetMethod.ContainingType)
                            && CallIsOnlyRead(call, path, depth);
 
                 case IArgumentOperation { Parameter.Ordinal: 0 } argument when argument.Parent is IInvocationOperation extension
                                                                             && extension.TargetMethod.IsExtensionMethod:
-                    return FollowedSequenceMethods.Contains(extension.TargetMethod.Name)
-                           && _symbols.IsEnumerableMethod(extension.TargetMethod.ReducedFrom ?? extension.TargetMethod)
+                    return _symbols.IsEnumerableMethod(extension.TargetMethod.ReducedFrom ?? extension.TargetMethod)
+                           && IsFollowed(_symbols.Operators.Kind(extension.TargetMethod))
                            && CallIsOnlyRead(extension, path, depth);
 
                 default:

@@ -15,16 +15,6 @@ namespace PerfAnalyzers.EfCore
     /// </summary>
     internal sealed class SingleRowLoad
     {
-        /// <summary>Operators a copy of the filter reproduces exactly.</summary>
-        private static readonly ImmutableHashSet<string> CopyableOperators = ImmutableHashSet.Create(
-            "Where", "AsTracking", "TagWith", "TagWithCallSite", "IgnoreQueryFilters");
-
-        /// <summary>Operators after which the result is not a tracked entity of the root set.</summary>
-        private static readonly ImmutableHashSet<string> NotTrackedEntityOperators = ImmutableHashSet.Create(
-            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "Select", "SelectMany", "GroupBy", "Join", "GroupJoin",
-            "Union", "Concat", "Zip", "Cast", "OfType", "AsEnumerable", "Distinct", "DefaultIfEmpty", "FromSqlRaw",
-            "FromSqlInterpolated", "FromSql");
-
         private SingleRowLoad(QueryChain query, IInvocationOperation terminal, ITypeSymbol entity, bool isAsync, bool configureAwait, IOperation? token, string? filterText, string? filterBlocker)
         {
             Query = query;
@@ -106,7 +96,7 @@ namespace PerfAnalyzers.EfCore
             var query = ef.Queries.Build(receiver.WalkDownConversions(), cancellationToken);
             if (query.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod) || query.EntityType is not { } entity
                 || query.MaterializedBy is not null
-                || query.Operators.Any(o => o.IsClientSide || NotTrackedEntityOperators.Contains(o.Name))
+                || query.Operators.Any(o => o.IsClientSide || QueryOperators.EndsTrackedEntities(o.Kind))
                 || !SymbolEqualityComparer.Default.Equals(ef.Symbols.GetElementType(receiver.WalkDownConversions().Type), entity)
                 || !IsTracking(ef, query, cancellationToken))
             {
@@ -115,7 +105,7 @@ namespace PerfAnalyzers.EfCore
 
             var predicate = terminal.Arguments.Select(a => a.Value.AsLambda()).FirstOrDefault(l => l is not null);
             string? blocker = null;
-            var other = query.Operators.FirstOrDefault(o => !CopyableOperators.Contains(o.Name));
+            var other = query.Operators.FirstOrDefault(o => !QueryOperators.IsReproducibleInBulk(o.Kind));
             if (other.Invocation is not null)
             {
                 blocker = $"the query uses '{other.Name}'";

@@ -36,8 +36,11 @@ namespace PerfAnalyzers.EfCore
         private static readonly ImmutableHashSet<string> MathMethods = ImmutableHashSet.Create(
             "Abs", "Round", "Floor", "Ceiling", "Max", "Min", "Pow", "Sqrt", "Sign", "Truncate");
 
-        private static readonly ImmutableHashSet<string> SequenceMethods = ImmutableHashSet.Create(
-            "Any", "All", "Count", "LongCount", "Contains", "Sum", "Min", "Max", "Average", "Where", "Select");
+        /// <summary>The Enumerable/Queryable operators EF Core translates inside a lambda (a subquery over a navigation or a list).</summary>
+        private static bool IsTranslatedSequenceOperator(OperatorKind kind)
+            => kind is OperatorKind.Any or OperatorKind.All or OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Contains
+                or OperatorKind.Sum or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average or OperatorKind.Where
+                or OperatorKind.Select;
 
         private static readonly ImmutableHashSet<string> DateMethods = ImmutableHashSet.Create(
             "AddDays", "AddHours", "AddMinutes", "AddSeconds", "AddMonths", "AddYears", "AddMilliseconds", "Equals", "CompareTo");
@@ -242,7 +245,7 @@ namespace PerfAnalyzers.EfCore
 
             if (ns == "System.Linq" && (type.Name == "Enumerable" || type.Name == "Queryable"))
             {
-                return SequenceMethods.Contains(method.Name);
+                return IsTranslatedSequenceOperator(QueryOperators.KindOfName(method.Name)); // the type is Enumerable/Queryable (checked above)
             }
 
             if (ns == "System.Collections.Generic" && method.Name == "Contains")

@@ -8,7 +8,6 @@ namespace PerfAnalyzers.Rules.Loading
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class CartesianExplosionAnalyzer : EfAnalyzer
     {
-        private static readonly HashSet<string> ProjectionOperators = new HashSet<string> { "Select", "SelectMany", "GroupBy" };
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP105_CartesianExplosion);
@@ -31,7 +30,7 @@ namespace PerfAnalyzers.Rules.Loading
             // stops at the next one instead of walking the whole chain (and the walk up to the method for the
             // expression-tree check comes after).
             if (!QueryFlow.IsIncludeOperator(invocation.TargetMethod)
-                || QueryFlow.ChainedAfterLazily(invocation).Any(c => QueryFlow.IsIncludeOperator(c.TargetMethod) || c.TargetMethod.Name is "AsSplitQuery" or "AsSingleQuery" || ProjectionOperators.Contains(c.TargetMethod.Name))
+                || QueryFlow.ChainedAfterLazily(invocation).Any(c => QueryFlow.IsIncludeOperator(c.TargetMethod) || ef.Symbols.Operators.Kind(c.TargetMethod) is OperatorKind.AsSplitQuery or OperatorKind.AsSingleQuery or OperatorKind.Select or OperatorKind.SelectMany or OperatorKind.GroupBy)
                 || invocation.IsInsideExpressionTree())
             {
                 return;

@@ -371,7 +371,7 @@ namespace PerfAnalyzers.Rules.Loading
                                     }
                                 }
 
-                                if (!EfSymbols.SingleResultOperators.Contains(EfSymbols.SyncName(method.Name)))
+                                if (!ef.Symbols.Operators.Is(method, OperatorMeaning.SingleResult))
                                 {
                                     queries.Add(new TrackedQuery(roundTrip.Query.Root, types, invocation.Syntax.SpanStart, roundTrip.Query.Context));
                                 }

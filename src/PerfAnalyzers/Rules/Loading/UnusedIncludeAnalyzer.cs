@@ -11,12 +11,6 @@ namespace PerfAnalyzers.Rules.Loading
         /// <summary>Diagnostic property: "true" when the Include (with its ThenIncludes) can be removed by the fix.</summary>
         public const string CanRemoveProperty = "CanRemove";
 
-        private static readonly HashSet<string> RowMaterializers = new HashSet<string>
-        {
-            "ToList", "ToArray", "ToHashSet", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
-            "ElementAt", "ElementAtOrDefault", "AsEnumerable", "AsAsyncEnumerable",
-        };
-
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP106_UnusedInclude);
 
@@ -406,7 +400,7 @@ namespace PerfAnalyzers.Rules.Loading
         {
             results = top;
             var materializer = rest.LastOrDefault(c => c.TargetMethod.Name != "ConfigureAwait");
-            if (materializer is not null && RowMaterializers.Contains(EfSymbols.SyncName(materializer.TargetMethod.Name)))
+            if (materializer is not null && ef.Symbols.Operators.Is(materializer.TargetMethod, OperatorMeaning.ToCollection | OperatorMeaning.SingleRow | OperatorMeaning.Streaming))
             {
                 return materializer == top || IsAwaitOf(top, materializer);
             }

@@ -87,9 +87,6 @@ namespace PerfAnalyzers.Rules.Query
         private static readonly ImmutableHashSet<string> AddMethods = ImmutableHashSet.Create(
             "Add", "TryAdd", "AddRange", "Insert", "Enqueue", "Push", "Append", "AddOrUpdate", "GetOrAdd");
 
-        private static readonly ImmutableHashSet<string> ListMaterializers = ImmutableHashSet.Create(
-            "ToList", "ToListAsync", "ToArray", "ToArrayAsync");
-
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP313_BufferedSingleIteration);
 
@@ -110,7 +107,7 @@ namespace PerfAnalyzers.Rules.Query
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, bool canStreamAsync)
         {
             var call = (IInvocationOperation)context.Operation;
-            if (!ListMaterializers.Contains(call.TargetMethod.Name)
+            if (ef.Symbols.Operators.Kind(call.TargetMethod) is not (OperatorKind.ToList or OperatorKind.ToArray)
                 || call.HasUnboundArgument()
                 || call.Syntax.ContainsDiagnostics
                 || call.AwaitedValue() is not { } value

@@ -19,9 +19,6 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>Diagnostic property: the span of the declared type to turn into <c>var</c>, when it is not <c>var</c>.</summary>
         public const string TypeSpanProperty = "TypeSpan";
 
-        private static readonly ImmutableHashSet<string> ListMaterializers = ImmutableHashSet.Create(
-            "ToList", "ToListAsync", "ToArray", "ToArrayAsync", "ToHashSet", "ToHashSetAsync");
-
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP311_ContainsOverLoadedList);
 
@@ -33,7 +30,7 @@ namespace PerfAnalyzers.Rules.Query
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
             var load = (IInvocationOperation)context.Operation;
-            if (!ListMaterializers.Contains(load.TargetMethod.Name)
+            if (!ef.Symbols.Operators.Is(load.TargetMethod, OperatorMeaning.ToCollection)
                 || load.IsInsideExpressionTree()
                 || !ef.TryGetRoundTrip(load, out var loadTrip, context.CancellationToken)
                 || loadTrip.Kind != RoundTripKind.Query
@@ -98,7 +95,6 @@ namespace PerfAnalyzers.Rules.Query
                 local.Name,
                 useTrip.OperationName));
         }
-
 
         /// <summary><c>ids.Contains(x)</c> (instance or <c>Enumerable.Contains</c>) inside a lambda that becomes SQL.</summary>
         private static bool IsContainsInQuery(ILocalReferenceOperation reference, out IInvocationOperation contains)

@@ -13,14 +13,16 @@ namespace PerfAnalyzers.Rules.Query
         public const string FixProperty = "Fix";
 
         /// <summary>Enumerable methods taking a predicate that have a Queryable twin taking Expression&lt;Func&lt;T, bool&gt;&gt;.</summary>
-        internal static readonly ImmutableHashSet<string> PredicateMethods = ImmutableHashSet.Create(
-            "Where", "Any", "All", "Count", "LongCount", "First", "FirstOrDefault", "Single", "SingleOrDefault",
-            "Last", "LastOrDefault", "SkipWhile", "TakeWhile");
+        private static bool IsPredicateMethod(OperatorKind kind)
+            => kind is OperatorKind.Where or OperatorKind.Any or OperatorKind.All or OperatorKind.Count or OperatorKind.LongCount
+                or OperatorKind.First or OperatorKind.FirstOrDefault or OperatorKind.Single or OperatorKind.SingleOrDefault
+                or OperatorKind.Last or OperatorKind.LastOrDefault or OperatorKind.SkipWhile or OperatorKind.TakeWhile;
 
         /// <summary>Calls that consume a sequence right away: after the fix they still run the (now filtered) query once.</summary>
-        private static readonly ImmutableHashSet<string> ImmediateConsumers = ImmutableHashSet.Create(
-            "ToList", "ToArray", "ToHashSet", "ToDictionary", "ToLookup", "Count", "LongCount", "Any", "First",
-            "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault");
+        private static bool IsImmediateConsumer(EfCompilation ef, IMethodSymbol method)
+            => (ef.Symbols.Operators.Kind(method) is var kind && (QueryOperators.MeaningOf(kind) & OperatorMeaning.Materializing) != 0)
+               || kind is OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any or OperatorKind.First or OperatorKind.FirstOrDefault
+                   or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP307_FuncPredicateOnQuery);
@@ -67,7 +69,7 @@ namespace PerfAnalyzers.Rules.Query
         {
             predicate = null!;
             var method = invocation.TargetMethod;
-            if (!PredicateMethods.Contains(method.Name) || !ef.Symbols.IsEnumerableMethod(method) || method.Parameters.Length < 2)
+            if (!IsPredicateMethod(ef.Symbols.Operators.Kind(method)) || !ef.Symbols.IsEnumerableMethod(method) || method.Parameters.Length < 2)
             {
                 return false;
             }
@@ -187,7 +189,7 @@ namespace PerfAnalyzers.Rules.Query
             var parent = call.Parent;
             while (parent is IConversionOperation or IArgumentOperation)
             {
-                if (parent is IArgumentOperation { Parent: IInvocationOperation consumer } && ImmediateConsumers.Contains(consumer.TargetMethod.Name)
+                if (parent is IArgumentOperation { Parent: IInvocationOperation consumer } && IsImmediateConsumer(ef, consumer.TargetMethod)
                     && consumer.GetReceiverOrThisArgument()?.WalkDownConversions() == call)
                 {
                     return true;
@@ -196,7 +198,7 @@ namespace PerfAnalyzers.Rules.Query
                 parent = parent.Parent;
             }
 
-            return parent is IInvocationOperation instanceConsumer && ImmediateConsumers.Contains(instanceConsumer.TargetMethod.Name)
+            return parent is IInvocationOperation instanceConsumer && IsImmediateConsumer(ef, instanceConsumer.TargetMethod)
                    || parent is IForEachLoopOperation;
         }
 

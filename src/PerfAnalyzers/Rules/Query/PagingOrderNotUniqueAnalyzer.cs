@@ -30,11 +30,9 @@ namespace PerfAnalyzers.Rules.Query
         public const string KeysProperty = "Keys";
 
         /// <summary>Operators that keep the rows of the entity as they are (one row per entity, the entity's columns).</summary>
-        private static readonly ImmutableHashSet<string> RowPreserving = ImmutableHashSet.Create(
-            "Where", "Include", "ThenInclude", "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking",
-            "AsSplitQuery", "AsSingleQuery", "IgnoreQueryFilters", "IgnoreAutoIncludes", "TagWith", "TagWithCallSite",
-            "OfType", "Distinct", "AsQueryable", "Skip", "Select",
-            "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending");
+        private static bool IsRowPreserving(OperatorKind kind)
+            => QueryOperators.KeepsRootRows(kind)
+               || kind is OperatorKind.AsQueryable or OperatorKind.OfType or OperatorKind.Distinct or OperatorKind.Skip or OperatorKind.Select;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP312_PagingOrderNotUnique);
@@ -60,7 +58,7 @@ namespace PerfAnalyzers.Rules.Query
 
             // q = q.OrderBy(..).Skip(..).Take(..): the local's own assignment brings this Take back into its chain.
             if (chain.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod or QueryRootKind.NavigationQuery)
-                || chain.Operators.Any(o => o.Invocation != take && (o.IsClientSide || !RowPreserving.Contains(o.Name))))
+                || chain.Operators.Any(o => o.Invocation != take && (o.IsClientSide || !IsRowPreserving(o.Kind))))
             {
                 return; // raw SQL, a query of unknown origin, client-side paging, a join/group/SelectMany shape, or an earlier Take
             }
@@ -74,7 +72,7 @@ namespace PerfAnalyzers.Rules.Query
             var ordered = false;
             foreach (var op in chain.Operators)
             {
-                ordered |= QueryShape.OrderingOperators.Contains(op.Name);
+                ordered |= op.Is(OperatorMeaning.Ordering);
                 if (ordered && op.Name == "Distinct")
                 {
                     return; // OrderBy(..).Select(..).Distinct(): EF Core drops the ordering (an unordered page, not a tie)

@@ -11,15 +11,9 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>Diagnostic property: the key property to order by, when known and the fix can insert it.</summary>
         public const string KeyProperty = "Key";
 
-        private static readonly ImmutableHashSet<string> PagingOperators = ImmutableHashSet.Create(
-            "Skip", "Take", "ElementAt", "ElementAtOrDefault", "TakeLast", "SkipLast");
-
-        private static readonly ImmutableHashSet<string> FirstOperators = ImmutableHashSet.Create(
-            "First", "FirstOrDefault", "FirstAsync", "FirstOrDefaultAsync");
-
-        /// <summary>Operators that filter rows (a First() after them is a lookup, not an arbitrary pick).</summary>
-        private static readonly ImmutableHashSet<string> FilterOperators = ImmutableHashSet.Create(
-            "Where", "Join", "GroupJoin", "Intersect", "IntersectBy", "Distinct", "DistinctBy");
+        /// <summary>The operators whose rows depend on the order: Skip, Take, TakeLast, SkipLast (Queryable), ElementAt(OrDefault).</summary>
+        private static bool IsPaging(OperatorKind kind)
+            => kind is OperatorKind.Skip or OperatorKind.Take or OperatorKind.TakeLast or OperatorKind.SkipLast or OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP306_PagingWithoutOrderBy);
@@ -34,8 +28,9 @@ namespace PerfAnalyzers.Rules.Query
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            var isPaging = PagingOperators.Contains(method.Name);
-            var isFirst = FirstOperators.Contains(method.Name);
+            var kind = ef.Symbols.Operators.Kind(method);
+            var isPaging = IsPaging(kind);
+            var isFirst = kind is OperatorKind.First or OperatorKind.FirstOrDefault;
             if (!isPaging && !isFirst)
             {
                 return;
@@ -65,17 +60,18 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var earlier = chain.Operators.Where(o => o.Invocation != invocation).ToList();
-            if (chain.Order != QueryOrder.Unordered || earlier.Any(o => o.IsClientSide || PagingOperators.Contains(o.Name)))
+            if (chain.Order != QueryOrder.Unordered || earlier.Any(o => o.IsClientSide || IsPaging(o.Kind)))
             {
                 return; // ordered (even on some paths, or by a helper), of unknown order, in memory, or already reported on the first paging operator
             }
 
-            if (isFirst && earlier.Any(o => FilterOperators.Contains(o.Name)))
+            // After a filter (Where, a join, an intersection, Distinct) a First() is a lookup, not an arbitrary pick.
+            if (isFirst && earlier.Any(o => o.Kind is OperatorKind.Where or OperatorKind.Join or OperatorKind.GroupJoin or OperatorKind.Intersect or OperatorKind.IntersectBy or OperatorKind.Distinct or OperatorKind.DistinctBy))
             {
                 return;
             }
 
-            if (method.Name is "Skip" or "ElementAt" or "ElementAtOrDefault" && IsRandom(invocation.GetArgumentValue(1), invocation))
+            if (kind is OperatorKind.Skip or OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault && IsRandom(invocation.GetArgumentValue(1), invocation))
             {
                 return; // Skip(random.Next(count)).First(): a random pick, which any row order serves equally well
             }

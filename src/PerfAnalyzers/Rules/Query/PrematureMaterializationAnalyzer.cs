@@ -41,7 +41,7 @@ namespace PerfAnalyzers.Rules.Query
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             var syncName = EfSymbols.SyncName(method.Name);
-            if (!ClientSideOperators.Materializers.Contains(syncName))
+            if (!ClientSideOperators.IsMaterializer(ef.Symbols.Operators.Kind(method)))
             {
                 return;
             }
@@ -99,7 +99,7 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             var element = ef.Symbols.GetElementType(result.Type);
-            var ordered = chain.Operators.Any(o => QueryShape.OrderingOperators.Contains(o.Name));
+            var ordered = chain.Operators.Any(o => o.Is(OperatorMeaning.Ordering));
             // Reported when the database could send fewer rows (Where, Skip/Take, a single row or a scalar). A Select or a
             // sort alone moves no fewer rows: the projection is EFP305's business, and sorting rows already in memory is cheap.
             var reportable = ClientSideOperators.MovableCount(steps, element, chain.EntityType, ordered, TranslationMode.Translates);

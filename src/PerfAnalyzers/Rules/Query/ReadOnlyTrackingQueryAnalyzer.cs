@@ -17,19 +17,11 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>Diagnostic property: "true" when the document needs <c>using Microsoft.EntityFrameworkCore;</c>.</summary>
         public const string NeedsUsingProperty = "NeedsUsing";
 
-        private static readonly ImmutableHashSet<string> ListMaterializers = ImmutableHashSet.Create("ToList", "ToArray");
-
-        private static readonly ImmutableHashSet<string> SingleMaterializers = ImmutableHashSet.Create(
-            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault");
-
-        /// <summary>Operators that decide tracking themselves.</summary>
-        private static readonly ImmutableHashSet<string> TrackingOperators = ImmutableHashSet.Create(
-            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking");
-
         /// <summary>Operators after which the rows are no longer the root entities.</summary>
-        private static readonly ImmutableHashSet<string> ShapeChangingOperators = ImmutableHashSet.Create(
-            "Select", "SelectMany", "GroupBy", "Join", "GroupJoin", "LeftJoin", "RightJoin", "Zip", "Cast", "OfType",
-            "Concat", "Union", "Intersect", "Except");
+        private static bool IsShapeChanging(OperatorKind kind)
+            => kind is OperatorKind.Select or OperatorKind.SelectMany or OperatorKind.GroupBy or OperatorKind.Join or OperatorKind.GroupJoin
+                or OperatorKind.LeftJoin or OperatorKind.RightJoin or OperatorKind.Zip or OperatorKind.Cast or OperatorKind.OfType
+                or OperatorKind.Concat or OperatorKind.Union or OperatorKind.Intersect or OperatorKind.Except;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP302_ReadOnlyTrackingQuery);
@@ -48,9 +40,9 @@ namespace PerfAnalyzers.Rules.Query
             switch (operation)
             {
                 case IInvocationOperation invocation:
-                    var name = EfSymbols.SyncName(invocation.TargetMethod.Name);
-                    isSequence = ListMaterializers.Contains(name);
-                    if (!isSequence && !SingleMaterializers.Contains(name))
+                    var kind = ef.Symbols.Operators.Kind(invocation.TargetMethod);
+                    isSequence = QueryOperators.IsEntityListTerminal(kind);
+                    if (!isSequence && !QueryOperators.IsEntityRowTerminal(kind))
                     {
                         return;
                     }
@@ -76,7 +68,7 @@ namespace PerfAnalyzers.Rules.Query
                 || roundTrip.Query is not { EntityType: { } entityType, MaterializedBy: null, Root: { } root } chain
                 || (chain.RootKind != QueryRootKind.DbSet && chain.RootKind != QueryRootKind.SetMethod)
                 || !SameType(produced, entityType)
-                || chain.Operators.Any(o => TrackingOperators.Contains(o.Name) || ShapeChangingOperators.Contains(o.Name)))
+                || chain.Operators.Any(o => o.Is(OperatorMeaning.Tracking) || IsShapeChanging(o.Kind)))
             {
                 return;
             }

@@ -14,13 +14,10 @@ namespace PerfAnalyzers.Rules.Query
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SameQueryRunsTwiceAnalyzer : EfAnalyzer
     {
-        /// <summary>Terminals that bring back every row of the query (the same rows, when run twice).</summary>
-        private static readonly ImmutableHashSet<string> RowTerminals = ImmutableHashSet.Create(
-            "ToList", "ToArray", "ToDictionary", "ToHashSet", "ToLookup", "Load", "ForEach");
-
         /// <summary>LINQ to Objects terminals that stop early: on an IEnumerable they read only the first rows.</summary>
-        private static readonly ImmutableHashSet<string> PartialClientTerminals = ImmutableHashSet.Create(
-            "Any", "All", "Contains", "First", "FirstOrDefault", "Single", "SingleOrDefault", "ElementAt", "ElementAtOrDefault");
+        private static bool StopsEarly(OperatorKind kind)
+            => kind is OperatorKind.Any or OperatorKind.All or OperatorKind.Contains or OperatorKind.First or OperatorKind.FirstOrDefault
+                or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault;
 
         /// <summary>Context and set methods that enumerate a sequence they are given (<c>db.AttachRange(query)</c>).</summary>
         private static readonly ImmutableHashSet<string> RangeMethods = ImmutableHashSet.Create(
@@ -59,7 +56,7 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>One run of a query: a materializing call, a foreach, or a context method that enumerates a query local.</summary>
         private sealed class Run
         {
-            public Run(IOperation operation, string name, string terminal, ILocalSymbol? local, bool isClient, string? text, ISymbol? context, IOperation? arguments)
+            public Run(IOperation operation, string name, OperatorKind terminal, ILocalSymbol? local, bool isClient, string? text, ISymbol? context, IOperation? arguments)
             {
                 Operation = operation;
                 Name = name;
@@ -77,8 +74,8 @@ namespace PerfAnalyzers.Rules.Query
             /// <summary>The name shown in the message (ToListAsync, foreach...).</summary>
             public string Name { get; }
 
-            /// <summary>The terminal's sync name (ToList, Count...), "ForEach" for a loop or a Range method.</summary>
-            public string Terminal { get; }
+            /// <summary>The terminal (ToList, Count...), <see cref="OperatorKind.ForEach"/> for a loop or a Range method; None for a call outside the vocabulary.</summary>
+            public OperatorKind Terminal { get; }
 
             /// <summary>The query local enumerated directly (<c>q.ToList()</c>, <c>foreach (.. in q)</c>), if any.</summary>
             public ILocalSymbol? Local { get; }
@@ -101,10 +98,11 @@ namespace PerfAnalyzers.Rules.Query
 
             public int TextIndex { get; set; }
 
-            public bool IsRows => RowTerminals.Contains(Terminal);
+            /// <summary>The terminal brings back every row of the query (the same rows, when run twice).</summary>
+            public bool IsRows => (QueryOperators.MeaningOf(Terminal) & (OperatorMeaning.Materializing | OperatorMeaning.Drain)) != 0;
 
             /// <summary>Reads every row: a row terminal, or any LINQ to Objects terminal that does not stop early.</summary>
-            public bool IsFull => IsRows || (IsClient && !PartialClientTerminals.Contains(Terminal));
+            public bool IsFull => IsRows || (IsClient && !StopsEarly(Terminal));
         }
 
         private static void Analyze(OperationBlockAnalysisContext context, EfCompilation ef, BodyIndex body)
@@ -234,7 +232,7 @@ namespace PerfAnalyzers.Rules.Query
                 var receiver = invocation.GetReceiverOrThisArgument()?.WalkDownConversions();
                 var local = receiver is ILocalReferenceOperation reference && IsQueryLocal(ef, reference, queryLocals, cancellationToken) ? reference.Local : null;
                 var isClient = ef.Symbols.IsEnumerableMethod(invocation.TargetMethod);
-                var terminal = EfSymbols.SyncName(invocation.TargetMethod.Name);
+                var terminal = ef.Symbols.Operators.Kind(invocation.TargetMethod);
                 return new Run(invocation, invocation.TargetMethod.Name, terminal, local, isClient, Text(invocation.Syntax), ef.Lifetime.ContextOf(trip), invocation);
             }
 
@@ -246,7 +244,7 @@ namespace PerfAnalyzers.Rules.Query
                 && IsQueryLocal(ef, argument, queryLocals, cancellationToken)
                 && !invocation.IsInsideExpressionTree())
             {
-                return new Run(invocation, invocation.TargetMethod.Name, "ForEach", argument.Local, isClient: true, text: null, context: null, arguments: null);
+                return new Run(invocation, invocation.TargetMethod.Name, OperatorKind.ForEach, argument.Local, isClient: true, text: null, context: null, arguments: null);
             }
 
             return null;
@@ -268,11 +266,11 @@ namespace PerfAnalyzers.Rules.Query
                     return null;
                 }
 
-                return new Run(loop, trip.OperationName, "ForEach", local, isClient: false, "foreach:" + Text(collection.Syntax), ef.Lifetime.ContextOf(trip), collection);
+                return new Run(loop, trip.OperationName, OperatorKind.ForEach, local, isClient: false, "foreach:" + Text(collection.Syntax), ef.Lifetime.ContextOf(trip), collection);
             }
 
             // foreach over an IEnumerable<T> local that holds a deferred EF query: LINQ to Objects runs the query.
-            return local is null ? null : new Run(loop, "foreach", "ForEach", local, isClient: true, text: null, context: null, arguments: null);
+            return local is null ? null : new Run(loop, "foreach", OperatorKind.ForEach, local, isClient: true, text: null, context: null, arguments: null);
         }
 
         /// <summary>

@@ -11,10 +11,6 @@ namespace PerfAnalyzers.Rules.Query
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnboundedQueryAnalyzer : EfAnalyzer
     {
-        /// <summary>Calls that bring every row of the query into memory (ToDictionary/ToLookup are the lookup-cache idiom: see the docs).</summary>
-        private static readonly ImmutableHashSet<string> WholeResultOperators = ImmutableHashSet.Create(
-            "ToList", "ToArray", "ToHashSet", "Load", "ForEach");
-
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP301_UnboundedQuery);
 
@@ -34,7 +30,8 @@ namespace PerfAnalyzers.Rules.Query
             var operation = context.Operation;
             if (operation is IInvocationOperation invocation)
             {
-                if (!WholeResultOperators.Contains(EfSymbols.SyncName(invocation.TargetMethod.Name)))
+                // Calls that bring every row of the query into memory (ToDictionary/ToLookup are the lookup-cache idiom: see the docs).
+                if (!ef.Symbols.Operators.Is(invocation.TargetMethod, OperatorMeaning.ToCollection | OperatorMeaning.Drain))
                 {
                     return;
                 }

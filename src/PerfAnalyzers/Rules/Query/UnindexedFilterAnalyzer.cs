@@ -22,15 +22,6 @@ namespace PerfAnalyzers.Rules.Query
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnindexedFilterAnalyzer : EfAnalyzer
     {
-        /// <summary>Operators whose predicate is a WHERE clause (All's is negated: NOT EXISTS, not a seek).</summary>
-        private static readonly ImmutableHashSet<string> PredicateOperators = ImmutableHashSet.Create(
-            "Where", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault", "Any", "Count", "LongCount");
-
-        /// <summary>Operators that keep the rows of the entity as they are, so a later predicate still filters its table.</summary>
-        private static readonly ImmutableHashSet<string> RowPreserving = ImmutableHashSet.Create(
-            "Where", "Include", "ThenInclude", "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking",
-            "AsSplitQuery", "AsSingleQuery", "IgnoreQueryFilters", "IgnoreAutoIncludes", "TagWith", "TagWithCallSite",
-            "AsQueryable", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP314_UnindexedFilter);
@@ -102,7 +93,9 @@ namespace PerfAnalyzers.Rules.Query
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             var name = EfSymbols.SyncName(method.Name);
-            if (!PredicateOperators.Contains(name)
+            // Operators whose predicate is a WHERE clause (All's is negated: NOT EXISTS, not a seek).
+            if (ef.Symbols.Operators.Kind(method) is not (OperatorKind.Where or OperatorKind.First or OperatorKind.FirstOrDefault or OperatorKind.Single
+                    or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault or OperatorKind.Any or OperatorKind.Count or OperatorKind.LongCount)
                 || !(ef.Symbols.IsQueryableMethod(method) || EfSymbols.IsEfExtensionMethod(method))
                 || invocation.IsInsideExpressionTree() // a subquery: its plan depends on the outer query
                 || invocation.IsUnbound()
@@ -136,7 +129,7 @@ namespace PerfAnalyzers.Rules.Query
             if (chain.RootKind is not (QueryRootKind.DbSet or QueryRootKind.SetMethod)
                 || entity is not INamedTypeSymbol { TypeKind: TypeKind.Class }
                 || predicate.Symbol.Parameters[0].Type is not { } rowType
-                || chain.Operators.Any(o => o.IsClientSide || !RowPreserving.Contains(o.Name))
+                || chain.Operators.Any(o => o.IsClientSide || !(QueryOperators.KeepsRootRows(o.Kind) || o.Kind == OperatorKind.AsQueryable)) // a later predicate still filters the entity's table
                 || !SymbolEqualityComparer.Default.Equals(rowType.OriginalDefinition, entity.OriginalDefinition))
             {
                 return; // raw SQL, a navigation query, a projection/join/group before the filter, client-side operators

@@ -13,17 +13,14 @@ namespace PerfAnalyzers.Rules.Query
         public const string KindProperty = "Kind";
 
         /// <summary>Queryable (and EF async) operators whose lambdas EF must translate, with the parameters that hold them.</summary>
-        private static readonly ImmutableHashSet<string> Operators = ImmutableHashSet.Create(
-            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "GroupBy", "Join", "GroupJoin",
-            "Any", "All", "Count", "LongCount", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
-            "Sum", "Min", "Max", "Average");
+        private static bool IsLambdaOperator(OperatorKind kind)
+            => kind is OperatorKind.Where or OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy or OperatorKind.ThenByDescending
+                or OperatorKind.GroupBy or OperatorKind.Join or OperatorKind.GroupJoin or OperatorKind.Any or OperatorKind.All or OperatorKind.Count
+                or OperatorKind.LongCount or OperatorKind.First or OperatorKind.FirstOrDefault or OperatorKind.Single or OperatorKind.SingleOrDefault
+                or OperatorKind.Last or OperatorKind.LastOrDefault or OperatorKind.Sum or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average;
 
         private static readonly ImmutableHashSet<string> LambdaParameters = ImmutableHashSet.Create(
             "predicate", "keySelector", "outerKeySelector", "innerKeySelector", "selector");
-
-        /// <summary>Calls after which a library rewrites the expression before EF sees it (LINQKit, NeinLinq, DelegateDecompiler).</summary>
-        private static readonly ImmutableHashSet<string> Rewriters = ImmutableHashSet.Create(
-            "AsExpandable", "AsExpandableEFCore", "ToInjectable", "ToEntityInjectable", "Decompile", "DecompileAsync", "ExpandProjectables", "ToLinqToDB");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP315_UntranslatableCall);
@@ -43,7 +40,7 @@ namespace PerfAnalyzers.Rules.Query
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             var name = EfSymbols.SyncName(method.Name);
-            if (!Operators.Contains(name)
+            if (!IsLambdaOperator(ef.Symbols.Operators.Kind(method))
                 || !(ef.Symbols.IsQueryableMethod(method) || EfSymbols.IsEfExtensionMethod(method))
                 || invocation.IsInsideExpressionTree()
                 || invocation.HasUnboundArgument()
@@ -60,7 +57,7 @@ namespace PerfAnalyzers.Rules.Query
             if (lambdas.Count == 0
                 || invocation.GetReceiverOrThisArgument() is not { } receiver
                 || ef.Queries.Build(receiver, context.CancellationToken) is not { HasKnownRoot: true } chain
-                || chain.Operators.Any(o => o.IsClientSide || Rewriters.Contains(o.Name))
+                || chain.Operators.Any(o => o.IsClientSide || QueryOperators.IsThirdPartyRewriter(o.Name))
                 || RewrittenLater(invocation))
             {
                 return;
@@ -104,7 +101,7 @@ namespace PerfAnalyzers.Rules.Query
                     return false;
                 }
 
-                if (Rewriters.Contains(call.TargetMethod.Name))
+                if (QueryOperators.IsThirdPartyRewriter(call.TargetMethod.Name))
                 {
                     return true;
                 }

@@ -17,19 +17,12 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>Diagnostic property: the members read, comma separated, in first-read order.</summary>
         public const string MembersProperty = "Members";
 
-
-        private static readonly ImmutableHashSet<string> ListMaterializers = ImmutableHashSet.Create(
-            "ToList", "ToArray", "ToListAsync", "ToArrayAsync");
-
-        private static readonly ImmutableHashSet<string> SingleMaterializers = ImmutableHashSet.Create(
-            "First", "FirstOrDefault", "Single", "SingleOrDefault",
-            "FirstAsync", "FirstOrDefaultAsync", "SingleAsync", "SingleOrDefaultAsync");
-
         /// <summary>Query operators that keep the rows' identity and meaning when a Select is added at the end.</summary>
-        private static readonly ImmutableHashSet<string> KeptOperators = ImmutableHashSet.Create(
-            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Take", "Skip",
-            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "AsTracking", "TagWith", "TagWithCallSite",
-            "IgnoreQueryFilters", "AsSplitQuery", "AsSingleQuery");
+        private static bool IsKept(OperatorKind kind)
+            => (QueryOperators.MeaningOf(kind) & (OperatorMeaning.Filter | OperatorMeaning.Tracking)) != 0
+               || kind is OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy or OperatorKind.ThenByDescending
+                   or OperatorKind.Take or OperatorKind.Skip or OperatorKind.TagWith or OperatorKind.TagWithCallSite or OperatorKind.IgnoreQueryFilters
+                   or OperatorKind.AsSplitQuery or OperatorKind.AsSingleQuery;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP305_WholeEntityProjection);
@@ -54,8 +47,9 @@ namespace PerfAnalyzers.Rules.Query
         internal static Diagnostic? Match(IInvocationOperation invocation, EfCompilation ef, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
         {
             var name = invocation.TargetMethod.Name;
-            var isList = ListMaterializers.Contains(name);
-            if ((!isList && !SingleMaterializers.Contains(name)) || invocation.IsInsideExpressionTree())
+            var kind = ef.Symbols.Operators.Kind(invocation.TargetMethod);
+            var isList = QueryOperators.IsEntityListTerminal(kind);
+            if ((!isList && !QueryOperators.IsEntityRowTerminal(kind)) || invocation.IsInsideExpressionTree())
             {
                 return null;
             }
@@ -64,7 +58,7 @@ namespace PerfAnalyzers.Rules.Query
                 || roundTrip.Kind != RoundTripKind.Query
                 || roundTrip.Query is not { EntityType: { } entityType, MaterializedBy: null } chain
                 || (chain.RootKind != QueryRootKind.DbSet && chain.RootKind != QueryRootKind.SetMethod)
-                || chain.Operators.Any(o => o.IsClientSide || (!KeptOperators.Contains(o.Name) && o.Invocation != invocation)))
+                || chain.Operators.Any(o => o.IsClientSide || (!IsKept(o.Kind) && o.Invocation != invocation)))
             {
                 return null;
             }

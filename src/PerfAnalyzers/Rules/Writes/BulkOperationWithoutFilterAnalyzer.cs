@@ -10,10 +10,6 @@ namespace PerfAnalyzers.Rules.Writes
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class BulkOperationWithoutFilterAnalyzer : EfAnalyzer
     {
-        /// <summary>Operators that limit the rows a bulk statement touches.</summary>
-        private static readonly ImmutableHashSet<string> RowLimitingOperators = ImmutableHashSet.Create(
-            "Where", "Take", "TakeLast", "Skip", "SkipLast", "TakeWhile", "SkipWhile", "Join", "Intersect", "IntersectBy",
-            "Except", "ExceptBy", "OfType");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.EFP205_BulkOperationWithoutFilter);
@@ -49,7 +45,8 @@ namespace PerfAnalyzers.Rules.Writes
             var reportConditional = RuleOptions.ReportConditionalFilter.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.BulkOperationWithoutFilter);
             foreach (var op in query.Operators)
             {
-                if (RowLimitingOperators.Contains(op.Name) && (!op.IsConditional || !reportConditional))
+                if ((op.Is(OperatorMeaning.Filter | OperatorMeaning.Paging) || op.Kind is OperatorKind.Join or OperatorKind.Intersect or OperatorKind.IntersectBy or OperatorKind.Except or OperatorKind.ExceptBy or OperatorKind.OfType)
+                    && (!op.IsConditional || !reportConditional))
                 {
                     return;
                 }

@@ -19,15 +19,6 @@ namespace PerfAnalyzers.Rules.Writes
         /// <summary>Diagnostic property: "start:length;start:length" of the statements removed.</summary>
         public const string RemoveSpansProperty = "RemoveSpans";
 
-        /// <summary>Operators a bulk statement reproduces exactly; anything else (Include, OrderBy, Take...) means no fix.</summary>
-        private static readonly ImmutableHashSet<string> FixableOperators = ImmutableHashSet.Create(
-            "Where", "AsTracking", "TagWith", "TagWithCallSite", "IgnoreQueryFilters");
-
-        /// <summary>Operators after which the loop variable is not a tracked entity of the root set.</summary>
-        private static readonly ImmutableHashSet<string> NotEntityOperators = ImmutableHashSet.Create(
-            "AsNoTracking", "AsNoTrackingWithIdentityResolution", "Select", "SelectMany", "GroupBy", "Join", "GroupJoin",
-            "Union", "Concat", "Zip", "Cast", "AsEnumerable", "Distinct", "DefaultIfEmpty");
-
         private LoadedEntities(QueryChain query, IOperation queryExpression, IOperation? loadStatement, bool loadIsAsync, IOperation? loadToken, bool loadConfigureAwait)
         {
             Query = query;
@@ -137,7 +128,7 @@ namespace PerfAnalyzers.Rules.Writes
             var query = ef.Queries.Build(queryExpression, cancellationToken);
             if (query.RootKind != QueryRootKind.DbSet && query.RootKind != QueryRootKind.SetMethod
                 || query.EntityType is null || query.MaterializedBy is not null
-                || query.Operators.Any(o => o.IsClientSide || NotEntityOperators.Contains(o.Name))
+                || query.Operators.Any(o => o.IsClientSide || QueryOperators.EndsTrackedEntities(o.Kind))
                 || !SymbolEqualityComparer.Default.Equals(ef.Symbols.GetElementType(queryExpression.Type), query.EntityType))
             {
                 return null;
@@ -183,7 +174,7 @@ namespace PerfAnalyzers.Rules.Writes
         /// <summary>Why the query itself cannot be turned into one bulk statement, or null.</summary>
         public string? QueryBlocker()
         {
-            var op = Query.Operators.FirstOrDefault(o => !FixableOperators.Contains(o.Name));
+            var op = Query.Operators.FirstOrDefault(o => !QueryOperators.IsReproducibleInBulk(o.Kind));
             return op.Invocation is null ? null : $"the query uses '{op.Name}'";
         }
 

@@ -74,6 +74,26 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Reports_include_never_read_after_MinBy_or_MaxBy()
+        {
+            // One answer with the navigation reads (NavigationAccess, issue 13): MinBy/MaxBy return one entity row, like
+            // First, so its Include is followed as well. It used to be left alone here.
+            var source = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        var top = db.Blogs.{|#0:Include|}(b => b.Tags).MaxBy(b => b.Rating);
+                        if (top != null) Console.WriteLine(top.Url);
+                        var read = db.Blogs.Include(b => b.Posts).MinBy(b => b.Rating);
+                        if (read != null) Console.WriteLine(read.Posts.Count);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP106").WithLocation(0).WithArguments("Tags", NeverRead));
+        }
+
+        [Fact]
         public async Task Does_not_report_when_read_or_results_leave_the_method()
         {
             var source = """

@@ -99,6 +99,35 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task LastOrDefault_is_a_single_row_as_for_EFP302()
+        {
+            // One answer with EFP302 (issue 13): First, Single and Last (and OrDefault) are the single-row terminals both
+            // rules follow. EFP305 used to leave Last/LastOrDefault alone.
+            var source = """
+                class C
+                {
+                    string M(BlogContext db, int blogId)
+                    {
+                        var last = db.Posts.Where(p => p.BlogId == blogId).OrderBy(p => p.Id).{|#0:LastOrDefault|}();
+                        return last == null ? "" : last.Title;
+                    }
+                }
+                """;
+            var fixedSource = """
+                class C
+                {
+                    string M(BlogContext db, int blogId)
+                    {
+                        var last = db.Posts.Where(p => p.BlogId == blogId).OrderBy(p => p.Id).Select(p => new { p.Title }).LastOrDefault();
+                        return last == null ? "" : last.Title;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("LastOrDefault", "Post", "'Title'"));
+        }
+
+        [Fact]
         public async Task Reports_and_fixes_a_DbSet_that_arrives_as_a_parameter()
         {
             var source = """

@@ -256,6 +256,25 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task OfType_keeps_the_tracked_entities_of_the_root_set()
+        {
+            // One answer with EFP203/EFP204's loaded entities (issue 13): OfType's rows are tracked entities, so the load is
+            // one (reported, without a fix: a bulk statement does not reproduce OfType). It used to be silent here alone.
+            var source = """
+                class C
+                {
+                    void Same(BlogContext db, int id)
+                    {
+                        var post = db.Posts.OfType<Post>().Single(p => p.Id == id);
+                        {|#0:post.Views|}++;
+                        db.SaveChanges();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, Expected(0, suffix: " (no automatic fix: the query uses 'OfType')"));
+        }
+
+        [Fact]
         public async Task Does_not_report_when_the_entity_is_used_otherwise()
         {
             var source = """
