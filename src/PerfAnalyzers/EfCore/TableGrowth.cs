@@ -38,6 +38,8 @@ namespace PerfAnalyzers.EfCore
 
         private const int MaxAddCalls = 5000;
 
+        private static readonly string[] AddNames = { "Add", "AddAsync", "AddRange", "AddRangeAsync" };
+
         private readonly EfSymbols _ef;
         private readonly EfModel _model;
         private readonly Lazy<Dictionary<ITypeSymbol, string>> _added;
@@ -188,7 +190,8 @@ namespace PerfAnalyzers.EfCore
         /// <summary>
         /// Entity types the application adds rows of, outside setup and test code, with one place that does it. One bounded
         /// pass over the compilation's syntax, run once on first use: only invocations named Add/AddAsync/AddRange/AddRangeAsync
-        /// are bound.
+        /// are bound, and they are found from each tree's text (<see cref="TreeText.MemberInvocations"/>), not by walking every
+        /// node (issue 14: that walk was most of EFP314's time on a migrations-heavy project).
         /// </summary>
         private Dictionary<ITypeSymbol, string> ScanAdds(CancellationToken cancellationToken)
         {
@@ -202,16 +205,9 @@ namespace PerfAnalyzers.EfCore
             var calls = 0;
             foreach (var tree in compilation.SyntaxTrees)
             {
-                var root = tree.GetRoot(cancellationToken);
                 SemanticModel? semanticModel = null;
-                foreach (var node in root.DescendantNodes())
+                foreach (var invocationSyntax in TreeText.MemberInvocations(tree, AddNames, cancellationToken))
                 {
-                    if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } invocationSyntax
-                        || access.Name.Identifier.ValueText is not ("Add" or "AddAsync" or "AddRange" or "AddRangeAsync"))
-                    {
-                        continue;
-                    }
-
                     if (++calls > MaxAddCalls)
                     {
                         return added;
