@@ -704,13 +704,29 @@ namespace PerfAnalyzers.EfCore
             }
         }
 
-        /// <summary>Interface method -> implementations, and virtual/abstract method -> overrides, over the source types; built once.</summary>
+        /// <summary>
+        /// Interface method -> implementations, and virtual/abstract method -> overrides, over the source types. The source types
+        /// and the overrides are read once; an interface method's implementations are looked up when it is first asked for, in
+        /// the types that implement its interface (issue 14: asking every source type for the implementation of every member of
+        /// every interface it implements, the framework's included, cost half a second on a Blazor app).
+        /// </summary>
         private sealed class ImplementationMap
         {
             private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _map = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+            private readonly List<INamedTypeSymbol> _implementingTypes = new List<INamedTypeSymbol>();
+            private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _interfaceMethods =
+                new ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>>(SymbolEqualityComparer.Default);
 
             public ImmutableArray<IMethodSymbol> Get(IMethodSymbol method)
-                => _map.TryGetValue(method.OriginalDefinition, out var list) ? list.ToImmutableArray() : ImmutableArray<IMethodSymbol>.Empty;
+            {
+                method = method.OriginalDefinition;
+                if (method.ContainingType?.TypeKind == TypeKind.Interface)
+                {
+                    return _interfaceMethods.GetOrAdd(method, Implementations);
+                }
+
+                return _map.TryGetValue(method, out var list) ? list.ToImmutableArray() : ImmutableArray<IMethodSymbol>.Empty;
+            }
 
             public static ImplementationMap Build(Compilation compilation)
             {
@@ -752,22 +768,40 @@ namespace PerfAnalyzers.EfCore
                     }
                 }
 
-                if (type.IsAbstract)
+                if (!type.IsAbstract && !type.AllInterfaces.IsEmpty)
                 {
-                    return;
+                    _implementingTypes.Add(type);
                 }
+            }
 
-                foreach (var @interface in type.AllInterfaces)
+            /// <summary>The source implementations of an interface method (its original definition), in the order of the source types.</summary>
+            private ImmutableArray<IMethodSymbol> Implementations(IMethodSymbol interfaceMethod)
+            {
+                var result = new List<IMethodSymbol>();
+                var declaringInterface = interfaceMethod.ContainingType.OriginalDefinition;
+                foreach (var type in _implementingTypes)
                 {
-                    foreach (var interfaceMethod in @interface.GetMembers().OfType<IMethodSymbol>())
+                    foreach (var @interface in type.AllInterfaces)
                     {
-                        if (type.FindImplementationForInterfaceMember(interfaceMethod) is IMethodSymbol implementation
-                            && implementation.Locations.Any(l => l.IsInSource))
+                        if (!SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, declaringInterface))
                         {
-                            Add(interfaceMethod, implementation);
+                            continue;
+                        }
+
+                        foreach (var member in @interface.GetMembers(interfaceMethod.Name))
+                        {
+                            if (member is IMethodSymbol constructed && SymbolEqualityComparer.Default.Equals(constructed.OriginalDefinition, interfaceMethod)
+                                && type.FindImplementationForInterfaceMember(constructed) is IMethodSymbol implementation
+                                && implementation.Locations.Any(l => l.IsInSource)
+                                && !result.Contains(implementation.OriginalDefinition, SymbolEqualityComparer.Default))
+                            {
+                                result.Add((IMethodSymbol)implementation.OriginalDefinition);
+                            }
                         }
                     }
                 }
+
+                return result.ToImmutableArray();
             }
 
             private void Add(IMethodSymbol key, IMethodSymbol implementation)

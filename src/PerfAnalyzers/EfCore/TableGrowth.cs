@@ -40,6 +40,8 @@ namespace PerfAnalyzers.EfCore
 
         private const int MaxAddCalls = 5000;
 
+        private static readonly string[] AddNames = { "Add", "AddAsync", "AddRange", "AddRangeAsync" };
+
         private readonly EfSymbols _ef;
         private readonly EfModel _model;
         private readonly Lazy<Dictionary<ITypeSymbol, string>> _added;
@@ -197,7 +199,8 @@ namespace PerfAnalyzers.EfCore
         /// <summary>
         /// Entity types the application adds rows of, outside setup and test code, with one place that does it. One bounded
         /// pass over the compilation's syntax, run once on first use: only invocations named Add/AddAsync/AddRange/AddRangeAsync
-        /// are bound.
+        /// are bound, and they are found from each tree's text (<see cref="TreeText.MemberInvocations"/>), not by walking every
+        /// node (issue 14: that walk was most of EFP314's time on a migrations-heavy project).
         /// </summary>
         private Dictionary<ITypeSymbol, string> ScanAdds(CancellationToken cancellationToken)
         {
@@ -211,23 +214,17 @@ namespace PerfAnalyzers.EfCore
             var calls = 0;
             foreach (var tree in compilation.SyntaxTrees)
             {
-                var root = tree.GetRoot(cancellationToken);
                 SemanticModel? semanticModel = null;
-                foreach (var node in root.DescendantNodes())
+                foreach (var invocationSyntax in TreeText.MemberInvocations(tree, AddNames, cancellationToken))
                 {
-                    if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } invocationSyntax
-                        || access.Name.Identifier.ValueText is not ("Add" or "AddAsync" or "AddRange" or "AddRangeAsync"))
-                    {
-                        continue;
-                    }
-
                     if (++calls > MaxAddCalls)
                     {
                         return added;
                     }
 
                     semanticModel ??= compilation.GetSemanticModel(tree);
-                    if (semanticModel.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation
+                    if (!MayAddEntity(invocationSyntax, semanticModel, cancellationToken)
+                        || semanticModel.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation
                         || AddedEntity(invocation) is not { } entity
                         || added.ContainsKey(entity))
                     {
@@ -246,6 +243,76 @@ namespace PerfAnalyzers.EfCore
 
             return added;
         }
+
+        /// <summary>
+        /// Whether <see cref="AddedEntity"/> can find an entity in this call, decided without binding the method it sits in
+        /// (which binds the whole method) when the receiver is a plain name (a local, parameter, field or property) or such a
+        /// name's field or property, looked up by name: only a DbSet or DbContext receiver (or a type parameter, dynamic or
+        /// unresolved one) and a property's <c>Add</c> (a navigation collection) can; a list, a builder or a service collection
+        /// cannot. Any other receiver, an ambiguous name, and a call inside a lambda (whose parameters only binding types) are
+        /// bound as before (issue 14: binding every method with a list's Add was most of EFP314's time on Blogifier).
+        /// </summary>
+        private bool MayAddEntity(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var access = (MemberAccessExpressionSyntax)invocation.Expression;
+            if (invocation.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax or QueryExpressionSyntax))
+            {
+                return true;
+            }
+
+            var receiver = access.Expression switch
+            {
+                IdentifierNameSyntax name => LookupValue(model, name),
+                MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax owner, Name: IdentifierNameSyntax member }
+                    => TypeOf(LookupValue(model, owner)) is { } ownerType ? FieldOrProperty(ownerType, member.Identifier.ValueText) : null,
+                _ => null,
+            };
+            cancellationToken.ThrowIfCancellationRequested();
+            var type = TypeOf(receiver);
+            if (type is null || type.TypeKind is TypeKind.Error or TypeKind.Dynamic or TypeKind.TypeParameter
+                || _ef.IsDbSet(type) || _ef.IsDbContext(type))
+            {
+                return true;
+            }
+
+            return receiver is IPropertySymbol && access.Name.Identifier.ValueText == "Add";
+        }
+
+        /// <summary>The one local, parameter, field or property a simple name denotes where it is written, or null.</summary>
+        private static ISymbol? LookupValue(SemanticModel model, IdentifierNameSyntax name)
+        {
+            var symbols = model.LookupSymbols(name.SpanStart, name: name.Identifier.ValueText);
+            return symbols.Length == 1 && symbols[0] is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol ? symbols[0] : null;
+        }
+
+        /// <summary>The field or property a class or struct (or its nearest base declaring the name) has under that name, or null.</summary>
+        private static ISymbol? FieldOrProperty(ITypeSymbol type, string name)
+        {
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named)
+            {
+                return null;
+            }
+
+            foreach (var t in EfSymbols.SelfAndBaseTypes(named))
+            {
+                var members = t.GetMembers(name);
+                if (!members.IsEmpty)
+                {
+                    return members.Length == 1 && members[0] is IFieldSymbol or IPropertySymbol { IsIndexer: false } ? members[0] : null;
+                }
+            }
+
+            return null;
+        }
+
+        private static ITypeSymbol? TypeOf(ISymbol? symbol) => symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
 
         /// <summary>The entity type an Add call inserts: on a DbSet/DbContext, or on a parent entity's collection navigation.</summary>
         private ITypeSymbol? AddedEntity(IInvocationOperation invocation)

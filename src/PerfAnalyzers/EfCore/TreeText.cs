@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -28,6 +29,44 @@ namespace PerfAnalyzers.EfCore
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The invocations <c>x.Name(..)</c> / <c>x.Name&lt;T&gt;(..)</c> whose member name is one of <paramref name="names"/>, in
+        /// the order <c>DescendantNodes()</c> visits them, found from the text: each whole-word occurrence of a name is looked
+        /// up as a token (<c>FindToken</c>), so a tree's nodes are never all walked (a migrations project's <c>AddColumn</c>
+        /// calls are rejected on their text). Occurrences in comments, strings and disabled code are not the token found there.
+        /// </summary>
+        public static List<InvocationExpressionSyntax> MemberInvocations(SyntaxTree tree, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+        {
+            var text = Of(tree, cancellationToken);
+            var found = new List<InvocationExpressionSyntax>();
+            SyntaxNode? root = null;
+            foreach (var name in names)
+            {
+                for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+                {
+                    var end = at + name.Length;
+                    if ((at > 0 && SyntaxFacts.IsIdentifierPartCharacter(text[at - 1])) || (end < text.Length && SyntaxFacts.IsIdentifierPartCharacter(text[end])))
+                    {
+                        continue; // part of a longer identifier (AddColumn, TryAdd)
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                    root ??= tree.GetRoot(cancellationToken);
+                    var token = root.FindToken(at);
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.Span.Contains(at) && token.ValueText == name
+                        && token.Parent is SimpleNameSyntax simple && simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple
+                        && access.Parent is InvocationExpressionSyntax invocation && invocation.Expression == access)
+                    {
+                        found.Add(invocation);
+                    }
+                }
+            }
+
+            // Preorder: an enclosing invocation before the ones inside it, else text order.
+            found.Sort((a, b) => a.SpanStart != b.SpanStart ? a.SpanStart.CompareTo(b.SpanStart) : b.Span.Length.CompareTo(a.Span.Length));
+            return found;
         }
 
         private static string Of(SyntaxTree tree, CancellationToken cancellationToken)

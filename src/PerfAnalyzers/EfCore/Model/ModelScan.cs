@@ -369,10 +369,13 @@ namespace PerfAnalyzers.EfCore
             }
 
             if (name is "Set" or "Entity" or "Owned"
-                && (invocation.Expression is not (GenericNameSyntax or MemberAccessExpressionSyntax { Name: GenericNameSyntax }) || KnownTypeArgument(invocation, model)))
+                && (invocation.Expression is not (GenericNameSyntax or MemberAccessExpressionSyntax { Name: GenericNameSyntax }) || KnownTypeArgument(invocation, model, allowArguments: name != "Owned")))
             {
                 // Set<Blog>() / Entity<Blog>() / Owned<Address>() only name a type: a call without type arguments (a cache's
-                // Set(key, value), Entity(clrType)) names none, and a known entity type need not be bound again.
+                // Set(key, value), Entity(clrType)) names none, and a known entity type need not be bound again. Entity<Blog>(b => ..)
+                // and Set<Blog>("name") record nothing but the type either (the calls inside the lambda are visited on their
+                // own), so a known type skips binding the method they sit in (issue 14: a provider context's OnModelCreating
+                // that only sets column defaults inside Entity<T>(..) was bound for nothing).
                 return;
             }
 
@@ -595,8 +598,11 @@ namespace PerfAnalyzers.EfCore
             UnresolvedDbFunctions |= !resolved;
         }
 
-        /// <summary>Set&lt;T&gt;() / Entity&lt;T&gt;() whose T (bound as a type only, which binds no statement) is already a known entity type.</summary>
-        private bool KnownTypeArgument(InvocationExpressionSyntax invocation, SemanticModel model)
+        /// <summary>
+        /// Set&lt;T&gt;() / Entity&lt;T&gt;() whose T (bound as a type only, which binds no statement) is already a known entity type;
+        /// with <paramref name="allowArguments"/>, also when the call has arguments.
+        /// </summary>
+        private bool KnownTypeArgument(InvocationExpressionSyntax invocation, SemanticModel model, bool allowArguments)
         {
             var generic = invocation.Expression switch
             {
@@ -604,7 +610,7 @@ namespace PerfAnalyzers.EfCore
                 GenericNameSyntax g => g,
                 _ => null,
             };
-            if (generic is null || generic.TypeArgumentList.Arguments.Count != 1 || invocation.ArgumentList.Arguments.Count != 0)
+            if (generic is null || generic.TypeArgumentList.Arguments.Count != 1 || (!allowArguments && invocation.ArgumentList.Arguments.Count != 0))
             {
                 return false;
             }
