@@ -1,8 +1,11 @@
 using System;
+using System.Data.Common;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using PerfAnalyzers.Samples.Model;
 using PerfAnalyzers.Samples.Proof;
 
 namespace PerfAnalyzers.Samples.Scenarios
@@ -12,7 +15,7 @@ namespace PerfAnalyzers.Samples.Scenarios
     /// 50 web requests do). The bad variant loads the post, increments <c>Views</c> and saves: a SELECT and an UPDATE that
     /// writes the value computed from what it read, so requests that read the same value overwrite each other's increment
     /// (a lost update; the requests all read before any saves, the order a burst of simultaneous requests runs in, made
-    /// repeatable with a barrier). The fixed variant is the EFP206 fix, one <c>UPDATE ... SET Views = Views + 1</c> per request, which
+    /// repeatable with a gate the requests await). The fixed variant is the EFP206 fix, one <c>UPDATE ... SET Views = Views + 1</c> per request, which
     /// the database applies atomically: every view is counted, with half the round trips.
     /// </summary>
     public sealed class EFP206_ReadModifyWrite : ProofScenario
@@ -43,15 +46,15 @@ namespace PerfAnalyzers.Samples.Scenarios
 
             // The burst's timing, made repeatable: every request has read the post before any of them saves, as happens when
             // they arrive together (left to the thread scheduler, a loaded machine sometimes ran them one after another, and
-            // then no update was lost).
-            using var allHaveRead = new Barrier(Requests);
+            // then no update was lost). The gate is a command interceptor, so the request's code stays as written; it is
+            // awaited, not waited on (blocked pool threads starved Npgsql's continuations in CI).
+            var gate = new AllReadBeforeSave(Requests);
 
             // One request, as an action method would write it.
             async Task CountViewAsync()
             {
-                await using var context = db.CreateContext();
+                await using var context = CreateContext(db, gate);
                 var post = await context.Posts.FirstAsync(p => p.Id == PostId, ct);
-                allHaveRead.SignalAndWait(ct);
                 post.Views++;
                 await context.SaveChangesAsync(ct);
             }
@@ -77,6 +80,55 @@ namespace PerfAnalyzers.Samples.Scenarios
 
             await RaceAsync(CountViewAsync);
             return new { Requests, ViewsCounted = await ViewsAsync(db, ct) - before };
+        }
+
+        private static SampleDbContext CreateContext(ProofDb db, AllReadBeforeSave gate)
+        {
+            var builder = new DbContextOptionsBuilder<SampleDbContext>();
+            db.Configure(builder);
+            builder.AddInterceptors(gate);
+            return new SampleDbContext(builder.Options);
+        }
+
+        /// <summary>
+        /// Holds each request's UPDATE until every request's SELECT has run (a command interceptor, which the EFP206 fix's
+        /// ExecuteUpdate would go through too, so the rule still sees nothing the fix bypasses).
+        /// </summary>
+        private sealed class AllReadBeforeSave : DbCommandInterceptor
+        {
+            private readonly int requests;
+            private readonly TaskCompletionSource allHaveRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            private int reads;
+
+            public AllReadBeforeSave(int requests) => this.requests = requests;
+
+            public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+            {
+                if (command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && Interlocked.Increment(ref reads) == requests)
+                {
+                    allHaveRead.TrySetResult();
+                }
+
+                return new ValueTask<DbDataReader>(result);
+            }
+
+            public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+            {
+                await UntilAllHaveReadAsync(command, cancellationToken);
+                return result;
+            }
+
+            public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+            {
+                await UntilAllHaveReadAsync(command, cancellationToken);
+                return result;
+            }
+
+            // A request that failed before its SELECT leaves the others to time out here, not to hang the proof.
+            private Task UntilAllHaveReadAsync(DbCommand command, CancellationToken cancellationToken)
+                => command.CommandText.Contains("UPDATE", StringComparison.OrdinalIgnoreCase)
+                    ? allHaveRead.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken)
+                    : Task.CompletedTask;
         }
 
         private static async Task<int> ViewsAsync(ProofDb db, CancellationToken ct)
