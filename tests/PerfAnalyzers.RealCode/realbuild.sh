@@ -13,7 +13,8 @@
 #                 to rerun the same apps against it
 #   project-or-solution  what to build, relative to app-dir (default: the only .sln/.slnx at the top, else app-dir)
 #
-# Environment: REALBUILD_TIMEOUT (seconds, default 1500) caps the build; REALBUILD_ARGS adds msbuild arguments
+# Environment: REALBUILD_BASELINE=1 first builds each target without the analyzer (same flags, baseline-*.log), so
+# cost.txt also shows the wall-clock difference the analyzers make; REALBUILD_TIMEOUT (seconds, default 1500) caps the build; REALBUILD_ARGS adds msbuild arguments
 # (e.g. "-p:Configuration=Debug"). The app's global.json is moved aside (global.json.realbuild-off) so the installed SDK
 # builds it; the build is --no-incremental so every project is compiled (and analyzed) again. REALBUILD_INCREMENTAL=1
 # skips that for a rerun after a first build: every project still recompiles when the analyzer DLL is newer (it is an
@@ -56,7 +57,20 @@ mkdir -p "$out/sarif"
 : > "$out/build.log"
 start=$(date +%s)
 status=0
+rm -f "$out"/baseline-*.log
 for t in "${targets[@]}"; do
+  if [[ "${REALBUILD_BASELINE:-0}" == "1" ]]; then
+    # The same build without the analyzer, just before the one with it (same flags, every project compiled): what the
+    # analyzers add to the build's wall clock, next to what ReportAnalyzer charges them (cost.py prints both).
+    echo "== dotnet build $t (baseline: no PerfAnalyzers)" | tee -a "$out/build.log"
+    # shellcheck disable=SC2086
+    (cd "$app" && timeout "${REALBUILD_TIMEOUT:-1500}" dotnet build "$t" --no-incremental -nologo \
+        -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
+        -p:CodeAnalysisTreatWarningsAsErrors=false -p:EnableNETAnalyzers=false -p:EnforceCodeStyleInBuild=false \
+        -p:NuGetAudit=false -p:GenerateDocumentationFile=false \
+        -clp:"ErrorsOnly;Summary" -flp:"v=d;performancesummary;logfile=$out/baseline-$(echo "$t" | tr '/.' '__').log" ${REALBUILD_ARGS:-} ) \
+      >> "$out/build.log" 2>&1
+  fi
   echo "== dotnet build $t" | tee -a "$out/build.log"
   # shellcheck disable=SC2086
   (cd "$app" && timeout "${REALBUILD_TIMEOUT:-1500}" dotnet build "$t" $incremental -nologo \

@@ -23,6 +23,19 @@ def seconds(text):
     return 0.0005 if text.startswith("<") else float(text)
 
 
+def baseline_csc(out_dir):
+    """Csc wall time of the builds without the analyzer (REALBUILD_BASELINE=1), or None."""
+    csc_ms, found = 0, False
+    for log in sorted(glob.glob(os.path.join(out_dir, "baseline-*.log"))):
+        with open(log, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = CSC.match(line)
+                if m:
+                    csc_ms += int(m.group(1))
+                    found = True
+    return csc_ms / 1000.0 if found else None
+
+
 def parse(out_dir):
     rules, csc_ms, calls, compilations = {}, 0, 0, 0
     for log in sorted(glob.glob(os.path.join(out_dir, "build-*.log"))):
@@ -61,6 +74,10 @@ def main(argv):
         total = sum(rules.values())
         print(f"\n== {name}: csc wall {csc:.1f} s ({calls} Csc calls, {compilations} analyzer tables); "
               f"PerfAnalyzers {total:.2f} s = {100 * total / csc:.2f}% of csc wall time")
+        base = baseline_csc(d)
+        if base:
+            print(f"   wall clock: csc {base:.1f} s without PerfAnalyzers, {csc:.1f} s with it: {csc - base:+.1f} s "
+                  f"({100 * (csc - base) / base:+.1f}%; one pair of builds, so compare it with their spread)")
         print(f"{'rule':<40} {'seconds':>9} {'% of csc':>9}")
         for key, value in sorted(rules.items(), key=lambda kv: -kv[1]):
             if value >= 0.001:
