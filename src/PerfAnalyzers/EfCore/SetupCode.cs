@@ -448,7 +448,7 @@ namespace PerfAnalyzers.EfCore
             return result.ToImmutable();
         }
 
-        /// <summary>The code runs when its method runs: not inside a lambda other than a per-element one, nor a local function.</summary>
+        /// <summary>The operation is inside a lambda or local function that migrates or creates the database (rule 2 for callbacks), cached per function.</summary>
         private bool InCallbackThatCreatesDatabase(IOperation operation)
         {
             for (var current = operation.Parent; current is not null; current = current.Parent)
@@ -467,6 +467,7 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>The code runs when its method runs: not inside a lambda other than a per-element one, nor a local function.</summary>
         private bool RunsWithBody(IOperation operation)
         {
             for (var current = operation.Parent; current is not null; current = current.Parent)

@@ -145,13 +145,12 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            // An owner key: not the entity's own key (User.UserId), and not an audit column every table inherits from a common
+            // An owner key: not the entity's own key (User.UserId, configured or by convention: EfModel.FindKey), and not an audit column every table inherits from a common
             // base class (Oqtane's ModelBase.CreatedBy, ABP's CreatorId): who created a row says nothing about how many rows a
             // configuration table (sites, tenants, jobs) holds.
             var ownKey = model.FindKey(type);
             var owner = properties.FirstOrDefault(p => OwnerKeyNames.Any(n => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase))
                                                        && (p.Type.IsValueType || p.Type.SpecialType == SpecialType.System_String)
-                                                       && !string.Equals(p.Name, type.Name + "Id", StringComparison.OrdinalIgnoreCase)
                                                        && !ownKey.Any(k => k.Name == p.Name)
                                                        && !model.IsCommonBaseType(p.ContainingType));
             return owner is null ? null : "an owner ('" + owner.Name + "')";

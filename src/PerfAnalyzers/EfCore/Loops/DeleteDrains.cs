@@ -30,26 +30,12 @@ namespace PerfAnalyzers.EfCore
                     return true;
                 }
 
-                var parent = top.Parent;
-                if (parent is IConversionOperation or IAwaitOperation)
+                if (Up(top) is not { } next)
                 {
-                    top = parent;
-                    continue;
+                    break;
                 }
 
-                if (parent is IArgumentOperation { Parent: IInvocationOperation next } argument && argument.Parameter?.Ordinal == 0 && next.TargetMethod.IsExtensionMethod)
-                {
-                    top = next;
-                    continue;
-                }
-
-                if (parent is IInvocationOperation instanceCall && instanceCall.Instance == top)
-                {
-                    top = instanceCall;
-                    continue;
-                }
-
-                break;
+                top = next;
             }
 
             // db.Posts.RemoveRange(q.Take(100)) and friends: an enclosing delete.
@@ -65,17 +51,12 @@ namespace PerfAnalyzers.EfCore
                 return true;
             }
 
-            var local = top.Parent switch
-            {
-                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when assignment.Value == top => target.Local,
-                _ => null,
-            };
-            if (local is null)
-            {
-                return false;
-            }
+            return AssignedLocal(top) is { } local && DeletesBatch(ef, loop, local, entityType, cancellationToken);
+        }
 
+        /// <summary>The loop deletes the batch held in <paramref name="local"/> (RemoveRange(batch), an enclosing delete, or a Remove per row).</summary>
+        private static bool DeletesBatch(EfCompilation ef, IOperation loop, ILocalSymbol local, ITypeSymbol? entityType, CancellationToken cancellationToken)
+        {
             foreach (var reference in loop.Descendants().OfType<ILocalReferenceOperation>())
             {
                 if (!SymbolEqualityComparer.Default.Equals(reference.Local, local) || reference.Parent is ISimpleAssignmentOperation { Target: var t } && t == reference)
@@ -106,19 +87,10 @@ namespace PerfAnalyzers.EfCore
         private static bool IsPrimedDrain(EfCompilation ef, IInvocationOperation take, ITypeSymbol? entityType, CancellationToken cancellationToken)
         {
             IOperation top = take;
-            while (top.Parent is IConversionOperation or IAwaitOperation
-                   || top.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } } argument && argument.Parameter?.Ordinal == 0
-                   || top.Parent is IInvocationOperation call && call.Instance == top)
+            while (Up(top) is { } next)
             {
-                top = top.Parent is IArgumentOperation { Parent: { } next } ? next : top.Parent!;
+                top = next;
             }
-
-            ILocalSymbol? local = top.Parent switch
-            {
-                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when assignment.Value == top => target.Local,
-                _ => null,
-            };
 
             var statement = top;
             while (statement.Parent is not null and not IBlockOperation)
@@ -126,43 +98,37 @@ namespace PerfAnalyzers.EfCore
                 statement = statement.Parent;
             }
 
-            if (local is null || statement.Parent is not IBlockOperation block)
+            if (AssignedLocal(top) is not { } local || statement.Parent is not IBlockOperation block)
             {
                 return false;
             }
 
-            var index = block.Operations.IndexOf(statement);
-            for (var i = index + 1; i < block.Operations.Length; i++)
-            {
-                if (block.Operations[i] is not IWhileLoopOperation loop)
-                {
-                    continue;
-                }
-
-                var deletes = false;
-                var readsAgain = false;
-                foreach (var reference in loop.Body.Descendants().OfType<ILocalReferenceOperation>())
-                {
-                    if (!SymbolEqualityComparer.Default.Equals(reference.Local, local))
-                    {
-                        continue;
-                    }
-
-                    if (reference.Parent is ISimpleAssignmentOperation { Target: var assigned } && assigned == reference)
-                    {
-                        readsAgain = true;
-                    }
-                    else if (DeletedByAncestor(ef, reference, loop, entityType, cancellationToken))
-                    {
-                        deletes = true;
-                    }
-                }
-
-                return deletes && readsAgain;
-            }
-
-            return false;
+            // The first while loop after the read: it deletes the batch and reads the next one into the same local.
+            var loop = block.Operations.Skip(block.Operations.IndexOf(statement) + 1).OfType<IWhileLoopOperation>().FirstOrDefault();
+            return loop is not null
+                   && loop.Body.Descendants().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, local)
+                                                                                          && r.Parent is ISimpleAssignmentOperation { Target: var assigned } && assigned == r)
+                   && DeletesBatch(ef, loop, local, entityType, cancellationToken);
         }
+
+        /// <summary>One step up a query chain: a conversion or await, the extension call it is the source of, or the instance call on it.</summary>
+        private static IOperation? Up(IOperation top)
+            => top.Parent switch
+            {
+                IConversionOperation or IAwaitOperation => top.Parent,
+                IArgumentOperation { Parent: IInvocationOperation next } argument when argument.Parameter?.Ordinal == 0 && next.TargetMethod.IsExtensionMethod => next,
+                IInvocationOperation instanceCall when instanceCall.Instance == top => instanceCall,
+                _ => null,
+            };
+
+        /// <summary>The local a chain's result is declared into or assigned to (<c>var batch = ...</c>, <c>batch = ...</c>).</summary>
+        private static ILocalSymbol? AssignedLocal(IOperation top)
+            => top.Parent switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when assignment.Value == top => target.Local,
+                _ => null,
+            };
 
         private static bool DeletesFromSet(EfCompilation ef, IOperation loop, ITypeSymbol entityType, CancellationToken cancellationToken)
         {
