@@ -110,11 +110,13 @@ namespace PerfAnalyzers.EfCore
             => ef.Setup.IsSetupCode(operation, cancellationToken);
 
         /// <summary>
-        /// <c>dotnet_code_quality.&lt;ruleId&gt;.report_seeding_code = true</c> (or the global
-        /// <c>dotnet_code_quality.report_seeding_code</c>): report setup code anyway.
+        /// Whether rule <paramref name="ruleId"/> stays silent at <paramref name="operation"/> because it is setup code
+        /// (<see cref="IsSetupCode(EfCompilation, IOperation, CancellationToken)"/>) and the user did not ask to report setup
+        /// code anyway (<c>dotnet_code_quality.&lt;ruleId&gt;.report_seeding_code = true</c>, or the global
+        /// <c>dotnet_code_quality.report_seeding_code</c>). The option is read first: it costs less than the question.
         /// </summary>
-        public static bool IsReported(AnalyzerOptions options, SyntaxTree tree, string ruleId)
-            => RuleOptions.ReportSeedingCode.Read(options, tree, ruleId);
+        public static bool SilencesRule(EfCompilation ef, AnalyzerOptions options, IOperation operation, string ruleId, CancellationToken cancellationToken)
+            => !RuleOptions.ReportSeedingCode.Read(options, operation.Syntax.SyntaxTree, ruleId) && IsSetupCode(ef, operation, cancellationToken);
 
         public bool IsSetupCode(IOperation operation, CancellationToken cancellationToken = default)
         {

@@ -8,13 +8,10 @@ namespace PerfAnalyzers.Rules.Async
     /// scope) and for different context instances.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ConcurrentContextOperationsAnalyzer : EfAnalyzer
+    public sealed class ConcurrentContextOperationsAnalyzer() : EfAnalyzer(Descriptors.EFP402_ConcurrentContextOperations)
     {
         /// <summary>Diagnostic property: "true" when the code fix can turn <c>await Task.WhenAll(...)</c> into sequential awaits.</summary>
         public const string CanFixProperty = "CanFix";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP402_ConcurrentContextOperations);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
             => start.RegisterOperationAction(c => AnalyzeInvocation(c, ef), OperationKind.Invocation);

@@ -9,11 +9,8 @@ namespace PerfAnalyzers.Rules.Async
     /// scope, IDbContextFactory: declared inside the work).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ContextCapturedBeyondScopeAnalyzer : EfAnalyzer
+    public sealed class ContextCapturedBeyondScopeAnalyzer() : EfAnalyzer(Descriptors.EFP403_ContextCapturedBeyondScope)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP403_ContextCapturedBeyondScope);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             start.RegisterOperationAction(c => AnalyzeInvocation(c, ef), OperationKind.Invocation);

@@ -9,7 +9,7 @@ namespace PerfAnalyzers.Rules.Async
     /// not in setup code (<see cref="SetupCode"/>, unless <c>report_seeding_code</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class SyncCallInAsyncCodeAnalyzer : EfAnalyzer
+    public sealed class SyncCallInAsyncCodeAnalyzer() : EfAnalyzer(Descriptors.EFP401_SyncCallInAsyncCode, Descriptors.EFP401_BlockingWaitOnEfTask)
     {
         /// <summary>Diagnostic property: the method to await instead (ToListAsync...), or "AsAsyncEnumerable" for foreach.</summary>
         public const string AsyncNameProperty = "AsyncName";
@@ -31,9 +31,6 @@ namespace PerfAnalyzers.Rules.Async
         /// The fix replaces the wait with <c>await</c> on the task.
         /// </summary>
         public const string BlockingProperty = "Blocking";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP401_SyncCallInAsyncCode, Descriptors.EFP401_BlockingWaitOnEfTask);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
@@ -166,8 +163,7 @@ namespace PerfAnalyzers.Rules.Async
 
         /// <summary>Seeding, migration, installation and start-up code runs once: blocking there costs one thread once.</summary>
         private static bool IsQuietSetupCode(OperationAnalysisContext context, EfCompilation ef, IOperation operation)
-            => !SetupCode.IsReported(context.Options, operation.Syntax.SyntaxTree, RuleIds.SyncCallInAsyncCode)
-               && SetupCode.IsSetupCode(ef, operation, context.CancellationToken);
+            => SetupCode.SilencesRule(ef, context.Options, operation, RuleIds.SyncCallInAsyncCode, context.CancellationToken);
 
         /// <summary>The nearest enclosing function (lambda, local function, or the member itself) is async.</summary>
         internal static bool IsInAsyncCode(IOperation operation, ISymbol containingSymbol)

@@ -7,11 +7,8 @@ namespace PerfAnalyzers.Rules.Configuration
     /// root provider).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class DbContextPoolingAnalyzer : EfAnalyzer
+    public sealed class DbContextPoolingAnalyzer() : EfAnalyzer(Descriptors.EFP501_DbContextPooling)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP501_DbContextPooling);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             var registration = new DbContextRegistration(ef.Symbols);

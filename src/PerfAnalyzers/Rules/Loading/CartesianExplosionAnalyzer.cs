@@ -6,11 +6,8 @@ namespace PerfAnalyzers.Rules.Loading
     /// Reported once per query, on the last Include/ThenInclude of the expression that completes the sibling pair.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class CartesianExplosionAnalyzer : EfAnalyzer
+    public sealed class CartesianExplosionAnalyzer() : EfAnalyzer(Descriptors.EFP105_CartesianExplosion)
     {
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP105_CartesianExplosion);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

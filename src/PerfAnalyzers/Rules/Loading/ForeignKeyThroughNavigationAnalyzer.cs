@@ -10,13 +10,10 @@ namespace PerfAnalyzers.Rules.Loading
     /// or EFP103 (not loaded); inside a query (an expression tree) EF Core already reads the foreign key.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ForeignKeyThroughNavigationAnalyzer : EfAnalyzer
+    public sealed class ForeignKeyThroughNavigationAnalyzer() : EfAnalyzer(Descriptors.EFP107_ForeignKeyThroughNavigation)
     {
         /// <summary>Diagnostic property: the foreign key property's name (a member of the receiver's type).</summary>
         public const string ForeignKeyProperty = "ForeignKey";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP107_ForeignKeyThroughNavigation);
 
         // One array for every block (the params overload copies its arguments into a new array per registration).
         private static readonly ImmutableArray<OperationKind> PropertyReferenceKind = ImmutableArray.Create(OperationKind.PropertyReference);

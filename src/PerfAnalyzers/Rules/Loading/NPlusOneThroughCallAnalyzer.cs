@@ -7,11 +7,8 @@ namespace PerfAnalyzers.Rules.Loading
     /// round trips themselves are EFP101/EFP201's; this rule only sees calls into the application's own methods.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class NPlusOneThroughCallAnalyzer : EfAnalyzer
+    public sealed class NPlusOneThroughCallAnalyzer() : EfAnalyzer(Descriptors.EFP104_NPlusOneThroughCall)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP104_NPlusOneThroughCall);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             var summaries = ef.Summaries;

@@ -10,7 +10,7 @@ namespace PerfAnalyzers.Rules.Loading
     /// AutoInclude, owned types) or the method (assignment, explicit Load, related rows already tracked) loads it.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class NavigationLoadingAnalyzer : EfAnalyzer
+    public sealed class NavigationLoadingAnalyzer() : EfAnalyzer(Descriptors.EFP102_LazyLoadingNPlusOne, Descriptors.EFP103_NavigationNotLoaded)
     {
         /// <summary>Diagnostic property: the text to insert after the query root (".Include(b => b.Posts)..."), when the fix is offered.</summary>
         public const string IncludeTextProperty = "IncludeText";
@@ -22,9 +22,6 @@ namespace PerfAnalyzers.Rules.Loading
         public const string NeedsUsingProperty = "NeedsUsing";
 
         private static readonly HashSet<string> CollectionWriters = new HashSet<string> { "Add", "AddRange", "Insert", "InsertRange" };
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP102_LazyLoadingNPlusOne, Descriptors.EFP103_NavigationNotLoaded);
 
         // One array for every block (the params overload copies its arguments into a new array per registration).
         private static readonly ImmutableArray<OperationKind> PropertyReferenceKind = ImmutableArray.Create(OperationKind.PropertyReference);

@@ -7,16 +7,13 @@ namespace PerfAnalyzers.Rules.Loading
     /// conditions, constant collections, seeding code, a context per iteration, cache misses).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class QueryInLoopAnalyzer : EfAnalyzer
+    public sealed class QueryInLoopAnalyzer() : EfAnalyzer(Descriptors.EFP101_QueryInLoop)
     {
         /// <summary>Diagnostic property: the <see cref="BatchShape"/> of the fix, absent when no fix is safe.</summary>
         public const string FixProperty = "Fix";
 
         /// <summary>Diagnostic property: the navigation to Include (for the Include fix).</summary>
         public const string NavigationProperty = "Navigation";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP101_QueryInLoop);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

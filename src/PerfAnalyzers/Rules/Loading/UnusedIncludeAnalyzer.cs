@@ -6,13 +6,10 @@ namespace PerfAnalyzers.Rules.Loading
     /// passed on or serialized) and the included navigation is never read there.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UnusedIncludeAnalyzer : EfAnalyzer
+    public sealed class UnusedIncludeAnalyzer() : EfAnalyzer(Descriptors.EFP106_UnusedInclude)
     {
         /// <summary>Diagnostic property: "true" when the Include (with its ThenIncludes) can be removed by the fix.</summary>
         public const string CanRemoveProperty = "CanRemove";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP106_UnusedInclude);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

@@ -20,7 +20,7 @@ namespace PerfAnalyzers.Rules.Query
     /// fails without MARS), awaits anything (the connection would be held meanwhile), or leaves the loop early.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class BufferedSingleIterationAnalyzer : EfAnalyzer
+    public sealed class BufferedSingleIterationAnalyzer() : EfAnalyzer(Descriptors.EFP313_BufferedSingleIteration)
     {
         /// <summary>Diagnostic property: the span (start:length) of the materializing call (<c>q.ToListAsync(ct)</c>).</summary>
         public const string CallSpanProperty = "CallSpan";
@@ -86,9 +86,6 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>Methods that add one entry to a collection.</summary>
         private static readonly ImmutableHashSet<string> AddMethods = ImmutableHashSet.Create(
             "Add", "TryAdd", "AddRange", "Insert", "Enqueue", "Push", "Append", "AddOrUpdate", "GetOrAdd");
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP313_BufferedSingleIteration);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

@@ -8,7 +8,7 @@ namespace PerfAnalyzers.Rules.Query
     /// second query runs once (not in a loop the list was loaded outside of) and right where it is built.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ContainsOverLoadedListAnalyzer : EfAnalyzer
+    public sealed class ContainsOverLoadedListAnalyzer() : EfAnalyzer(Descriptors.EFP311_ContainsOverLoadedList)
     {
         /// <summary>Diagnostic property: the span (start:length) of the initializer value to replace (<c>await q.ToListAsync()</c>).</summary>
         public const string ValueSpanProperty = "ValueSpan";
@@ -18,9 +18,6 @@ namespace PerfAnalyzers.Rules.Query
 
         /// <summary>Diagnostic property: the span of the declared type to turn into <c>var</c>, when it is not <c>var</c>.</summary>
         public const string TypeSpanProperty = "TypeSpan";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP311_ContainsOverLoadedList);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

@@ -5,13 +5,10 @@ namespace PerfAnalyzers.Rules.Query
     /// COUNT(*) where EXISTS is enough.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class CountInsteadOfAnyAnalyzer : EfAnalyzer
+    public sealed class CountInsteadOfAnyAnalyzer() : EfAnalyzer(Descriptors.EFP304_CountInsteadOfAny)
     {
         /// <summary>Diagnostic property: "true" when the comparison means "there is none" (the fix writes <c>!Any()</c>).</summary>
         public const string NegatedProperty = "Negated";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP304_CountInsteadOfAny);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
@@ -25,8 +22,7 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            if (!SetupCode.IsReported(context.Options, count.Syntax.SyntaxTree, RuleIds.CountInsteadOfAny)
-                && SetupCode.IsSetupCode(ef, count, context.CancellationToken))
+            if (SetupCode.SilencesRule(ef, context.Options, count, RuleIds.CountInsteadOfAny, context.CancellationToken))
             {
                 // Seeding and start-up code runs once over a handful of rows: accurate, but not worth acting on.
                 return;

@@ -7,7 +7,7 @@ namespace PerfAnalyzers.Rules.Query
     /// Where/Any/First/Count... on an EF query: C# binds Enumerable's overload and the whole query result is loaded.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class FuncPredicateOnQueryAnalyzer : EfAnalyzer
+    public sealed class FuncPredicateOnQueryAnalyzer() : EfAnalyzer(Descriptors.EFP307_FuncPredicateOnQuery)
     {
         /// <summary>Diagnostic property: "local" or "field" when the fix may retype that declaration to Expression&lt;Func&lt;..&gt;&gt;.</summary>
         public const string FixProperty = "Fix";
@@ -23,9 +23,6 @@ namespace PerfAnalyzers.Rules.Query
             => (ef.Symbols.Operators.Kind(method) is var kind && (QueryOperators.MeaningOf(kind) & OperatorMeaning.Materializing) != 0)
                || kind is OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any or OperatorKind.First or OperatorKind.FirstOrDefault
                    or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault;
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP307_FuncPredicateOnQuery);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

@@ -6,12 +6,8 @@ namespace PerfAnalyzers.Rules.Query
     /// Core does not translate applied to a column (<see cref="StringCallKind.Untranslated"/>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class NonSargableStringComparisonAnalyzer : EfAnalyzer
+    public sealed class NonSargableStringComparisonAnalyzer() : EfAnalyzer(Descriptors.EFP308_NonSargableStringComparison, Descriptors.EFP308_UntranslatedStringComparison)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-            Descriptors.EFP308_NonSargableStringComparison,
-            Descriptors.EFP308_UntranslatedStringComparison);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             if (!StringComparisons.AppliesTo(start.Compilation))

@@ -12,7 +12,7 @@ namespace PerfAnalyzers.Rules.Query
     /// entities whose key is not known, shapes after a join/group/SelectMany, and client-side paging.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class PagingOrderNotUniqueAnalyzer : EfAnalyzer
+    public sealed class PagingOrderNotUniqueAnalyzer() : EfAnalyzer(Descriptors.EFP312_PagingOrderNotUnique)
     {
         /// <summary>Diagnostic property: how many orderings the fix completes (then <c>At{i}</c>, <c>Parameter{i}</c>, <c>Descending{i}</c>, <c>Keys{i}</c>).</summary>
         public const string CountProperty = "Count";
@@ -33,9 +33,6 @@ namespace PerfAnalyzers.Rules.Query
         private static bool IsRowPreserving(OperatorKind kind)
             => QueryOperators.KeepsRootRows(kind)
                || kind is OperatorKind.AsQueryable or OperatorKind.OfType or OperatorKind.Distinct or OperatorKind.Skip or OperatorKind.Select;
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP312_PagingOrderNotUnique);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
             => start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);

@@ -6,7 +6,7 @@ namespace PerfAnalyzers.Rules.Query
     /// loops (<see cref="DeleteDrains"/>): when every row is deleted, the order of the batches does not matter.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class PagingWithoutOrderByAnalyzer : EfAnalyzer
+    public sealed class PagingWithoutOrderByAnalyzer() : EfAnalyzer(Descriptors.EFP306_PagingWithoutOrderBy)
     {
         /// <summary>Diagnostic property: the key property to order by, when known and the fix can insert it.</summary>
         public const string KeyProperty = "Key";
@@ -14,9 +14,6 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>The operators whose rows depend on the order: Skip, Take, TakeLast, SkipLast (Queryable), ElementAt(OrDefault).</summary>
         private static bool IsPaging(OperatorKind kind)
             => kind is OperatorKind.Skip or OperatorKind.Take or OperatorKind.TakeLast or OperatorKind.SkipLast or OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault;
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP306_PagingWithoutOrderBy);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

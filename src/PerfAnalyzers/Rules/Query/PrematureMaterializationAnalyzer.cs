@@ -11,7 +11,7 @@ namespace PerfAnalyzers.Rules.Query
     /// querying the list many times is the cure for N+1, not a problem).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class PrematureMaterializationAnalyzer : EfAnalyzer
+    public sealed class PrematureMaterializationAnalyzer() : EfAnalyzer(Descriptors.EFP303_PrematureMaterialization)
     {
         /// <summary>Diagnostic property: how many in-memory steps the fix moves into the query ("0": no fix).</summary>
         public const string MoveProperty = "Move";
@@ -21,9 +21,6 @@ namespace PerfAnalyzers.Rules.Query
 
         /// <summary>Diagnostic property: "true" when the rows are held in a local; additional location 0 is its one use.</summary>
         public const string LocalProperty = "Local";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP303_PrematureMaterialization);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

@@ -9,7 +9,7 @@ namespace PerfAnalyzers.Rules.Query
     /// query does not choose its tracking (AsNoTracking/AsTracking) and its context is not no-tracking by configuration.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ReadOnlyTrackingQueryAnalyzer : EfAnalyzer
+    public sealed class ReadOnlyTrackingQueryAnalyzer() : EfAnalyzer(Descriptors.EFP302_ReadOnlyTrackingQuery)
     {
         /// <summary>Diagnostic property: where to insert <c>.AsNoTracking()</c> (the end of the query root); absent when no fix is offered.</summary>
         public const string InsertAtProperty = "InsertAt";
@@ -22,9 +22,6 @@ namespace PerfAnalyzers.Rules.Query
             => kind is OperatorKind.Select or OperatorKind.SelectMany or OperatorKind.GroupBy or OperatorKind.Join or OperatorKind.GroupJoin
                 or OperatorKind.LeftJoin or OperatorKind.RightJoin or OperatorKind.Zip or OperatorKind.Cast or OperatorKind.OfType
                 or OperatorKind.Concat or OperatorKind.Union or OperatorKind.Intersect or OperatorKind.Except;
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP302_ReadOnlyTrackingQuery);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

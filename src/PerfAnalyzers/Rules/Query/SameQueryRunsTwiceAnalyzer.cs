@@ -12,7 +12,7 @@ namespace PerfAnalyzers.Rules.Query
     /// for the second pass (writes, awaits and mutations between), so the cost stays linear in the method's size.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class SameQueryRunsTwiceAnalyzer : EfAnalyzer
+    public sealed class SameQueryRunsTwiceAnalyzer() : EfAnalyzer(Descriptors.EFP310_SameQueryRunsTwice)
     {
         /// <summary>LINQ to Objects terminals that stop early: on an IEnumerable they read only the first rows.</summary>
         private static bool StopsEarly(OperatorKind kind)
@@ -22,9 +22,6 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>Context and set methods that enumerate a sequence they are given (<c>db.AttachRange(query)</c>).</summary>
         private static readonly ImmutableHashSet<string> RangeMethods = ImmutableHashSet.Create(
             "AttachRange", "AddRange", "AddRangeAsync", "UpdateRange", "RemoveRange");
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP310_SameQueryRunsTwice);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
@@ -154,8 +151,7 @@ namespace PerfAnalyzers.Rules.Query
                 }
 
                 // Setup code runs once (seeding, migrating, start-up repairs): a second round trip there is not worth a change.
-                if (!SetupCode.IsReported(context.Options, second.Operation.Syntax.SyntaxTree, RuleIds.SameQueryRunsTwice)
-                    && SetupCode.IsSetupCode(ef, second.Operation, cancellationToken))
+                if (SetupCode.SilencesRule(ef, context.Options, second.Operation, RuleIds.SameQueryRunsTwice, cancellationToken))
                 {
                     continue;
                 }

@@ -9,11 +9,8 @@ namespace PerfAnalyzers.Rules.Query
     /// registry, not in setup or test code. With <c>report_filtered = true</c>, also filtered queries without a row limit.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UnboundedQueryAnalyzer : EfAnalyzer
+    public sealed class UnboundedQueryAnalyzer() : EfAnalyzer(Descriptors.EFP301_UnboundedQuery)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP301_UnboundedQuery);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             if (TestCode.IsTestProject(start.Compilation))
@@ -71,8 +68,7 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             if (TestCode.IsInTestClass(context.ContainingSymbol)
-                || (!SetupCode.IsReported(context.Options, operation.Syntax.SyntaxTree, RuleIds.UnboundedQuery)
-                    && SetupCode.IsSetupCode(ef, operation, context.CancellationToken)))
+                || SetupCode.SilencesRule(ef, context.Options, operation, RuleIds.UnboundedQuery, context.CancellationToken))
             {
                 return; // a test's database holds the rows the test put there; startup and migration code must visit every row
             }

@@ -20,11 +20,8 @@ namespace PerfAnalyzers.Rules.Query
     /// column in a method, on the first comparison.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UnindexedFilterAnalyzer : EfAnalyzer
+    public sealed class UnindexedFilterAnalyzer() : EfAnalyzer(Descriptors.EFP314_UnindexedFilter)
     {
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP314_UnindexedFilter);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
@@ -191,8 +188,7 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            if (!SetupCode.IsReported(context.Options, invocation.Syntax.SyntaxTree, RuleIds.UnindexedFilter)
-                && SetupCode.IsSetupCode(ef, invocation, context.CancellationToken))
+            if (SetupCode.SilencesRule(ef, context.Options, invocation, RuleIds.UnindexedFilter, context.CancellationToken))
             {
                 return; // startup, seeding and migration code runs once
             }

@@ -7,7 +7,7 @@ namespace PerfAnalyzers.Rules.Query
     /// in the final projection), not after the query went client-side (AsEnumerable, ToList), not in test code.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UntranslatableCallAnalyzer : EfAnalyzer
+    public sealed class UntranslatableCallAnalyzer() : EfAnalyzer(Descriptors.EFP315_UntranslatableCall)
     {
         /// <summary>Diagnostic property: why the part is untranslatable (<see cref="UntranslatableKind"/>).</summary>
         public const string KindProperty = "Kind";
@@ -21,9 +21,6 @@ namespace PerfAnalyzers.Rules.Query
 
         private static readonly ImmutableHashSet<string> LambdaParameters = ImmutableHashSet.Create(
             "predicate", "keySelector", "outerKeySelector", "innerKeySelector", "selector");
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP315_UntranslatableCall);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

@@ -9,7 +9,7 @@ namespace PerfAnalyzers.Rules.Query
     /// Reported only when every use of the entities is accounted for (see <see cref="EntityMemberUsage"/>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class WholeEntityProjectionAnalyzer : EfAnalyzer
+    public sealed class WholeEntityProjectionAnalyzer() : EfAnalyzer(Descriptors.EFP305_WholeEntityProjection)
     {
         /// <summary>Diagnostic property: "true" when the fixer may insert the Select.</summary>
         public const string CanFixProperty = "CanFix";
@@ -23,9 +23,6 @@ namespace PerfAnalyzers.Rules.Query
                || kind is OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy or OperatorKind.ThenByDescending
                    or OperatorKind.Take or OperatorKind.Skip or OperatorKind.TagWith or OperatorKind.TagWithCallSite or OperatorKind.IgnoreQueryFilters
                    or OperatorKind.AsSplitQuery or OperatorKind.AsSingleQuery;
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP305_WholeEntityProjection);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

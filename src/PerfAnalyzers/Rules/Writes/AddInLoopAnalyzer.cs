@@ -8,16 +8,13 @@ namespace PerfAnalyzers.Rules.Writes
     /// <c>report_seeding_code</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class AddInLoopAnalyzer : EfAnalyzer
+    public sealed class AddInLoopAnalyzer() : EfAnalyzer(Descriptors.EFP202_AddInLoop)
     {
         /// <summary>Diagnostic property: "true" when the code fix can collect the entities and call AddRange after the loop.</summary>
         public const string CanFixProperty = "CanFix";
 
         /// <summary>Diagnostic property: the element type of the list the fix builds (minimal display at the call).</summary>
         public const string ElementTypeProperty = "ElementType";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP202_AddInLoop);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
@@ -93,8 +90,7 @@ namespace PerfAnalyzers.Rules.Writes
                 return;
             }
 
-            if (!SetupCode.IsReported(context.Options, invocation.Syntax.SyntaxTree, RuleIds.AddInLoop)
-                && SetupCode.IsSetupCode(ef, invocation, context.CancellationToken))
+            if (SetupCode.SilencesRule(ef, context.Options, invocation, RuleIds.AddInLoop, context.CancellationToken))
             {
                 // Seeding, migration, installation and start-up code runs once.
                 return;

@@ -8,11 +8,8 @@ namespace PerfAnalyzers.Rules.Writes
     /// unless <c>dotnet_code_quality.EFP205.report_conditional_filter = true</c>.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class BulkOperationWithoutFilterAnalyzer : EfAnalyzer
+    public sealed class BulkOperationWithoutFilterAnalyzer() : EfAnalyzer(Descriptors.EFP205_BulkOperationWithoutFilter)
     {
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP205_BulkOperationWithoutFilter);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

@@ -8,11 +8,8 @@ namespace PerfAnalyzers.Rules.Writes
     /// delete conventions).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class DeleteLoopAnalyzer : EfAnalyzer
+    public sealed class DeleteLoopAnalyzer() : EfAnalyzer(Descriptors.EFP204_DeleteLoop)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP204_DeleteLoop);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             var safety = ef.Writes;

@@ -18,11 +18,8 @@ namespace PerfAnalyzers.Rules.Writes
     /// (concurrency token, save events, interceptors...), in a loop (EFP203's), in test and setup code.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ReadModifyWriteAnalyzer : EfAnalyzer
+    public sealed class ReadModifyWriteAnalyzer() : EfAnalyzer(Descriptors.EFP206_ReadModifyWrite)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP206_ReadModifyWrite);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             if (TestCode.IsTestProject(start.Compilation))
@@ -123,8 +120,7 @@ namespace PerfAnalyzers.Rules.Writes
                 return;
             }
 
-            if (!SetupCode.IsReported(context.Options, change.Syntax.SyntaxTree, RuleIds.ReadModifyWrite)
-                && SetupCode.IsSetupCode(ef, change, context.CancellationToken))
+            if (SetupCode.SilencesRule(ef, context.Options, change, RuleIds.ReadModifyWrite, context.CancellationToken))
             {
                 return;
             }

@@ -8,13 +8,10 @@ namespace PerfAnalyzers.Rules.Writes
     /// (<see cref="SetupCode"/>, unless <c>report_seeding_code</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class SaveChangesInLoopAnalyzer : EfAnalyzer
+    public sealed class SaveChangesInLoopAnalyzer() : EfAnalyzer(Descriptors.EFP201_SaveChangesInLoop)
     {
         /// <summary>Diagnostic property: "true" when the save can be moved after the loop by the code fix.</summary>
         public const string CanMoveProperty = "CanMove";
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP201_SaveChangesInLoop);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {

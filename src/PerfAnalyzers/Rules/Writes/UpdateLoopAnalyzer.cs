@@ -10,11 +10,8 @@ namespace PerfAnalyzers.Rules.Writes
     /// nothing the bulk statement would bypass.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UpdateLoopAnalyzer : EfAnalyzer
+    public sealed class UpdateLoopAnalyzer() : EfAnalyzer(Descriptors.EFP203_UpdateLoop)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.EFP203_UpdateLoop);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             var safety = ef.Writes;
