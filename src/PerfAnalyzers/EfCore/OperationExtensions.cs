@@ -23,6 +23,20 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
+        /// The outermost of the conversions and parentheses around <paramref name="operation"/> (the operation itself when
+        /// there are none): its <c>Parent</c> is what uses the value. The upward counterpart of <see cref="WalkDownConversions"/>.
+        /// </summary>
+        public static IOperation WalkUpConversions(this IOperation operation)
+        {
+            while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+
+        /// <summary>
         /// Code that does not bind: an <see cref="IInvalidOperation"/> (a call overload resolution could not pick, for which
         /// Roslyn keeps only candidate symbols; a member that does not exist) or a value of an error type (a missing
         /// reference, half-typed code). Such code is never a query, a round trip, a DbContext or a loop: unbound code
@@ -168,6 +182,55 @@ namespace PerfAnalyzers.EfCore
             }
 
             return current.Type is { Name: "Task" or "ValueTask" or "ConfiguredTaskAwaitable" or "ConfiguredValueTaskAwaitable" } ? null : current;
+        }
+
+        /// <summary>
+        /// The task under an <c>await</c> (<c>await q.ToListAsync()</c>, <c>await q.ToListAsync().ConfigureAwait(false)</c>:
+        /// the <c>ToListAsync</c> call), through conversions: the downward counterpart of <see cref="AwaitedValue"/>. One
+        /// <c>await</c> and one <c>ConfigureAwait</c> at most; a value that is not awaited is returned as it is (through
+        /// conversions), with <paramref name="isAwaited"/> false.
+        /// </summary>
+        public static IOperation WalkDownAwait(this IOperation value, out bool isAwaited, out bool configureAwait)
+        {
+            var op = value.WalkDownConversions();
+            isAwaited = false;
+            configureAwait = false;
+            if (op is IAwaitOperation awaited)
+            {
+                isAwaited = true;
+                op = awaited.Operation.WalkDownConversions();
+                if (op is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } task })
+                {
+                    configureAwait = true;
+                    op = task.WalkDownConversions();
+                }
+            }
+
+            return op;
+        }
+
+        /// <summary>
+        /// What a value is made of under any number of conversions, <c>await</c>s and <c>ConfigureAwait(..)</c> calls (a
+        /// <c>ConfigureAwait</c> with no <c>await</c> too): <c>await GetServiceAsync().ConfigureAwait(false)</c> is the
+        /// <c>GetServiceAsync</c> call.
+        /// </summary>
+        public static IOperation WalkDownAwaits(this IOperation value)
+        {
+            while (true)
+            {
+                value = value.WalkDownConversions();
+                switch (value)
+                {
+                    case IAwaitOperation awaited:
+                        value = awaited.Operation;
+                        continue;
+                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitable }:
+                        value = awaitable;
+                        continue;
+                    default:
+                        return value;
+                }
+            }
         }
 
         /// <summary>The location of the invoked method's name (the smallest meaningful span of a call).</summary>

@@ -95,13 +95,8 @@ namespace PerfAnalyzers.EfCore
         /// <summary>The value of a materializing call after <c>await</c>/<c>ConfigureAwait</c> and conversions, and the local it is stored in.</summary>
         private static (IOperation Value, ILocalSymbol? Local) Stored(IOperation materialization)
         {
-            var value = materialization.AwaitedValue() ?? materialization;
+            var value = (materialization.AwaitedValue() ?? materialization).WalkUpConversions();
             var parent = value.Parent;
-            while (parent is IConversionOperation or IParenthesizedOperation)
-            {
-                value = parent;
-                parent = parent.Parent;
-            }
 
             ILocalSymbol? local = parent switch
             {

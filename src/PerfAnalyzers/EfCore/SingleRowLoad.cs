@@ -1,9 +1,3 @@
-using System.Collections.Immutable;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
-
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>
@@ -56,19 +50,7 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public static SingleRowLoad? Find(EfCompilation ef, IOperation value, string parameterName, CancellationToken cancellationToken)
         {
-            var op = value.WalkDownConversions();
-            var isAsync = false;
-            var configureAwait = false;
-            if (op is IAwaitOperation awaited)
-            {
-                isAsync = true;
-                op = awaited.Operation.WalkDownConversions();
-                if (op is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } task })
-                {
-                    configureAwait = true;
-                    op = task.WalkDownConversions();
-                }
-            }
+            var op = value.WalkDownAwait(out var isAsync, out var configureAwait);
 
             if (op is not IInvocationOperation terminal || terminal.HasUnboundArgument())
             {

@@ -96,12 +96,8 @@ namespace PerfAnalyzers.EfCore
         public static bool IsSeekableUse(IOperation value, QueryLambda queryLambda, out IOperation? other)
         {
             other = null;
+            value = value.WalkUpConversions();
             var parent = value.Parent;
-            while (parent is IConversionOperation or IParenthesizedOperation)
-            {
-                value = parent;
-                parent = parent.Parent;
-            }
 
             switch (parent)
             {

@@ -177,13 +177,7 @@ namespace PerfAnalyzers.EfCore
 
         private static bool IsEfRead(EfCompilation ef, IAwaitOperation awaited, CancellationToken cancellationToken)
         {
-            var value = awaited.Operation.WalkDownConversions();
-            if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance is { } instance)
-            {
-                value = instance.WalkDownConversions();
-            }
-
-            return value is IInvocationOperation call
+            return awaited.WalkDownAwait(out _, out _) is IInvocationOperation call
                    && ef.TryGetRoundTrip(call, out var trip, cancellationToken)
                    && trip.Kind is RoundTripKind.Query or RoundTripKind.Load or RoundTripKind.Find;
         }

@@ -339,17 +339,7 @@ namespace PerfAnalyzers.EfCore
         /// <summary>A read from a cache that yields the value or null: <c>cache.Get&lt;T&gt;(k)</c>, <c>GetString(Async)</c>, <c>dict.GetValueOrDefault(k)</c>.</summary>
         private static bool IsCacheRead(IOperation value)
         {
-            value = value.WalkDownConversions();
-            if (value is IAwaitOperation awaited)
-            {
-                value = awaited.Operation.WalkDownConversions();
-                if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner })
-                {
-                    value = inner.WalkDownConversions();
-                }
-            }
-
-            return value switch
+            return value.WalkDownAwait(out _, out _) switch
             {
                 IInvocationOperation invocation => invocation.TargetMethod.Name is "Get" or "GetAsync" or "GetString" or "GetStringAsync" or "GetValueOrDefault"
                                                    && IsCache(invocation.GetReceiverOrThisArgument()),

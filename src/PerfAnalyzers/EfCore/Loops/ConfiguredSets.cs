@@ -52,7 +52,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            value = Unwrap(value);
+            value = value.WalkDownAwaits();
             if (ef.Symbols.IsQueryable(value.Type) || ef.Symbols.IsDbSet(value.Type))
             {
                 return false;
@@ -120,7 +120,7 @@ namespace PerfAnalyzers.EfCore
         {
             for (var depth = 0; depth <= MaxDepth; depth++)
             {
-                owner = Unwrap(owner);
+                owner = owner.WalkDownAwaits();
                 if (owner is IPropertyReferenceOperation { Property.Name: "Value" or "CurrentValue", Instance: { } accessor }
                     && IsOptionsAccessor(accessor.Type))
                 {
@@ -299,28 +299,6 @@ namespace PerfAnalyzers.EfCore
             }
 
             return initializer;
-        }
-
-        private static IOperation Unwrap(IOperation value)
-        {
-            while (true)
-            {
-                value = value.WalkDownConversions();
-                switch (value)
-                {
-                    case IAwaitOperation awaited:
-                        value = awaited.Operation;
-                        continue;
-                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitable }:
-                        value = awaitable;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        value = parenthesized.Operand;
-                        continue;
-                    default:
-                        return value;
-                }
-            }
         }
     }
 }

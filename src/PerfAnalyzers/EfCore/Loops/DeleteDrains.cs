@@ -70,7 +70,7 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 // foreach (var row in batch) db.Remove(row);
-                if (reference.Parent?.WalkUpConversions() is IForEachLoopOperation forEach && forEach.Collection.WalkDownConversions() == reference
+                if (reference.WalkUpConversions().Parent is IForEachLoopOperation forEach && forEach.Collection.WalkDownConversions() == reference
                     && forEach.Body.Descendants().Any(o => o is IInvocationOperation { TargetMethod.Name: "Remove" } remove && IsEfWriter(ef, remove.TargetMethod)))
                 {
                     return true;
@@ -203,16 +203,5 @@ namespace PerfAnalyzers.EfCore
 
         private static bool IsEfWriter(EfCompilation ef, IMethodSymbol method)
             => ef.Symbols.IsDbSet(method.ContainingType) || ef.Symbols.IsDbContext(method.ContainingType);
-
-        private static IOperation WalkUpConversions(this IOperation operation)
-        {
-            var current = operation;
-            while (current is IConversionOperation && current.Parent is not null)
-            {
-                current = current.Parent;
-            }
-
-            return current;
-        }
     }
 }

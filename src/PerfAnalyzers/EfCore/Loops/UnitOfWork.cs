@@ -53,9 +53,9 @@ namespace PerfAnalyzers.EfCore
 
         private static bool IsScopedService(EfCompilation ef, IOperation value, IOperation body)
         {
-            if (Unwrap(value) is not ILocalReferenceOperation local
+            if (value.WalkDownAwaits() is not ILocalReferenceOperation local
                 || InitializerIn(local.Local, body) is not { } initializer
-                || Unwrap(initializer) is not IInvocationOperation { TargetMethod.Name: "GetService" or "GetRequiredService" or "GetKeyedService" or "GetRequiredKeyedService" } resolve
+                || initializer.WalkDownAwaits() is not IInvocationOperation { TargetMethod.Name: "GetService" or "GetRequiredService" or "GetKeyedService" or "GetRequiredKeyedService" } resolve
                 || ef.Symbols.IsDbContextOrInterface(resolve.Type))
             {
                 return false;
@@ -72,7 +72,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            value = Unwrap(value);
+            value = value.WalkDownAwaits();
             switch (value)
             {
                 case IPropertyReferenceOperation { Property.Name: "ServiceProvider", Instance: { } scope }:
@@ -118,12 +118,12 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            value = Unwrap(value);
+            value = value.WalkDownAwaits();
             switch (value)
             {
                 case ILocalReferenceOperation local:
                     var initializer = InitializerInBody(local.Local, loop);
-                    return initializer is not null && IsFresh(ef, Unwrap(initializer), loop, depth + 1);
+                    return initializer is not null && IsFresh(ef, initializer.WalkDownAwaits(), loop, depth + 1);
                 case IPropertyReferenceOperation { Property.Name: "ServiceProvider", Instance: { } scope }:
                     return IsCreatedPerIteration(ef, scope, loop, depth + 1);
                 default:
@@ -175,26 +175,6 @@ namespace PerfAnalyzers.EfCore
         /// <summary>T of Task&lt;T&gt;/ValueTask&lt;T&gt; (what an awaited call yields), else the type itself.</summary>
         private static ITypeSymbol? ResultType(ITypeSymbol? type)
             => type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task ? task.TypeArguments[0] : type;
-
-        /// <summary>Through conversions, <c>await</c> and <c>ConfigureAwait(..)</c>.</summary>
-        private static IOperation Unwrap(IOperation value)
-        {
-            while (true)
-            {
-                value = value.WalkDownConversions();
-                switch (value)
-                {
-                    case IAwaitOperation awaited:
-                        value = awaited.Operation;
-                        continue;
-                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitable }:
-                        value = awaitable;
-                        continue;
-                    default:
-                        return value;
-                }
-            }
-        }
 
         /// <summary>The initializer of a local declared inside the loop body (null when declared outside it or without one).</summary>
         private static IOperation? InitializerInBody(ILocalSymbol local, EnclosingLoop loop)

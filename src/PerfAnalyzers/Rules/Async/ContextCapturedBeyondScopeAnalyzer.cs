@@ -232,11 +232,7 @@ namespace PerfAnalyzers.Rules.Async
         /// <summary>The call is a statement of its own, or assigned to the discard <c>_</c>: nobody awaits its task.</summary>
         private static bool IsDiscarded(IOperation operation)
         {
-            var parent = operation.Parent;
-            while (parent is IConversionOperation or IParenthesizedOperation)
-            {
-                parent = parent.Parent;
-            }
+            var parent = operation.WalkUpConversions().Parent;
 
             return parent is IExpressionStatementOperation
                    || (parent is ISimpleAssignmentOperation { Target: IDiscardOperation } assignment && assignment.Parent is IExpressionStatementOperation);

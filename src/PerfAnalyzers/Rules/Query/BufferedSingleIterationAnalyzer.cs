@@ -1,12 +1,4 @@
-using System.Collections.Immutable;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
-using PerfAnalyzers.EfCore;
 
 namespace PerfAnalyzers.Rules.Query
 {
@@ -436,11 +428,7 @@ namespace PerfAnalyzers.Rules.Query
         private static IForEachLoopOperation? FindLoop(IOperation value, out LocalDeclarationStatementSyntax? declarationStatement)
         {
             declarationStatement = null;
-            var current = value;
-            while (current.Parent is IConversionOperation or IParenthesizedOperation)
-            {
-                current = current.Parent;
-            }
+            var current = value.WalkUpConversions();
 
             if (current.Parent is IForEachLoopOperation { IsAsynchronous: false } direct && direct.Collection == current)
             {
@@ -465,9 +453,9 @@ namespace PerfAnalyzers.Rules.Query
             var body = BodyIndex.Of(declarator);
             var references = body.References(local).Where(r => !r.IsDeclaration).Take(2).ToList();
             if (references.Count != 1 || body.Writes(local).Count != 1
-                || WalkUpConversionsOf(references[0]).Parent is not IForEachLoopOperation { IsAsynchronous: false } loop
+                || references[0].WalkUpConversions().Parent is not IForEachLoopOperation { IsAsynchronous: false } loop
                 || loop.Syntax != next
-                || loop.Collection != WalkUpConversionsOf(references[0]))
+                || loop.Collection != references[0].WalkUpConversions())
             {
                 return null; // used besides the loop (a Count, an index, a second loop, returned, passed on), or reassigned
             }
@@ -478,16 +466,6 @@ namespace PerfAnalyzers.Rules.Query
 
         private static IInvocationOperation? ConfigureAwaitOf(IInvocationOperation call)
             => call.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait && configureAwait.Instance == call ? configureAwait : null;
-
-        private static IOperation WalkUpConversionsOf(IOperation operation)
-        {
-            while (operation.Parent is IConversionOperation or IParenthesizedOperation)
-            {
-                operation = operation.Parent;
-            }
-
-            return operation;
-        }
 
     }
 }

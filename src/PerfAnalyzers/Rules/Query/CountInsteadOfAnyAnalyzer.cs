@@ -79,15 +79,9 @@ namespace PerfAnalyzers.Rules.Query
         /// <summary>The Count/LongCount/CountAsync/LongCountAsync call behind an operand (through await and ConfigureAwait).</summary>
         private static IInvocationOperation? AsCount(IOperation operand)
         {
-            var op = operand.WalkDownConversions();
-            if (op is IAwaitOperation awaitOperation)
+            var op = operand.WalkDownAwait(out var isAwaited, out _);
+            if (isAwaited)
             {
-                op = awaitOperation.Operation.WalkDownConversions();
-                if (op is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaited })
-                {
-                    op = awaited.WalkDownConversions();
-                }
-
                 return op is IInvocationOperation { TargetMethod.Name: "CountAsync" or "LongCountAsync" } asyncCount ? asyncCount : null;
             }
 

@@ -85,18 +85,7 @@ namespace PerfAnalyzers.Rules.Writes
                 op = initializer.WalkDownConversions();
             }
 
-            var isAsync = false;
-            var configureAwait = false;
-            if (op is IAwaitOperation awaited)
-            {
-                isAsync = true;
-                op = awaited.Operation.WalkDownConversions();
-                if (op is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitedTask })
-                {
-                    configureAwait = true;
-                    op = awaitedTask.WalkDownConversions();
-                }
-            }
+            op = op.WalkDownAwait(out var isAsync, out var configureAwait);
 
             IOperation? token = null;
             IOperation queryExpression = op;
