@@ -20,31 +20,10 @@ namespace PerfAnalyzers.EfCore
         {
             var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
             IOperation current = invocation;
-            while (true)
+            while (NextInChain(ref current) is { } next)
             {
-                var parent = current.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
-
-                if (parent is IArgumentOperation argument && argument.Parent is IInvocationOperation next
-                    && next.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
-                {
-                    builder.Add(next);
-                    current = next;
-                    continue;
-                }
-
-                if (parent is IInvocationOperation instanceCall && instanceCall.Instance == current)
-                {
-                    builder.Add(instanceCall);
-                    current = instanceCall;
-                    continue;
-                }
-
-                break;
+                builder.Add(next);
+                current = next;
             }
 
             top = current;
@@ -58,32 +37,29 @@ namespace PerfAnalyzers.EfCore
         public static IEnumerable<IInvocationOperation> ChainedAfterLazily(IInvocationOperation invocation)
         {
             IOperation current = invocation;
-            while (true)
+            while (NextInChain(ref current) is { } next)
             {
-                var parent = current.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
-
-                if (parent is IArgumentOperation argument && argument.Parent is IInvocationOperation next
-                    && next.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
-                {
-                    yield return next;
-                    current = next;
-                    continue;
-                }
-
-                if (parent is IInvocationOperation instanceCall && instanceCall.Instance == current)
-                {
-                    yield return instanceCall;
-                    current = instanceCall;
-                    continue;
-                }
-
-                yield break;
+                yield return next;
+                current = next;
             }
+        }
+
+        /// <summary>
+        /// The call chained directly after <paramref name="current"/> (an extension method taking it as <c>this</c>, or an
+        /// instance method called on it), through conversions and parentheses; null at the end of the chain.
+        /// <paramref name="current"/> moves up to the outermost of those conversions and parentheses.
+        /// </summary>
+        private static IInvocationOperation? NextInChain(ref IOperation current)
+        {
+            current = current.WalkUpConversions();
+            var parent = current.Parent;
+            if (parent is IArgumentOperation argument && argument.Parent is IInvocationOperation next
+                && next.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+            {
+                return next;
+            }
+
+            return parent is IInvocationOperation instanceCall && instanceCall.Instance == current ? instanceCall : null;
         }
 
         public static bool IsIncludeOperator(IMethodSymbol method)
@@ -247,13 +223,8 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                var current = (IOperation)reference;
+                var current = reference.WalkUpConversions();
                 var parent = current.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
 
                 var stays = parent switch
                 {
@@ -290,13 +261,8 @@ namespace PerfAnalyzers.EfCore
         /// <summary>A lambda parameter escapes when it is the lambda's result (Select(b => b)) or flows anywhere but a member read or comparison.</summary>
         private static bool ParameterEscapes(IParameterReferenceOperation reference, IAnonymousFunctionOperation lambda, EfSymbols symbols, int depth)
         {
-            var current = (IOperation)reference;
+            var current = reference.WalkUpConversions();
             var parent = current.Parent;
-            while (parent is IConversionOperation || parent is IParenthesizedOperation)
-            {
-                current = parent;
-                parent = parent.Parent;
-            }
 
             switch (parent)
             {

@@ -182,7 +182,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            foreach (var next in LaterCalls(queryLambda.Operator, MaxDepth))
+            foreach (var next in QueryFlow.ChainedAfterLazily(queryLambda.Operator).Take(MaxDepth))
             {
                 var kind = ef.Symbols.Operators.Kind(next.TargetMethod);
                 if ((QueryOperators.MeaningOf(kind) & OperatorMeaning.Limit) != 0
@@ -199,38 +199,6 @@ namespace PerfAnalyzers.EfCore
             }
 
             return false;
-        }
-
-        /// <summary>
-        /// The calls chained on <paramref name="invocation"/>'s result in the same expression, in order
-        /// (<c>q.OrderBy(..).Take(10).ToList()</c> from OrderBy: Take, ToList), through conversions and parentheses.
-        /// </summary>
-        public static IEnumerable<IInvocationOperation> LaterCalls(IOperation invocation, int maxDepth = 32)
-        {
-            var current = invocation;
-            for (var depth = 0; depth < maxDepth; depth++)
-            {
-                var parent = current.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
-
-                var next = parent switch
-                {
-                    IArgumentOperation { Parent: IInvocationOperation call } when call.GetReceiverOrThisArgument() == current => call,
-                    IInvocationOperation call when call.Instance == current => call,
-                    _ => null,
-                };
-                if (next is null)
-                {
-                    yield break;
-                }
-
-                yield return next;
-                current = next;
-            }
         }
 
         /// <summary>The call a lambda is an argument of (through the delegate creation and the expression-tree conversion).</summary>

@@ -1,11 +1,3 @@
-using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
-using PerfAnalyzers.EfCore;
-
 namespace PerfAnalyzers.Rules.Query
 {
     /// <summary>
@@ -22,7 +14,6 @@ namespace PerfAnalyzers.Rules.Query
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnindexedFilterAnalyzer() : EfAnalyzer(Descriptors.EFP314_UnindexedFilter)
     {
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             if (TestCode.IsTestProject(start.Compilation))
@@ -115,7 +106,7 @@ namespace PerfAnalyzers.Rules.Query
 
             // A lookup: the code expects one row (First*/Single*) or asks whether one exists (Any), so the value is
             // selective and a seek would read a row or two where the scan reads the table.
-            var later = QueryLambdas.LaterCalls(invocation).ToList();
+            var later = QueryFlow.ChainedAfter(invocation, out _);
             if (!IsLookupTerminal(name) && !later.Any(o => IsLookupTerminal(EfSymbols.SyncName(o.TargetMethod.Name))))
             {
                 return;
@@ -313,11 +304,7 @@ namespace PerfAnalyzers.Rules.Query
                     continue;
                 }
 
-                var parent = reference.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    parent = parent.Parent;
-                }
+                var parent = reference.WalkUpConversions().Parent;
 
                 if (parent is not IPropertyReferenceOperation { Property: var property } member || member.Instance is null)
                 {
