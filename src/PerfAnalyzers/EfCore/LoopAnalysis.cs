@@ -309,18 +309,24 @@ namespace PerfAnalyzers.EfCore
 
             foreach (var op in condition.DescendantsAndSelf())
             {
-                switch (op)
-                {
-                    case ILocalReferenceOperation local:
-                        result.Add(local.Local);
-                        break;
-                    case IFieldReferenceOperation field:
-                        result.Add(field.Field);
-                        break;
-                }
+                AddLocalOrField(result, op);
             }
 
             return result;
+        }
+
+        /// <summary>Adds the local or field <paramref name="reference"/> reads or writes (anything else: nothing).</summary>
+        private static void AddLocalOrField(HashSet<ISymbol> symbols, IOperation? reference)
+        {
+            switch (reference)
+            {
+                case ILocalReferenceOperation local:
+                    symbols.Add(local.Local);
+                    break;
+                case IFieldReferenceOperation field:
+                    symbols.Add(field.Field);
+                    break;
+            }
         }
 
         private static bool AssignsAny(IOperation statement, HashSet<ISymbol> symbols)
@@ -422,21 +428,12 @@ namespace PerfAnalyzers.EfCore
             var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var op in loop.Loop.DescendantsAndSelf())
             {
-                var target = op switch
+                AddLocalOrField(result, op switch
                 {
                     IIncrementOrDecrementOperation inc => inc.Target,
                     ICompoundAssignmentOperation compound => compound.Target,
                     _ => null,
-                };
-                switch (target)
-                {
-                    case ILocalReferenceOperation local:
-                        result.Add(local.Local);
-                        break;
-                    case IFieldReferenceOperation field:
-                        result.Add(field.Field);
-                        break;
-                }
+                });
             }
 
             return result;

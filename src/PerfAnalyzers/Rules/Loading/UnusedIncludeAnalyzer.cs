@@ -148,18 +148,7 @@ namespace PerfAnalyzers.Rules.Loading
                     IInvocationOperation call => call.TargetMethod,
                     _ => null,
                 };
-                if (followed is null || depth >= MaxFollowDepth)
-                {
-                    continue;
-                }
-
-                if (--budget < 0)
-                {
-                    return true; // too much to follow: assume it is read rather than risk a fix that breaks the code
-                }
-
-                if (SourceBodies.GetBody(ef.Symbols.Compilation, followed.OriginalDefinition, cancellationToken) is { } followedBody
-                    && ReadsNavigation(followedBody, default, navigationName, ef, depth + 1, ref budget, cancellationToken))
+                if (ReadsNavigationIn(followed, navigationName, ef, depth, ref budget, cancellationToken))
                 {
                     return true;
                 }
@@ -168,6 +157,26 @@ namespace PerfAnalyzers.Rules.Loading
             return false;
 
             bool InQuery(IOperation op) => querySpan.Contains(op.Syntax.Span) && op.Syntax.SyntaxTree == body.Syntax.SyntaxTree;
+        }
+
+        /// <summary>
+        /// Whether the navigation is read in the source method <paramref name="followed"/> hands entities to, one call deeper
+        /// than <paramref name="depth"/>: no deeper than <see cref="MaxFollowDepth"/>, and "read" once the budget runs out.
+        /// </summary>
+        private static bool ReadsNavigationIn(IMethodSymbol? followed, string navigationName, EfCompilation ef, int depth, ref int budget, CancellationToken cancellationToken)
+        {
+            if (followed is null || depth >= MaxFollowDepth)
+            {
+                return false;
+            }
+
+            if (--budget < 0)
+            {
+                return true; // too much to follow: assume it is read rather than risk a fix that breaks the code
+            }
+
+            return SourceBodies.GetBody(ef.Symbols.Compilation, followed.OriginalDefinition, cancellationToken) is { } followedBody
+                   && ReadsNavigation(followedBody, default, navigationName, ef, depth + 1, ref budget, cancellationToken);
         }
 
         private static bool IsProjection(IInvocationOperation call)
@@ -258,18 +267,7 @@ namespace PerfAnalyzers.Rules.Loading
                         break;
                 }
 
-                if (followed is null || depth >= MaxFollowDepth)
-                {
-                    continue;
-                }
-
-                if (--budget < 0)
-                {
-                    return true; // too much to follow: assume it is read rather than risk a fix that breaks the code
-                }
-
-                if (SourceBodies.GetBody(ef.Symbols.Compilation, followed.OriginalDefinition, cancellationToken) is { } followedBody
-                    && ReadsNavigation(followedBody, default, navigationName, ef, depth + 1, ref budget, cancellationToken))
+                if (ReadsNavigationIn(followed, navigationName, ef, depth, ref budget, cancellationToken))
                 {
                     return true;
                 }
@@ -362,13 +360,8 @@ namespace PerfAnalyzers.Rules.Loading
                     continue;
                 }
 
-                var current = op;
-                var parent = op.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
+                var current = op.WalkUpConversions();
+                var parent = current.Parent;
 
                 var consumed = parent switch
                 {
