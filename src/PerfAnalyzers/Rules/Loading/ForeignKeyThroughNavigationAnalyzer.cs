@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace PerfAnalyzers.Rules.Loading
 {
     /// <summary>
@@ -15,46 +13,14 @@ namespace PerfAnalyzers.Rules.Loading
         /// <summary>Diagnostic property: the foreign key property's name (a member of the receiver's type).</summary>
         public const string ForeignKeyProperty = "ForeignKey";
 
-        // One array for every block (the params overload copies its arguments into a new array per registration).
-        private static readonly ImmutableArray<OperationKind> PropertyReferenceKind = ImmutableArray.Create(OperationKind.PropertyReference);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                // A migration's or the model snapshot's schema code reads no entity (SetupCode.IsMigrationMember).
-                if (ef.Setup.IsMigrationMember(block.OwningSymbol))
-                {
-                    return;
-                }
-
-                var reads = new ConcurrentQueue<IPropertyReferenceOperation>();
-                block.RegisterOperationAction(
-                    c =>
-                    {
-                        var read = (IPropertyReferenceOperation)c.Operation;
-                        if (VariableOf(read) is not null && !read.IsInsideExpressionTree())
-                        {
-                            reads.Enqueue(read);
-                        }
-                    },
-                    PropertyReferenceKind);
-                block.RegisterOperationBlockEndAction(end =>
-                {
-                    if (!reads.IsEmpty)
-                    {
-                        Analyze(end, ef, reads);
-                    }
-                });
-            });
+            PropertyReads.RegisterPerBody(
+                start,
+                ef,
+                read => PropertyReads.VariableOf(read) is not null && !read.IsInsideExpressionTree(),
+                (end, reads) => Analyze(end, ef, reads));
         }
-
-        private static ISymbol? VariableOf(IPropertyReferenceOperation read) => read.Instance?.WalkDownConversions() switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            _ => null,
-        };
 
         private static void Analyze(OperationBlockAnalysisContext context, EfCompilation ef, IEnumerable<IPropertyReferenceOperation> reads)
         {
@@ -68,7 +34,7 @@ namespace PerfAnalyzers.Rules.Loading
                     continue;
                 }
 
-                var key = (VariableOf(read)!, (IPropertySymbol)read.Property.OriginalDefinition);
+                var key = (PropertyReads.VariableOf(read)!, (IPropertySymbol)read.Property.OriginalDefinition);
                 if (!groups.TryGetValue(key, out var list))
                 {
                     groups[key] = list = new List<(IPropertyReferenceOperation, IOperation?)>();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace PerfAnalyzers.Rules.Loading
@@ -23,66 +22,35 @@ namespace PerfAnalyzers.Rules.Loading
 
         private static readonly HashSet<string> CollectionWriters = new HashSet<string> { "Add", "AddRange", "Insert", "InsertRange" };
 
-        // One array for every block (the params overload copies its arguments into a new array per registration).
-        private static readonly ImmutableArray<OperationKind> PropertyReferenceKind = ImmutableArray.Create(OperationKind.PropertyReference);
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
-            start.RegisterOperationBlockStartAction(block =>
+            PropertyReads.RegisterPerBody(start, ef, read => read.Instance is not null && IsCandidateRead(read), (end, reads) => AnalyzeReads(end, ef, reads));
+        }
+
+        private static void AnalyzeReads(OperationBlockAnalysisContext context, EfCompilation ef, IEnumerable<IPropertyReferenceOperation> reads)
+        {
+            var nav = ef.GetNavigationAccess(context.CancellationToken);
+            BodyFacts? facts = null;
+            var seen = new Dictionary<ISymbol, HashSet<string>>(SymbolEqualityComparer.Default);
+            foreach (var read in reads.OrderBy(r => r.Syntax.SpanStart))
             {
-                // A migration's or the model snapshot's schema code reads no entity (SetupCode.IsMigrationMember).
-                if (ef.Setup.IsMigrationMember(block.OwningSymbol))
+                // One report per navigation of one variable: the first read loads it (or finds it empty).
+                var variable = PropertyReads.VariableOf(read);
+                if (variable is not null && seen.TryGetValue(variable, out var names) && names.Contains(read.Property.Name))
                 {
-                    return;
+                    continue;
                 }
 
-                var reads = new ConcurrentQueue<IPropertyReferenceOperation>();
-                block.RegisterOperationAction(
-                    c =>
-                    {
-                        var property = (IPropertyReferenceOperation)c.Operation;
-                        if (property.Instance is not null && IsCandidateRead(property))
-                        {
-                            reads.Enqueue(property);
-                        }
-                    },
-                    PropertyReferenceKind);
-                block.RegisterOperationBlockEndAction(end =>
+                if (Analyze(context, ef, nav, read, ref facts) && variable is not null)
                 {
-                    if (reads.IsEmpty)
+                    if (!seen.TryGetValue(variable, out var reported))
                     {
-                        return;
+                        seen[variable] = reported = new HashSet<string>();
                     }
 
-                    var nav = ef.GetNavigationAccess(end.CancellationToken);
-                    BodyFacts? facts = null;
-                    var seen = new Dictionary<ISymbol, HashSet<string>>(SymbolEqualityComparer.Default);
-                    foreach (var read in reads.OrderBy(r => r.Syntax.SpanStart))
-                    {
-                        // One report per navigation of one variable: the first read loads it (or finds it empty).
-                        var variable = read.Instance?.WalkDownConversions() switch
-                        {
-                            ILocalReferenceOperation local => (ISymbol)local.Local,
-                            IParameterReferenceOperation parameter => parameter.Parameter,
-                            _ => null,
-                        };
-                        if (variable is not null && seen.TryGetValue(variable, out var names) && names.Contains(read.Property.Name))
-                        {
-                            continue;
-                        }
-
-                        if (Analyze(end, ef, nav, read, ref facts) && variable is not null)
-                        {
-                            if (!seen.TryGetValue(variable, out var reported))
-                            {
-                                seen[variable] = reported = new HashSet<string>();
-                            }
-
-                            reported.Add(read.Property.Name);
-                        }
-                    }
-                });
-            });
+                    reported.Add(read.Property.Name);
+                }
+            }
         }
 
         /// <summary>A value read (not an assignment target, not the receiver of Add on a collection, not SQL).</summary>
