@@ -83,6 +83,10 @@ namespace PerfAnalyzers.CodeFixes
             return diagnostic.Properties.TryGetValue(property, out var text) && PerfAnalyzers.Rules.SpanProperty.TryParse(text, out span);
         }
 
+        /// <summary>A flag the analyzer passed as a diagnostic property: <c>"true"</c> (any other value, or none, is false).</summary>
+        protected static bool IsSet(Diagnostic diagnostic, string property)
+            => diagnostic.Properties.TryGetValue(property, out var value) && value == "true";
+
         private protected virtual FixAllProvider CreateFixAllProvider() => new BatchFixAll(_equivalenceKey);
     }
 
@@ -90,13 +94,8 @@ namespace PerfAnalyzers.CodeFixes
     /// A fixer whose fixes are applied a document at a time (<see cref="FixDocumentAsync"/>), one fix and Fix All alike:
     /// fixes that insert at one point, share a using directive or a key list, or must see each other.
     /// </summary>
-    public abstract class EfDocumentFixProvider : EfCodeFixProvider
+    public abstract class EfDocumentFixProvider(string equivalenceKey, params string[] ruleIds) : EfCodeFixProvider(equivalenceKey, ruleIds)
     {
-        protected EfDocumentFixProvider(string equivalenceKey, params string[] ruleIds)
-            : base(equivalenceKey, ruleIds)
-        {
-        }
-
         /// <summary>The Fix All title for a kind of fix (<paramref name="equivalenceKey"/>; null when the host gives none, e.g. <c>dotnet format</c>).</summary>
         protected abstract string FixAllTitleFor(string? equivalenceKey);
 

@@ -10,16 +10,11 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
     /// become <c>a</c>, and the WhenAll statement goes. The operations then run one after another (the title says so).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ConcurrentContextOperationsFixer))]
-    public sealed class ConcurrentContextOperationsFixer : EfDocumentFixProvider
+    public sealed class ConcurrentContextOperationsFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.ConcurrentContextOperations)
     {
         public const string EquivalenceKey = "EFP402_AwaitSequentially";
 
         private const string Title = "Await the operations one after another (they run sequentially)";
-
-        public ConcurrentContextOperationsFixer()
-            : base(EquivalenceKey, RuleIds.ConcurrentContextOperations)
-        {
-        }
 
         protected override bool TitleNeedsSemanticModel => true;
 
@@ -29,7 +24,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
         protected override string FixAllTitleFor(string? equivalenceKey) => "Await every WhenAll's operations one after another (they run sequentially)";
 
         private static bool IsFixable(Diagnostic diagnostic)
-            => diagnostic.Properties.TryGetValue(ConcurrentContextOperationsAnalyzer.CanFixProperty, out var canFix) && canFix == "true";
+            => IsSet(diagnostic, ConcurrentContextOperationsAnalyzer.CanFixProperty);
 
         protected override async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {

@@ -9,16 +9,11 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
     /// <c>foreach (var x in q)</c> becomes <c>await foreach (var x in q.AsAsyncEnumerable())</c>.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncCallInAsyncCodeFixer))]
-    public sealed class SyncCallInAsyncCodeFixer : EfDocumentFixProvider
+    public sealed class SyncCallInAsyncCodeFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.SyncCallInAsyncCode)
     {
         public const string EquivalenceKey = "EFP401_AwaitAsyncForm";
 
         private const string EfNamespace = "Microsoft.EntityFrameworkCore";
-
-        public SyncCallInAsyncCodeFixer()
-            : base(EquivalenceKey, RuleIds.SyncCallInAsyncCode)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
         {
@@ -39,7 +34,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
             => ApplyAsync(document, diagnostics, cancellationToken);
 
         private static bool IsFixable(Diagnostic diagnostic)
-            => diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
+            => IsSet(diagnostic, SyncCallInAsyncCodeAnalyzer.CanFixProperty)
                && diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.AsyncNameProperty, out var name) && !string.IsNullOrEmpty(name);
 
         private static string? Blocking(Diagnostic diagnostic)
@@ -168,7 +163,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
                 else if (target is InvocationExpressionSyntax invocation)
                 {
                     var asyncName = diagnostic.Properties[SyncCallInAsyncCodeAnalyzer.AsyncNameProperty]!;
-                    var wrap = diagnostic.Properties.TryGetValue(SyncCallInAsyncCodeAnalyzer.WrapParamsProperty, out var w) && w == "true";
+                    var wrap = IsSet(diagnostic, SyncCallInAsyncCodeAnalyzer.WrapParamsProperty);
                     var paramsStart = wrap ? ParamsStart(model, invocation, cancellationToken) : -1;
                     if (wrap && paramsStart < 0)
                     {

@@ -5,14 +5,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Configuration
     /// lambda, the (Scoped) lifetime arguments dropped because a pool has no lifetime parameters.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DbContextPoolingFixer))]
-    public sealed class DbContextPoolingFixer : EfCodeFixProvider
+    public sealed class DbContextPoolingFixer() : EfCodeFixProvider(EquivalenceKey, RuleIds.DbContextPooling)
     {
         public const string EquivalenceKey = "EFP501_UseAddDbContextPool";
-
-        public DbContextPoolingFixer()
-            : base(EquivalenceKey, RuleIds.DbContextPooling)
-        {
-        }
 
         protected override string? TitleFor(FixSite site) => FindRegistration(site.Root, site.Diagnostic) is not null ? "Use AddDbContextPool" : null;
 

@@ -2,14 +2,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP105: appends <c>.AsSplitQuery()</c> right after the last Include/ThenInclude of the query (the diagnostic's call).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CartesianExplosionFixer))]
-    public sealed class CartesianExplosionFixer : EfDocumentFixProvider
+    public sealed class CartesianExplosionFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.CartesianExplosion)
     {
         public const string EquivalenceKey = "EFP105_AsSplitQuery";
-
-        public CartesianExplosionFixer()
-            : base(EquivalenceKey, RuleIds.CartesianExplosion)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => !site.Diagnostic.Properties.ContainsKey("NoFix") && FindInclude(site.Root, site.Diagnostic) is not null ? "Use AsSplitQuery()" : null;

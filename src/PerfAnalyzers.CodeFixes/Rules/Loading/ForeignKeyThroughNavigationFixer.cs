@@ -4,14 +4,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP107: <c>post.Blog.Id</c> -&gt; <c>post.BlogId</c>; <c>post.Author?.Id</c> -&gt; <c>post.AuthorId</c>.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ForeignKeyThroughNavigationFixer))]
-    public sealed class ForeignKeyThroughNavigationFixer : EfCodeFixProvider
+    public sealed class ForeignKeyThroughNavigationFixer() : EfCodeFixProvider(EquivalenceKey, RuleIds.ForeignKeyThroughNavigation)
     {
         public const string EquivalenceKey = "EFP107_ReadForeignKey";
-
-        public ForeignKeyThroughNavigationFixer()
-            : base(EquivalenceKey, RuleIds.ForeignKeyThroughNavigation)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => TryFind(site.Root, site.Diagnostic, out _, out _, out var foreignKey) ? $"Read '{foreignKey}'" : null;

@@ -8,14 +8,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
     /// offered only when the query root is visible in the same method.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NavigationLoadingFixer))]
-    public sealed class NavigationLoadingFixer : EfDocumentFixProvider
+    public sealed class NavigationLoadingFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.LazyLoadingNPlusOne, RuleIds.NavigationNotLoaded)
     {
         public const string EquivalenceKey = "EFP102_EFP103_AddInclude";
-
-        public NavigationLoadingFixer()
-            : base(EquivalenceKey, RuleIds.LazyLoadingNPlusOne, RuleIds.NavigationNotLoaded)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => TryGetEdit(site.Diagnostic, out var text, out _) ? $"Add {text.TrimStart('.')} to the query" : null;
@@ -57,7 +52,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
                 texts.RemoveAll(t => text.StartsWith(t, System.StringComparison.Ordinal));
                 texts.Add(text);
-                needsUsing |= diagnostic.Properties.TryGetValue(NavigationLoadingAnalyzer.NeedsUsingProperty, out var u) && u == "true";
+                needsUsing |= IsSet(diagnostic, NavigationLoadingAnalyzer.NeedsUsingProperty);
             }
 
             var changed = source.WithChanges(edits.Select(e => new TextChange(new TextSpan(e.Key, 0), ChainLayout.CallsAt(source, e.Key, e.Value))));

@@ -12,15 +12,10 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
     /// navigation.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(QueryInLoopFixer))]
-    public sealed class QueryInLoopFixer : EfDocumentFixProvider
+    public sealed class QueryInLoopFixer() : EfDocumentFixProvider(BatchEquivalenceKey, RuleIds.QueryInLoop)
     {
         public const string BatchEquivalenceKey = "EFP101_BatchQueryBeforeLoop";
         public const string IncludeEquivalenceKey = "EFP101_IncludeNavigation";
-
-        public QueryInLoopFixer()
-            : base(BatchEquivalenceKey, RuleIds.QueryInLoop)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => !TryGetShape(site.Diagnostic, out var shape) ? null

@@ -4,20 +4,15 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP106: removes the Include and the ThenIncludes that continue it, keeping the rest of the chain and its layout.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnusedIncludeFixer))]
-    public sealed class UnusedIncludeFixer : EfDocumentFixProvider
+    public sealed class UnusedIncludeFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.UnusedInclude)
     {
         public const string EquivalenceKey = "EFP106_RemoveInclude";
-
-        public UnusedIncludeFixer()
-            : base(EquivalenceKey, RuleIds.UnusedInclude)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => CanRemove(site.Diagnostic) && TryFind(site.Root, site.Diagnostic, out _, out _) ? "Remove the unused Include" : null;
 
         private static bool CanRemove(Diagnostic diagnostic)
-            => diagnostic.Properties.TryGetValue(UnusedIncludeAnalyzer.CanRemoveProperty, out var canRemove) && canRemove == "true";
+            => IsSet(diagnostic, UnusedIncludeAnalyzer.CanRemoveProperty);
 
         protected override string FixAllTitleFor(string? equivalenceKey) => "Remove every unused Include";
 

@@ -1,13 +1,3 @@
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 using PerfAnalyzers.Rules.Query;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Query
@@ -19,14 +9,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// The materializing call is renamed in place, so the query keeps its layout.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BufferedSingleIterationFixer))]
-    public sealed class BufferedSingleIterationFixer : EfCodeFixProvider
+    public sealed class BufferedSingleIterationFixer() : EfCodeFixProvider(EquivalenceKey, RuleIds.BufferedSingleIteration)
     {
         public const string EquivalenceKey = "EFP313_Stream";
-
-        public BufferedSingleIterationFixer()
-            : base(EquivalenceKey, RuleIds.BufferedSingleIteration)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => TryFind(site.Root, site.Diagnostic, out var plan)

@@ -8,14 +8,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// The analyzer passes the spans to edit; the fixer renders nothing it did not find in the code.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ContainsOverLoadedListFixer))]
-    public sealed class ContainsOverLoadedListFixer : EfCodeFixProvider
+    public sealed class ContainsOverLoadedListFixer() : EfCodeFixProvider(EquivalenceKey, RuleIds.ContainsOverLoadedList)
     {
         public const string EquivalenceKey = "EFP311_KeepQuery";
-
-        public ContainsOverLoadedListFixer()
-            : base(EquivalenceKey, RuleIds.ContainsOverLoadedList)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => TryFind(site.Root, site.Diagnostic, out var value, out _, out _) && value.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } declarator

@@ -4,19 +4,14 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP304: <c>q.Count(p) &gt; 0</c> -&gt; <c>q.Any(p)</c>, <c>await q.CountAsync(ct) == 0</c> -&gt; <c>!await q.AnyAsync(ct)</c>.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CountInsteadOfAnyFixer))]
-    public sealed class CountInsteadOfAnyFixer : EfCodeFixProvider
+    public sealed class CountInsteadOfAnyFixer() : EfCodeFixProvider(EquivalenceKey, RuleIds.CountInsteadOfAny)
     {
         public const string EquivalenceKey = "EFP304_UseAny";
-
-        public CountInsteadOfAnyFixer()
-            : base(EquivalenceKey, RuleIds.CountInsteadOfAny)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => !TryFind(site.Root, site.Diagnostic, out _, out _, out _)
                 ? null
-                : site.Diagnostic.Properties.TryGetValue(CountInsteadOfAnyAnalyzer.NegatedProperty, out var n) && n == "true" ? "Use !Any()" : "Use Any()";
+                : IsSet(site.Diagnostic, CountInsteadOfAnyAnalyzer.NegatedProperty) ? "Use !Any()" : "Use Any()";
 
         protected override Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
             => ApplyAsync(document, diagnostic, cancellationToken);
@@ -61,7 +56,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
             var anyName = name.Identifier.ValueText.EndsWith("Async", System.StringComparison.Ordinal) ? "AnyAsync" : "Any";
             var renamed = name.WithIdentifier(SyntaxFactory.Identifier(name.Identifier.LeadingTrivia, anyName, name.Identifier.TrailingTrivia));
             var newSide = countSide.ReplaceNode(name, renamed).WithoutTrivia();
-            var negated = diagnostic.Properties.TryGetValue(CountInsteadOfAnyAnalyzer.NegatedProperty, out var n) && n == "true";
+            var negated = IsSet(diagnostic, CountInsteadOfAnyAnalyzer.NegatedProperty);
             ExpressionSyntax replacement = negated
                 ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, newSide)
                 : newSide;

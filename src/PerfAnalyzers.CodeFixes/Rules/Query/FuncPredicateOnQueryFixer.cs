@@ -9,14 +9,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// <c>Expression&lt;Func&lt;Post, bool&gt;&gt;</c>, so every use binds Queryable's overload and the filter runs in SQL.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FuncPredicateOnQueryFixer))]
-    public sealed class FuncPredicateOnQueryFixer : EfDocumentFixProvider
+    public sealed class FuncPredicateOnQueryFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.FuncPredicateOnQuery)
     {
         public const string EquivalenceKey = "EFP307_UseExpression";
-
-        public FuncPredicateOnQueryFixer()
-            : base(EquivalenceKey, RuleIds.FuncPredicateOnQuery)
-        {
-        }
 
         protected override bool TitleNeedsSemanticModel => true;
 

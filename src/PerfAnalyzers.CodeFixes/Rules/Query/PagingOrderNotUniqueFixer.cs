@@ -10,17 +10,12 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// of one ordered query share it).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingOrderNotUniqueFixer))]
-    public sealed class PagingOrderNotUniqueFixer : EfDocumentFixProvider
+    public sealed class PagingOrderNotUniqueFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.PagingOrderNotUnique)
     {
         public const string EquivalenceKey = "EFP312_ThenByKey";
 
         // Rows that tie now come back in key order: the order of ties changes (it was undefined before).
         public const string FixAllTitle = "Order ties by the key in every paged query (ThenBy key)";
-
-        public PagingOrderNotUniqueFixer()
-            : base(EquivalenceKey, RuleIds.PagingOrderNotUnique)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => Insertions(site.Diagnostic) is { Count: > 0 } insertions ? $"Order ties by the key: {string.Concat(insertions[0].Calls)}" : null;
@@ -63,7 +58,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                     return new List<Insertion>();
                 }
 
-                var descending = properties.TryGetValue(PagingOrderNotUniqueAnalyzer.DescendingProperty + suffix, out var d) && d == "true";
+                var descending = IsSet(diagnostic, PagingOrderNotUniqueAnalyzer.DescendingProperty + suffix);
                 var method = descending ? "ThenByDescending" : "ThenBy";
                 result.Add(new Insertion(at, keys!.Split(',').Select(k => $".{method}({parameter} => {parameter}.{k})").ToList()));
             }

@@ -4,14 +4,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP306: <c>q.Skip(n)</c> -&gt; <c>q.OrderBy(p =&gt; p.Id).Skip(n)</c> (the entity's key, when the analyzer found it).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PagingWithoutOrderByFixer))]
-    public sealed class PagingWithoutOrderByFixer : EfCodeFixProvider
+    public sealed class PagingWithoutOrderByFixer() : EfCodeFixProvider(EquivalenceKey, RuleIds.PagingWithoutOrderBy)
     {
         public const string EquivalenceKey = "EFP306_OrderByKey";
-
-        public PagingWithoutOrderByFixer()
-            : base(EquivalenceKey, RuleIds.PagingWithoutOrderBy)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => site.Diagnostic.Properties.TryGetValue(PagingWithoutOrderByAnalyzer.KeyProperty, out var key) && key is not null && TryFind(site.Root, site.Diagnostic, out _)

@@ -11,14 +11,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// <c>var all = q.ToList(); return all.Count;</c> -&gt; <c>return q.Count();</c>.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PrematureMaterializationFixer))]
-    public sealed class PrematureMaterializationFixer : EfCodeFixProvider
+    public sealed class PrematureMaterializationFixer() : EfCodeFixProvider(EquivalenceKey, RuleIds.PrematureMaterialization)
     {
         public const string EquivalenceKey = "EFP303_MoveIntoQuery";
-
-        public PrematureMaterializationFixer()
-            : base(EquivalenceKey, RuleIds.PrematureMaterialization)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => Plan.TryCreate(site.Root, site.Diagnostic) is { } plan
@@ -108,7 +103,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                     _materializer = materializer,
                     _materializerAccess = access,
                     _isAsync = name.Identifier.ValueText.EndsWith("Async", System.StringComparison.Ordinal),
-                    _absorb = diagnostic.Properties.TryGetValue(PrematureMaterializationAnalyzer.AbsorbProperty, out var absorb) && absorb == "true",
+                    _absorb = IsSet(diagnostic, PrematureMaterializationAnalyzer.AbsorbProperty),
                     _move = move,
                 };
 
@@ -131,7 +126,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                 }
 
                 ExpressionSyntax start;
-                if (diagnostic.Properties.TryGetValue(PrematureMaterializationAnalyzer.LocalProperty, out var local) && local == "true")
+                if (IsSet(diagnostic, PrematureMaterializationAnalyzer.LocalProperty))
                 {
                     if (diagnostic.AdditionalLocations.Count < 1
                         || root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not IdentifierNameSyntax use

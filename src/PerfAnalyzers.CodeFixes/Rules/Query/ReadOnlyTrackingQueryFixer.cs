@@ -8,7 +8,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// no fix is offered when the root is not part of the materializing expression.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReadOnlyTrackingQueryFixer))]
-    public sealed class ReadOnlyTrackingQueryFixer : EfDocumentFixProvider
+    public sealed class ReadOnlyTrackingQueryFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.ReadOnlyTrackingQuery)
     {
         public const string EquivalenceKey = "EFP302_AddAsNoTracking";
 
@@ -17,11 +17,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         public const string FixAllTitle = "Add AsNoTracking() to every read-only tracking query (entities not tracked)";
 
         private const string Insertion = ".AsNoTracking()";
-
-        public ReadOnlyTrackingQueryFixer()
-            : base(EquivalenceKey, RuleIds.ReadOnlyTrackingQuery)
-        {
-        }
 
         protected override string? TitleFor(FixSite site) => TryGetPosition(site.Diagnostic, out _) ? Title : null;
 
@@ -44,7 +39,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
             {
                 if (TryGetPosition(diagnostic, out var position) && position <= source.Length && positions.Add(position))
                 {
-                    needsUsing |= diagnostic.Properties.TryGetValue(ReadOnlyTrackingQueryAnalyzer.NeedsUsingProperty, out var u) && u == "true";
+                    needsUsing |= IsSet(diagnostic, ReadOnlyTrackingQueryAnalyzer.NeedsUsingProperty);
                 }
             }
 

@@ -7,17 +7,12 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
     /// The member reads keep compiling against the anonymous type (same names). Offered only when the analyzer set CanFix.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WholeEntityProjectionFixer))]
-    public sealed class WholeEntityProjectionFixer : EfCodeFixProvider
+    public sealed class WholeEntityProjectionFixer() : EfCodeFixProvider(EquivalenceKey, RuleIds.WholeEntityProjection)
     {
         public const string EquivalenceKey = "EFP305_SelectMembers";
 
-        public WholeEntityProjectionFixer()
-            : base(EquivalenceKey, RuleIds.WholeEntityProjection)
-        {
-        }
-
         protected override string? TitleFor(FixSite site)
-            => site.Diagnostic.Properties.TryGetValue(WholeEntityProjectionAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
+            => IsSet(site.Diagnostic, WholeEntityProjectionAnalyzer.CanFixProperty)
                && Members(site.Diagnostic).Length > 0
                && TryFind(site.Root, site.Diagnostic, out _)
                 ? "Select only the members read"

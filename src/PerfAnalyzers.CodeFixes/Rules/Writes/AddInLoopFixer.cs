@@ -9,14 +9,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
     /// an awaited AddAsync, keeping its cancellation token and ConfigureAwait).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddInLoopFixer))]
-    public sealed class AddInLoopFixer : EfDocumentFixProvider
+    public sealed class AddInLoopFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.AddInLoop)
     {
         public const string EquivalenceKey = "EFP202_CollectAndAddRange";
-
-        public AddInLoopFixer()
-            : base(EquivalenceKey, RuleIds.AddInLoop)
-        {
-        }
 
         protected override string? TitleFor(FixSite site)
             => !CanFix(site.Diagnostic) || !TryFind(site.Root, site.Diagnostic, out var target) ? null
@@ -28,7 +23,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             => ApplyAsync(document, diagnostics.Where(CanFix).ToImmutableArray(), cancellationToken);
 
         private static bool CanFix(Diagnostic diagnostic)
-            => diagnostic.Properties.TryGetValue(AddInLoopAnalyzer.CanFixProperty, out var canFix) && canFix == "true"
+            => IsSet(diagnostic, AddInLoopAnalyzer.CanFixProperty)
                && diagnostic.Properties.TryGetValue(AddInLoopAnalyzer.ElementTypeProperty, out var type) && !string.IsNullOrEmpty(type);
 
         private sealed class Target

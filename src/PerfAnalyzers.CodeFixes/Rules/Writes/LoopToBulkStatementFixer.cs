@@ -5,32 +5,22 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
 {
     /// <summary>EFP203: replaces load + loop + save with the ExecuteUpdate statement the analyzer built.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UpdateLoopFixer))]
-    public sealed class UpdateLoopFixer : LoopToBulkStatementFixer
+    public sealed class UpdateLoopFixer() : LoopToBulkStatementFixer(RuleIds.UpdateLoop, Title, EquivalenceKey)
     {
         public const string EquivalenceKey = "EFP203_UseExecuteUpdate";
 
         // The statement runs when called, in its own transaction, not in the SaveChanges that follows (if that save
         // fails, the rows are already changed), and bypasses the change tracker: the titles say so.
         public const string Title = "Use ExecuteUpdate (runs immediately, outside SaveChanges; tracked entities not updated)";
-
-        public UpdateLoopFixer()
-            : base(RuleIds.UpdateLoop, Title, EquivalenceKey)
-        {
-        }
     }
 
     /// <summary>EFP204: replaces load + loop (or RemoveRange) + save with the ExecuteDelete statement the analyzer built.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DeleteLoopFixer))]
-    public sealed class DeleteLoopFixer : LoopToBulkStatementFixer
+    public sealed class DeleteLoopFixer() : LoopToBulkStatementFixer(RuleIds.DeleteLoop, Title, EquivalenceKey)
     {
         public const string EquivalenceKey = "EFP204_UseExecuteDelete";
 
         public const string Title = "Use ExecuteDelete (runs immediately, outside SaveChanges; tracked entities not updated)";
-
-        public DeleteLoopFixer()
-            : base(RuleIds.DeleteLoop, Title, EquivalenceKey)
-        {
-        }
     }
 
     /// <summary>

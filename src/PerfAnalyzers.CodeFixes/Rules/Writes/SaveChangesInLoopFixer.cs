@@ -5,7 +5,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
 {
     /// <summary>EFP201: moves the save out of the loop, to right after it (same context, arguments and await).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SaveChangesInLoopFixer))]
-    public sealed class SaveChangesInLoopFixer : EfDocumentFixProvider
+    public sealed class SaveChangesInLoopFixer() : EfDocumentFixProvider(EquivalenceKey, RuleIds.SaveChangesInLoop)
     {
         public const string EquivalenceKey = "EFP201_MoveSaveChangesAfterLoop";
 
@@ -13,16 +13,11 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
         public const string Title = "Call SaveChanges once after the loop (one commit for all rows)";
         public const string FixAllTitle = "Call SaveChanges once after each loop (one commit for all rows)";
 
-        public SaveChangesInLoopFixer()
-            : base(EquivalenceKey, RuleIds.SaveChangesInLoop)
-        {
-        }
-
         protected override string? TitleFor(FixSite site)
             => CanMove(site.Diagnostic) && TryFind(site.Root, site.Diagnostic, out _, out _) ? Title : null;
 
         private static bool CanMove(Diagnostic diagnostic)
-            => diagnostic.Properties.TryGetValue(SaveChangesInLoopAnalyzer.CanMoveProperty, out var canMove) && canMove == "true";
+            => IsSet(diagnostic, SaveChangesInLoopAnalyzer.CanMoveProperty);
 
         protected override string FixAllTitleFor(string? equivalenceKey) => FixAllTitle;
 

@@ -8,7 +8,6 @@ namespace PerfAnalyzers.Rules.Loading
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class CartesianExplosionAnalyzer() : EfAnalyzer(Descriptors.EFP105_CartesianExplosion)
     {
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             // Split queries are a relational feature (AsSplitQuery lives in EF Core Relational).

@@ -10,7 +10,6 @@ namespace PerfAnalyzers.Rules.Writes
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class BulkOperationWithoutFilterAnalyzer() : EfAnalyzer(Descriptors.EFP205_BulkOperationWithoutFilter)
     {
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             var safety = ef.Writes;
