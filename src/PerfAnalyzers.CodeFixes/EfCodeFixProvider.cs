@@ -1,24 +1,16 @@
 namespace PerfAnalyzers.CodeFixes
 {
     /// <summary>Where a fix would apply: the document's root, the diagnostic, and the semantic model when the fixer asks for it.</summary>
-    public readonly struct FixSite
+    public readonly struct FixSite(SyntaxNode root, Diagnostic diagnostic, SemanticModel? model, CancellationToken cancellationToken)
     {
-        public FixSite(SyntaxNode root, Diagnostic diagnostic, SemanticModel? model, CancellationToken cancellationToken)
-        {
-            Root = root;
-            Diagnostic = diagnostic;
-            Model = model;
-            CancellationToken = cancellationToken;
-        }
+        public SyntaxNode Root { get; } = root;
 
-        public SyntaxNode Root { get; }
-
-        public Diagnostic Diagnostic { get; }
+        public Diagnostic Diagnostic { get; } = diagnostic;
 
         /// <summary>The semantic model; null unless the fixer sets <see cref="EfCodeFixProvider.TitleNeedsSemanticModel"/>.</summary>
-        public SemanticModel? Model { get; }
+        public SemanticModel? Model { get; } = model;
 
-        public CancellationToken CancellationToken { get; }
+        public CancellationToken CancellationToken { get; } = cancellationToken;
     }
 
     /// <summary>

@@ -4,21 +4,14 @@ using System.Text;
 namespace PerfAnalyzers.Baseline
 {
     /// <summary>One entry of the baseline: a key and how many findings with that key are accepted.</summary>
-    internal sealed class BaselineEntry
+    internal sealed class BaselineEntry(BaselineKey key, int count, string? code)
     {
-        public BaselineEntry(BaselineKey key, int count, string? code)
-        {
-            Key = key;
-            Count = count;
-            Code = code;
-        }
+        public BaselineKey Key { get; } = key;
 
-        public BaselineKey Key { get; }
-
-        public int Count { get; }
+        public int Count { get; } = count;
 
         /// <summary>The normalized statement, for people reviewing the file; never compared.</summary>
-        public string? Code { get; }
+        public string? Code { get; } = code;
     }
 
     /// <summary>

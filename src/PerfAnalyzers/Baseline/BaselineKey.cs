@@ -12,24 +12,16 @@ namespace PerfAnalyzers.Baseline
     /// and the <c>perfanalyzers</c> CLI, which reads the finding's position from a SARIF log and parses the file, compute
     /// the same key. This is the one place that computes it.
     /// </summary>
-    internal readonly struct BaselineKey : IEquatable<BaselineKey>
+    internal readonly struct BaselineKey(string rule, string file, string member, string fingerprint) : IEquatable<BaselineKey>
     {
-        public BaselineKey(string rule, string file, string member, string fingerprint)
-        {
-            Rule = rule;
-            File = file;
-            Member = member;
-            Fingerprint = fingerprint;
-        }
-
-        public string Rule { get; }
+        public string Rule { get; } = rule;
 
         /// <summary>Relative to the folder of the baseline file, '/' separators.</summary>
-        public string File { get; }
+        public string File { get; } = file;
 
-        public string Member { get; }
+        public string Member { get; } = member;
 
-        public string Fingerprint { get; }
+        public string Fingerprint { get; } = fingerprint;
 
         public bool Equals(BaselineKey other)
             => string.Equals(Rule, other.Rule, StringComparison.Ordinal)

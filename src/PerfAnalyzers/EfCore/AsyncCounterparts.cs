@@ -1,26 +1,19 @@
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>The asynchronous twin of a synchronous EF Core call, as found in the referenced EF Core version.</summary>
-    internal sealed class AsyncCounterpart
+    internal sealed class AsyncCounterpart(string name, bool acceptsCancellationToken, bool needsArrayForParams)
     {
-        public AsyncCounterpart(string name, bool acceptsCancellationToken, bool needsArrayForParams)
-        {
-            Name = name;
-            AcceptsCancellationToken = acceptsCancellationToken;
-            NeedsArrayForParams = needsArrayForParams;
-        }
-
         /// <summary>The method to call instead (ToListAsync, SaveChangesAsync, FindAsync...).</summary>
-        public string Name { get; }
+        public string Name { get; } = name;
 
         /// <summary>An overload with a trailing CancellationToken exists for the call's arguments.</summary>
-        public bool AcceptsCancellationToken { get; }
+        public bool AcceptsCancellationToken { get; } = acceptsCancellationToken;
 
         /// <summary>
         /// The call passes a <c>params</c> array in expanded form and the overload taking a token wants the array
         /// itself (<c>Find(1, 2)</c> becomes <c>FindAsync(new object[] { 1, 2 }, ct)</c>).
         /// </summary>
-        public bool NeedsArrayForParams { get; }
+        public bool NeedsArrayForParams { get; } = needsArrayForParams;
     }
 
     /// <summary>

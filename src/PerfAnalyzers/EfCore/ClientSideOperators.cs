@@ -1,31 +1,22 @@
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>One LINQ to Objects step applied to the rows of a materialized query (<c>.Where(..)</c>, <c>.Count</c>).</summary>
-    internal readonly struct ClientSideStep
+    internal readonly struct ClientSideStep(IOperation operation, string name, OperatorKind kind, bool isTerminal, bool isMaterializer)
     {
-        public ClientSideStep(IOperation operation, string name, OperatorKind kind, bool isTerminal, bool isMaterializer)
-        {
-            Operation = operation;
-            Name = name;
-            Kind = kind;
-            IsTerminal = isTerminal;
-            IsMaterializer = isMaterializer;
-        }
-
         /// <summary>The invocation, or the <c>Count</c>/<c>Length</c> property reference.</summary>
-        public IOperation Operation { get; }
+        public IOperation Operation { get; } = operation;
 
         /// <summary>The Queryable operator that does the same work (<c>Count</c> for the Count/Length property).</summary>
-        public string Name { get; }
+        public string Name { get; } = name;
 
         /// <summary>The operator (<see cref="OperatorKind.Count"/> for the Count/Length property).</summary>
-        public OperatorKind Kind { get; }
+        public OperatorKind Kind { get; } = kind;
 
         /// <summary>Returns a single row or a scalar (Count, Any, First, Sum...): nothing can follow it in the query.</summary>
-        public bool IsTerminal { get; }
+        public bool IsTerminal { get; } = isTerminal;
 
         /// <summary>ToList/ToArray/ToHashSet: materializes again; the database could have done the steps before it.</summary>
-        public bool IsMaterializer { get; }
+        public bool IsMaterializer { get; } = isMaterializer;
 
         public override string ToString() => Name;
     }

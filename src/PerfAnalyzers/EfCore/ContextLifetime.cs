@@ -421,7 +421,6 @@ namespace PerfAnalyzers.EfCore
 
             switch (operation)
             {
-
                 case ILocalReferenceOperation local when TaskLocalInitializer(local.Local, operation) is { } initializer:
                     if (initializer.WalkDownConversions() is IObjectCreationOperation && IsTaskList(local.Local.Type))
                     {
@@ -585,20 +584,13 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>A piece of work that becomes a task: which context it uses, where, and whether it runs once per element.</summary>
-    internal readonly struct TaskUnit
+    internal readonly struct TaskUnit(ISymbol context, IOperation operation, bool repeats)
     {
-        public TaskUnit(ISymbol context, IOperation operation, bool repeats)
-        {
-            Context = context;
-            Operation = operation;
-            Repeats = repeats;
-        }
+        public ISymbol Context { get; } = context;
 
-        public ISymbol Context { get; }
-
-        public IOperation Operation { get; }
+        public IOperation Operation { get; } = operation;
 
         /// <summary>Started once per element of a sequence (<c>Select(async x => ...)</c>): concurrent with itself.</summary>
-        public bool Repeats { get; }
+        public bool Repeats { get; } = repeats;
     }
 }

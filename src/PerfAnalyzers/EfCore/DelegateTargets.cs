@@ -9,17 +9,11 @@ namespace PerfAnalyzers.EfCore
     internal static class DelegateTargets
     {
         /// <summary>One thing a delegate local may run: a lambda (its operation) or a method (a method group).</summary>
-        internal readonly struct Target
+        internal readonly struct Target(IAnonymousFunctionOperation? lambda, IMethodSymbol? method)
         {
-            public Target(IAnonymousFunctionOperation? lambda, IMethodSymbol? method)
-            {
-                Lambda = lambda;
-                Method = method;
-            }
+            public IAnonymousFunctionOperation? Lambda { get; } = lambda;
 
-            public IAnonymousFunctionOperation? Lambda { get; }
-
-            public IMethodSymbol? Method { get; }
+            public IMethodSymbol? Method { get; } = method;
         }
 
         /// <summary>The lambdas/method groups <paramref name="invocation"/> (a delegate invoke on a local) may run, and the local's name.</summary>

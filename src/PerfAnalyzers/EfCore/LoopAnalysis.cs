@@ -13,29 +13,20 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>The loop (or per-element lambda) that repeats an operation, and how the operation sits in it.</summary>
-    internal sealed class EnclosingLoop
+    internal sealed class EnclosingLoop(LoopKind kind, IOperation loop, IOperation body, string displayName, IAnonymousFunctionOperation? lambda)
     {
-        public EnclosingLoop(LoopKind kind, IOperation loop, IOperation body, string displayName, IAnonymousFunctionOperation? lambda)
-        {
-            Kind = kind;
-            Loop = loop;
-            Body = body;
-            DisplayName = displayName;
-            Lambda = lambda;
-        }
-
-        public LoopKind Kind { get; }
+        public LoopKind Kind { get; } = kind;
 
         /// <summary>The <see cref="ILoopOperation"/>, or the invocation that runs the lambda per element.</summary>
-        public IOperation Loop { get; }
+        public IOperation Loop { get; } = loop;
 
         /// <summary>The part that runs per iteration (loop body or lambda body).</summary>
-        public IOperation Body { get; }
+        public IOperation Body { get; } = body;
 
         /// <summary>"foreach", "for", "while", "do", "await foreach", "List.ForEach", "Parallel.ForEach", "Select"...</summary>
-        public string DisplayName { get; }
+        public string DisplayName { get; } = displayName;
 
-        public IAnonymousFunctionOperation? Lambda { get; }
+        public IAnonymousFunctionOperation? Lambda { get; } = lambda;
 
         /// <summary>The sequence iterated: foreach collection, or the source of the per-element method.</summary>
         public IOperation? Source => Loop switch
@@ -47,32 +38,24 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>How an operation executes relative to its enclosing loop.</summary>
-    internal sealed class LoopPlacement
+    internal sealed class LoopPlacement(EnclosingLoop loop, bool inCatchOrFinally, bool exitsLoopAfter, bool isBatchGuarded)
     {
-        public LoopPlacement(EnclosingLoop loop, bool inCatchOrFinally, bool exitsLoopAfter, bool isBatchGuarded)
-        {
-            Loop = loop;
-            InCatchOrFinally = inCatchOrFinally;
-            ExitsLoopAfter = exitsLoopAfter;
-            IsBatchGuarded = isBatchGuarded;
-        }
-
-        public EnclosingLoop Loop { get; }
+        public EnclosingLoop Loop { get; } = loop;
 
         /// <summary>The operation runs in a catch or finally block inside the loop (error handling, not per-row work).</summary>
-        public bool InCatchOrFinally { get; }
+        public bool InCatchOrFinally { get; } = inCatchOrFinally;
 
         /// <summary>
         /// The loop is left right after the operation succeeds (<c>break</c>, <c>return</c>, <c>throw</c>, or a flag the
         /// loop condition tests): a retry loop or a search, so the operation completes at most once.
         /// </summary>
-        public bool ExitsLoopAfter { get; }
+        public bool ExitsLoopAfter { get; } = exitsLoopAfter;
 
         /// <summary>
         /// The operation runs only when a counter reaches a threshold (<c>if (++n % 500 == 0)</c>,
         /// <c>if (batch.Count >= 1000)</c>): a deliberate periodic batch.
         /// </summary>
-        public bool IsBatchGuarded { get; }
+        public bool IsBatchGuarded { get; } = isBatchGuarded;
 
         /// <summary>Per-row work: none of the exceptions above apply.</summary>
         public bool RunsPerIteration => !InCatchOrFinally && !ExitsLoopAfter && !IsBatchGuarded;

@@ -25,47 +25,42 @@ namespace PerfAnalyzers.EfCore
     /// A query in a loop that filters by equality between a member of its entity and a member of the loop element
     /// (<c>db.Posts.Where(p =&gt; p.BlogId == blog.Id)</c> in <c>foreach (var blog in blogs)</c>).
     /// </summary>
-    internal sealed class LoopKeyFilter
+    internal sealed class LoopKeyFilter(
+        RoundTrip roundTrip,
+        EnclosingLoop loop,
+        ISymbol loopVariable,
+        IAnonymousFunctionOperation predicate,
+        IInvocationOperation predicateOwner,
+        IBinaryOperation equality,
+        IPropertyReferenceOperation entityKey,
+        IOperation loopKey,
+        IPropertySymbol? loopMember)
     {
-        public LoopKeyFilter(RoundTrip roundTrip, EnclosingLoop loop, ISymbol loopVariable, IAnonymousFunctionOperation predicate,
-            IInvocationOperation predicateOwner, IBinaryOperation equality, IPropertyReferenceOperation entityKey, IOperation loopKey, IPropertySymbol? loopMember)
-        {
-            RoundTrip = roundTrip;
-            Loop = loop;
-            LoopVariable = loopVariable;
-            Predicate = predicate;
-            PredicateOwner = predicateOwner;
-            Equality = equality;
-            EntityKey = entityKey;
-            LoopKey = loopKey;
-            LoopMember = loopMember;
-        }
+        public RoundTrip RoundTrip { get; } = roundTrip;
 
-        public RoundTrip RoundTrip { get; }
-
-        public EnclosingLoop Loop { get; }
+        public EnclosingLoop Loop { get; } = loop;
 
         /// <summary>The foreach iteration variable or the per-element lambda's parameter.</summary>
-        public ISymbol LoopVariable { get; }
+        public ISymbol LoopVariable { get; } = loopVariable;
 
         /// <summary>The predicate lambda holding the key equality.</summary>
-        public IAnonymousFunctionOperation Predicate { get; }
+        public IAnonymousFunctionOperation Predicate { get; } = predicate;
 
         /// <summary>The Where call (or the terminal First/Count/Any call) the predicate is passed to.</summary>
-        public IInvocationOperation PredicateOwner { get; }
+        public IInvocationOperation PredicateOwner { get; } = predicateOwner;
 
-        public IBinaryOperation Equality { get; }
+        public IBinaryOperation Equality { get; } = equality;
 
         /// <summary><c>p.BlogId</c>: the entity member compared.</summary>
-        public IPropertyReferenceOperation EntityKey { get; }
+        public IPropertyReferenceOperation EntityKey { get; } = entityKey;
 
         public IPropertySymbol EntityMember => EntityKey.Property;
 
         /// <summary><c>blog.Id</c> (or <c>id</c> when the loop iterates keys).</summary>
-        public IOperation LoopKey { get; }
+        public IOperation LoopKey { get; } = loopKey;
 
         /// <summary><c>Id</c>, or null when the loop variable itself is the key.</summary>
-        public IPropertySymbol? LoopMember { get; }
+        public IPropertySymbol? LoopMember { get; } = loopMember;
 
         /// <summary>Both sides have the same type (no nullable/numeric conversion in the comparison).</summary>
         public bool KeyTypesMatch => SymbolEqualityComparer.Default.Equals(EntityMember.Type, LoopMember?.Type ?? LoopVariableType);
@@ -81,27 +76,19 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>A query in a loop that can be rewritten to one query for all loop elements, and how.</summary>
-    internal sealed class BatchPlan
+    internal sealed class BatchPlan(BatchShape shape, LoopKeyFilter filter, IPropertySymbol? navigation)
     {
-        public BatchPlan(BatchShape shape, LoopKeyFilter filter, IPropertySymbol? navigation)
-        {
-            Shape = shape;
-            Filter = filter;
-            Navigation = navigation;
-        }
+        public BatchShape Shape { get; } = shape;
 
-        public BatchShape Shape { get; }
-
-        public LoopKeyFilter Filter { get; }
+        public LoopKeyFilter Filter { get; } = filter;
 
         /// <summary>For <see cref="BatchShape.Include"/>: the collection navigation of the loop element (<c>Blog.Posts</c>).</summary>
-        public IPropertySymbol? Navigation { get; }
+        public IPropertySymbol? Navigation { get; } = navigation;
     }
 
     /// <summary>Finds key-equality filters between a query and its loop, and decides whether batching them is safe.</summary>
     internal static class LoopKeyFilters
     {
-
         /// <summary>The loop variable of a foreach or per-element lambda (null for for/while loops).</summary>
         public static ISymbol? GetLoopVariable(EnclosingLoop loop)
         {

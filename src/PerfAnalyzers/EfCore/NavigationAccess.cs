@@ -1,21 +1,14 @@
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>A navigation property of an entity type.</summary>
-    internal readonly struct Navigation
+    internal readonly struct Navigation(IPropertySymbol property, ITypeSymbol targetType, bool isCollection)
     {
-        public Navigation(IPropertySymbol property, ITypeSymbol targetType, bool isCollection)
-        {
-            Property = property;
-            TargetType = targetType;
-            IsCollection = isCollection;
-        }
-
-        public IPropertySymbol Property { get; }
+        public IPropertySymbol Property { get; } = property;
 
         /// <summary>The related entity type (the element type for a collection).</summary>
-        public ITypeSymbol TargetType { get; }
+        public ITypeSymbol TargetType { get; } = targetType;
 
-        public bool IsCollection { get; }
+        public bool IsCollection { get; } = isCollection;
 
         public string Name => Property.Name;
     }
@@ -34,26 +27,18 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>Where an entity value came from: the query that materialized it and the navigations followed from there.</summary>
-    internal sealed class EntityOrigin
+    internal sealed class EntityOrigin(EntityOriginKind kind, QueryChain query, ImmutableArray<Navigation> path, IOperation producer)
     {
-        public EntityOrigin(EntityOriginKind kind, QueryChain query, ImmutableArray<Navigation> path, IOperation producer)
-        {
-            Kind = kind;
-            Query = query;
-            Path = path;
-            Producer = producer;
-        }
-
-        public EntityOriginKind Kind { get; }
+        public EntityOriginKind Kind { get; } = kind;
 
         /// <summary>The EF query whose results hold the entity (known root, entity-typed results).</summary>
-        public QueryChain Query { get; }
+        public QueryChain Query { get; } = query;
 
         /// <summary>Navigations followed from the query's entities to this value (empty for the query's own entities).</summary>
-        public ImmutableArray<Navigation> Path { get; }
+        public ImmutableArray<Navigation> Path { get; } = path;
 
         /// <summary>The operation that executes the query (materializing call, foreach, Find).</summary>
-        public IOperation Producer { get; }
+        public IOperation Producer { get; } = producer;
 
         public EntityOrigin Append(Navigation navigation, EntityOriginKind kind)
             => new EntityOrigin(kind, Query, Path.Add(navigation), Producer);
@@ -491,21 +476,14 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>One loaded navigation path: the names from the root entity, the call that added the last segment, and its Include.</summary>
-    internal sealed class IncludePath
+    internal sealed class IncludePath(ImmutableArray<string> names, IInvocationOperation invocation, IInvocationOperation root)
     {
-        public IncludePath(ImmutableArray<string> names, IInvocationOperation invocation, IInvocationOperation root)
-        {
-            Names = names;
-            Invocation = invocation;
-            Root = root;
-        }
+        public ImmutableArray<string> Names { get; } = names;
 
-        public ImmutableArray<string> Names { get; }
-
-        public IInvocationOperation Invocation { get; }
+        public IInvocationOperation Invocation { get; } = invocation;
 
         /// <summary>The Include call this path starts with (ThenIncludes extend it).</summary>
-        public IInvocationOperation Root { get; }
+        public IInvocationOperation Root { get; } = root;
 
         public override string ToString() => string.Join(".", Names);
     }

@@ -209,23 +209,15 @@ namespace PerfAnalyzers.EfCore
         Other,
     }
 
-    internal readonly struct OrderingColumn
+    internal readonly struct OrderingColumn(OrderingColumnKind kind, IPropertySymbol? property = null, IAnonymousFunctionOperation? lambda = null, Dictionary<ISymbol, ISymbol>? projection = null)
     {
-        public OrderingColumn(OrderingColumnKind kind, IPropertySymbol? property = null, IAnonymousFunctionOperation? lambda = null, Dictionary<ISymbol, ISymbol>? projection = null)
-        {
-            Kind = kind;
-            Property = property;
-            Lambda = lambda;
-            Projection = projection;
-        }
+        public OrderingColumnKind Kind { get; } = kind;
 
-        public OrderingColumnKind Kind { get; }
+        public IPropertySymbol? Property { get; } = property;
 
-        public IPropertySymbol? Property { get; }
-
-        public IAnonymousFunctionOperation? Lambda { get; }
+        public IAnonymousFunctionOperation? Lambda { get; } = lambda;
 
         /// <summary>When ordering a projection: the entity column behind each projected member (entity property -> projected member).</summary>
-        public Dictionary<ISymbol, ISymbol>? Projection { get; }
+        public Dictionary<ISymbol, ISymbol>? Projection { get; } = projection;
     }
 }

@@ -26,30 +26,21 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>One operator applied to a query, in application order.</summary>
-    internal readonly struct QueryOperator
+    internal readonly struct QueryOperator(string name, IInvocationOperation invocation, bool isClientSide, bool isConditional, OperatorKind kind)
     {
-        public QueryOperator(string name, IInvocationOperation invocation, bool isClientSide, bool isConditional, OperatorKind kind)
-        {
-            Name = name;
-            Invocation = invocation;
-            IsClientSide = isClientSide;
-            IsConditional = isConditional;
-            Kind = kind;
-        }
-
         /// <summary>The method name (Where, Include, AsNoTracking, Take...).</summary>
-        public string Name { get; }
+        public string Name { get; } = name;
 
-        public IInvocationOperation Invocation { get; }
+        public IInvocationOperation Invocation { get; } = invocation;
 
         /// <summary>Applied after the query switched to LINQ to Objects (AsEnumerable, a Func predicate).</summary>
-        public bool IsClientSide { get; }
+        public bool IsClientSide { get; } = isClientSide;
 
         /// <summary>Applied only on some paths (<c>if (f) q = q.Where(...)</c>).</summary>
-        public bool IsConditional { get; }
+        public bool IsConditional { get; } = isConditional;
 
         /// <summary>Which LINQ/EF operator this is (<see cref="QueryOperators"/>), from its symbol; None for an EF-namespace extension outside the vocabulary.</summary>
-        public OperatorKind Kind { get; }
+        public OperatorKind Kind { get; } = kind;
 
         /// <summary>What the operator means (<see cref="QueryOperators"/>).</summary>
         public OperatorMeaning Meaning => QueryOperators.MeaningOf(Kind);
@@ -66,54 +57,43 @@ namespace PerfAnalyzers.EfCore
     /// IQueryable locals (including conditional reassignment), and properties/methods returning IQueryable, always
     /// within a fixed step budget.
     /// </summary>
-    internal sealed class QueryChain
+    internal sealed class QueryChain(
+        QueryRootKind rootKind,
+        IOperation? root,
+        ITypeSymbol? entityType,
+        IOperation? context,
+        ImmutableArray<QueryOperator> operators,
+        IInvocationOperation? materializedBy,
+        QueryOrder order = QueryOrder.Unordered)
     {
         internal static readonly QueryChain None = new QueryChain(QueryRootKind.None, null, null, null, ImmutableArray<QueryOperator>.Empty, null);
 
-        public QueryChain(
-            QueryRootKind rootKind,
-            IOperation? root,
-            ITypeSymbol? entityType,
-            IOperation? context,
-            ImmutableArray<QueryOperator> operators,
-            IInvocationOperation? materializedBy,
-            QueryOrder order = QueryOrder.Unordered)
-        {
-            RootKind = rootKind;
-            Root = root;
-            EntityType = entityType;
-            Context = context;
-            Operators = operators;
-            MaterializedBy = materializedBy;
-            Order = order;
-        }
-
-        public QueryRootKind RootKind { get; }
+        public QueryRootKind RootKind { get; } = rootKind;
 
         /// <summary>The root operation (the DbSet reference, the Set&lt;T&gt;() call...), when it is in the analysed code.</summary>
-        public IOperation? Root { get; }
+        public IOperation? Root { get; } = root;
 
         /// <summary>The entity type of the root.</summary>
-        public ITypeSymbol? EntityType { get; }
+        public ITypeSymbol? EntityType { get; } = entityType;
 
         /// <summary>The DbContext expression of the root (<c>db</c> in <c>db.Posts</c>), when visible.</summary>
-        public IOperation? Context { get; }
+        public IOperation? Context { get; } = context;
 
         /// <summary>Operators in application order (root first).</summary>
-        public ImmutableArray<QueryOperator> Operators { get; }
+        public ImmutableArray<QueryOperator> Operators { get; } = operators;
 
         /// <summary>
         /// When the expression is not a query itself but an in-memory sequence made by materializing one
         /// (<c>db.Posts.ToList()</c>): that materializing call. Used by the premature-materialization rule.
         /// </summary>
-        public IInvocationOperation? MaterializedBy { get; }
+        public IInvocationOperation? MaterializedBy { get; } = materializedBy;
 
         /// <summary>
         /// Whether the rows come back in a defined order: an ordering operator (on every path or some), an
         /// <c>IOrderedQueryable</c>, a source helper that orders on every return path, or a call the layer cannot see into
         /// (<see cref="QueryOrdering"/>).
         /// </summary>
-        public QueryOrder Order { get; }
+        public QueryOrder Order { get; } = order;
 
         /// <summary>An EF query (known root, or an IQueryable of unknown origin).</summary>
         public bool IsEfQuery => RootKind != QueryRootKind.None;

@@ -23,21 +23,14 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>A lambda passed to a query operator of an EF query, as EF Core translates it.</summary>
-    internal readonly struct QueryLambda
+    internal readonly struct QueryLambda(IAnonymousFunctionOperation lambda, IInvocationOperation @operator, QueryLambdaRole role)
     {
-        public QueryLambda(IAnonymousFunctionOperation lambda, IInvocationOperation @operator, QueryLambdaRole role)
-        {
-            Lambda = lambda;
-            Operator = @operator;
-            Role = role;
-        }
-
-        public IAnonymousFunctionOperation Lambda { get; }
+        public IAnonymousFunctionOperation Lambda { get; } = lambda;
 
         /// <summary>The operator it is passed to (Where, OrderBy, FirstOrDefaultAsync...).</summary>
-        public IInvocationOperation Operator { get; }
+        public IInvocationOperation Operator { get; } = @operator;
 
-        public QueryLambdaRole Role { get; }
+        public QueryLambdaRole Role { get; } = role;
     }
 
     /// <summary>

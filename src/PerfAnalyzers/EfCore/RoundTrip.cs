@@ -27,29 +27,20 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>An operation that goes to the database: what kind, which call, and which query (if any).</summary>
-    internal sealed class RoundTrip
+    internal sealed class RoundTrip(RoundTripKind kind, IOperation operation, string operationName, QueryChain query, bool isAsync)
     {
-        public RoundTrip(RoundTripKind kind, IOperation operation, string operationName, QueryChain query, bool isAsync)
-        {
-            Kind = kind;
-            Operation = operation;
-            OperationName = operationName;
-            Query = query;
-            IsAsync = isAsync;
-        }
-
-        public RoundTripKind Kind { get; }
+        public RoundTripKind Kind { get; } = kind;
 
         /// <summary>The invocation, or the foreach loop for <see cref="RoundTripKind.Enumeration"/>.</summary>
-        public IOperation Operation { get; }
+        public IOperation Operation { get; } = operation;
 
         /// <summary>What to call it in a message: the method name (ToList, SaveChangesAsync...) or "foreach".</summary>
-        public string OperationName { get; }
+        public string OperationName { get; } = operationName;
 
         /// <summary>The query executed, or <see cref="QueryChain.None"/> (SaveChanges, ExecuteSql...).</summary>
-        public QueryChain Query { get; }
+        public QueryChain Query { get; } = query;
 
-        public bool IsAsync { get; }
+        public bool IsAsync { get; } = isAsync;
 
         public Location Location => Operation is IInvocationOperation invocation
             ? invocation.GetMethodNameLocation()

@@ -58,22 +58,15 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>The verdict for one entity type, with the evidence in words (for the message and the tests).</summary>
-        internal readonly struct Growth
+        internal readonly struct Growth(bool grows, string reason, bool timestamped = false)
         {
-            public Growth(bool grows, string reason, bool timestamped = false)
-            {
-                Grows = grows;
-                Reason = reason;
-                Timestamped = timestamped;
-            }
-
-            public bool Grows { get; }
+            public bool Grows { get; } = grows;
 
             /// <summary>The entity has a creation timestamp: rows accumulate over time (posts, uploads, events), not only with a catalog's size.</summary>
-            public bool Timestamped { get; }
+            public bool Timestamped { get; } = timestamped;
 
             /// <summary>Why: "belongs to 'Blog', has 'PublishedAt'", or why not: "seeded with HasData".</summary>
-            public string Reason { get; }
+            public string Reason { get; } = reason;
         }
 
         public Growth Explain(ITypeSymbol entityType)

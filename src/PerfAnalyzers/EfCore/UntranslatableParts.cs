@@ -14,29 +14,20 @@ namespace PerfAnalyzers.EfCore
     }
 
     /// <summary>One part of a query lambda that EF Core cannot translate.</summary>
-    internal readonly struct UntranslatablePart
+    internal readonly struct UntranslatablePart(IOperation operation, Location location, string name, UntranslatableKind kind, string detail)
     {
-        public UntranslatablePart(IOperation operation, Location location, string name, UntranslatableKind kind, string detail)
-        {
-            Operation = operation;
-            Location = location;
-            Name = name;
-            Kind = kind;
-            Detail = detail;
-        }
-
-        public IOperation Operation { get; }
+        public IOperation Operation { get; } = operation;
 
         /// <summary>The member's name (the smallest meaningful span).</summary>
-        public Location Location { get; }
+        public Location Location { get; } = location;
 
         /// <summary>How the part is named in a message: <c>Normalize</c>, <c>FullName</c>, <c>string.Format</c>.</summary>
-        public string Name { get; }
+        public string Name { get; } = name;
 
-        public UntranslatableKind Kind { get; }
+        public UntranslatableKind Kind { get; } = kind;
 
         /// <summary>The reason in words ("computed in C#", "SQLite").</summary>
-        public string Detail { get; }
+        public string Detail { get; } = detail;
     }
 
     /// <summary>

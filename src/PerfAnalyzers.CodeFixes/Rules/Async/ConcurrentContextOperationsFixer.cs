@@ -88,20 +88,13 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
             return document.WithSyntaxRoot(tracked);
         }
 
-        private sealed class FixPlan
+        private sealed class FixPlan(StatementSyntax statement, IReadOnlyList<StatementSyntax> newStatements, Dictionary<SyntaxNode, SyntaxNode> replacements)
         {
-            public FixPlan(StatementSyntax statement, IReadOnlyList<StatementSyntax> newStatements, Dictionary<SyntaxNode, SyntaxNode> replacements)
-            {
-                Statement = statement;
-                NewStatements = newStatements;
-                Replacements = replacements;
-            }
+            public StatementSyntax Statement { get; } = statement;
 
-            public StatementSyntax Statement { get; }
+            public IReadOnlyList<StatementSyntax> NewStatements { get; } = newStatements;
 
-            public IReadOnlyList<StatementSyntax> NewStatements { get; }
-
-            public Dictionary<SyntaxNode, SyntaxNode> Replacements { get; }
+            public Dictionary<SyntaxNode, SyntaxNode> Replacements { get; } = replacements;
         }
 
         private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)

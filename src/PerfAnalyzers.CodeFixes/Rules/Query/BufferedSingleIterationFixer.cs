@@ -81,23 +81,15 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(name)),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(argument.WithoutTrivia()))));
 
-        private sealed class Plan
+        private sealed class Plan(CommonForEachStatementSyntax loop, ExpressionSyntax collection, InvocationExpressionSyntax call, bool isAsync)
         {
-            public Plan(CommonForEachStatementSyntax loop, ExpressionSyntax collection, InvocationExpressionSyntax call, bool isAsync)
-            {
-                Loop = loop;
-                Collection = collection;
-                Call = call;
-                IsAsync = isAsync;
-            }
+            public CommonForEachStatementSyntax Loop { get; } = loop;
 
-            public CommonForEachStatementSyntax Loop { get; }
+            public ExpressionSyntax Collection { get; } = collection;
 
-            public ExpressionSyntax Collection { get; }
+            public InvocationExpressionSyntax Call { get; } = call;
 
-            public InvocationExpressionSyntax Call { get; }
-
-            public bool IsAsync { get; }
+            public bool IsAsync { get; } = isAsync;
 
             public LocalDeclarationStatementSyntax? Declaration { get; set; }
 

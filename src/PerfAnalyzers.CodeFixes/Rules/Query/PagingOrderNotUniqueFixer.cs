@@ -23,17 +23,11 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         // Not the batch fixer: two diagnostics (two pages of one ordered query) insert at the same point.
         protected override string FixAllTitleFor(string? equivalenceKey) => FixAllTitle;
 
-        private readonly struct Insertion
+        private readonly struct Insertion(int at, List<string> calls)
         {
-            public Insertion(int at, List<string> calls)
-            {
-                At = at;
-                Calls = calls;
-            }
+            public int At { get; } = at;
 
-            public int At { get; }
-
-            public List<string> Calls { get; }
+            public List<string> Calls { get; } = calls;
         }
 
         /// <summary>The ThenBy calls the analyzer planned, per insertion point (none: no fix).</summary>

@@ -42,17 +42,11 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         }
 
         /// <summary>One in-memory step in syntax: <c>.Where(..)</c> (with its call) or <c>.Count</c> (a property).</summary>
-        private readonly struct Step
+        private readonly struct Step(MemberAccessExpressionSyntax access, InvocationExpressionSyntax? call)
         {
-            public Step(MemberAccessExpressionSyntax access, InvocationExpressionSyntax? call)
-            {
-                Access = access;
-                Call = call;
-            }
+            public MemberAccessExpressionSyntax Access { get; } = access;
 
-            public MemberAccessExpressionSyntax Access { get; }
-
-            public InvocationExpressionSyntax? Call { get; }
+            public InvocationExpressionSyntax? Call { get; } = call;
 
             public ExpressionSyntax Outer => (ExpressionSyntax?)Call ?? Access;
 

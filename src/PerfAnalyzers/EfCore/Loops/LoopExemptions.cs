@@ -4,19 +4,13 @@ using PerfAnalyzers.Options;
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>Options shared by the N+1 rules (EFP101, EFP104), read from .editorconfig.</summary>
-    internal readonly struct NPlusOneOptions
+    internal readonly struct NPlusOneOptions(bool reportConstantCollections, bool reportSeedingCode)
     {
-        public NPlusOneOptions(bool reportConstantCollections, bool reportSeedingCode)
-        {
-            ReportConstantCollections = reportConstantCollections;
-            ReportSeedingCode = reportSeedingCode;
-        }
-
         /// <summary>Report loops over collection literals (<c>new[] { a, b }</c>, <c>Enum.GetValues</c>): off by default.</summary>
-        public bool ReportConstantCollections { get; }
+        public bool ReportConstantCollections { get; } = reportConstantCollections;
 
         /// <summary>Report loops in setup code (<see cref="SetupCode"/>: seeding, migrations, installation, start-up): off by default.</summary>
-        public bool ReportSeedingCode { get; }
+        public bool ReportSeedingCode { get; } = reportSeedingCode;
 
         public static NPlusOneOptions Read(AnalyzerOptions options, SyntaxTree tree, string ruleId)
         {

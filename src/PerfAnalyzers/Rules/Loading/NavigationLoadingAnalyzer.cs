@@ -350,23 +350,15 @@ namespace PerfAnalyzers.Rules.Loading
             }
         }
 
-        private sealed class TrackedQuery
+        private sealed class TrackedQuery(IOperation? root, List<ITypeSymbol> types, int position, IOperation? context)
         {
-            public TrackedQuery(IOperation? root, List<ITypeSymbol> types, int position, IOperation? context)
-            {
-                Context = context;
-                Position = position;
-                Root = root;
-                Types = types;
-            }
+            public IOperation? Root { get; } = root;
 
-            public IOperation? Root { get; }
+            public List<ITypeSymbol> Types { get; } = types;
 
-            public List<ITypeSymbol> Types { get; }
+            public int Position { get; } = position;
 
-            public int Position { get; }
-
-            public IOperation? Context { get; }
+            public IOperation? Context { get; } = context;
         }
     }
 }

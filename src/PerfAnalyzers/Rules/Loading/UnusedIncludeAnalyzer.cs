@@ -224,17 +224,11 @@ namespace PerfAnalyzers.Rules.Loading
             }
         }
 
-        private sealed class Known
+        private sealed class Known(IInvocationOperation? firstProjection, bool insideExpressionTree)
         {
-            public Known(IInvocationOperation? firstProjection, bool insideExpressionTree)
-            {
-                FirstProjection = firstProjection;
-                InsideExpressionTree = insideExpressionTree;
-            }
+            public IInvocationOperation? FirstProjection { get; } = firstProjection;
 
-            public IInvocationOperation? FirstProjection { get; }
-
-            public bool InsideExpressionTree { get; }
+            public bool InsideExpressionTree { get; } = insideExpressionTree;
         }
 
         private static readonly string[] ChangeTrackerMethods = { "Collection", "Reference", "Navigation", "Entry" };

@@ -151,23 +151,15 @@ namespace PerfAnalyzers.Rules.Query
                 string.Join(", ", key.Select(k => k.Name))));
         }
 
-        private sealed class Fix
+        private sealed class Fix(int at, string parameter, bool descending, List<string> members)
         {
-            public Fix(int at, string parameter, bool descending, List<string> members)
-            {
-                At = at;
-                Parameter = parameter;
-                Descending = descending;
-                Members = members;
-            }
+            public int At { get; } = at;
 
-            public int At { get; }
+            public string Parameter { get; } = parameter;
 
-            public string Parameter { get; }
+            public bool Descending { get; } = descending;
 
-            public bool Descending { get; }
-
-            public List<string> Members { get; }
+            public List<string> Members { get; } = members;
         }
 
         /// <summary>

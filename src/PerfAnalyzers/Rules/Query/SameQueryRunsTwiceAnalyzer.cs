@@ -51,42 +51,30 @@ namespace PerfAnalyzers.Rules.Query
         }
 
         /// <summary>One run of a query: a materializing call, a foreach, or a context method that enumerates a query local.</summary>
-        private sealed class Run
+        private sealed class Run(IOperation operation, string name, OperatorKind terminal, ILocalSymbol? local, bool isClient, string? text, ISymbol? context, IOperation? arguments)
         {
-            public Run(IOperation operation, string name, OperatorKind terminal, ILocalSymbol? local, bool isClient, string? text, ISymbol? context, IOperation? arguments)
-            {
-                Operation = operation;
-                Name = name;
-                Terminal = terminal;
-                Local = local;
-                IsClient = isClient;
-                Text = text;
-                Context = context;
-                Arguments = arguments;
-            }
-
             /// <summary>The invocation or the foreach loop.</summary>
-            public IOperation Operation { get; }
+            public IOperation Operation { get; } = operation;
 
             /// <summary>The name shown in the message (ToListAsync, foreach...).</summary>
-            public string Name { get; }
+            public string Name { get; } = name;
 
             /// <summary>The terminal (ToList, Count...), <see cref="OperatorKind.ForEach"/> for a loop or a Range method; None for a call outside the vocabulary.</summary>
-            public OperatorKind Terminal { get; }
+            public OperatorKind Terminal { get; } = terminal;
 
             /// <summary>The query local enumerated directly (<c>q.ToList()</c>, <c>foreach (.. in q)</c>), if any.</summary>
-            public ILocalSymbol? Local { get; }
+            public ILocalSymbol? Local { get; } = local;
 
             /// <summary>Run by LINQ to Objects over the query (Enumerable.Count, foreach over an IEnumerable).</summary>
-            public bool IsClient { get; }
+            public bool IsClient { get; } = isClient;
 
             /// <summary>The whole query and terminal as written, without trivia (the identical-query form), or null.</summary>
-            public string? Text { get; }
+            public string? Text { get; } = text;
 
-            public ISymbol? Context { get; }
+            public ISymbol? Context { get; } = context;
 
             /// <summary>The operation whose outer symbols must be the same and unchanged (the whole run for the identical-query form).</summary>
-            public IOperation? Arguments { get; }
+            public IOperation? Arguments { get; } = arguments;
 
             public int Start => Operation.Syntax.SpanStart;
 

@@ -54,26 +54,17 @@ namespace PerfAnalyzers.Rules.Query
             });
         }
 
-        private sealed class Finding
+        private sealed class Finding(ITypeSymbol entity, IPropertySymbol column, Location location, string @operator, string growth)
         {
-            public Finding(ITypeSymbol entity, IPropertySymbol column, Location location, string @operator, string growth)
-            {
-                Entity = entity;
-                Column = column;
-                Location = location;
-                Operator = @operator;
-                Growth = growth;
-            }
+            public ITypeSymbol Entity { get; } = entity;
 
-            public ITypeSymbol Entity { get; }
+            public IPropertySymbol Column { get; } = column;
 
-            public IPropertySymbol Column { get; }
+            public Location Location { get; } = location;
 
-            public Location Location { get; }
+            public string Operator { get; } = @operator;
 
-            public string Operator { get; }
-
-            public string Growth { get; }
+            public string Growth { get; } = growth;
         }
 
         private static void Collect(OperationAnalysisContext context, EfCompilation ef, List<Finding> found)

@@ -305,27 +305,18 @@ namespace PerfAnalyzers.Rules.Writes
             => operation.Parent is IBlockOperation && operation.Syntax is StatementSyntax && operation.Syntax.Parent is BlockSyntax;
     }
 
-    internal sealed class SaveStatement
+    internal sealed class SaveStatement(IOperation statement, IInvocationOperation save, bool isPlain, IOperation? token, bool configureAwait)
     {
-        public SaveStatement(IOperation statement, IInvocationOperation save, bool isPlain, IOperation? token, bool configureAwait)
-        {
-            Statement = statement;
-            Save = save;
-            IsPlain = isPlain;
-            Token = token;
-            ConfigureAwait = configureAwait;
-        }
+        public IOperation Statement { get; } = statement;
 
-        public IOperation Statement { get; }
-
-        public IInvocationOperation Save { get; }
+        public IInvocationOperation Save { get; } = save;
 
         /// <summary>An expression statement whose result is discarded.</summary>
-        public bool IsPlain { get; }
+        public bool IsPlain { get; } = isPlain;
 
-        public IOperation? Token { get; }
+        public IOperation? Token { get; } = token;
 
-        public bool ConfigureAwait { get; }
+        public bool ConfigureAwait { get; } = configureAwait;
 
         public bool IsAsync => Save.TargetMethod.Name == "SaveChangesAsync";
     }

@@ -18,18 +18,11 @@ namespace PerfAnalyzers.Rules.Writes
             start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Loop);
         }
 
-        private sealed class Setter
+        private sealed class Setter(IPropertySymbol property, string value, bool usesEntity)
         {
-            public Setter(IPropertySymbol property, string value, bool usesEntity)
-            {
-                Property = property;
-                Value = value;
-                UsesEntity = usesEntity;
-            }
-
-            public IPropertySymbol Property { get; }
-            public string Value { get; }
-            public bool UsesEntity { get; }
+            public IPropertySymbol Property { get; } = property;
+            public string Value { get; } = value;
+            public bool UsesEntity { get; } = usesEntity;
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, WriteSafety safety)
