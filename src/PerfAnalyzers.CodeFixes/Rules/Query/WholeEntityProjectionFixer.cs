@@ -70,31 +70,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         private static string PickParameterName(SyntaxNode node)
         {
             var scope = node.AncestorsAndSelf().FirstOrDefault(n => n is MemberDeclarationSyntax) ?? node;
-            var used = new System.Collections.Generic.HashSet<string>();
-            foreach (var declared in scope.DescendantNodes())
-            {
-                switch (declared)
-                {
-                    case VariableDeclaratorSyntax variable:
-                        used.Add(variable.Identifier.ValueText);
-                        break;
-                    case ForEachStatementSyntax forEach:
-                        used.Add(forEach.Identifier.ValueText);
-                        break;
-                    case SingleVariableDesignationSyntax designation:
-                        used.Add(designation.Identifier.ValueText);
-                        break;
-                    case CatchDeclarationSyntax catchDeclaration:
-                        used.Add(catchDeclaration.Identifier.ValueText);
-                        break;
-                    case LocalFunctionStatementSyntax localFunction:
-                        used.Add(localFunction.Identifier.ValueText);
-                        break;
-                    case ParameterSyntax parameter when parameter.Parent?.Parent is not LambdaExpressionSyntax && parameter.Parent is not LambdaExpressionSyntax:
-                        used.Add(parameter.Identifier.ValueText);
-                        break;
-                }
-            }
+            var used = new HashSet<string>();
+            DeclaredNames.AddTo(used, scope, parameter => parameter.Parent?.Parent is not LambdaExpressionSyntax && parameter.Parent is not LambdaExpressionSyntax);
 
             foreach (var lambda in node.Ancestors().OfType<LambdaExpressionSyntax>())
             {

@@ -26,22 +26,13 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             => IsSet(diagnostic, AddInLoopAnalyzer.CanFixProperty)
                && diagnostic.Properties.TryGetValue(AddInLoopAnalyzer.ElementTypeProperty, out var type) && !string.IsNullOrEmpty(type);
 
-        private sealed class Target
+        private sealed class Target(ExpressionStatementSyntax statement, InvocationExpressionSyntax add, MemberAccessExpressionSyntax access, StatementSyntax loop, bool isAsync)
         {
-            public Target(ExpressionStatementSyntax statement, InvocationExpressionSyntax add, MemberAccessExpressionSyntax access, StatementSyntax loop, bool isAsync)
-            {
-                Statement = statement;
-                Add = add;
-                Access = access;
-                Loop = loop;
-                IsAsync = isAsync;
-            }
-
-            public ExpressionStatementSyntax Statement { get; }
-            public InvocationExpressionSyntax Add { get; }
-            public MemberAccessExpressionSyntax Access { get; }
-            public StatementSyntax Loop { get; }
-            public bool IsAsync { get; }
+            public ExpressionStatementSyntax Statement { get; } = statement;
+            public InvocationExpressionSyntax Add { get; } = add;
+            public MemberAccessExpressionSyntax Access { get; } = access;
+            public StatementSyntax Loop { get; } = loop;
+            public bool IsAsync { get; } = isAsync;
         }
 
         private static bool TryFind(SyntaxNode root, Diagnostic diagnostic, out Target target)
@@ -187,25 +178,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             if (!namesTaken.TryGetValue(member, out var taken))
             {
                 taken = new HashSet<string>(model.LookupSymbols(loop.SpanStart).Select(s => s.Name));
-                foreach (var node in member.DescendantNodes())
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    switch (node)
-                    {
-                        case VariableDeclaratorSyntax v:
-                            taken.Add(v.Identifier.ValueText);
-                            break;
-                        case ForEachStatementSyntax f:
-                            taken.Add(f.Identifier.ValueText);
-                            break;
-                        case SingleVariableDesignationSyntax d:
-                            taken.Add(d.Identifier.ValueText);
-                            break;
-                        case ParameterSyntax p:
-                            taken.Add(p.Identifier.ValueText);
-                            break;
-                    }
-                }
+                DeclaredNames.AddTo(taken, member, _ => true, cancellationToken);
 
                 namesTaken[member] = taken;
             }

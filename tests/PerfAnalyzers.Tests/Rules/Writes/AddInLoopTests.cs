@@ -257,6 +257,66 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task Fix_does_not_name_the_list_after_a_catch_variable_or_local_function_of_the_method()
+        {
+            // Declared in a later nested scope, neither is in scope at the loop, yet a list of that name would clash with
+            // them (CS0136): the name the fix picks skips them, as the projection fix's lambda parameter does.
+            var source = """
+                namespace N
+                {
+                    class C
+                    {
+                        void M(BlogContext db, string[] names)
+                        {
+                            foreach (var name in names)
+                                db.Posts.{|#0:Add|}(new Post { Title = name });
+
+                            try
+                            {
+                                db.SaveChanges();
+                            }
+                            catch (System.Exception postsToAdd)
+                            {
+                                System.Console.WriteLine(postsToAdd.Message);
+                                void postsToAdd2() { }
+                                postsToAdd2();
+                            }
+                        }
+                    }
+                }
+                """;
+            var fixedSource = """
+                namespace N
+                {
+                    class C
+                    {
+                        void M(BlogContext db, string[] names)
+                        {
+                            var postsToAdd3 = new List<Post>();
+                            foreach (var name in names)
+                                postsToAdd3.Add(new Post { Title = name });
+
+                            db.Posts.AddRange(postsToAdd3);
+
+                            try
+                            {
+                                db.SaveChanges();
+                            }
+                            catch (System.Exception postsToAdd)
+                            {
+                                System.Console.WriteLine(postsToAdd.Message);
+                                void postsToAdd2() { }
+                                postsToAdd2();
+                            }
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP202").WithLocation(0).WithArguments("Add", "foreach", "AddRange"));
+        }
+
+        [Fact]
         public async Task Fix_in_generic_helper_lambda_names_the_list_after_entities()
         {
             var source = """
