@@ -111,6 +111,13 @@ namespace PerfAnalyzers.EfCore
     internal static class LoopExemptions
     {
         /// <summary>
+        /// Whether any reason of <see cref="Why"/> exempts the operation, with the options the user set for rule
+        /// <paramref name="ruleId"/> (<see cref="NPlusOneOptions.Read"/>): what a loop rule asks once it found the loop.
+        /// </summary>
+        public static bool Exempts(EfCompilation ef, IOperation operation, LoopPlacement placement, AnalyzerOptions options, string ruleId, RoundTripSummary? through, CancellationToken cancellationToken)
+            => Why(ef, operation, placement, NPlusOneOptions.Read(options, operation.Syntax.SyntaxTree, ruleId), through, cancellationToken) != LoopExemption.None;
+
+        /// <summary>
         /// The first reason the operation does not repeat per element of its loop, or <see cref="LoopExemption.None"/>.
         /// <paramref name="through"/> is the summary of the called method when the operation is a call into the
         /// application's code (EFP104).

@@ -60,8 +60,7 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var options = NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.NPlusOneThroughCall);
-            if (LoopExemptions.Why(ef, invocation, placement, options, summary, context.CancellationToken) != LoopExemption.None)
+            if (LoopExemptions.Exempts(ef, invocation, placement, context.Options, RuleIds.NPlusOneThroughCall, summary, context.CancellationToken))
             {
                 return;
             }

@@ -39,8 +39,7 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
-            var options = NPlusOneOptions.Read(context.Options, operation.Syntax.SyntaxTree, RuleIds.QueryInLoop);
-            if (LoopExemptions.Why(ef, operation, placement, options, cancellationToken: context.CancellationToken) != LoopExemption.None)
+            if (LoopExemptions.Exempts(ef, operation, placement, context.Options, RuleIds.QueryInLoop, through: null, context.CancellationToken))
             {
                 return;
             }

@@ -33,8 +33,7 @@ namespace PerfAnalyzers.Rules.Writes
                 return;
             }
 
-            var options = NPlusOneOptions.Read(context.Options, invocation.Syntax.SyntaxTree, RuleIds.SaveChangesInLoop);
-            if (LoopExemptions.Why(ef, invocation, placement, options, cancellationToken: context.CancellationToken) != LoopExemption.None)
+            if (LoopExemptions.Exempts(ef, invocation, placement, context.Options, RuleIds.SaveChangesInLoop, through: null, context.CancellationToken))
             {
                 return;
             }
