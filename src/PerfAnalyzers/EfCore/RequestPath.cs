@@ -116,25 +116,19 @@ namespace PerfAnalyzers.EfCore
             }
 
             var (value, local) = Stored(materialization);
-            if (IsInReturnedValue(value))
-            {
-                return true;
-            }
+            return IsInReturnedValue(value) || (local is not null && ReadsOf(local, value).Any(IsInReturnedValue));
+        }
 
-            if (local is null)
-            {
-                return false;
-            }
-
+        /// <summary>The reads of <paramref name="local"/> (where the rows of <paramref name="value"/> are stored) in the method.</summary>
+        private static IEnumerable<ILocalReferenceOperation> ReadsOf(ILocalSymbol local, IOperation value)
+        {
             foreach (var op in value.GetRootOperation().Descendants())
             {
-                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) && IsInReturnedValue(reference))
+                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
-                    return true;
+                    yield return reference;
                 }
             }
-
-            return false;
         }
 
         /// <summary>
@@ -198,33 +192,8 @@ namespace PerfAnalyzers.EfCore
             }
 
             var (value, local) = Stored(materialization);
-            if (IsCacheSink(value))
-            {
-                return true;
-            }
-
-            if (local is null)
-            {
-                return false;
-            }
-
-            foreach (var op in value.GetRootOperation().Descendants())
-            {
-                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) && IsCacheSink(reference))
-                {
-                    return true;
-                }
-
-                if (op is IForEachLoopOperation overLocal
-                    && overLocal.Collection.WalkDownConversions() is ILocalReferenceOperation collection
-                    && SymbolEqualityComparer.Default.Equals(collection.Local, local)
-                    && overLocal.Body.DescendantsAndSelf().Any(IsCacheWrite))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            // A read of the local that is a foreach's collection is a sink when the loop writes a cache (IsCacheSink).
+            return IsCacheSink(value) || (local is not null && ReadsOf(local, value).Any(IsCacheSink));
         }
 
         /// <summary>
