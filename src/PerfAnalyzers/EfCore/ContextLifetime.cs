@@ -187,18 +187,7 @@ namespace PerfAnalyzers.EfCore
         /// <summary>The initializer of <c>var db = other;</c> when <c>other</c> names a context (not a call that creates one).</summary>
         private static IOperation? AliasOf(ILocalSymbol local, IOperation user)
         {
-            if (local.DeclaringSyntaxReferences.Length != 1 || user.SemanticModel is not { } model)
-            {
-                return null;
-            }
-
-            var syntax = local.DeclaringSyntaxReferences[0].GetSyntax();
-            if (syntax.SyntaxTree != model.SyntaxTree || syntax is not VariableDeclaratorSyntax { Initializer.Value: { } value })
-            {
-                return null;
-            }
-
-            var initializer = model.GetOperation(value)?.WalkDownConversions();
+            var initializer = LocalInitializer(local, user)?.WalkDownConversions();
             return initializer is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
                 ? initializer
                 : null;
@@ -421,7 +410,7 @@ namespace PerfAnalyzers.EfCore
 
             switch (operation)
             {
-                case ILocalReferenceOperation local when TaskLocalInitializer(local.Local, operation) is { } initializer:
+                case ILocalReferenceOperation local when LocalInitializer(local.Local, operation) is { } initializer:
                     if (initializer.WalkDownConversions() is IObjectCreationOperation && IsTaskList(local.Local.Type))
                     {
                         CollectAddedTasks(local, units, ref sawUnknown, cancellationToken, depth);
@@ -560,8 +549,11 @@ namespace PerfAnalyzers.EfCore
             return operation.Kind.ToString() == "CollectionExpression" ? operation.ChildOperations : null;
         }
 
-        /// <summary>The initializer of <c>var t = ...;</c> for a local of a task type (or a sequence of tasks) that is never reassigned.</summary>
-        public static IOperation? TaskLocalInitializer(ILocalSymbol local, IOperation user)
+        /// <summary>
+        /// The initializer of <c>var t = ...;</c>: a local declared once, in the tree of <paramref name="user"/>, with an
+        /// initializer (a task local, a context alias). Null otherwise.
+        /// </summary>
+        public static IOperation? LocalInitializer(ILocalSymbol local, IOperation user)
         {
             if (local.DeclaringSyntaxReferences.Length != 1 || user.SemanticModel is not { } model)
             {

@@ -119,19 +119,20 @@ namespace PerfAnalyzers.EfCore
 
         public bool IsAsyncEnumerable(ITypeSymbol? type)
         {
-            if (type is null || IAsyncEnumerableOfT is null)
-            {
-                return false;
-            }
+            return type is not null && IAsyncEnumerableOfT is not null && IsOrImplements(type, IAsyncEnumerableOfT);
+        }
 
-            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, IAsyncEnumerableOfT))
+        /// <summary><paramref name="type"/> is a constructed <paramref name="genericInterface"/>, or implements one.</summary>
+        private static bool IsOrImplements(ITypeSymbol type, INamedTypeSymbol genericInterface)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, genericInterface))
             {
                 return true;
             }
 
             foreach (var i in type.AllInterfaces)
             {
-                if (SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, IAsyncEnumerableOfT))
+                if (SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, genericInterface))
                 {
                     return true;
                 }
@@ -188,25 +189,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            if (type is IArrayTypeSymbol)
-            {
-                return true;
-            }
-
-            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, IEnumerableOfT))
-            {
-                return true;
-            }
-
-            foreach (var i in type.AllInterfaces)
-            {
-                if (SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, IEnumerableOfT))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return type is IArrayTypeSymbol || IsOrImplements(type, IEnumerableOfT);
         }
 
         public bool IsExpressionTree(ITypeSymbol? type)
@@ -254,6 +237,13 @@ namespace PerfAnalyzers.EfCore
 
         public bool IsList(ITypeSymbol? type)
             => type is not null && ListOfT is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, ListOfT);
+
+        /// <summary>What awaiting a value of <paramref name="type"/> gives: T of <c>System.Threading.Tasks.Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>, else the type itself.</summary>
+        public static ITypeSymbol? TaskResultType(ITypeSymbol? type)
+            => type is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } task
+               && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
+                ? task.TypeArguments[0]
+                : type;
 
         public static bool InheritsFrom(ITypeSymbol? type, ITypeSymbol? baseType)
         {

@@ -102,7 +102,7 @@ namespace PerfAnalyzers.Rules.Async
                 if (value is ILocalReferenceOperation local)
                 {
                     if (local.Local.Type is not INamedTypeSymbol { IsGenericType: true, Name: "Task" }
-                        || ContextLifetime.TaskLocalInitializer(local.Local, local)?.WalkDownConversions() is not IInvocationOperation)
+                        || ContextLifetime.LocalInitializer(local.Local, local)?.WalkDownConversions() is not IInvocationOperation)
                     {
                         return false;
                     }
