@@ -155,7 +155,7 @@ namespace PerfAnalyzers.EfCore
         {
             value = null!;
             var found = 0;
-            foreach (var descendant in Root(access).Descendants())
+            foreach (var descendant in access.GetRootOperation().Descendants())
             {
                 IOperation? assigned = null;
                 switch (descendant)
@@ -203,7 +203,7 @@ namespace PerfAnalyzers.EfCore
         private static bool WasCompletedBefore(ILocalSymbol local, IOperation access)
         {
             var position = access.Syntax.SpanStart;
-            foreach (var descendant in Root(access).Descendants())
+            foreach (var descendant in access.GetRootOperation().Descendants())
             {
                 if (descendant.Syntax.SpanStart >= position || descendant == access)
                 {
@@ -234,17 +234,6 @@ namespace PerfAnalyzers.EfCore
             }
 
             return false;
-        }
-
-        private static IOperation Root(IOperation operation)
-        {
-            var current = operation;
-            while (current.Parent is not null)
-            {
-                current = current.Parent;
-            }
-
-            return current;
         }
 
         private static IOperation? StripConfigureAwait(IOperation? operation)

@@ -44,7 +44,7 @@ namespace PerfAnalyzers.Rules.Query
                         return;
                     }
 
-                    var resultType = UnwrapTask(invocation.Type);
+                    var resultType = EfSymbols.TaskResultType(invocation.Type);
                     produced = isSequence ? ef.Symbols.GetElementType(resultType) : resultType;
                     expression = invocation;
                     break;
@@ -118,12 +118,6 @@ namespace PerfAnalyzers.Rules.Query
 
         private static bool SameType(ITypeSymbol a, ITypeSymbol b)
             => SymbolEqualityComparer.Default.Equals(a.WithNullableAnnotation(NullableAnnotation.None), b.WithNullableAnnotation(NullableAnnotation.None));
-
-        private static ITypeSymbol? UnwrapTask(ITypeSymbol? type)
-            => type is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } task
-               && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
-                ? task.TypeArguments[0]
-                : type;
 
         /// <summary>Any SaveChanges (of a context or a unit of work), or a look at the change tracker, in the method: tracking may be the point.</summary>
         private static bool SavesOrInspectsChanges(IOperation body)

@@ -61,7 +61,7 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             // The call must produce the root entities themselves: List<Post>/Post[]/Task<...> or Post.
-            var resultType = UnwrapTask(invocation.Type);
+            var resultType = EfSymbols.TaskResultType(invocation.Type);
             var produced = isList ? ef.Symbols.GetElementType(resultType) : resultType;
             if (produced is null || !SymbolEqualityComparer.Default.Equals(produced.WithNullableAnnotation(NullableAnnotation.None), entityType.WithNullableAnnotation(NullableAnnotation.None)))
             {
@@ -139,12 +139,6 @@ namespace PerfAnalyzers.Rules.Query
             return unread.Any(p => ColumnWeights.IsLarge(p, model))
                    || (!singleRow && unread.Count >= ManyUnreadColumns && unread.Sum(p => ColumnWeights.EstimatedBytes(p, model)) >= ManyUnreadBytes);
         }
-
-        private static ITypeSymbol? UnwrapTask(ITypeSymbol? type)
-            => type is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } task
-               && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
-                ? task.TypeArguments[0]
-                : type;
 
         private static bool HasPredicate(IInvocationOperation invocation)
             => invocation.Arguments.Any(a => a.Parameter is { } p && p.Ordinal > 0
