@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -67,6 +68,57 @@ namespace PerfAnalyzers.EfCore
             // Preorder: an enclosing invocation before the ones inside it, else text order.
             found.Sort((a, b) => a.SpanStart != b.SpanStart ? a.SpanStart.CompareTo(b.SpanStart) : b.Span.Length.CompareTo(a.Span.Length));
             return found;
+        }
+
+        /// <summary>
+        /// Whether the text of <paramref name="span"/> in <paramref name="tree"/> contains one of <paramref name="words"/>
+        /// (ordinal): the prefilter of a scan of one member's nodes, without copying the member's text.
+        /// </summary>
+        public static bool MentionsAnyIn(SyntaxTree tree, TextSpan span, IEnumerable<string> words, CancellationToken cancellationToken)
+        {
+            var text = Of(tree, cancellationToken);
+            if (span.End > text.Length)
+            {
+                return true; // not this tree's span: the caller walks the nodes as before
+            }
+
+            foreach (var word in words)
+            {
+                if (word.Length <= span.Length && text.IndexOf(word, span.Start, span.Length, StringComparison.Ordinal) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The simple names (<c>Name</c>, <c>Name&lt;T&gt;</c>) whose identifier is <paramref name="name"/>, in text order, found
+        /// from the text as in <see cref="MemberInvocations"/>: the nodes <c>DescendantNodes().OfType&lt;SimpleNameSyntax&gt;()</c>
+        /// would give for that identifier (not the declarations, comments, strings or disabled code naming it), without
+        /// walking the tree.
+        /// </summary>
+        public static IEnumerable<SimpleNameSyntax> SimpleNames(SyntaxTree tree, string name, CancellationToken cancellationToken)
+        {
+            var text = Of(tree, cancellationToken);
+            SyntaxNode? root = null;
+            for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+            {
+                var end = at + name.Length;
+                if ((at > 0 && SyntaxFacts.IsIdentifierPartCharacter(text[at - 1])) || (end < text.Length && SyntaxFacts.IsIdentifierPartCharacter(text[end])))
+                {
+                    continue;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                root ??= tree.GetRoot(cancellationToken);
+                var token = root.FindToken(at);
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.Span.Contains(at) && token.ValueText == name && token.Parent is SimpleNameSyntax simple)
+                {
+                    yield return simple;
+                }
+            }
         }
 
         private static string Of(SyntaxTree tree, CancellationToken cancellationToken)
