@@ -121,6 +121,39 @@ namespace PerfAnalyzers.EfCore
             }
         }
 
+        /// <summary>
+        /// The tokens at the whole-word occurrences of <paramref name="words"/> in the tree's text (identifiers whose value is
+        /// the word, keywords whose text is), in no particular order: each occurrence looked up with <c>FindToken</c>, so
+        /// the tree's nodes are not all walked; occurrences in comments, strings and disabled code are not tokens.
+        /// </summary>
+        public static List<SyntaxToken> Tokens(SyntaxTree tree, IEnumerable<string> words, CancellationToken cancellationToken)
+        {
+            var text = Of(tree, cancellationToken);
+            var found = new List<SyntaxToken>();
+            SyntaxNode? root = null;
+            foreach (var word in words)
+            {
+                for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal))
+                {
+                    var end = at + word.Length;
+                    if ((at > 0 && SyntaxFacts.IsIdentifierPartCharacter(text[at - 1])) || (end < text.Length && SyntaxFacts.IsIdentifierPartCharacter(text[end])))
+                    {
+                        continue;
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                    root ??= tree.GetRoot(cancellationToken);
+                    var token = root.FindToken(at);
+                    if (token.Span.Contains(at) && (token.IsKind(SyntaxKind.IdentifierToken) ? token.ValueText == word : token.Text == word))
+                    {
+                        found.Add(token);
+                    }
+                }
+            }
+
+            return found;
+        }
+
         private static string Of(SyntaxTree tree, CancellationToken cancellationToken)
         {
             if (!Texts.TryGetValue(tree, out var text))
