@@ -122,21 +122,42 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
-        /// The tokens at the whole-word occurrences of <paramref name="words"/> in the tree's text (identifiers whose value is
-        /// the word, keywords whose text is), in no particular order: each occurrence looked up with <c>FindToken</c>, so
-        /// the tree's nodes are not all walked; occurrences in comments, strings and disabled code are not tokens.
+        /// The tokens at the whole-word occurrences of the words of <paramref name="words"/> in the tree's text (identifiers
+        /// whose value is the word, keywords whose text is), in no particular order: each occurrence looked up with
+        /// <c>FindToken</c>, so the tree's nodes are not all walked; occurrences in comments, strings and disabled code are
+        /// not tokens. The text is searched once per distinct three-letter start of the words, not once per word.
         /// </summary>
-        public static List<SyntaxToken> Tokens(SyntaxTree tree, IEnumerable<string> words, CancellationToken cancellationToken)
+        public static List<SyntaxToken> Tokens(SyntaxTree tree, WordSet words, CancellationToken cancellationToken)
         {
             var text = Of(tree, cancellationToken);
             var found = new List<SyntaxToken>();
             SyntaxNode? root = null;
-            foreach (var word in words)
+            foreach (var prefix in words.Prefixes)
             {
-                for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal))
+                var next = 0;
+                for (var at = text.IndexOf(prefix, StringComparison.Ordinal); at >= 0 && next < text.Length; at = text.IndexOf(prefix, next, StringComparison.Ordinal))
                 {
-                    var end = at + word.Length;
-                    if ((at > 0 && SyntaxFacts.IsIdentifierPartCharacter(text[at - 1])) || (end < text.Length && SyntaxFacts.IsIdentifierPartCharacter(text[end])))
+                    next = at + 1;
+                    if (at > 0 && SyntaxFacts.IsIdentifierPartCharacter(text[at - 1]))
+                    {
+                        continue;
+                    }
+
+                    var end = at + prefix.Length;
+                    while (end < text.Length && SyntaxFacts.IsIdentifierPartCharacter(text[end]))
+                    {
+                        end++;
+                    }
+
+                    next = end; // the next whole word starts after this identifier
+
+                    if (!words.HasLength(end - at))
+                    {
+                        continue;
+                    }
+
+                    var word = text.Substring(at, end - at);
+                    if (!words.Contains(word))
                     {
                         continue;
                     }
@@ -152,6 +173,33 @@ namespace PerfAnalyzers.EfCore
             }
 
             return found;
+        }
+
+        /// <summary>The words a <see cref="Tokens"/> search looks for, with what it needs to search them together.</summary>
+        internal sealed class WordSet
+        {
+            private readonly HashSet<string> _words;
+            private readonly bool[] _lengths;
+
+            public WordSet(IEnumerable<string> words)
+            {
+                _words = new HashSet<string>(words, StringComparer.Ordinal);
+                _lengths = new bool[_words.Max(w => w.Length) + 1];
+                foreach (var word in _words)
+                {
+                    _lengths[word.Length] = true;
+                }
+
+                // A word's first three characters (or the whole of a shorter word); a prefix that starts another prefix is enough.
+                var prefixes = _words.Select(w => w.Length > 3 ? w.Substring(0, 3) : w).Distinct(StringComparer.Ordinal).ToList();
+                Prefixes = prefixes.Where(p => !prefixes.Any(q => q != p && p.StartsWith(q, StringComparison.Ordinal))).ToImmutableArray();
+            }
+
+            public ImmutableArray<string> Prefixes { get; }
+
+            public bool HasLength(int length) => length < _lengths.Length && _lengths[length];
+
+            public bool Contains(string word) => _words.Contains(word);
         }
 
         private static string Of(SyntaxTree tree, CancellationToken cancellationToken)

@@ -246,8 +246,8 @@ namespace PerfAnalyzers.EfCore
         /// The words that name every node <see cref="VisitTree"/> acts on: the class keyword, the invocations' method names
         /// and the assigned <c>QueryTrackingBehavior</c>.
         /// </summary>
-        private static readonly string[] VisitedWords = new[] { "class", "QueryTrackingBehavior" }
-            .Concat(MemberNamingCalls).Concat(BoundNames).Distinct(StringComparer.Ordinal).ToArray();
+        private static readonly TreeText.WordSet VisitedWords = new TreeText.WordSet(
+            new[] { "class", "QueryTrackingBehavior" }.Concat(MemberNamingCalls).Concat(BoundNames));
 
         /// <summary>
         /// The nodes of a tree the scan acts on (class declarations, invocations named like a configuration API, assignments
