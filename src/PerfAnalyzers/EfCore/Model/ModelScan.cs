@@ -14,7 +14,8 @@ namespace PerfAnalyzers.EfCore
     /// designer files are skipped. Attributes are read from the symbols when a question is asked.
     /// </para>
     /// <para>
-    /// Cost: one text check per syntax tree (<see cref="MayHoldConfiguration"/>), a syntax walk of the trees that pass, and
+    /// Cost: one text check per syntax tree (<see cref="MayHoldConfiguration"/>), the nodes to visit in the trees that pass
+    /// found from their text (<see cref="VisitedNodes"/>, no walk of every node), and
     /// binding only the invocations whose method name is a configuration API (<see cref="BoundNames"/>), at most
     /// <see cref="MaxBoundInvocations"/> of them. A scan cut short answers conservatively (every entity may have a query
     /// filter and a concurrency token), so it never makes a bulk-write fix look safe.
