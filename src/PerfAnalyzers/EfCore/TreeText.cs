@@ -40,24 +40,12 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public static List<InvocationExpressionSyntax> MemberInvocations(SyntaxTree tree, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
         {
-            var text = Of(tree, cancellationToken);
             var found = new List<InvocationExpressionSyntax>();
-            SyntaxNode? root = null;
             foreach (var name in names)
             {
-                for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+                foreach (var simple in SimpleNames(tree, name, cancellationToken))
                 {
-                    var end = at + name.Length;
-                    if ((at > 0 && SyntaxFacts.IsIdentifierPartCharacter(text[at - 1])) || (end < text.Length && SyntaxFacts.IsIdentifierPartCharacter(text[end])))
-                    {
-                        continue; // part of a longer identifier (AddColumn, TryAdd)
-                    }
-
-                    cancellationToken.ThrowIfCancellationRequested();
-                    root ??= tree.GetRoot(cancellationToken);
-                    var token = root.FindToken(at);
-                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.Span.Contains(at) && token.ValueText == name
-                        && token.Parent is SimpleNameSyntax simple && simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple
+                    if (simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple
                         && access.Parent is InvocationExpressionSyntax invocation && invocation.Expression == access)
                     {
                         found.Add(invocation);
@@ -95,9 +83,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>
         /// The simple names (<c>Name</c>, <c>Name&lt;T&gt;</c>) whose identifier is <paramref name="name"/>, in text order, found
-        /// from the text as in <see cref="MemberInvocations"/>: the nodes <c>DescendantNodes().OfType&lt;SimpleNameSyntax&gt;()</c>
-        /// would give for that identifier (not the declarations, comments, strings or disabled code naming it), without
-        /// walking the tree.
+        /// from the text: each whole-word occurrence is looked up as a token (<c>FindToken</c>), which gives the nodes
+        /// <c>DescendantNodes().OfType&lt;SimpleNameSyntax&gt;()</c> would give for that identifier (not the declarations,
+        /// comments, strings or disabled code naming it) without walking the tree.
         /// </summary>
         public static IEnumerable<SimpleNameSyntax> SimpleNames(SyntaxTree tree, string name, CancellationToken cancellationToken)
         {
