@@ -19,12 +19,16 @@
 # builds it; the build is --no-incremental so every project is compiled (and analyzed) again. REALBUILD_INCREMENTAL=1
 # skips that for a rerun after a first build: every project still recompiles when the analyzer DLL is newer (it is an
 # input of CoreCompile), but restore, Razor, static assets and copies are not redone.
+# REALBUILD_SERIAL=1 runs csc with /parallel- (through a wrapper script written to out-dir): the analyzers then run one
+# callback at a time, so ReportAnalyzer charges each rule its own callbacks' time and not the time its threads waited
+# for a shared scan or for a core; on a loaded machine the shares are far steadier that way (issue 14; the compile itself
+# is single-threaded too, so compare serial runs with serial runs).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 if [[ $# -lt 2 ]]; then
-  sed -n '2,20p' "${BASH_SOURCE[0]}"
+  sed -n '2,27p' "${BASH_SOURCE[0]}"
   exit 2
 fi
 app="$(cd "$1" && pwd)"
@@ -52,6 +56,15 @@ cp "$analyzers"/*.dll "$out/analyzer/"
 analyzers="$out/analyzer"
 incremental="--no-incremental"
 [[ "${REALBUILD_INCREMENTAL:-0}" == "1" ]] && incremental=""
+serial_args=""
+if [[ "${REALBUILD_SERIAL:-0}" == "1" ]]; then
+  sdk="$(dotnet --list-sdks | tail -1 | sed -E 's/^([^ ]+) \[(.*)\]$/\2\/\1/')"
+  [[ -x "$sdk/Roslyn/bincore/csc" ]] || { echo "No csc under $sdk/Roslyn/bincore" >&2; exit 2; }
+  mkdir -p "$out/csc-serial"
+  printf '#!/bin/sh\nexec "%s" /parallel- "$@"\n' "$sdk/Roslyn/bincore/csc" > "$out/csc-serial/csc"
+  chmod +x "$out/csc-serial/csc"
+  serial_args="-p:CscToolPath=$out/csc-serial -p:CscToolExe=csc"
+fi
 rm -rf "$out/sarif"
 mkdir -p "$out/sarif"
 : > "$out/build.log"
@@ -68,7 +81,7 @@ for t in "${targets[@]}"; do
         -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
         -p:CodeAnalysisTreatWarningsAsErrors=false -p:EnableNETAnalyzers=false -p:EnforceCodeStyleInBuild=false \
         -p:NuGetAudit=false -p:GenerateDocumentationFile=false \
-        -clp:"ErrorsOnly;Summary" -flp:"v=d;performancesummary;logfile=$out/baseline-$(echo "$t" | tr '/.' '__').log" ${REALBUILD_ARGS:-} ) \
+        -clp:"ErrorsOnly;Summary" -flp:"v=d;performancesummary;logfile=$out/baseline-$(echo "$t" | tr '/.' '__').log" $serial_args ${REALBUILD_ARGS:-} ) \
       >> "$out/build.log" 2>&1
   fi
   echo "== dotnet build $t" | tee -a "$out/build.log"
@@ -79,7 +92,7 @@ for t in "${targets[@]}"; do
       -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
       -p:CodeAnalysisTreatWarningsAsErrors=false -p:EnableNETAnalyzers=false -p:EnforceCodeStyleInBuild=false \
       -p:NuGetAudit=false -p:GenerateDocumentationFile=false \
-      -clp:"ErrorsOnly;Summary" -flp:"v=d;performancesummary;logfile=$out/build-$(echo "$t" | tr '/.' '__').log" ${REALBUILD_ARGS:-} ) \
+      -clp:"ErrorsOnly;Summary" -flp:"v=d;performancesummary;logfile=$out/build-$(echo "$t" | tr '/.' '__').log" $serial_args ${REALBUILD_ARGS:-} ) \
     >> "$out/build.log" 2>&1
   rc=$?
   echo "== exit $rc" | tee -a "$out/build.log"

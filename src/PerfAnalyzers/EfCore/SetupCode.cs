@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using PerfAnalyzers.Options;
 
 namespace PerfAnalyzers.EfCore
@@ -353,6 +354,11 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
+            if (!TreeText.MentionsAnyIn(syntax.SyntaxTree, syntax.Span, DatabaseCreationWords, cancellationToken))
+            {
+                return false;
+            }
+
             SemanticModel? model = null;
             foreach (var node in syntax.DescendantNodes())
             {
@@ -389,9 +395,11 @@ namespace PerfAnalyzers.EfCore
             var creators = DatabaseCreators(compilation, cancellationToken);
             var setup = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var frontier = new List<IMethodSymbol>();
+            var callable = new CallableNames();
             foreach (var method in SourceMethods(compilation))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                callable.Add(method);
                 if (IsSetupRootBySymbol(method) || creators.Contains(method))
                 {
                     setup.Add(method);
@@ -410,24 +418,7 @@ namespace PerfAnalyzers.EfCore
                 var candidates = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
                 foreach (var method in frontier)
                 {
-                    var body = SourceBodies.GetBody(compilation, method, cancellationToken);
-                    if (body is null)
-                    {
-                        continue;
-                    }
-
-                    foreach (var op in body.Descendants())
-                    {
-                        if (op is IInvocationOperation invocation
-                            && invocation.TargetMethod.OriginalDefinition is { MethodKind: MethodKind.Ordinary } target
-                            && !setup.Contains(target)
-                            && CanOnlyBeCalledDirectly(target)
-                            && target.Locations.Any(l => l.IsInSource)
-                            && RunsWithBody(invocation))
-                        {
-                            candidates.Add(target);
-                        }
-                    }
+                    AddCalledCandidates(compilation, method, setup, callable, candidates, cancellationToken);
                 }
 
                 candidatesSeen += candidates.Count;
@@ -448,6 +439,182 @@ namespace PerfAnalyzers.EfCore
             }
 
             return result.ToImmutable();
+        }
+
+        /// <summary>
+        /// Adds to <paramref name="candidates"/> the source methods <paramref name="method"/> calls in code that runs when it
+        /// runs (not in a local function, nor in a lambda other than a per-element one), not setup already, that only a
+        /// direct call can reach. From syntax first (issue 14: binding the bodies of Oqtane's installation and upgrade
+        /// managers was most of the look): only a call whose name is that of such a source method is bound, on its own
+        /// (<c>GetSymbolInfo</c> binds the statement, not the body), and only one inside a lambda needs the body's
+        /// operations to tell a per-element lambda. A body with calls that syntax does not show by name (a query
+        /// expression's clauses, a collection initializer's <c>Add</c>, an interpolated string handler's <c>Append*</c>, when
+        /// a source method has that name) is read from its operations as before.
+        /// </summary>
+        private void AddCalledCandidates(Compilation compilation, IMethodSymbol method, HashSet<IMethodSymbol> setup, CallableNames callable,
+            HashSet<IMethodSymbol> candidates, CancellationToken cancellationToken)
+        {
+            if (method.DeclaringSyntaxReferences.Length != 1 || method.IsAbstract)
+            {
+                return;
+            }
+
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            if (syntax is not BaseMethodDeclarationSyntax declaration || !compilation.ContainsSyntaxTree(syntax.SyntaxTree) || HasImplicitCalls(declaration, callable))
+            {
+                var body = SourceBodies.GetBody(compilation, method, cancellationToken);
+                if (body is null)
+                {
+                    return;
+                }
+
+                foreach (var op in body.Descendants())
+                {
+                    if (op is IInvocationOperation invocation && IsCandidate(invocation.TargetMethod, setup) && RunsWithBody(invocation))
+                    {
+                        candidates.Add(invocation.TargetMethod.OriginalDefinition);
+                    }
+                }
+
+                return;
+            }
+
+            SemanticModel? model = null;
+            foreach (var node in BodyNodes(declaration))
+            {
+                if (node is not InvocationExpressionSyntax call || CalledName(call) is not { } name || !callable.Contains(name))
+                {
+                    continue;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                model ??= compilation.GetSemanticModel(syntax.SyntaxTree);
+                switch (Context(call, declaration))
+                {
+                    case CallContext.Body:
+                        if (model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol target)
+                        {
+                            target = target.ReducedFrom ?? target;
+                            if (IsCandidate(target, setup))
+                            {
+                                candidates.Add(target.OriginalDefinition);
+                            }
+                        }
+
+                        break;
+                    case CallContext.Lambda:
+                        if (model.GetOperation(call, cancellationToken) is IInvocationOperation invocation
+                            && IsCandidate(invocation.TargetMethod, setup) && RunsWithBody(invocation))
+                        {
+                            candidates.Add(invocation.TargetMethod.OriginalDefinition);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        private static bool IsCandidate(IMethodSymbol method, HashSet<IMethodSymbol> setup)
+            => method.OriginalDefinition is { MethodKind: MethodKind.Ordinary } target
+               && !setup.Contains(target)
+               && CanOnlyBeCalledDirectly(target)
+               && target.Locations.Any(l => l.IsInSource);
+
+        private static IEnumerable<SyntaxNode> BodyNodes(BaseMethodDeclarationSyntax declaration)
+        {
+            var nodes = Enumerable.Empty<SyntaxNode>();
+            if (declaration.Body is { } block)
+            {
+                nodes = nodes.Concat(block.DescendantNodes());
+            }
+
+            if (declaration.ExpressionBody is { } arrow)
+            {
+                nodes = nodes.Concat(arrow.DescendantNodes());
+            }
+
+            return nodes;
+        }
+
+        /// <summary>The body has invocation operations that no invocation expression names, of a name a source method has.</summary>
+        private static bool HasImplicitCalls(BaseMethodDeclarationSyntax declaration, CallableNames callable)
+        {
+            var add = callable.Contains("Add");
+            var append = callable.Contains("AppendLiteral") || callable.Contains("AppendFormatted");
+            foreach (var node in BodyNodes(declaration))
+            {
+                switch (node)
+                {
+                    case QueryExpressionSyntax:
+                    case InitializerExpressionSyntax initializer when add && initializer.IsKind(SyntaxKind.CollectionInitializerExpression):
+                    case InterpolatedStringExpressionSyntax when append:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private enum CallContext
+        {
+            Body,
+            Lambda,
+            LocalFunction,
+        }
+
+        /// <summary>Where a call is in the method it is written in: in its body, in a lambda, or in a local function (the innermost wins).</summary>
+        private static CallContext Context(SyntaxNode call, SyntaxNode declaration)
+        {
+            for (var node = call.Parent; node is not null && node != declaration; node = node.Parent)
+            {
+                switch (node)
+                {
+                    case LocalFunctionStatementSyntax:
+                        return CallContext.LocalFunction;
+                    case AnonymousFunctionExpressionSyntax:
+                        return CallContext.Lambda;
+                }
+            }
+
+            return CallContext.Body;
+        }
+
+        /// <summary>The name an invocation expression calls: <c>Name(..)</c>, <c>x.Name(..)</c>, <c>x?.Name(..)</c>, with or without type arguments.</summary>
+        private static string? CalledName(InvocationExpressionSyntax invocation)
+            => invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            };
+
+        /// <summary>The names of the source methods that only a direct call reaches (<see cref="CanOnlyBeCalledDirectly"/>), decided per name on first need.</summary>
+        private sealed class CallableNames
+        {
+            private readonly Dictionary<string, List<IMethodSymbol>> _methods = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
+            private readonly Dictionary<string, bool> _decided = new Dictionary<string, bool>(StringComparer.Ordinal);
+
+            public void Add(IMethodSymbol method)
+            {
+                if (!_methods.TryGetValue(method.Name, out var list))
+                {
+                    _methods[method.Name] = list = new List<IMethodSymbol>();
+                }
+
+                list.Add(method);
+            }
+
+            public bool Contains(string name)
+            {
+                if (!_decided.TryGetValue(name, out var result))
+                {
+                    result = _methods.TryGetValue(name, out var methods) && methods.Any(CanOnlyBeCalledDirectly);
+                    _decided[name] = result;
+                }
+
+                return result;
+            }
         }
 
         /// <summary>The operation is inside a lambda or local function that migrates or creates the database (rule 2 for callbacks), cached per function.</summary>
@@ -547,29 +714,46 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 SemanticModel? model = null;
-                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                foreach (var invocation in CreationCalls(tree, cancellationToken))
                 {
-                    if (node is InvocationExpressionSyntax invocation && DatabaseCreationMethods.Contains(InvokedName(invocation) ?? ""))
+                    model ??= compilation.GetSemanticModel(tree);
+                    if (IsDatabaseCreation(model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol))
                     {
-                        model ??= compilation.GetSemanticModel(tree);
-                        if (IsDatabaseCreation(model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol))
+                        var caller = model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
+                        while (caller is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
                         {
-                            var caller = model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
-                            while (caller is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-                            {
-                                caller = caller.ContainingSymbol;
-                            }
+                            caller = caller.ContainingSymbol;
+                        }
 
-                            if (caller is IMethodSymbol method)
-                            {
-                                creators.Add(method.OriginalDefinition);
-                            }
+                        if (caller is IMethodSymbol method)
+                        {
+                            creators.Add(method.OriginalDefinition);
                         }
                     }
                 }
             }
 
             return creators;
+        }
+
+        /// <summary>
+        /// The invocations named EnsureCreated(Async)/Migrate(Async) (<c>Name(..)</c> or <c>x.Name(..)</c>), found from the
+        /// tree's text (<see cref="TreeText.SimpleNames"/>) rather than a walk of its nodes: a project with its own
+        /// migrations names <c>Migration</c> in most of its files.
+        /// </summary>
+        private static IEnumerable<InvocationExpressionSyntax> CreationCalls(SyntaxTree tree, CancellationToken cancellationToken)
+        {
+            foreach (var name in DatabaseCreationMethods)
+            {
+                foreach (var simple in TreeText.SimpleNames(tree, name, cancellationToken))
+                {
+                    var call = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
+                    if (call is InvocationExpressionSyntax invocation && invocation.Expression == (simple.Parent is MemberAccessExpressionSyntax ? simple.Parent : simple))
+                    {
+                        yield return invocation;
+                    }
+                }
+            }
         }
 
         /// <summary>
@@ -592,18 +776,25 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                // Each name's occurrences from the text (TreeText.SimpleNames), not a walk of every node of the tree.
+                foreach (var name in byName.Keys)
                 {
-                    if (node is SimpleNameSyntax simple && byName.ContainsKey(simple.Identifier.ValueText))
+                    if (occurrences.TryGetValue(name, out var list) && list.Count > MaxReferencesPerCandidate)
                     {
-                        if (!occurrences.TryGetValue(simple.Identifier.ValueText, out var list))
+                        continue;
+                    }
+
+                    foreach (var simple in TreeText.SimpleNames(tree, name, cancellationToken))
+                    {
+                        if (list is null)
                         {
-                            occurrences[simple.Identifier.ValueText] = list = new List<SimpleNameSyntax>();
+                            occurrences[name] = list = new List<SimpleNameSyntax>();
                         }
 
-                        if (list.Count <= MaxReferencesPerCandidate)
+                        list.Add(simple);
+                        if (list.Count > MaxReferencesPerCandidate)
                         {
-                            list.Add(simple);
+                            break;
                         }
                     }
                 }

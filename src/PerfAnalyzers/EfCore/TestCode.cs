@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PerfAnalyzers.EfCore
 {
     /// <summary>
@@ -51,7 +53,28 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>
+        /// <see cref="ComputeIsTestClass"/> per type, computed once: every operation of several rules asks it for its containing
+        /// type, and the answer reads the attributes of all the type's methods (issue 14). Keyed by the symbol instance, as
+        /// <see cref="TreeText"/> keys its texts by tree: a compilation's symbols live as long as it does, and so does the answer.
+        /// </summary>
+        private static readonly ConditionalWeakTable<INamedTypeSymbol, object> TestClasses = new ConditionalWeakTable<INamedTypeSymbol, object>();
+
+        private static readonly object Yes = true;
+        private static readonly object No = false;
+
         private static bool IsTestClass(INamedTypeSymbol type)
+        {
+            if (!TestClasses.TryGetValue(type, out var known))
+            {
+                var computed = ComputeIsTestClass(type) ? Yes : No;
+                known = TestClasses.GetValue(type, _ => computed);
+            }
+
+            return ReferenceEquals(known, Yes);
+        }
+
+        private static bool ComputeIsTestClass(INamedTypeSymbol type)
         {
             if (HasAttribute(type, ClassAttributes))
             {

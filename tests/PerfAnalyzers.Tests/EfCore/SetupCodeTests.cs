@@ -226,6 +226,48 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.False(IsSetup("shared"));
         }
 
+        [Fact]
+        public void Methods_reachable_only_from_setup_code_are_found_where_they_run_with_the_setup_method()
+        {
+            // The calls a setup method makes are read from syntax first (issue 14); these are the shapes where that needs care:
+            // a per-element lambda runs with the method, a registered callback and a local function do not, and a query
+            // expression's clauses or a collection initializer's Add call methods that no invocation expression names. The
+            // answers are those the operation-tree look gave before (checked against it); per-name is a candidate, then
+            // ruled out because its one reference is inside a lambda (OnlyCalledFromSetup counts only direct calls).
+            var host = EfCoreTestHost.Create("""
+                public class Setup
+                {
+                    private readonly List<Action> _later = new();
+                    public void InstallSite(BlogContext db, List<string> names)
+                    {
+                        Direct(db);
+                        names.ForEach(n => PerName(db, n));
+                        _later.Add(() => Callback(db));
+                        void Local() => InLocal(db);
+                        Local();
+                        var picked = (from n in names select Queried(db, n)).ToList();
+                        var bag = new Bag { Initialized(db) };
+                    }
+
+                    private void Direct(BlogContext db) => db.Tags.ToList/*direct*/();
+                    private int PerName(BlogContext db, string n) => db.Tags.Count/*per-name*/();
+                    private void Callback(BlogContext db) => db.Tags.ToList/*callback*/();
+                    private void InLocal(BlogContext db) => db.Tags.ToList/*local*/();
+                    private int Queried(BlogContext db, string n) => db.Tags.Count/*queried*/();
+                    private int Initialized(BlogContext db) => db.Tags.Count/*initialized*/();
+                }
+
+                public class Bag : System.Collections.IEnumerable
+                {
+                    public void Add(int value) { }
+                    public System.Collections.IEnumerator GetEnumerator() => null!;
+                }
+                """);
+            bool IsSetup(string marker) => SetupCode.IsSetupCode(host.Ef!, host.Invocation(marker));
+            var answers = string.Join(", ", new[] { "direct", "per-name", "callback", "local", "queried", "initialized" }.Select(m => m + "=" + IsSetup(m)));
+            Assert.Equal("direct=True, per-name=False, callback=False, local=False, queried=True, initialized=True", answers);
+        }
+
         private static async Task<ImmutableArray<Diagnostic>> RunAsync(string source, bool reportSetupCode)
         {
             var parse = new CSharpParseOptions(LanguageVersion.Preview);

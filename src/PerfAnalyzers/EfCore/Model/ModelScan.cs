@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -13,7 +14,8 @@ namespace PerfAnalyzers.EfCore
     /// designer files are skipped. Attributes are read from the symbols when a question is asked.
     /// </para>
     /// <para>
-    /// Cost: one text check per syntax tree (<see cref="MayHoldConfiguration"/>), a syntax walk of the trees that pass, and
+    /// Cost: one text check per syntax tree (<see cref="MayHoldConfiguration"/>), the nodes to visit in the trees that pass
+    /// found from their text (<see cref="VisitedNodes"/>, no walk of every node), and
     /// binding only the invocations whose method name is a configuration API (<see cref="BoundNames"/>), at most
     /// <see cref="MaxBoundInvocations"/> of them. A scan cut short answers conservatively (every entity may have a query
     /// filter and a concurrency token), so it never makes a bulk-write fix look safe.
@@ -199,13 +201,13 @@ namespace PerfAnalyzers.EfCore
                 foreach (var tree in ef.Compilation.SyntaxTrees)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (!MayHoldConfiguration(tree.GetText(cancellationToken).ToString()))
+                    if (!TreeText.MentionsAny(tree, TreeKeywords, cancellationToken))
                     {
                         continue;
                     }
 
                     var model = ef.Compilation.GetSemanticModel(tree);
-                    scan.VisitTree(tree.GetRoot(cancellationToken), model, cancellationToken);
+                    scan.VisitTree(tree, model, cancellationToken);
                     if (scan.Incomplete)
                     {
                         break;
@@ -241,9 +243,54 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
-        private void VisitTree(SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
+        /// <summary>
+        /// The words that name every node <see cref="VisitTree"/> acts on: the class keyword, the invocations' method names
+        /// and the assigned <c>QueryTrackingBehavior</c>.
+        /// </summary>
+        private static readonly TreeText.WordSet VisitedWords = new TreeText.WordSet(
+            new[] { "class", "QueryTrackingBehavior" }.Concat(MemberNamingCalls).Concat(BoundNames));
+
+        /// <summary>
+        /// The nodes of a tree the scan acts on (class declarations, invocations named like a configuration API, assignments
+        /// of <c>QueryTrackingBehavior</c>), outside migrations and the snapshot, in the order <c>DescendantNodes</c> gives them.
+        /// Found from the tree's text (<see cref="TreeText.Tokens"/>) instead of a walk of every node (issue 14: a Blazor
+        /// project's generated components name <c>RenderTreeBuilder</c>, pass the tree check, and were walked node by node).
+        /// </summary>
+        private static List<SyntaxNode> VisitedNodes(SyntaxTree tree, CancellationToken cancellationToken)
         {
-            foreach (var node in root.DescendantNodes(DescendInto))
+            var nodes = new List<SyntaxNode>();
+            foreach (var token in TreeText.Tokens(tree, VisitedWords, cancellationToken))
+            {
+                SyntaxNode? node = null;
+                if (token.IsKind(SyntaxKind.ClassKeyword))
+                {
+                    node = token.Parent as ClassDeclarationSyntax;
+                }
+                else if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax simple)
+                {
+                    var expression = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? (ExpressionSyntax)access : simple;
+                    node = expression.Parent switch
+                    {
+                        InvocationExpressionSyntax invocation when invocation.Expression == expression && token.ValueText != "QueryTrackingBehavior" => invocation,
+                        AssignmentExpressionSyntax assignment when assignment.Left == expression && expression is MemberAccessExpressionSyntax => assignment,
+                        _ => null,
+                    };
+                }
+
+                if (node is not null && node.Ancestors().All(DescendInto))
+                {
+                    nodes.Add(node);
+                }
+            }
+
+            // Preorder: an enclosing node before the nodes inside it, else text order.
+            nodes.Sort((a, b) => a.SpanStart != b.SpanStart ? a.SpanStart.CompareTo(b.SpanStart) : b.Span.Length.CompareTo(a.Span.Length));
+            return nodes;
+        }
+
+        private void VisitTree(SyntaxTree tree, SemanticModel model, CancellationToken cancellationToken)
+        {
+            foreach (var node in VisitedNodes(tree, cancellationToken))
             {
                 switch (node)
                 {
