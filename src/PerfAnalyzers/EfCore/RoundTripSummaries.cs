@@ -547,10 +547,44 @@ namespace PerfAnalyzers.EfCore
                         }
 
                         break;
+                    case ILocalFunctionOperation localFunction when IsOnlyCacheFactory(localFunction):
+                        // Load(..) passed as the factory of cache.GetAsync(key, Load): it runs on a miss, as the lambda would.
+                        result = Runs.OnCacheMiss;
+                        break;
                 }
             }
 
             return result;
+        }
+
+        /// <summary>The local function is never called directly, and every method-group reference to it is a cache factory.</summary>
+        private static bool IsOnlyCacheFactory(ILocalFunctionOperation localFunction)
+        {
+            IOperation top = localFunction;
+            while (top.Parent is { } parent)
+            {
+                top = parent;
+            }
+
+            var references = 0;
+            foreach (var descendant in top.Descendants())
+            {
+                switch (descendant)
+                {
+                    case IInvocationOperation invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, localFunction.Symbol):
+                        return false;
+                    case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol):
+                        if (reference.Parent is not IDelegateCreationOperation creation || !CacheAside.IsCacheFactory(creation))
+                        {
+                            return false;
+                        }
+
+                        references++;
+                        break;
+                }
+            }
+
+            return references > 0;
         }
 
         private enum Runs

@@ -4,7 +4,10 @@ namespace PerfAnalyzers.EfCore
     /// "Does this operation run only on a cache miss?" — the cache-aside and memoisation shapes:
     /// <list type="bullet">
     /// <item>a factory lambda of <c>IMemoryCache.GetOrCreate(Async)</c>, <c>HybridCache.GetOrCreateAsync</c>,
-    /// <c>ConcurrentDictionary.GetOrAdd/AddOrUpdate</c> (or an application method named <c>GetOrAdd*</c>/<c>GetOrCreate*</c>);</item>
+    /// <c>ConcurrentDictionary.GetOrAdd/AddOrUpdate</c> (or an application method named <c>GetOrAdd*</c>/<c>GetOrCreate*</c>/
+    /// <c>GetOrSet*</c>), or of any <c>Get*</c> method of a cache (<c>cache.GetAsync(key, () =&gt; load)</c>, the cache-manager
+    /// shape of Smartstore, nopCommerce, EasyCaching); a local function passed there as a method group counts as its lambda
+    /// (<see cref="IsCacheFactory"/>);</item>
     /// <item>the branch of an <c>if</c> taken on a miss: <c>if (!cache.TryGetValue(k, out v)) { v = load; }</c>,
     /// <c>if (_field == null) _field = load;</c>;</item>
     /// <item>code after an early return (or <c>continue</c>) on a hit: <c>if (cache.TryGetValue(k, out var v)) return v;</c>,
@@ -348,7 +351,14 @@ namespace PerfAnalyzers.EfCore
             };
         }
 
-        private static bool IsCacheFactoryArgument(IAnonymousFunctionOperation lambda)
+        /// <summary>
+        /// Whether <paramref name="delegateValue"/> (a lambda, or the delegate created from a method group) is the factory
+        /// argument of a cache-aside call: a <c>GetOrCreate*</c>/<c>GetOrAdd*</c>/<c>GetOrSet*</c> method, <c>AddOrUpdate</c> or a
+        /// <c>Get*</c> method of a cache.
+        /// </summary>
+        public static bool IsCacheFactory(IOperation delegateValue) => IsCacheFactoryArgument(delegateValue);
+
+        private static bool IsCacheFactoryArgument(IOperation lambda)
         {
             IOperation? current = lambda.Parent;
             while (current is IDelegateCreationOperation or IConversionOperation)
@@ -362,12 +372,15 @@ namespace PerfAnalyzers.EfCore
             }
 
             var name = invocation.TargetMethod.Name;
-            if (name.StartsWith("GetOrCreate", System.StringComparison.Ordinal) || name.StartsWith("GetOrAdd", System.StringComparison.Ordinal))
+            if (name.StartsWith("GetOrCreate", System.StringComparison.Ordinal) || name.StartsWith("GetOrAdd", System.StringComparison.Ordinal)
+                || name.StartsWith("GetOrSet", System.StringComparison.Ordinal))
             {
                 return true;
             }
 
-            return name == "AddOrUpdate" && IsCache(invocation.GetReceiverOrThisArgument());
+            // cache.Get(key, () => load) / GetAsync(key, Load): a cache's getter that takes the loader runs it on a miss.
+            return (name == "AddOrUpdate" || name.StartsWith("Get", System.StringComparison.Ordinal))
+                   && IsCache(invocation.GetReceiverOrThisArgument());
         }
 
         /// <summary>

@@ -326,6 +326,94 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_a_load_passed_as_the_factory_of_a_cache_managers_getter()
+        {
+            // The Smartstore shape (SettingService.GetCachedSettingInternal): an application cache manager whose Get/GetAsync
+            // takes the loader, as a lambda or as a local function passed by name; FusionCache's GetOrSet the same.
+            var source = """
+                public interface ICacheManager
+                {
+                    T Get<T>(string key, Func<T> acquirer);
+                    Task<T> GetAsync<T>(string key, Func<Task<T>> acquirer, bool independent = false);
+                    T GetOrSet<T>(string key, Func<T> factory);
+                }
+
+                public class SettingService
+                {
+                    private readonly BlogContext _db;
+                    private readonly ICacheManager _cache;
+                    public SettingService(BlogContext db, ICacheManager cache) { _db = db; _cache = cache; }
+
+                    public async Task<Blog> GetCachedAsync(int id)
+                    {
+                        return await _cache.GetAsync("blog:" + id, GetEntry, independent: true);
+
+                        async Task<Blog> GetEntry() => await _db.Blogs.FirstOrDefaultAsync(b => b.Id == id);
+                    }
+
+                    public Blog GetCached(int id) => _cache.Get("blog:" + id, () => _db.Blogs.FirstOrDefault(b => b.Id == id));
+
+                    public Blog GetOrSet(int id) => _cache.GetOrSet("b:" + id, () => _db.Blogs.Find(id));
+
+                    public async Task Render(List<Post> posts)
+                    {
+                        foreach (var post in posts)
+                        {
+                            var a = await GetCachedAsync(post.BlogId);
+                            var b = GetCached(post.BlogId);
+                            var c = GetOrSet(post.BlogId);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_a_local_function_load_that_is_also_called_directly_or_passed_to_a_non_cache_getter()
+        {
+            var source = """
+                public interface ICacheManager { Task<T> GetAsync<T>(string key, Func<Task<T>> acquirer); }
+                public interface IRetryPolicy { Task<T> GetAsync<T>(Func<Task<T>> action); }
+
+                public class SettingService
+                {
+                    private readonly BlogContext _db;
+                    private readonly ICacheManager _cache;
+                    private readonly IRetryPolicy _retry;
+                    public SettingService(BlogContext db, ICacheManager cache, IRetryPolicy retry) { _db = db; _cache = cache; _retry = retry; }
+
+                    public async Task<Blog> Fresh(int id, bool cached)
+                    {
+                        if (cached) return await _cache.GetAsync("blog:" + id, GetEntry);
+                        return await GetEntry();
+
+                        Task<Blog> GetEntry() => _db.Blogs.FirstOrDefaultAsync(b => b.Id == id);
+                    }
+
+                    public Task<Blog> Retried(int id)
+                    {
+                        return _retry.GetAsync(Load);
+
+                        Task<Blog> Load() => _db.Blogs.FirstOrDefaultAsync(b => b.Id == id);
+                    }
+
+                    public async Task Render(List<Post> posts)
+                    {
+                        foreach (var post in posts)
+                        {
+                            var a = await {|#0:Fresh|}(post.BlogId, true);
+                            var b = await {|#1:Retried|}(post.BlogId);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Fresh", "iteration of this 'foreach' loop", "Fresh -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Retried", "iteration of this 'foreach' loop", "Retried -> FirstOrDefaultAsync"));
+        }
+
+        [Fact]
         public async Task Reports_when_the_cache_is_written_but_never_read_or_not_checked_first()
         {
             var source = """
