@@ -1052,6 +1052,55 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Loops_in_a_test_class_are_test_code_and_a_helper_outside_one_is_not()
+        {
+            // BTCPayServer's tests: foreach (var store in stores) await repo.DeleteStore(store.Id) in a [Fact] class. The
+            // same loop in an application class (or a plain fixture class with no test attribute) keeps its finding.
+            var host = EfCoreTestHost.Create("""
+                namespace TestFramework
+                {
+                    public class FactAttribute : System.Attribute { }
+                    public sealed class TestFixtureAttribute : System.Attribute { }
+                }
+
+                public class StoreTests
+                {
+                    [TestFramework.Fact]
+                    public void Deletes(BlogContext db, List<int> ids)
+                    {
+                        foreach (var id in ids) db.Blogs.Find/*fact*/(id);
+                    }
+
+                    private void Helper(BlogContext db, List<int> ids)
+                    {
+                        foreach (var id in ids) db.Blogs.Find/*helperInTestClass*/(id);
+                    }
+                }
+
+                [TestFramework.TestFixture]
+                public class FixtureTests
+                {
+                    public void Setup(BlogContext db, List<int> ids)
+                    {
+                        foreach (var id in ids) db.Blogs.Find/*fixture*/(id);
+                    }
+                }
+
+                public class StoreService
+                {
+                    public void Delete(BlogContext db, List<int> ids)
+                    {
+                        foreach (var id in ids) db.Blogs.Find/*app*/(id);
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.TestCode, Why(host, "fact"));
+            Assert.Equal(LoopExemption.TestCode, Why(host, "helperInTestClass"));
+            Assert.Equal(LoopExemption.TestCode, Why(host, "fixture"));
+            Assert.Equal(LoopExemption.None, Why(host, "app"));
+        }
+
+        [Fact]
         public void Logging_through_a_logger_that_writes_the_database_is_logging()
         {
             // Oqtane's LogManager.Log(LogLevel, ...) adds a row to its log table with SaveChanges; a loop that logs per

@@ -102,6 +102,12 @@ namespace PerfAnalyzers.EfCore
         /// per item is logging, and buffering is the logger's job, not the loop's.
         /// </summary>
         LoggingCall,
+
+        /// <summary>
+        /// Test code (<see cref="TestCode"/>: a test project, or a test class in any project): a test runs against a database
+        /// it filled itself, and a loop there sets up or checks a handful of rows; not worth a production warning.
+        /// </summary>
+        TestCode,
     }
 
     /// <summary>
@@ -221,8 +227,18 @@ namespace PerfAnalyzers.EfCore
                 return LoopExemption.LoggingCall;
             }
 
+            if (IsTestCode(operation, cancellationToken))
+            {
+                return LoopExemption.TestCode;
+            }
+
             return LoopExemption.None;
         }
+
+        private static bool IsTestCode(IOperation operation, CancellationToken cancellationToken)
+            => operation.SemanticModel is { } model
+               && (TestCode.IsTestProject(model.Compilation)
+                   || TestCode.IsInTestClass(model.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken)));
 
         /// <summary>
         /// The call hands over a collection the loop fills (<c>batch.Add(x)</c> in the loop body, or a helper the loop passes
