@@ -557,31 +557,34 @@ namespace PerfAnalyzers.EfCore
             return result;
         }
 
-        /// <summary>The local function is never called directly, and every method-group reference to it is a cache factory.</summary>
+        /// <summary>
+        /// The local function is never called directly, and every method-group reference to it is a cache factory
+        /// (looked up by name in the body's <see cref="BodyIndex"/>, not by a walk of the body).
+        /// </summary>
         private static bool IsOnlyCacheFactory(ILocalFunctionOperation localFunction)
         {
-            IOperation top = localFunction;
-            while (top.Parent is { } parent)
+            var index = BodyIndex.Of(localFunction);
+            var name = localFunction.Symbol.Name;
+            if (index.Invocations(name).Any(call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol)))
             {
-                top = parent;
+                return false;
             }
 
             var references = 0;
-            foreach (var descendant in top.Descendants())
+            foreach (var member in index.MemberReferences(name))
             {
-                switch (descendant)
+                if (member is not IMethodReferenceOperation reference
+                    || !SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol))
                 {
-                    case IInvocationOperation invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, localFunction.Symbol):
-                        return false;
-                    case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol):
-                        if (reference.Parent is not IDelegateCreationOperation creation || !CacheAside.IsCacheFactory(creation))
-                        {
-                            return false;
-                        }
-
-                        references++;
-                        break;
+                    continue;
                 }
+
+                if (reference.Parent is not IDelegateCreationOperation creation || !CacheAside.IsCacheFactory(creation))
+                {
+                    return false;
+                }
+
+                references++;
             }
 
             return references > 0;

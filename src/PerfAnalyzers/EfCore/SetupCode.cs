@@ -362,7 +362,7 @@ namespace PerfAnalyzers.EfCore
             SemanticModel? model = null;
             foreach (var node in syntax.DescendantNodes())
             {
-                if (node is InvocationExpressionSyntax invocation && DatabaseCreationMethods.Contains(InvokedName(invocation) ?? ""))
+                if (node is InvocationExpressionSyntax invocation && DatabaseCreationMethods.Contains(invocation.InvokedName() ?? ""))
                 {
                     model ??= _ef.Symbols.Compilation.GetSemanticModel(syntax.SyntaxTree);
                     if (IsDatabaseCreation(model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol))
@@ -482,7 +482,7 @@ namespace PerfAnalyzers.EfCore
             SemanticModel? model = null;
             foreach (var node in BodyNodes(declaration))
             {
-                if (node is not InvocationExpressionSyntax call || CalledName(call) is not { } name || !callable.Contains(name))
+                if (node is not InvocationExpressionSyntax call || call.InvokedName() is not { } name || !callable.Contains(name))
                 {
                     continue;
                 }
@@ -578,16 +578,6 @@ namespace PerfAnalyzers.EfCore
 
             return CallContext.Body;
         }
-
-        /// <summary>The name an invocation expression calls: <c>Name(..)</c>, <c>x.Name(..)</c>, <c>x?.Name(..)</c>, with or without type arguments.</summary>
-        private static string? CalledName(InvocationExpressionSyntax invocation)
-            => invocation.Expression switch
-            {
-                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                SimpleNameSyntax simple => simple.Identifier.ValueText,
-                _ => null,
-            };
 
         /// <summary>The names of the source methods that only a direct call reaches (<see cref="CanOnlyBeCalledDirectly"/>), decided per name on first need.</summary>
         private sealed class CallableNames
@@ -866,14 +856,6 @@ namespace PerfAnalyzers.EfCore
 
             return false;
         }
-
-        private static string? InvokedName(InvocationExpressionSyntax invocation)
-            => invocation.Expression switch
-            {
-                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                SimpleNameSyntax simple => simple.Identifier.ValueText,
-                _ => null,
-            };
 
         private bool IsDatabaseCreation(IMethodSymbol? target)
             => target is not null

@@ -13,6 +13,19 @@ namespace PerfAnalyzers.EfCore
     /// </summary>
     internal static class TreeText
     {
+        /// <summary>
+        /// The name an invocation expression calls, from syntax: <c>Name(..)</c>, <c>x.Name(..)</c>, <c>x?.Name(..)</c>, with or
+        /// without type arguments; null for a delegate invoked from an expression (<c>getters[i](..)</c>).
+        /// </summary>
+        public static string? InvokedName(this InvocationExpressionSyntax invocation)
+            => invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            };
+
         private static readonly ConditionalWeakTable<SyntaxTree, string> Texts = new ConditionalWeakTable<SyntaxTree, string>();
 
         public static bool Mentions(SyntaxTree tree, string word, CancellationToken cancellationToken)

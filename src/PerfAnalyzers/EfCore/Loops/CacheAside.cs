@@ -32,7 +32,7 @@ namespace PerfAnalyzers.EfCore
             {
                 switch (current)
                 {
-                    case IAnonymousFunctionOperation lambda when IsCacheFactoryArgument(lambda):
+                    case IAnonymousFunctionOperation lambda when IsCacheFactory(lambda):
                         return true;
 
                     case ICoalesceAssignmentOperation coalesceAssignment when coalesceAssignment.Value == child
@@ -356,11 +356,9 @@ namespace PerfAnalyzers.EfCore
         /// argument of a cache-aside call: a <c>GetOrCreate*</c>/<c>GetOrAdd*</c>/<c>GetOrSet*</c> method, <c>AddOrUpdate</c> or a
         /// <c>Get*</c> method of a cache.
         /// </summary>
-        public static bool IsCacheFactory(IOperation delegateValue) => IsCacheFactoryArgument(delegateValue);
-
-        private static bool IsCacheFactoryArgument(IOperation lambda)
+        public static bool IsCacheFactory(IOperation delegateValue)
         {
-            IOperation? current = lambda.Parent;
+            IOperation? current = delegateValue.Parent;
             while (current is IDelegateCreationOperation or IConversionOperation)
             {
                 current = current.Parent;

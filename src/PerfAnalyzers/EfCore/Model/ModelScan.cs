@@ -394,12 +394,7 @@ namespace PerfAnalyzers.EfCore
 
         private void VisitInvocation(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
         {
-            var name = invocation.Expression switch
-            {
-                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                SimpleNameSyntax simple => simple.Identifier.ValueText,
-                _ => null,
-            };
+            var name = invocation.InvokedName();
             if (name is not null && MemberNamingCalls.Contains(name))
             {
                 RecordConfiguredNames(invocation, ConfiguredNames);

@@ -31,7 +31,7 @@ namespace PerfAnalyzers.EfCore
                     cancellationToken.ThrowIfCancellationRequested();
 
                     // modelBuilder.Entity("Ns.Blog", b => { ... })
-                    if (MethodName(invocation) == "Entity" && invocation.ArgumentList.Arguments.Count == 2
+                    if (invocation.InvokedName() == "Entity" && invocation.ArgumentList.Arguments.Count == 2
                         && StringArgument(invocation, 0) is { } entityName
                         && invocation.ArgumentList.Arguments[1].Expression is SimpleLambdaExpressionSyntax { Body: BlockSyntax body } lambda
                         && scan.ResolveMetadataName(entityName) is { } entity)
@@ -77,8 +77,8 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 var first = chain[0];
-                var then = chain.Skip(1).Select(MethodName).ToList();
-                switch (MethodName(first))
+                var then = chain.Skip(1).Select(call => call.InvokedName()).ToList();
+                switch (first.InvokedName())
                 {
                     case "HasKey":
                         scan.SnapshotKeys[entity] = Properties(entity, first);
@@ -120,7 +120,7 @@ namespace PerfAnalyzers.EfCore
                         break;
                     case "HasOne":
                         // b.HasOne("Ns.Blog", "Blog").WithMany("Posts").HasForeignKey("BlogId"): the relationships section.
-                        foreach (var call in chain.Where(c => MethodName(c) == "HasForeignKey"))
+                        foreach (var call in chain.Where(c => c.InvokedName() == "HasForeignKey"))
                         {
                             foreach (var argument in call.ArgumentList.Arguments)
                             {
@@ -150,7 +150,7 @@ namespace PerfAnalyzers.EfCore
                     case "OwnsMany":
                     case "ComplexProperty":
                     case "ComplexCollection":
-                        var complex = MethodName(first)!.StartsWith("Complex", System.StringComparison.Ordinal);
+                        var complex = first.InvokedName()!.StartsWith("Complex", System.StringComparison.Ordinal);
                         (complex ? scan.ComplexOwners : scan.OwnedOwners).Add(entity);
 
                         // OwnsOne("Ns.Address", "Address", b1 => ..): the owned type, then the navigation.
@@ -191,14 +191,6 @@ namespace PerfAnalyzers.EfCore
         /// <summary>The CLR property named by the first string argument of <paramref name="call"/>, or null.</summary>
         private static IPropertySymbol? LeadingProperty(ITypeSymbol entity, InvocationExpressionSyntax call)
             => StringArgument(call, 0) is { } name ? EfModel.FindProperty(entity, name) : null;
-
-        private static string? MethodName(InvocationExpressionSyntax invocation)
-            => invocation.Expression switch
-            {
-                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                SimpleNameSyntax simple => simple.Identifier.ValueText,
-                _ => null,
-            };
 
         private static string? StringArgument(InvocationExpressionSyntax invocation, int index)
             => invocation.ArgumentList.Arguments.Count > index
