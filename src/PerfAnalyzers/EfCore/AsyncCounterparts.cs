@@ -266,5 +266,81 @@ namespace PerfAnalyzers.EfCore
 
         public bool IsCancellationToken(ITypeSymbol? type)
             => type is not null && _cancellationToken is not null && SymbolEqualityComparer.Default.Equals(type, _cancellationToken);
+
+        /// <summary>
+        /// Whether the sync call is the sync half of a sync/async pair the code chooses between on purpose: a condition picks
+        /// either the async counterpart (awaited or returned as a task) or the sync method, as dual-mode code does (one
+        /// implementation behind a sync and an async public API, an <c>async</c> flag, or a type test such as
+        /// <c>source is IAsyncEnumerable&lt;T&gt;</c>):
+        /// <list type="bullet">
+        /// <item><c>async ? await q.FirstOrDefaultAsync() : q.FirstOrDefault()</c>, and the same with <c>if</c>/<c>else</c>;</item>
+        /// <item><c>if (async) { ...; return await db.Database.ExecuteSqlRawAsync(sql); }</c> followed, in the same block, by the
+        /// sync call (the async branch always leaves).</item>
+        /// </list>
+        /// The sync branch runs only for the callers that asked for sync work, so no thread of async code waits in it. Looked for
+        /// in the conditionals and blocks around the call, up to the enclosing function; the async call is matched by
+        /// <paramref name="asyncName"/>, the counterpart's name.
+        /// </summary>
+        public static bool IsSyncHalfOfPair(IOperation syncCall, string asyncName)
+        {
+            var child = syncCall;
+            for (var current = syncCall.Parent; current is not null; child = current, current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                    case IMethodBodyBaseOperation:
+                        return false;
+                    case IConditionalOperation conditional:
+                        var other = ReferenceEquals(child, conditional.WhenTrue) ? conditional.WhenFalse
+                            : ReferenceEquals(child, conditional.WhenFalse) ? conditional.WhenTrue
+                            : null;
+                        if (other is not null && CallsByName(other, asyncName))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IBlockOperation block:
+                        foreach (var statement in block.Operations)
+                        {
+                            if (ReferenceEquals(statement, child))
+                            {
+                                break;
+                            }
+
+                            if (statement is IConditionalOperation { WhenFalse: null } earlier && AlwaysLeaves(earlier.WhenTrue) && CallsByName(earlier.WhenTrue, asyncName))
+                            {
+                                return true;
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool CallsByName(IOperation branch, string name)
+        {
+            foreach (var operation in branch.DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation invocation && invocation.TargetMethod.Name == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The branch ends by leaving the function or the loop: its last statement is a return, a throw, a break or a continue.</summary>
+        private static bool AlwaysLeaves(IOperation branch)
+        {
+            var last = branch is IBlockOperation block ? block.Operations.LastOrDefault() : branch;
+            return last is IReturnOperation or IThrowOperation or IBranchOperation or IExpressionStatementOperation { Operation: IThrowOperation };
+        }
     }
 }

@@ -7,14 +7,14 @@ namespace PerfAnalyzers.EfCore
 {
     /// <summary>
     /// Whether code is setup code: it runs once, at start-up, installation or provisioning, over a handful of rows, so a
-    /// round trip per seed item or a blocking call there costs nothing worth changing. One answer for every rule (EFP101,
-    /// EFP104, EFP201, EFP202, EFP301, EFP304, EFP401), reported anyway with the option <see cref="RuleOptions.ReportSeedingCode"/>.
+    /// round trip per seed item or a blocking call there costs nothing worth changing. One answer for every rule that stays quiet
+    /// there (<see cref="RuleOptions.ReportSeedingCode"/> lists them), reported anyway with the option <see cref="RuleOptions.ReportSeedingCode"/>.
     /// <para>Setup code is, in this order:</para>
     /// <list type="number">
     /// <item>a method, local function, lambda or type whose name says so: containing <c>Seed</c> (<c>SeedAsync</c>,
     /// <c>DataSeeder</c>), or starting with the word <c>Migrate</c>/<c>Migrator</c>/<c>Migration</c>,
-    /// <c>Install</c>/<c>Installer</c>/<c>Installation</c>, <c>Provision</c>/<c>Provisioner</c>/<c>Provisioning</c>
-    /// (<c>InstallAsync</c>, not <c>Installments</c>), or a <c>DbInitializer</c>/<c>DatabaseInitializer</c>/<c>DataInitializer</c>
+    /// <c>Install</c>/<c>Installer</c>/<c>Installation</c>, <c>Uninstall</c> (a module's or plug-in's removal runs once, as its
+    /// installation does), <c>Provision</c>/<c>Provisioner</c>/<c>Provisioning</c> (<c>InstallAsync</c>, not <c>Installments</c>), or a <c>DbInitializer</c>/<c>DatabaseInitializer</c>/<c>DataInitializer</c>
     /// type; a type implementing an interface named that way (<c>IDataSeeder</c>, <c>IDataSeedContributor</c>,
     /// <c>IInstaller</c>) or <c>IStartupTask</c>; a version's upgrade step (<c>Upgrade_3_3_0</c>, <c>UpgradeTo310</c>) or a
     /// type named <c>*Upgrader</c>/<c>*UpgradeManager</c> (data migrations run once per upgrade; <c>UpgradePlan</c> is not);</item>
@@ -47,6 +47,7 @@ namespace PerfAnalyzers.EfCore
         private static readonly string[] WordPrefixes =
         {
             "Migrate", "Migrator", "Migration", "Install", "Installer", "Installation", "Provision", "Provisioner", "Provisioning",
+            "Uninstall", "Uninstaller", "Uninstallation",
         };
 
         private static readonly string[] TypeSuffixes = { "Installer", "Migrator", "Provisioner" };

@@ -20,7 +20,12 @@ namespace PerfAnalyzers.Options
             PerfAnalyzers.RuleIds.CountInsteadOfAny,
             PerfAnalyzers.RuleIds.SameQueryRunsTwice,
             PerfAnalyzers.RuleIds.UnindexedFilter,
-            PerfAnalyzers.RuleIds.SyncCallInAsyncCode);
+            PerfAnalyzers.RuleIds.SyncCallInAsyncCode,
+            PerfAnalyzers.RuleIds.ReadOnlyTrackingQuery,
+            PerfAnalyzers.RuleIds.PrematureMaterialization,
+            PerfAnalyzers.RuleIds.WholeEntityProjection,
+            PerfAnalyzers.RuleIds.PagingWithoutOrderBy,
+            PerfAnalyzers.RuleIds.DeleteLoop);
 
         public static readonly BoolOption ReportConstantCollections = new(
             "report_constant_collections",

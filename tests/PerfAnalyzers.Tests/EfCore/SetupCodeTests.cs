@@ -49,6 +49,9 @@ namespace PerfAnalyzers.Tests.EfCore
             // The names the issue lists (an async seeder with sync Any: EFP401 was the rule that did not know).
             ["async-seeder"] = Helpers + "public class DataSeeder { public async Task RunAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
             ["install-method"] = Helpers + "public class Setup { public async Task InstallAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
+            // A module's removal runs once, as its installation does (Smartstore's and nopCommerce's plug-in UninstallAsync).
+            ["uninstall-override"] = Helpers + "public abstract class ModuleBase { public virtual Task UninstallAsync(BlogContext db, string[] names) => Task.CompletedTask; }\n"
+                + "public class TagModule : ModuleBase { public override async Task UninstallAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
             ["site-provisioner-type"] = Helpers + "public class SiteProvisioner { public async Task ApplyTemplateAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
             ["migrate-method"] = Helpers + "public class Data { public async Task MigrateLegacyTagsAsync(BlogContext db, string[] names) {\n" + Body + "\n} }",
             // An application's upgrade steps, run once per version upgrade (Oqtane's UpgradeManager.Upgrade_3_3_0).
@@ -175,6 +178,63 @@ namespace PerfAnalyzers.Tests.EfCore
             }
         }
 
+        // The query and write rules that stay quiet in setup code too (EFP302, EFP303, EFP305, EFP306, EFP204): a seeder that
+        // reads back a row it wrote with First() and no order, loads whole posts to sum one column, tracks blogs it only reads, counts a list it loaded,
+        // and removes the rows it loaded only to remove them. Smartstore's InvariantSeedData is this shape, 33 findings.
+        private const string QueryBody = """
+                    var first = db.Tags.First();
+                    var count = db.Posts.ToList().Count();
+                    var old = await db.Authors.Where(a => a.Name == "old").ToListAsync();
+                    db.Authors.RemoveRange(old);
+                    await db.SaveChangesAsync();
+                    Console.WriteLine($"{first.Label} {count}");
+                }
+
+                public int Views(BlogContext db)
+                {
+                    var posts = db.Posts.Where(p => p.IsPublished).ToList();
+                    return posts.Sum(p => p.Views);
+                }
+
+                public List<int> BlogIds(BlogContext db)
+                {
+                    var blogs = db.Blogs.ToList();
+                    return blogs.Select(b => b.Id).ToList();
+            """;
+
+        private static readonly string[] QueryRules = { "EFP302", "EFP303", "EFP305", "EFP306", "EFP204" };
+
+        private static DiagnosticAnalyzer[] QueryAnalyzers() => new DiagnosticAnalyzer[]
+        {
+            new PerfAnalyzers.Rules.Query.ReadOnlyTrackingQueryAnalyzer(), new PerfAnalyzers.Rules.Query.PrematureMaterializationAnalyzer(),
+            new PerfAnalyzers.Rules.Query.WholeEntityProjectionAnalyzer(), new PerfAnalyzers.Rules.Query.PagingWithoutOrderByAnalyzer(),
+            new DeleteLoopAnalyzer(),
+        };
+
+        [Fact]
+        public async Task Query_and_write_rules_are_silent_in_setup_code_and_report_it_with_the_option()
+        {
+            var seeder = "public class DataSeeder { public async Task SeedAsync(BlogContext db) {\n" + QueryBody + "\n} }";
+            var request = "public class TagsController { public async Task Index(BlogContext db) {\n" + QueryBody + "\n} }";
+
+            var inRequest = await RunAsync(request, false, QueryAnalyzers());
+            Assert.Empty(inRequest.Where(d => d.Severity == DiagnosticSeverity.Error));
+            foreach (var id in QueryRules)
+            {
+                Assert.True(inRequest.Any(d => d.Id == id), $"{id} expected in request code; got {string.Join(", ", inRequest.Select(d => d.ToString()))}");
+            }
+
+            var inSeeder = await RunAsync(seeder, false, QueryAnalyzers());
+            var findings = inSeeder.Where(d => d.Id.StartsWith("EFP", System.StringComparison.Ordinal)).Select(d => d.ToString()).ToList();
+            Assert.True(findings.Count == 0, string.Join("\n", findings));
+
+            var withOption = await RunAsync(seeder, true, QueryAnalyzers());
+            foreach (var id in QueryRules)
+            {
+                Assert.True(withOption.Any(d => d.Id == id), $"{id} expected with report_seeding_code = true; got {string.Join(", ", withOption.Select(d => d.ToString()))}");
+            }
+        }
+
         [Fact]
         public async Task Lambdas_in_top_level_statements_are_request_handlers_not_setup_code()
         {
@@ -268,7 +328,10 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal("direct=True, per-name=False, callback=False, local=False, queried=True, initialized=True", answers);
         }
 
-        private static async Task<ImmutableArray<Diagnostic>> RunAsync(string source, bool reportSetupCode)
+        private static Task<ImmutableArray<Diagnostic>> RunAsync(string source, bool reportSetupCode)
+            => RunAsync(source, reportSetupCode, new QueryInLoopAnalyzer(), new NPlusOneThroughCallAnalyzer(), new SaveChangesInLoopAnalyzer(), new AddInLoopAnalyzer(), new SyncCallInAsyncCodeAnalyzer());
+
+        private static async Task<ImmutableArray<Diagnostic>> RunAsync(string source, bool reportSetupCode, params DiagnosticAnalyzer[] analyzers)
         {
             var parse = new CSharpParseOptions(LanguageVersion.Preview);
             var trees = new[]
@@ -292,9 +355,7 @@ namespace PerfAnalyzers.Tests.EfCore
                 onAnalyzerException: (ex, _, _) => exceptions.Add(ex.ToString()),
                 concurrentAnalysis: false,
                 logAnalyzerExecutionTime: false);
-            var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(
-                new QueryInLoopAnalyzer(), new NPlusOneThroughCallAnalyzer(), new SaveChangesInLoopAnalyzer(), new AddInLoopAnalyzer(), new SyncCallInAsyncCodeAnalyzer());
-            var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAllDiagnosticsAsync();
+            var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create(analyzers), options).GetAllDiagnosticsAsync();
             Assert.Empty(exceptions);
             return diagnostics;
         }

@@ -37,8 +37,9 @@ namespace PerfAnalyzers.Rules.Async
             var counterparts = ef.Async;
             var tokens = new TokenNames(counterparts);
 
-            // A sync call in a test (TestCode) blocks a thread of the test run against the rows the test put there: not worth
-            // a change. Blocking on an EF task (.Result, .Wait()) is still reported: some runners install a synchronization context.
+            // A sync call or a blocking wait in a test (TestCode) blocks a thread of the test run against the rows the test put
+            // there: not worth a change in an EF Core performance analyzer (the test framework's own analyzer, xUnit1031, knows
+            // whether its runner's synchronization context makes a blocking wait deadlock).
             var testProject = TestCode.IsTestProject(start.Compilation);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, ef, counterparts, tokens, testProject), OperationKind.Invocation);
             if (!testProject)
@@ -46,16 +47,20 @@ namespace PerfAnalyzers.Rules.Async
                 start.RegisterOperationAction(c => AnalyzeForEach(c, ef, counterparts, tokens), OperationKind.Loop);
             }
 
-            start.RegisterOperationAction(c => AnalyzeBlockingWait(c, ef), OperationKind.PropertyReference);
+            if (!testProject)
+            {
+                start.RegisterOperationAction(c => AnalyzeBlockingWait(c, ef), OperationKind.PropertyReference);
+            }
         }
 
         /// <summary>
         /// <c>.Result</c>, <c>.Wait()</c>, <c>.GetAwaiter().GetResult()</c> on the task of an EF Core async round trip, in
-        /// sync and async code alike (<see cref="BlockingWait"/>).
+        /// sync and async code alike (<see cref="BlockingWait"/>), outside test code.
         /// </summary>
         private static void AnalyzeBlockingWait(OperationAnalysisContext context, EfCompilation ef)
         {
-            if (!BlockingWait.TryGet(ef, context.Operation, out var wait, context.CancellationToken)
+            if (TestCode.IsInTestClass(context.ContainingSymbol)
+                || !BlockingWait.TryGet(ef, context.Operation, out var wait, context.CancellationToken)
                 || IsQuietSetupCode(context, ef, context.Operation))
             {
                 return;
@@ -95,7 +100,11 @@ namespace PerfAnalyzers.Rules.Async
             var name = invocation.TargetMethod.Name;
             if (name is "Wait" or "GetResult")
             {
-                AnalyzeBlockingWait(context, ef);
+                if (!testProject)
+                {
+                    AnalyzeBlockingWait(context, ef);
+                }
+
                 return;
             }
 
@@ -106,6 +115,7 @@ namespace PerfAnalyzers.Rules.Async
             }
 
             if (!counterparts.TryGetSyncRoundTrip(ef, invocation, out var counterpart, context.CancellationToken)
+                || AsyncCounterparts.IsSyncHalfOfPair(invocation, counterpart.Name)
                 || IsQuietSetupCode(context, ef, invocation))
             {
                 return;

@@ -78,6 +78,12 @@ namespace PerfAnalyzers.Rules.Query
                 return; // while (..) { q.Take(100).ExecuteDelete(); }: every row is deleted, in whatever order the batches come
             }
 
+            // Setup code (seeding, migrations, installation) runs once, over rows it just wrote: accurate, but not worth acting on.
+            if (SetupCode.SilencesRule(ef, context.Options, invocation, RuleIds.PagingWithoutOrderBy, context.CancellationToken))
+            {
+                return;
+            }
+
             var properties = ImmutableDictionary<string, string?>.Empty;
             var key = model.FindSingleKey(chain.EntityType);
             var elementType = ef.Symbols.GetElementType(receiver.WalkDownConversions().Type);

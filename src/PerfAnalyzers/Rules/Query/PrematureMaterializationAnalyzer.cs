@@ -152,6 +152,12 @@ namespace PerfAnalyzers.Rules.Query
                 move = 0;
             }
 
+            // Setup code (seeding, migrations, installation) runs once over a handful of rows: accurate, but not worth acting on.
+            if (SetupCode.SilencesRule(ef, context.Options, invocation, RuleIds.PrematureMaterialization, context.CancellationToken))
+            {
+                return;
+            }
+
             var first = steps[0];
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.EFP303_PrematureMaterialization,

@@ -88,6 +88,12 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            // Setup code (seeding, migrations, installation) runs once over a handful of rows: tracking them costs nothing worth a change.
+            if (SetupCode.SilencesRule(ef, context.Options, operation, RuleIds.ReadOnlyTrackingQuery, context.CancellationToken))
+            {
+                return;
+            }
+
             // Where EFP305 reports, its projection is never tracked: report only the stronger advice.
             if (operation is IInvocationOperation materializer
                 && !RuleSeverity.IsOff(context.Compilation, materializer.Syntax.SyntaxTree, RuleIds.WholeEntityProjection, context.CancellationToken)

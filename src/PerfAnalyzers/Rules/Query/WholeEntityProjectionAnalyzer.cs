@@ -102,6 +102,11 @@ namespace PerfAnalyzers.Rules.Query
                 return null;
             }
 
+            if (SetupCode.SilencesRule(ef, options, invocation, RuleIds.WholeEntityProjection, cancellationToken))
+            {
+                return null; // setup code runs once over a handful of rows: accurate, but not worth acting on
+            }
+
             var canFix = usage.AllDeclarationsImplicit
                          && invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax }
                          && (isList || !HasPredicate(invocation));

@@ -101,6 +101,12 @@ namespace PerfAnalyzers.Rules.Writes
                 blocker = $"the context may track '{source.Entity.Name}.{dependents.Name}' dependents, which Remove handles and ExecuteDelete does not";
             }
 
+            // Setup code (seeding, migrations, installation) runs once over a handful of rows: accurate, but not worth acting on.
+            if (SetupCode.SilencesRule(ef, context.Options, invocation, RuleIds.DeleteLoop, context.CancellationToken))
+            {
+                return;
+            }
+
             var properties = ImmutableDictionary<string, string?>.Empty;
             if (blocker is null)
             {

@@ -144,6 +144,86 @@ namespace PerfAnalyzers.Tests.Rules.Async
         }
 
         [Fact]
+        public async Task Does_not_report_the_sync_half_of_a_sync_async_pair_the_code_chooses_between()
+        {
+            // Dual-mode code: one implementation behind a sync and an async API picks the sync call only for sync callers.
+            var source = """
+                class C
+                {
+                    async Task<Post?> Find(BlogContext db, int id, bool async)
+                        => async ? await db.Posts.FirstOrDefaultAsync(p => p.Id == id) : db.Posts.FirstOrDefault(p => p.Id == id);
+
+                    async Task<int> Save(BlogContext db, bool async)
+                    {
+                        using var tx = async ? await db.Database.BeginTransactionAsync() : db.Database.BeginTransaction();
+                        int n;
+                        if (async)
+                        {
+                            n = await db.SaveChangesAsync();
+                            await tx.CommitAsync();
+                        }
+                        else
+                        {
+                            n = db.SaveChanges();
+                            tx.Commit();
+                        }
+
+                        return n;
+                    }
+
+                    async Task<int> Optimize(BlogContext db, bool async)
+                    {
+                        if (async)
+                        {
+                            await db.Database.ExecuteSqlRawAsync("VACUUM");
+                            return await db.Database.ExecuteSqlRawAsync("ANALYZE");
+                        }
+
+                        db.Database.ExecuteSqlRaw("VACUUM");
+                        return db.Database.ExecuteSqlRaw("ANALYZE");
+                    }
+
+                    async Task<int> Total(IQueryable<Post> source)
+                        => source is IAsyncEnumerable<Post> ? await source.CountAsync() : source.Count();
+
+                    Task<long> Size(BlogContext db, bool async)
+                        => async ? db.Posts.LongCountAsync() : Task.FromResult(db.Posts.LongCount());
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_a_sync_call_whose_condition_does_not_choose_its_async_counterpart()
+        {
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, bool flag)
+                    {
+                        // The other branch awaits something else: the sync call is not one half of a pair.
+                        var n = flag ? await db.Posts.CountAsync() : db.Posts.{|#0:Sum|}(p => p.Views);
+                        // The async branch does not leave: both run when the flag is set.
+                        if (flag)
+                        {
+                            await db.Posts.ToListAsync();
+                        }
+
+                        db.Posts.{|#1:ToList|}();
+                        // The pair is in a lambda: the sync call outside it is not chosen by its condition.
+                        Func<Task<int>> f = async () => flag ? await db.Blogs.CountAsync() : 0;
+                        db.Blogs.{|#2:Count|}();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments("Sum", "SumAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(1).WithArguments("ToList", "ToListAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(2).WithArguments("Count", "CountAsync"));
+        }
+
+        [Fact]
         public async Task Does_not_report_in_top_level_statements()
         {
             var test = CSharpAnalyzerVerifier<PerfAnalyzers.Rules.Async.SyncCallInAsyncCodeAnalyzer>.Create("""
@@ -800,10 +880,11 @@ namespace PerfAnalyzers.Tests.Rules.Async
             => VerifyCS.Diagnostic(Descriptors.EFP401_BlockingWaitOnEfTask).WithLocation(location).WithArguments(wait, asyncName);
 
         [Fact]
-        public async Task Sync_calls_in_test_classes_are_not_reported_blocking_waits_are()
+        public async Task Sync_calls_and_blocking_waits_in_test_classes_are_not_reported()
         {
             // MODiX's repository tests: db.GuildUsers.First(..) and .Count() in async NUnit [Test]s asserting on seeded rows.
-            // Blocking on an EF task (.Result) stays reported: some test runners install a synchronization context.
+            // Blocking waits too: BTCPay Server's tests block on controller actions 29 times (.Result, GetAwaiter().GetResult());
+            // the test framework's own analyzer (xUnit1031) is the one that knows its runner's synchronization context.
             var source = """
                 namespace TestFramework
                 {
@@ -818,8 +899,15 @@ namespace PerfAnalyzers.Tests.Rules.Async
                         await Task.Yield();
                         var n = db.Posts.Count();
                         foreach (var p in db.Posts) { }
-                        var first = db.Posts.FirstAsync().{|#0:Result|};
+                        var first = db.Posts.FirstAsync().Result;
+                        db.SaveChangesAsync().GetAwaiter().GetResult();
                     }
+                }
+
+                public class PostTestHelpers
+                {
+                    // Not a test class: a blocking wait here is reported.
+                    public Post First(BlogContext db) => db.Posts.FirstAsync().{|#0:Result|};
                 }
 
                 public class PostService
