@@ -24,6 +24,9 @@ namespace PerfAnalyzers.EfCore
         private readonly Dictionary<ILocalSymbol, List<IOperation>> _writes =
             new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
 
+        private readonly Dictionary<IParameterSymbol, List<IAssignmentOperation>> _parameterWrites =
+            new Dictionary<IParameterSymbol, List<IAssignmentOperation>>(SymbolEqualityComparer.Default);
+
         private BodyIndex(IOperation root)
         {
             Root = root;
@@ -41,6 +44,9 @@ namespace PerfAnalyzers.EfCore
                         break;
                     case IAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
                         Add(_writes, target.Local, assignment);
+                        break;
+                    case IAssignmentOperation { Target: IParameterReferenceOperation target } assignment:
+                        Add(_parameterWrites, target.Parameter, assignment);
                         break;
                 }
 
@@ -175,6 +181,12 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public IReadOnlyList<IOperation> Writes(ILocalSymbol local)
             => _writes.TryGetValue(local, out var list) ? list : NoWrites;
+
+        /// <summary>Every assignment whose target is <paramref name="parameter"/> (simple, compound, coalesce), in walk order.</summary>
+        public IReadOnlyList<IAssignmentOperation> Writes(IParameterSymbol parameter)
+            => _parameterWrites.TryGetValue(parameter, out var list) ? list : NoParameterWrites;
+
+        private static readonly IReadOnlyList<IAssignmentOperation> NoParameterWrites = new IAssignmentOperation[0];
 
         private static void Add<TKey, T>(Dictionary<TKey, List<T>> map, TKey local, T op)
         {

@@ -116,6 +116,7 @@ namespace PerfAnalyzers.EfCore
             // Chains built on a local's own value while its assignments are followed (q = q.Where(..)): they carry operators
             // but prove nothing; they count only when another assignment of the local is a query. (QueryChain compares by reference.)
             private readonly HashSet<QueryChain> _selfDerived = new HashSet<QueryChain>();
+            private readonly HashSet<IParameterSymbol> _visitingAssignedParameters = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
             private int _steps;
 
             public Walk(QueryChainBuilder owner, int orderDepth, CancellationToken cancellationToken)
@@ -146,6 +147,10 @@ namespace PerfAnalyzers.EfCore
                     case IInvocationOperation invocation:
                         return VisitInvocation(invocation, isConditional, hops);
 
+                    case ITranslatedQueryOperation query:
+                        // from p in q where .. select p: the Where/Select calls the compiler translated the clauses into.
+                        return Visit(query.Operation, isConditional, hops);
+
                     case IPropertyReferenceOperation property:
                         if (Ef.IsDbSet(property.Type))
                         {
@@ -173,7 +178,9 @@ namespace PerfAnalyzers.EfCore
                         return VisitLocal(local, hops);
 
                     case IParameterReferenceOperation parameter when Ef.IsQueryable(parameter.Type) && !Ef.IsDbSet(parameter.Type):
-                        return VisitQueryParameter(parameter, hops);
+                        return BodyIndex.Of(parameter).Writes(parameter.Parameter).Count > 0
+                            ? VisitAssignedQueryParameter(parameter, hops)
+                            : VisitQueryParameter(parameter, hops);
 
                     case IConditionalOperation conditional when conditional.WhenFalse is not null:
                         return Merge(Visit(conditional.WhenTrue, true, hops), Visit(conditional.WhenFalse, true, hops));
@@ -467,6 +474,47 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 return result;
+            }
+
+            /// <summary>
+            /// An <c>IQueryable&lt;T&gt;</c> parameter the method reassigns (<c>query = query.Where(..); return query;</c>, or
+            /// <c>query = from p in query where .. select p;</c>, as filter helpers write it): the value it came in with
+            /// (<see cref="VisitQueryParameter"/>), merged with every value assigned to it, in which the parameter stands for
+            /// the value it had before. Without this, a helper that reassigns its parameter returned the callers' query without
+            /// its own operators (a filter helper looked like no filter).
+            /// </summary>
+            private QueryChain VisitAssignedQueryParameter(IParameterReferenceOperation reference, int hops)
+            {
+                var parameter = reference.Parameter;
+                var incoming = VisitQueryParameter(reference, hops);
+                if (!_visitingAssignedParameters.Add(parameter))
+                {
+                    return incoming; // inside one of its own assignments: the value before it
+                }
+
+                try
+                {
+                    var result = incoming;
+                    foreach (var write in BodyIndex.Of(reference).Writes(parameter))
+                    {
+                        if (write is not ISimpleAssignmentOperation assignment)
+                        {
+                            return FromType(reference); // q ??= ..., a compound assignment: not followed
+                        }
+
+                        result = Merge(result, Visit(assignment.Value, true, hops));
+                        if (_steps > MaxSteps)
+                        {
+                            break;
+                        }
+                    }
+
+                    return result;
+                }
+                finally
+                {
+                    _visitingAssignedParameters.Remove(parameter);
+                }
             }
 
             /// <summary>A cached parameter chain, rooted at this reference of the parameter.</summary>

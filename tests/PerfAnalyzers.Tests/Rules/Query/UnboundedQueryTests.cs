@@ -94,6 +94,53 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Does_not_report_a_query_a_filter_helper_restricts()
+        {
+            // Smartstore's ApplyBundledProductsFilter(ids) / ApplyCustomerFilter(customerIds): an extension method that takes
+            // the query and the keys, and returns it filtered (query syntax, or Where, on every path).
+            var source = WithWeb("""
+                static class PostQueries
+                {
+                    public static IQueryable<Post> ApplyBlogFilter(this IQueryable<Post> query, int[] blogIds, bool includeHidden = false)
+                    {
+                        query =
+                            from p in query
+                            join b in new BlogContext().Blogs on p.BlogId equals b.Id
+                            where blogIds.Contains(p.BlogId) && (includeHidden || p.IsPublished)
+                            orderby p.Id
+                            select p;
+                        return query;
+                    }
+
+                    public static IQueryable<Post> ApplyViewsFilter(this IQueryable<Post> query, int min)
+                        => query.Where(p => p.Views >= min);
+
+                    public static IQueryable<Post> ApplyAuthorFilter(this IQueryable<Post> query, int? authorId)
+                        => authorId.HasValue ? query.Where(p => p.AuthorId == authorId) : query.Where(p => p.AuthorId == null);
+
+                    // Reassigns its parameter too, but only orders it: every row still comes back.
+                    public static IQueryable<Post> ApplyNewestFirst(this IQueryable<Post> query)
+                    {
+                        query = from p in query orderby p.PublishedAt descending select p;
+                        return query;
+                    }
+                }
+
+                class PostsController : Microsoft.AspNetCore.Mvc.ControllerBase
+                {
+                    public async Task Index(BlogContext db, int[] ids, CancellationToken ct)
+                    {
+                        var a = await db.Posts.AsNoTracking().ApplyBlogFilter(ids).ToListAsync(ct);
+                        var b = db.Posts.ApplyViewsFilter(10).ToList();
+                        var c = db.Posts.ApplyAuthorFilter(3).ToList();
+                        var d = db.Posts.ApplyNewestFirst().{|#0:ToList|}();
+                    }
+                }
+                """);
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP301").WithLocation(0).WithArguments("ToList", "", "Post", PostGrows));
+        }
+
+        [Fact]
         public async Task Reports_growing_tables_on_every_kind_of_request_path()
         {
             // Orders belong to a user and carry a creation date: a table that grows with every checkout.
