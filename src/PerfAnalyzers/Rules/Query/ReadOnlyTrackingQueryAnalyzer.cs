@@ -25,6 +25,11 @@ namespace PerfAnalyzers.Rules.Query
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return; // a test reads back the few rows it wrote: tracking them costs nothing worth a change
+            }
+
             start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation, OperationKind.Loop);
         }
 
@@ -88,8 +93,9 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
-            // Setup code (seeding, migrations, installation) runs once over a handful of rows: tracking them costs nothing worth a change.
-            if (SetupCode.SilencesRule(ef, context.Options, operation, RuleIds.ReadOnlyTrackingQuery, context.CancellationToken))
+            // Setup code (seeding, migrations, installation) runs once over a handful of rows, and a test reads back the rows it
+            // wrote: tracking them costs nothing worth a change.
+            if (TestCode.IsInTestClass(context.ContainingSymbol) || SetupCode.SilencesRule(ef, context.Options, operation, RuleIds.ReadOnlyTrackingQuery, context.CancellationToken))
             {
                 return;
             }

@@ -26,12 +26,17 @@ namespace PerfAnalyzers.Rules.Query
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return; // a test reads back the few rows it wrote: the columns it does not read cost nothing worth a change
+            }
+
             start.RegisterOperationAction(c => Analyze(c, ef), OperationKind.Invocation);
         }
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {
-            if (Match((IInvocationOperation)context.Operation, ef, context.Options, context.CancellationToken) is { } diagnostic)
+            if (!TestCode.IsInTestClass(context.ContainingSymbol) && Match((IInvocationOperation)context.Operation, ef, context.Options, context.CancellationToken) is { } diagnostic)
             {
                 context.ReportDiagnostic(diagnostic);
             }

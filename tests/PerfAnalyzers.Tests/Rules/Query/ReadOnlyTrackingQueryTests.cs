@@ -10,6 +10,34 @@ namespace PerfAnalyzers.Tests.Rules.Query
     public class ReadOnlyTrackingQueryTests
     {
         [Fact]
+        public async Task Does_not_report_in_a_test_class()
+        {
+            var source = """
+                namespace TestFramework { public sealed class FactAttribute : System.Attribute { } }
+
+                public class BlogTests
+                {
+                    [TestFramework.Fact]
+                    public List<int> Ids(BlogContext db)
+                    {
+                        var blogs = db.Blogs.ToList();
+                        return blogs.Select(b => b.Id).ToList();
+                    }
+                }
+
+                public class BlogService
+                {
+                    public List<int> Ids(BlogContext db)
+                    {
+                        var blogs = db.Blogs.{|#0:ToList|}();
+                        return blogs.Select(b => b.Id).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("ToList", "Blog"));
+        }
+
+        [Fact]
         public async Task Fix_puts_AsNoTracking_on_its_own_line_in_a_multi_line_chain()
         {
             var source = """

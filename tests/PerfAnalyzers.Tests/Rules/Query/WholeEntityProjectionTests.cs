@@ -10,6 +10,35 @@ namespace PerfAnalyzers.Tests.Rules.Query
     public class WholeEntityProjectionTests
     {
         [Fact]
+        public async Task Does_not_report_in_a_test_class()
+        {
+            // BTCPay Server's DatabaseTests: SingleAsync of a row the test wrote, then asserts on one column (6 findings).
+            var source = """
+                namespace TestFramework { public sealed class FactAttribute : System.Attribute { } }
+
+                public class PostTests
+                {
+                    [TestFramework.Fact]
+                    public async Task Views_are_counted(BlogContext db)
+                    {
+                        var posts = await db.Posts.Where(p => p.IsPublished).ToListAsync();
+                        System.Console.WriteLine(posts.Sum(p => p.Views));
+                    }
+                }
+
+                public class PostService
+                {
+                    public async Task<int> Views(BlogContext db)
+                    {
+                        var posts = await db.Posts.Where(p => p.IsPublished).{|#0:ToListAsync|}();
+                        return posts.Sum(p => p.Views);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP305").WithLocation(0).WithArguments("ToListAsync", "Post", "'Views'"));
+        }
+
+        [Fact]
         public async Task Reports_and_fixes_a_list_read_through_foreach()
         {
             var source = """
