@@ -105,6 +105,14 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            // The query already finds at most one row by its primary key (Where(x => x.Id == id)): the database sends that row
+            // either way, and the client-side step works on it alone.
+            if (chain.Operators.Any(o => !o.IsClientSide && o.Kind == OperatorKind.Where
+                    && o.Invocation.Arguments.Any(a => a.Value.AsLambda() is { } lambda && KeyLookup.ComparesKey(lambda, ef.Model))))
+            {
+                return;
+            }
+
             // A lookup table loaded whole into a cache or memoised field, filtered once there: a few rows once per cache lifetime.
             if (RequestPath.IsCachedLookup(ef, invocation, chain.EntityType))
             {
