@@ -5,6 +5,9 @@ namespace PerfAnalyzers.Rules.Loading
     /// through up to three further calls (<see cref="RoundTripSummaries"/>). Same loop exemptions as EFP101
     /// (<see cref="LoopExemptions.Why"/>), plus a round trip that runs only on a cache miss. Calls that are
     /// round trips themselves are EFP101/EFP201's; this rule only sees calls into the application's own methods.
+    /// One finding per loop and called method: a loop body that calls the same method several times (seven localized
+    /// fields saved per language) is one batching decision, reported on the first call with the others as additional
+    /// locations.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class NPlusOneThroughCallAnalyzer() : EfAnalyzer(Descriptors.EFP104_NPlusOneThroughCall)
@@ -12,10 +15,57 @@ namespace PerfAnalyzers.Rules.Loading
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             var summaries = ef.Summaries;
-            start.RegisterOperationAction(c => Analyze(c, ef, summaries), OperationKind.Invocation);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                var found = new List<Diagnostic>();
+                block.RegisterOperationAction(c => Analyze(c, ef, summaries, found), OperationKind.Invocation);
+                block.RegisterOperationBlockEndAction(end => ReportOncePerLoopAndMethod(end, found));
+            });
         }
 
-        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, RoundTripSummaries summaries)
+        /// <summary>
+        /// The findings of one body, one per loop and called method: the first call in the source, with the other calls of
+        /// the same method in the same loop as additional locations.
+        /// </summary>
+        private static void ReportOncePerLoopAndMethod(OperationBlockAnalysisContext context, List<Diagnostic> found)
+        {
+            List<Diagnostic> all;
+            lock (found)
+            {
+                all = found.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+            }
+
+            var groups = new Dictionary<(int Loop, string Method), List<Diagnostic>>();
+            foreach (var diagnostic in all)
+            {
+                var key = (int.Parse(diagnostic.Properties[LoopProperty]!, System.Globalization.CultureInfo.InvariantCulture), diagnostic.Properties[MethodProperty]!);
+                if (!groups.TryGetValue(key, out var list))
+                {
+                    groups.Add(key, list = new List<Diagnostic>());
+                }
+
+                list.Add(diagnostic);
+            }
+
+            foreach (var list in groups.Values)
+            {
+                var first = list[0];
+                context.ReportDiagnostic(list.Count == 1
+                    ? first
+                    : Diagnostic.Create(first.Descriptor, first.Location, list.Skip(1).Select(d => d.Location), first.Properties, Arguments(first)));
+            }
+        }
+
+        private static object?[] Arguments(Diagnostic diagnostic)
+            => new object?[] { diagnostic.Properties[NameProperty], diagnostic.Properties[LoopTextProperty], diagnostic.Properties[ChainProperty] };
+
+        private const string LoopProperty = "Loop";
+        private const string MethodProperty = "Method";
+        private const string NameProperty = "Name";
+        private const string LoopTextProperty = "LoopText";
+        private const string ChainProperty = "Chain";
+
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, RoundTripSummaries summaries, List<Diagnostic> found)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
@@ -82,12 +132,19 @@ namespace PerfAnalyzers.Rules.Loading
                 chain = string.Join(" -> ", new[] { first }.Concat(summary.Chain));
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.EFP104_NPlusOneThroughCall,
-                invocation.GetMethodNameLocation(),
-                isDelegate && invocation.Instance?.WalkDownConversions() is ILocalReferenceOperation delegateLocal ? delegateLocal.Local.Name : method.Name,
-                QueryInLoopAnalyzer.DescribeLoop(placement.Loop),
-                chain));
+            var name = isDelegate && invocation.Instance?.WalkDownConversions() is ILocalReferenceOperation delegateLocal ? delegateLocal.Local.Name : method.Name;
+            var loopText = QueryInLoopAnalyzer.DescribeLoop(placement.Loop);
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(LoopProperty, placement.Loop.Loop.Syntax.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add(MethodProperty, isDelegate ? "delegate:" + name : (resolved ?? method).ToDisplayString())
+                .Add(NameProperty, name)
+                .Add(LoopTextProperty, loopText)
+                .Add(ChainProperty, chain);
+            var diagnostic = Diagnostic.Create(Descriptors.EFP104_NPlusOneThroughCall, invocation.GetMethodNameLocation(), properties, name, loopText, chain);
+            lock (found)
+            {
+                found.Add(diagnostic);
+            }
         }
     }
 }

@@ -702,12 +702,17 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                         foreach (var b in blogs)
                         {
                             await {|#0:GetIndexBoard|}(b, true);
-                            await {|#1:GetIndexBoard|}(b, flag);
                             await {|#2:Partly|}(b);
                             await {|#3:WithReplies|}(b);
                             await {|#4:Forced|}(b);
                             await {|#5:OrElse|}(b);
                             await {|#6:Outer|}(b);
+                        }
+
+                        // A loop of its own: one finding per loop and called method.
+                        foreach (var b in blogs)
+                        {
+                            await {|#1:GetIndexBoard|}(b, flag);
                         }
                     }
                 }
@@ -722,6 +727,46 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 Verify.Diagnostic("EFP104").WithLocation(4).WithArguments("Forced", loop, "Forced -> FirstOrDefaultAsync"),
                 Verify.Diagnostic("EFP104").WithLocation(5).WithArguments("OrElse", loop, "OrElse -> FirstOrDefaultAsync"),
                 Verify.Diagnostic("EFP104").WithLocation(6).WithArguments("Outer", loop, "Outer -> Boards.GetIndexBoard -> FirstOrDefaultAsync"));
+        }
+
+        [Fact]
+        public async Task Reports_once_per_loop_and_method_with_the_other_calls_as_additional_locations()
+        {
+            // Smartstore saves up to seven localized fields per language with the same method: one batching decision per loop.
+            var source = """
+                public class Localizer
+                {
+                    private readonly BlogContext _db;
+                    public Localizer(BlogContext db) => _db = db;
+                    public async Task Apply(int blogId, string key, string value) => (await _db.Tags.FirstOrDefaultAsync(t => t.Label == key))!.Label = value;
+                    public async Task Other(int blogId) => await _db.Posts.CountAsync(p => p.BlogId == blogId);
+                }
+
+                public class Editor
+                {
+                    public async Task Save(Localizer localizer, List<Blog> blogs)
+                    {
+                        foreach (var b in blogs)
+                        {
+                            await localizer.{|#0:Apply|}(b.Id, "Name", b.Name);
+                            await localizer.{|#1:Apply|}(b.Id, "Url", b.Url);
+                            await localizer.{|#2:Other|}(b.Id);
+                            await localizer.{|#3:Apply|}(b.Id, "Rating", b.Rating.ToString());
+                        }
+
+                        foreach (var b in blogs)
+                        {
+                            await localizer.{|#4:Apply|}(b.Id, "Name", b.Name);
+                        }
+                    }
+                }
+                """;
+            const string loop = "iteration of this 'foreach' loop";
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithLocation(1).WithLocation(3).WithArguments("Apply", loop, "Localizer.Apply -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("Other", loop, "Localizer.Other -> CountAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(4).WithArguments("Apply", loop, "Localizer.Apply -> FirstOrDefaultAsync"));
         }
 
         [Fact]
