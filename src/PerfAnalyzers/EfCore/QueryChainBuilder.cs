@@ -479,24 +479,29 @@ namespace PerfAnalyzers.EfCore
             /// <summary>
             /// An <c>IQueryable&lt;T&gt;</c> parameter the method reassigns (<c>query = query.Where(..); return query;</c>, or
             /// <c>query = from p in query where .. select p;</c>, as filter helpers write it): the value it came in with
-            /// (<see cref="VisitQueryParameter"/>), merged with every value assigned to it, in which the parameter stands for
-            /// the value it had before. Without this, a helper that reassigns its parameter returned the callers' query without
-            /// its own operators (a filter helper looked like no filter).
+            /// (<see cref="VisitQueryParameter"/>, computed once), merged with every value assigned to it, in which the parameter
+            /// stands for the value it had before (a self reference, as a local's <c>q = q.Where(..)</c>: the operators applied
+            /// to it are kept). Without this, a helper that reassigns its parameter returned the callers' query without its own
+            /// operators (a filter helper looked like no filter).
             /// </summary>
             private QueryChain VisitAssignedQueryParameter(IParameterReferenceOperation reference, int hops)
             {
                 var parameter = reference.Parameter;
-                var incoming = VisitQueryParameter(reference, hops);
                 if (!_visitingAssignedParameters.Add(parameter))
                 {
-                    return incoming; // inside one of its own assignments: the value before it
+                    return SelfMarker; // inside one of its own assignments: the value before it, whose operators are merged in below
                 }
 
                 try
                 {
-                    var result = incoming;
+                    var result = VisitQueryParameter(reference, hops);
                     foreach (var write in BodyIndex.Of(reference).Writes(parameter))
                     {
+                        if (write.Syntax.Span.End > reference.Syntax.SpanStart)
+                        {
+                            continue; // an assignment written after this reference (or around it) has not happened when it is read
+                        }
+
                         if (write is not ISimpleAssignmentOperation assignment)
                         {
                             return FromType(reference); // q ??= ..., a compound assignment: not followed

@@ -245,9 +245,20 @@ namespace PerfAnalyzers.Rules.Loading
             return null;
         }
 
-        /// <summary><c>var q = db.Blogs.Include(..).Include(..); ... q.AsSplitQuery()</c>: the split is applied to the local later.</summary>
+        /// <summary>
+        /// <c>var q = db.Blogs.Include(..).Include(..); ... q.AsSplitQuery()</c>: the split is applied to the local later; and the
+        /// same for a helper's query parameter (<c>query = query.Include(..); ... return query.AsSplitQuery();</c>).
+        /// </summary>
         private static bool IsSplitLater(IOperation top, EfCompilation ef)
         {
+            if (top.Parent is ISimpleAssignmentOperation { Target: IParameterReferenceOperation assigned })
+            {
+                // Rare (a helper reassigning its parameter): the body's operations, once, from its index.
+                return BodyIndex.Of(top).Operations.Any(op => op is IInvocationOperation { TargetMethod.Name: "AsSplitQuery" or "AsSingleQuery" } split
+                    && split.GetReceiverOrThisArgument()?.WalkDownConversions() is IParameterReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Parameter, assigned.Parameter));
+            }
+
             ILocalSymbol? local = top.Parent switch
             {
                 IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,

@@ -35,6 +35,50 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_includes_a_helper_adds_to_its_parameter_before_splitting_the_query()
+        {
+            // Smartstore's IncludeCustomer: optional collection includes assigned to the query parameter, then AsSplitQuery()
+            // in the return. The Include at each assignment reads the parameter as it was before, not what later lines add.
+            var source = """
+                static class BlogQueries
+                {
+                    public static IQueryable<Blog> IncludeAll(this IQueryable<Blog> query, bool posts = false, bool tags = false)
+                    {
+                        if (posts)
+                        {
+                            query = query.Include(b => b.Posts);
+                        }
+
+                        if (tags)
+                        {
+                            query = query.Include(b => b.Tags);
+                        }
+
+                        return query.AsSplitQuery();
+                    }
+
+                    // The same without the split: one query, reported once, at the step that adds the second collection.
+                    public static IQueryable<Blog> IncludeBoth(this IQueryable<Blog> query, bool tags)
+                    {
+                        query = query.Include(b => b.Posts);
+                        if (tags)
+                        {
+                            query = query.{|#0:Include|}(b => b.Tags);
+                        }
+
+                        return query;
+                    }
+                }
+
+                class C
+                {
+                    List<Blog> M(BlogContext db) => db.Blogs.IncludeAll(true, true).ToList();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP105").WithLocation(0).WithArguments("'Posts'", "'Tags'"));
+        }
+
+        [Fact]
         public async Task Does_not_report_nested_references_split_or_single_collection()
         {
             var source = """
