@@ -77,12 +77,12 @@ namespace PerfAnalyzers.Rules.Writes
                     continue;
                 }
 
-                if (IsNullCheck(reference))
+                if (EntityFlow.IsNullCheck(reference))
                 {
                     nullChecked = true;
                 }
                 else if (reference.Parent is IPropertyReferenceOperation read && ReferenceEquals(read.Instance?.WalkDownConversions(), reference)
-                         && SymbolEqualityComparer.Default.Equals(read.Property, column.Property) && !IsWritten(read))
+                         && SymbolEqualityComparer.Default.Equals(read.Property, column.Property) && !EntityFlow.IsWritten(read))
                 {
                     columnReadElsewhere = true;
                 }
@@ -167,27 +167,6 @@ namespace PerfAnalyzers.Rules.Writes
 
         private static bool Adjacent(IOperation first, IOperation second)
             => first.Parent is IBlockOperation block && second.Parent == block && block.Operations.IndexOf(first) + 1 == block.Operations.IndexOf(second);
-
-        private static bool IsWritten(IOperation operation)
-            => operation.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, operation)
-               || operation.Parent is IIncrementOrDecrementOperation;
-
-        /// <summary><c>x == null</c>, <c>x != null</c>, <c>x is null</c>, <c>x is not null</c>, <c>x is { }</c>, <c>x ?? throw</c>-free checks.</summary>
-        private static bool IsNullCheck(ILocalReferenceOperation reference)
-        {
-            var parent = reference.Parent is IConversionOperation conversion ? conversion.Parent : reference.Parent;
-            return parent switch
-            {
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
-                    => IsNull(binary.LeftOperand) || IsNull(binary.RightOperand),
-                IIsPatternOperation { Pattern: var pattern } => pattern is IConstantPatternOperation { Value: var value } && IsNull(value)
-                    || pattern is INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var negated } } && IsNull(negated)
-                    || pattern is IRecursivePatternOperation { DeconstructionSubpatterns.IsEmpty: true, PropertySubpatterns.IsEmpty: true, DeclaredSymbol: null },
-                _ => false,
-            };
-
-            static bool IsNull(IOperation operand) => operand.WalkDownConversions() is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } };
-        }
 
         /// <summary>
         /// The save goes away with the load when the method creates the context, and between its creation and the save
