@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis.Editing;
-using PerfAnalyzers.Rules.Async;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Async
 {

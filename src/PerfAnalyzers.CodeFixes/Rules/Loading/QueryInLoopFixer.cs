@@ -1,7 +1,6 @@
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.EfCore;
-using PerfAnalyzers.Rules.Loading;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {

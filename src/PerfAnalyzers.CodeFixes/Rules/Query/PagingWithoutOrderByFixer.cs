@@ -1,5 +1,3 @@
-using PerfAnalyzers.Rules.Query;
-
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP306: <c>q.Skip(n)</c> -&gt; <c>q.OrderBy(p =&gt; p.Id).Skip(n)</c> (the entity's key, when the analyzer found it).</summary>
