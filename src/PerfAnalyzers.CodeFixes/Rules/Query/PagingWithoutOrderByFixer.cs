@@ -31,9 +31,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 
         private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || !TryFind(root, diagnostic, out var access))
+            if (await RootAndModelAsync(document, cancellationToken).ConfigureAwait(false) is not (SyntaxNode root, SemanticModel model) || !TryFind(root, diagnostic, out var access))
             {
                 return document;
             }
