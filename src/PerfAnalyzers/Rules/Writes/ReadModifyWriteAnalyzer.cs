@@ -138,7 +138,7 @@ namespace PerfAnalyzers.Rules.Writes
                 blocker = "the result of SaveChanges is used";
             }
 
-            if (blocker is null && (!Adjacent(loadStatement, statement) || !LoadedEntities.IsStatementInBlock(statement)))
+            if (blocker is null && (!LoadedEntities.IsNextStatement(loadStatement, statement) || !LoadedEntities.IsStatementInBlock(statement)))
             {
                 blocker = "the load, the change and the save are not consecutive statements";
             }
@@ -164,9 +164,6 @@ namespace PerfAnalyzers.Rules.Writes
                 column.Property.Name,
                 LoadedEntities.NoFixSuffix(blocker)));
         }
-
-        private static bool Adjacent(IOperation first, IOperation second)
-            => first.Parent is IBlockOperation block && second.Parent == block && block.Operations.IndexOf(first) + 1 == block.Operations.IndexOf(second);
 
         /// <summary>
         /// The save goes away with the load when the method creates the context, and between its creation and the save
@@ -234,39 +231,16 @@ namespace PerfAnalyzers.Rules.Writes
         private static ImmutableDictionary<string, string?> FixProperties(SingleRowLoad load, ColumnChange column, IOperation loadStatement, IOperation change, SaveStatement save, bool removeSave)
         {
             var name = column.Entity.Name;
+            var setters = $"setters => setters.SetProperty({name} => {name}.{column.Property.Name}, {name} => {column.NewValueText})";
             var isAsync = load.IsAsync || save.IsAsync;
-            var token = save.Token ?? load.Token;
-            var text = new System.Text.StringBuilder();
-            if (isAsync)
-            {
-                text.Append("await ");
-            }
-
-            text.Append(load.FilterText).Append(isAsync ? ".ExecuteUpdateAsync(" : ".ExecuteUpdate(")
-                .Append("setters => setters.SetProperty(").Append(name).Append(" => ").Append(name).Append('.').Append(column.Property.Name)
-                .Append(", ").Append(name).Append(" => ").Append(column.NewValueText).Append(')');
-            if (isAsync && token is not null)
-            {
-                text.Append(", ").Append(token.Syntax);
-            }
-
-            text.Append(')');
-            if (isAsync && (save.ConfigureAwait || load.ConfigureAwait))
-            {
-                text.Append(".ConfigureAwait(false)");
-            }
-
-            text.Append(';');
+            var statement = LoadedEntities.BulkStatement(load.FilterText!, "ExecuteUpdate", setters, isAsync, save.Token ?? load.Token, save.ConfigureAwait || load.ConfigureAwait);
             var remove = new List<IOperation> { loadStatement };
             if (removeSave)
             {
                 remove.Add(save.Statement);
             }
 
-            return ImmutableDictionary<string, string?>.Empty
-                .Add(LoadedEntities.ReplacementProperty, text.ToString())
-                .Add(LoadedEntities.ReplaceSpanProperty, SpanProperty.Format(change))
-                .Add(LoadedEntities.RemoveSpansProperty, string.Join(";", remove.Select(SpanProperty.Format)));
+            return LoadedEntities.ReplaceAndRemove(change, remove, statement);
         }
 
         /// <summary>
