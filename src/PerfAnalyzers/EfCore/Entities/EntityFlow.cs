@@ -82,35 +82,24 @@ namespace PerfAnalyzers.EfCore
     /// entities only read (<see cref="ReadOnlyEntityUsage"/>); the shared answers for a single use (written, null check)
     /// are here too.
     /// </summary>
-    internal sealed class EntityFlow
+    internal sealed class EntityFlow(EfSymbols symbols, IOperation body, EntityQuestion question, CancellationToken cancellationToken)
     {
-        private readonly EntityQuestion _question;
-        private readonly IOperation _body;
-        private readonly CancellationToken _cancellationToken;
         private readonly HashSet<ILocalSymbol> _visitedLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
 
-        public EntityFlow(EfSymbols symbols, IOperation body, EntityQuestion question, CancellationToken cancellationToken)
-        {
-            Symbols = symbols;
-            _body = body;
-            _question = question;
-            _cancellationToken = cancellationToken;
-        }
-
-        public EfSymbols Symbols { get; }
+        public EfSymbols Symbols { get; } = symbols;
 
         /// <summary>Every use of <paramref name="local"/> in the body, which holds an entity or a sequence of them.</summary>
         public bool Local(ILocalSymbol local, FlowShape shape, ImmutableArray<string> path, int depth)
         {
-            if (depth > _question.MaxDepth || !_visitedLocals.Add(local))
+            if (depth > question.MaxDepth || !_visitedLocals.Add(local))
             {
                 return false;
             }
 
-            _question.OnLocal(local);
-            foreach (var reference in BodyIndex.ReferencesIn(_body, local))
+            question.OnLocal(local);
+            foreach (var reference in BodyIndex.ReferencesIn(body, local))
             {
-                _cancellationToken.ThrowIfCancellationRequested();
+                cancellationToken.ThrowIfCancellationRequested();
                 if (reference.IsDeclaration)
                 {
                     continue;
@@ -151,12 +140,12 @@ namespace PerfAnalyzers.EfCore
         /// <summary>One entity (or an object reached from one).</summary>
         public bool Entity(IOperation value, ImmutableArray<string> path, int depth)
         {
-            if (_question.HoldsNothing(value.Type))
+            if (question.HoldsNothing(value.Type))
             {
                 return true;
             }
 
-            if (depth > _question.MaxDepth)
+            if (depth > question.MaxDepth)
             {
                 return false;
             }
@@ -165,10 +154,10 @@ namespace PerfAnalyzers.EfCore
             switch (parent)
             {
                 case IPropertyReferenceOperation property when property.Instance == current:
-                    return _question.Member(this, property, path, depth);
+                    return question.Member(this, property, path, depth);
 
                 case IFieldReferenceOperation field when field.Instance == current:
-                    return _question.Member(this, field, path, depth);
+                    return question.Member(this, field, path, depth);
 
                 case IConditionalAccessOperation conditional when conditional.Operation == current:
                     // post?.Title: the member read is on the conditional-access instance.
@@ -179,14 +168,14 @@ namespace PerfAnalyzers.EfCore
                     return Local(declarator.Symbol, FlowShape.Entity, path, depth + 1);
 
                 default:
-                    return parent is not null && _question.OtherUse(parent, current, FlowShape.Entity);
+                    return parent is not null && question.OtherUse(parent, current, FlowShape.Entity);
             }
         }
 
         /// <summary>A sequence of entities: a loaded list, a navigation collection, LINQ to Objects over them.</summary>
         public bool Sequence(IOperation value, ImmutableArray<string> path, int depth)
         {
-            if (depth > _question.MaxDepth)
+            if (depth > question.MaxDepth)
             {
                 return false;
             }
@@ -204,7 +193,7 @@ namespace PerfAnalyzers.EfCore
                         return false;
                     }
 
-                    return property.Property.IsIndexer ? Entity(property, path, depth + 1) : _question.SequenceMember(property);
+                    return property.Property.IsIndexer ? Entity(property, path, depth + 1) : question.SequenceMember(property);
 
                 case IArrayElementReferenceOperation element when element.ArrayReference == current:
                     return !IsWritten(element) && Entity(element, path, depth + 1);
@@ -221,11 +210,11 @@ namespace PerfAnalyzers.EfCore
                                                                             && extension.TargetMethod.IsExtensionMethod:
                     return Symbols.IsEnumerableMethod(extension.TargetMethod.ReducedFrom ?? extension.TargetMethod)
                            && Symbols.Operators.Kind(extension.TargetMethod) is var kind
-                           && QueryOperators.IsFollowedInMemory(kind) && !_question.Declines(kind)
+                           && QueryOperators.IsFollowedInMemory(kind) && !question.Declines(kind)
                            && Call(extension, path, depth);
 
                 default:
-                    return parent is not null && _question.OtherUse(parent, current, FlowShape.Sequence);
+                    return parent is not null && question.OtherUse(parent, current, FlowShape.Sequence);
             }
         }
 
@@ -249,7 +238,7 @@ namespace PerfAnalyzers.EfCore
                 }
                 else if (MethodGroupTarget(argument.Value) is { } target)
                 {
-                    if (!_question.MethodGroup(this, target, depth + 1))
+                    if (!question.MethodGroup(this, target, depth + 1))
                     {
                         return false;
                     }
@@ -258,13 +247,13 @@ namespace PerfAnalyzers.EfCore
                 {
                     return false; // a delegate we cannot see receives the entities
                 }
-                else if (!_question.OtherArgument(argument.Value, element))
+                else if (!question.OtherArgument(argument.Value, element))
                 {
                     return false;
                 }
             }
 
-            return _question.Result(call.Type, element) switch
+            return question.Result(call.Type, element) switch
             {
                 ResultFlow.Stays => true,
                 ResultFlow.Entity => Entity(call, path, depth + 1),
@@ -282,12 +271,12 @@ namespace PerfAnalyzers.EfCore
 
             // The element is the first parameter; the others of a followed operator are indexes.
             var parameter = lambda.Symbol.Parameters[0];
-            if (_question.LambdaParameter(parameter) is { } answer)
+            if (question.LambdaParameter(parameter) is { } answer)
             {
                 return answer;
             }
 
-            _question.OnLambda(lambda);
+            question.OnLambda(lambda);
             return Parameter(parameter, lambda.Body, path, depth);
         }
 
