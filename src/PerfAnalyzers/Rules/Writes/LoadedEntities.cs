@@ -8,7 +8,7 @@ namespace PerfAnalyzers.Rules.Writes
     /// local used only here), changed or removed, then saved by the next statement. Knows which statements a set-based
     /// ExecuteUpdate/ExecuteDelete would replace, and passes that to the fixer as diagnostic properties.
     /// </summary>
-    internal sealed class LoadedEntities
+    internal sealed class LoadedEntities(QueryChain query, IOperation queryExpression, IOperation? loadStatement, bool loadIsAsync, IOperation? loadToken, bool loadConfigureAwait)
     {
         /// <summary>Diagnostic property: the statement that replaces the first statement of the pattern (absent: no fix).</summary>
         public const string ReplacementProperty = "Replacement";
@@ -19,29 +19,19 @@ namespace PerfAnalyzers.Rules.Writes
         /// <summary>Diagnostic property: "start:length;start:length" of the statements removed.</summary>
         public const string RemoveSpansProperty = "RemoveSpans";
 
-        private LoadedEntities(QueryChain query, IOperation queryExpression, IOperation? loadStatement, bool loadIsAsync, IOperation? loadToken, bool loadConfigureAwait)
-        {
-            Query = query;
-            QueryExpression = queryExpression;
-            LoadStatement = loadStatement;
-            LoadIsAsync = loadIsAsync;
-            LoadToken = loadToken;
-            LoadConfigureAwait = loadConfigureAwait;
-        }
-
-        public QueryChain Query { get; }
+        public QueryChain Query { get; } = query;
 
         /// <summary>The IQueryable expression whose rows are loaded (what ExecuteUpdate/ExecuteDelete is called on).</summary>
-        public IOperation QueryExpression { get; }
+        public IOperation QueryExpression { get; } = queryExpression;
 
         /// <summary>The declaration statement of the list local the query is materialized into, if any.</summary>
-        public IOperation? LoadStatement { get; }
+        public IOperation? LoadStatement { get; } = loadStatement;
 
-        public bool LoadIsAsync { get; }
+        public bool LoadIsAsync { get; } = loadIsAsync;
 
-        public IOperation? LoadToken { get; }
+        public IOperation? LoadToken { get; } = loadToken;
 
-        public bool LoadConfigureAwait { get; }
+        public bool LoadConfigureAwait { get; } = loadConfigureAwait;
 
         public ITypeSymbol Entity => Query.EntityType!;
 

@@ -248,35 +248,25 @@ namespace PerfAnalyzers.Rules.Writes
         /// <c>x.P++</c>, <c>x.P--</c>, <c>x.P = x.P + d</c>, <c>x.P = d + x.P</c>, <c>x.P = x.P - d</c>, where <c>d</c> does not
         /// read the entity. A plain assignment (<c>x.Status = Done</c>) does not depend on the old value: not this shape.
         /// </summary>
-        private sealed class ColumnChange
+        private sealed class ColumnChange(ILocalSymbol entity, IPropertyReferenceOperation target, ILocalReferenceOperation instance, ILocalReferenceOperation? valueInstance, IOperation? delta, string newValueText)
         {
-            private ColumnChange(ILocalSymbol entity, IPropertyReferenceOperation target, ILocalReferenceOperation instance, ILocalReferenceOperation? valueInstance, IOperation? delta, string newValueText)
-            {
-                ValueInstance = valueInstance;
-                Entity = entity;
-                Target = target;
-                Instance = instance;
-                Delta = delta;
-                NewValueText = newValueText;
-            }
+            public ILocalSymbol Entity { get; } = entity;
 
-            public ILocalSymbol Entity { get; }
-
-            public IPropertyReferenceOperation Target { get; }
+            public IPropertyReferenceOperation Target { get; } = target;
 
             public IPropertySymbol Property => Target.Property;
 
             /// <summary>The reference to the entity local in the assigned member (<c>x</c> in <c>x.P</c>).</summary>
-            public ILocalReferenceOperation Instance { get; }
+            public ILocalReferenceOperation Instance { get; } = instance;
 
             /// <summary>The reference to the entity local in the column read of <c>x.P = x.P + d</c>, if any.</summary>
-            public ILocalReferenceOperation? ValueInstance { get; }
+            public ILocalReferenceOperation? ValueInstance { get; } = valueInstance;
 
             /// <summary>The amount added or subtracted (null for ++/--).</summary>
-            public IOperation? Delta { get; }
+            public IOperation? Delta { get; } = delta;
 
             /// <summary>The new value as code over the entity's name (<c>x.P + d</c>).</summary>
-            public string NewValueText { get; }
+            public string NewValueText { get; } = newValueText;
 
             public static ColumnChange? Of(IOperation change)
             {
