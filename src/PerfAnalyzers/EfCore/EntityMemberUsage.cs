@@ -2,10 +2,10 @@ namespace PerfAnalyzers.EfCore
 {
     /// <summary>
     /// Which scalar members of materialized entities a method reads, when the entities themselves stay inside the method:
-    /// never returned, stored, passed to a method, modified or tracked on. An <see cref="EntityFlow"/> question: only scalar
-    /// member reads and null checks of an entity, <c>Count</c>/<c>Length</c> of a sequence; Distinct is declined (it compares
-    /// the entities by reference, a projection by value). Anything it cannot account for makes the whole analysis fail
-    /// (<see cref="TryCollect"/> returns null): the callers must not guess.
+    /// never returned, stored, passed to a method, modified or tracked on. An <see cref="EntityFlow"/> question: only
+    /// scalar member reads and null checks of an entity, <c>Count</c>/<c>Length</c> of a sequence; Distinct (it compares
+    /// the entities by reference, a projection by value) and OfType (it names the entity type) are declined. Anything it
+    /// cannot account for makes the whole analysis fail (<see cref="TryCollect"/> returns null): the callers must not guess.
     /// </summary>
     internal sealed class EntityMemberUsage : EntityQuestion
     {
@@ -61,7 +61,8 @@ namespace PerfAnalyzers.EfCore
         public override bool OtherUse(IOperation use, IOperation value, FlowShape shape)
             => shape == FlowShape.Entity && EntityFlow.IsNullCheck(use, value);
 
-        public override bool Declines(OperatorKind kind) => kind == OperatorKind.Distinct;
+        /// <summary>Distinct compares the entities by reference (a projection by value); OfType&lt;Post&gt; names the entity type (no projection is a Post).</summary>
+        public override bool Declines(OperatorKind kind) => kind is OperatorKind.Distinct or OperatorKind.OfType;
 
         public override bool? LambdaParameter(IParameterSymbol parameter)
             => SymbolEqualityComparer.Default.Equals(parameter.Type, _entityType) ? null : !EntityFlow.Mentions(parameter.Type, _entityType);

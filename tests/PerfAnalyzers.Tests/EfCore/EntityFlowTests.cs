@@ -124,6 +124,25 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public async Task Members_read_declines_the_operators_a_projection_would_change()
+        {
+            // Distinct compares entities by reference and an anonymous type by value; OfType<Post> finds no Post in a projection.
+            var source = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        var posts = db.Posts.Where(p => p.IsPublished).ToList();
+                        Console.WriteLine(posts.Distinct().Count(p => p.Views > 3));
+                        var viewed = db.Posts.Where(p => p.Views > 3).ToList();
+                        Console.WriteLine(viewed.OfType<Post>().Sum(p => p.Views));
+                    }
+                }
+                """;
+            await MembersRead.VerifyAnalyzerAsync(source, EfVersion.Ef10);
+        }
+
+        [Fact]
         public async Task Members_read_counts_a_deconstructing_assignment_as_a_write()
         {
             // An anonymous type's members are read-only: (post.Title, n) = .. would not compile after the projection.

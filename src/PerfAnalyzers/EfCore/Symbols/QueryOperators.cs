@@ -231,7 +231,7 @@ namespace PerfAnalyzers.EfCore
         /// element parameter and their result): those whose results are the source's elements (filtered, ordered, paged,
         /// copied, one of them), a scalar, or a new shape the walk judges by its type (Select, SelectMany, GroupBy,
         /// ToDictionary, ToLookup, OfType). A question may decline some (<see cref="EntityMemberUsage"/>: Distinct, which
-        /// compares the entities by reference and a projection by value).
+        /// compares the entities by reference and a projection by value, and OfType, which names the entity type).
         /// </summary>
         public static bool IsFollowedInMemory(OperatorKind kind)
             => kind is OperatorKind.Where or OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy
