@@ -37,6 +37,14 @@ namespace PerfAnalyzers.CodeFixes
 
         public sealed override FixAllProvider GetFixAllProvider() => _fixAll ??= CreateFixAllProvider();
 
+        /// <summary>The document's syntax root and semantic model, or null when either is not available (a rewrite then leaves the document as it is).</summary>
+        private protected static async Task<(SyntaxNode Root, SemanticModel Model)?> RootAndModelAsync(Document document, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            return root is null || model is null ? null : (root, model);
+        }
+
         /// <summary>Whether <see cref="TitleFor"/> reads <see cref="FixSite.Model"/> (the model is only fetched then).</summary>
         protected virtual bool TitleNeedsSemanticModel => false;
 

@@ -12,3 +12,8 @@ global using Microsoft.CodeAnalysis.CodeFixes;
 global using Microsoft.CodeAnalysis.CSharp;
 global using Microsoft.CodeAnalysis.CSharp.Syntax;
 global using Microsoft.CodeAnalysis.Text;
+// The analyzers' namespaces: every fixer reads the diagnostic properties its analyzer declares.
+global using PerfAnalyzers.Rules.Async;
+global using PerfAnalyzers.Rules.Loading;
+global using PerfAnalyzers.Rules.Query;
+global using PerfAnalyzers.Rules.Writes;

@@ -18,29 +18,21 @@ namespace PerfAnalyzers.EfCore
     /// async round trip, directly or through a local assigned once from it, that was not awaited, waited or checked for
     /// completion earlier in the same method body.
     /// </summary>
-    internal sealed class BlockingWait
+    internal sealed class BlockingWait(BlockingKind kind, IOperation task, RoundTrip roundTrip, string source)
     {
-        private BlockingWait(BlockingKind kind, IOperation task, RoundTrip roundTrip, string source)
-        {
-            Kind = kind;
-            Task = task;
-            RoundTrip = roundTrip;
-            Source = source;
-        }
-
         /// <summary>
         /// What returned the task: the EF Core call (<c>CountAsync</c>), or the chain through the project's own async
         /// methods to it (<c>StatsService.CountPostsAsync -&gt; CountAsync</c>).
         /// </summary>
-        public string Source { get; }
+        public string Source { get; } = source;
 
-        public BlockingKind Kind { get; }
+        public BlockingKind Kind { get; } = kind;
 
         /// <summary>The awaitable expression that is waited on (the receiver of .Result/.Wait()/.GetAwaiter(), ConfigureAwait included).</summary>
-        public IOperation Task { get; }
+        public IOperation Task { get; } = task;
 
         /// <summary>The EF Core async round trip whose task is waited on.</summary>
-        public RoundTrip RoundTrip { get; }
+        public RoundTrip RoundTrip { get; } = roundTrip;
 
         /// <summary>Display form of the wait for messages.</summary>
         public string Display => Kind switch

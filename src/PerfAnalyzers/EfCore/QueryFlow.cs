@@ -3,17 +3,10 @@ namespace PerfAnalyzers.EfCore
     /// <summary>
     /// Where a query goes after a given operator: the calls chained after it in the same expression (the part
     /// <see cref="QueryChainBuilder"/> does not see, since it walks backwards), and whether values produced by the query
-    /// leave the method (returned, stored, passed on) or are only read locally.
+    /// leave the method (returned, stored, passed on) or are only read locally (an <see cref="EntityFlow"/> question).
     /// </summary>
     internal static class QueryFlow
     {
-        private const int MaxEscapeDepth = 6;
-
-        /// <summary>LINQ to Objects methods whose results are the source's elements (or a scalar): their use is followed, not treated as an escape.</summary>
-        private static bool IsLocalSequenceOperator(OperatorKind kind)
-            => QueryOperators.IsFollowedInMemory(kind)
-               || kind is OperatorKind.Distinct or OperatorKind.SelectMany or OperatorKind.GroupBy or OperatorKind.ToDictionary
-                   or OperatorKind.ToLookup or OperatorKind.OfType or OperatorKind.Contains;
 
         /// <summary>The calls chained after <paramref name="invocation"/> in the same expression, innermost first, and the outermost one (or the invocation).</summary>
         public static ImmutableArray<IInvocationOperation> ChainedAfter(IInvocationOperation invocation, out IOperation top)
@@ -66,240 +59,49 @@ namespace PerfAnalyzers.EfCore
             => (method.Name == "Include" || method.Name == "ThenInclude") && EfSymbols.IsEfExtensionMethod(method);
 
         /// <summary>
-        /// Whether a value (an entity, or a sequence of them) can leave the method or reach code we cannot see: returned,
-        /// stored in a field/property/collection, passed to a method, captured in an object. Reads of its members, null
-        /// checks and LINQ to Objects over it (followed) stay local.
+        /// Whether a value (an entity, or a sequence of them; a task of one is awaited) can leave the method or reach code we
+        /// cannot see: returned, stored in a field/property/collection, passed to a method, captured in an object. Reads of
+        /// its members, comparisons and LINQ to Objects over it (followed, with its lambdas and method groups whose source
+        /// body only reads the entities) stay local.
         /// </summary>
-        public static bool Escapes(IOperation value, IOperation body, EfSymbols symbols, int depth = 0)
+        public static bool Escapes(IOperation value, IOperation body, EfSymbols symbols, CancellationToken cancellationToken = default)
         {
-            if (depth > MaxEscapeDepth)
-            {
-                return true;
-            }
-
-            var current = value;
-            var parent = current.Parent;
-            while (parent is IConversionOperation || parent is IParenthesizedOperation || parent is IAwaitOperation)
-            {
-                current = parent;
-                parent = parent.Parent;
-            }
-
-            switch (parent)
-            {
-                case IPropertyReferenceOperation property when property.Instance == current:
-                    // A member read. An entity-typed member (a navigation) is followed: passing blog.Author on is fine for blog's Include of Posts.
-                    return false;
-
-                case IFieldReferenceOperation field when field.Instance == current:
-                case IBinaryOperation:
-                case IIsPatternOperation:
-                case IIsTypeOperation:
-                case IUnaryOperation:
-                case IExpressionStatementOperation:
-                    return false;
-
-                case IForEachLoopOperation forEach when forEach.Collection == current:
-                    foreach (var local in forEach.Locals)
-                    {
-                        if (LocalEscapes(local, body, symbols, depth + 1))
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
-
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                    return LocalEscapes(declarator.Symbol, body, symbols, depth + 1);
-
-                case IInvocationOperation call when call.Instance == current:
-                    return !IsLocalSequenceCall(call, symbols) || CallEscapes(call, body, symbols, depth);
-
-                case IArgumentOperation { Parameter.Ordinal: 0 } argument when argument.Parent is IInvocationOperation extension
-                                                                            && extension.TargetMethod.IsExtensionMethod:
-                    return !IsLocalSequenceCall(extension, symbols) || CallEscapes(extension, body, symbols, depth);
-
-                default:
-                    return true;
-            }
+            var start = value.AwaitedValue() ?? value;
+            var shape = symbols.GetElementType(start.Type) is not null ? FlowShape.Sequence : FlowShape.Entity;
+            return !new EntityFlow(symbols, body, EscapeQuestion.Instance, cancellationToken).Value(start, shape, ImmutableArray<string>.Empty, 0);
         }
 
-        private static bool IsLocalSequenceCall(IInvocationOperation call, EfSymbols symbols)
-            => symbols.IsEnumerableMethod(call.TargetMethod)
-                ? IsLocalSequenceOperator(symbols.Operators.Kind(call.TargetMethod))
-                : CollectionMethods.KeepElementsLocal(call.TargetMethod.Name)
-                  && (symbols.IsList(call.TargetMethod.ContainingType) || call.TargetMethod.ContainingType?.SpecialType == SpecialType.System_Array);
-
-        /// <summary>A LINQ to Objects call over the value: its lambdas' element parameters and its result must stay local too.</summary>
-        private static bool CallEscapes(IInvocationOperation call, IOperation body, EfSymbols symbols, int depth)
+        /// <summary>"Does the value stay in the method?": member reads, comparisons, tests and discarded values stay; anything else leaves.</summary>
+        private sealed class EscapeQuestion() : EntityQuestion(maxDepth: 12)
         {
-            foreach (var argument in call.Arguments)
-            {
-                // A method group (Select(ToDto)): the entities are passed to that method. Followed into its source body,
-                // where its parameter may only be read (members, comparisons); a method without a source body is code we
-                // cannot see, so the entities escape.
-                if (MethodGroupTarget(argument.Value) is { } target)
-                {
-                    if (MethodParameterEscapes(target, symbols, depth + 1))
-                    {
-                        return true;
-                    }
+            public static readonly EscapeQuestion Instance = new EscapeQuestion();
 
-                    continue;
+            // A member read stays. An entity-typed member (a navigation) is not followed: passing blog.Author on is fine for blog's Include of Posts.
+            public override bool Member(EntityFlow flow, IMemberReferenceOperation member, ImmutableArray<string> path, int depth) => true;
+
+            public override bool SequenceMember(IPropertyReferenceOperation property) => true;
+
+            public override bool OtherUse(IOperation use, IOperation value, FlowShape shape)
+                => use is IBinaryOperation or IIsPatternOperation or IIsTypeOperation or IUnaryOperation or IExpressionStatementOperation;
+
+            /// <summary>Followed into the method's source body, where its parameter must stay too; a method without one is code we cannot see.</summary>
+            public override bool MethodGroup(EntityFlow flow, IMethodSymbol target, int depth)
+            {
+                if (depth > MaxDepth || target.Parameters.Length == 0
+                    || SourceBodies.GetBody(flow.Symbols.Compilation, target.OriginalDefinition, default) is not { } body)
+                {
+                    return false;
                 }
 
-                if (argument.Value.AsLambda() is { } lambda && lambda.Symbol.Parameters.Length > 0)
-                {
-                    var parameter = lambda.Symbol.Parameters[0];
-                    foreach (var op in lambda.Body.Descendants())
-                    {
-                        if (op is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
-                            && ParameterEscapes(reference, lambda, symbols, depth + 1))
-                        {
-                            return true;
-                        }
-                    }
-                }
-            }
-
-            var resultType = call.Type;
-            if (resultType is null || resultType.IsValueType || resultType.SpecialType == SpecialType.System_String)
-            {
-                return false;
+                return new EntityFlow(flow.Symbols, body, this, default).Parameter(target.OriginalDefinition.Parameters[0], body, ImmutableArray<string>.Empty, depth);
             }
 
             // Only results that still hold the entities are followed: Select(b => new { b.Id }) leaves them behind.
-            var source = call.GetReceiverOrThisArgument()?.WalkDownConversions().Type;
-            var sourceElement = symbols.GetElementType(source);
-            if (sourceElement is not null && !ContainsType(resultType, sourceElement, symbols))
-            {
-                return false;
-            }
-
-            return Escapes(call, body, symbols, depth + 1);
-        }
-
-        /// <summary>The method of a method-group argument (<c>Select(ToDto)</c>, <c>ForEach(Console.WriteLine)</c>), or null.</summary>
-        public static IMethodSymbol? MethodGroupTarget(IOperation value)
-        {
-            var current = value;
-            while (current is IConversionOperation or IDelegateCreationOperation or IParenthesizedOperation)
-            {
-                current = current switch
-                {
-                    IConversionOperation conversion => conversion.Operand,
-                    IDelegateCreationOperation creation => creation.Target,
-                    IParenthesizedOperation parenthesized => parenthesized.Operand,
-                    _ => current,
-                };
-            }
-
-            return current is IMethodReferenceOperation reference ? reference.Method : null;
-        }
-
-        /// <summary>
-        /// Whether the entity passed as the first parameter of <paramref name="method"/> can escape there: true when the
-        /// method has no source body, or when its parameter is used for anything but member reads and comparisons.
-        /// </summary>
-        private static bool MethodParameterEscapes(IMethodSymbol method, EfSymbols symbols, int depth)
-        {
-            if (depth > MaxEscapeDepth || method.Parameters.Length == 0)
-            {
-                return true;
-            }
-
-            var body = SourceBodies.GetBody(symbols.Compilation, method.OriginalDefinition, default);
-            if (body is null)
-            {
-                return true;
-            }
-
-            var parameter = method.OriginalDefinition.Parameters[0];
-            foreach (var op in body.Descendants())
-            {
-                if (op is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
-                {
-                    continue;
-                }
-
-                var current = reference.WalkUpConversions();
-                var parent = current.Parent;
-
-                var stays = parent switch
-                {
-                    IPropertyReferenceOperation property => property.Instance == current,
-                    IFieldReferenceOperation field => field.Instance == current,
-                    IBinaryOperation or IIsPatternOperation or IIsTypeOperation => true,
-                    _ => false,
-                };
-                if (!stays)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool ContainsType(ITypeSymbol type, ITypeSymbol element, EfSymbols symbols)
-        {
-            if (EfSymbols.InheritsFrom(type, element))
-            {
-                return true;
-            }
-
-            var inner = symbols.GetElementType(type);
-            if (inner is not null && !SymbolEqualityComparer.Default.Equals(inner, type) && ContainsType(inner, element, symbols))
-            {
-                return true;
-            }
-
-            return type is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments.Any(t => EfSymbols.InheritsFrom(t, element));
-        }
-
-        /// <summary>A lambda parameter escapes when it is the lambda's result (Select(b => b)) or flows anywhere but a member read or comparison.</summary>
-        private static bool ParameterEscapes(IParameterReferenceOperation reference, IAnonymousFunctionOperation lambda, EfSymbols symbols, int depth)
-        {
-            var current = reference.WalkUpConversions();
-            var parent = current.Parent;
-
-            switch (parent)
-            {
-                case IPropertyReferenceOperation property when property.Instance == current:
-                case IFieldReferenceOperation field when field.Instance == current:
-                case IBinaryOperation:
-                case IIsPatternOperation:
-                case IIsTypeOperation:
-                    return false;
-                case IReturnOperation when lambda.Symbol.ReturnType.SpecialType == SpecialType.System_Boolean:
-                    return false;
-                default:
-                    return true;
-            }
-        }
-
-        private static bool LocalEscapes(ILocalSymbol local, IOperation body, EfSymbols symbols, int depth)
-        {
-            // The local's references from the body's index when the body is a whole operation tree (one walk per body).
-            foreach (var reference in BodyIndex.ReferencesIn(body, local))
-            {
-                if (SymbolEqualityComparer.Default.Equals(reference.Local, local))
-                {
-                    if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference)
-                    {
-                        // Reassigned: we no longer know what it holds.
-                        return true;
-                    }
-
-                    if (Escapes(reference, body, symbols, depth))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
+            public override ResultFlow Result(ITypeSymbol? result, ITypeSymbol? element)
+                => result is null || result.IsValueType || result.SpecialType == SpecialType.System_String ? ResultFlow.Stays
+                    : element is not null && !EntityFlow.Mentions(result, element) ? ResultFlow.Stays
+                    : element is not null && EfSymbols.InheritsFrom(result, element) ? ResultFlow.Entity
+                    : ResultFlow.Sequence;
         }
     }
 }

@@ -7,41 +7,29 @@ namespace PerfAnalyzers.EfCore
     /// it cannot be copied (<see cref="FilterBlocker"/>): an ordering, a Take, an Include... or a filter that may match more
     /// rows than the one <c>First</c> picks.
     /// </summary>
-    internal sealed class SingleRowLoad
+    internal sealed class SingleRowLoad(QueryChain query, IInvocationOperation terminal, ITypeSymbol entity, bool isAsync, bool configureAwait, IOperation? token, string? filterText, string? filterBlocker)
     {
-        private SingleRowLoad(QueryChain query, IInvocationOperation terminal, ITypeSymbol entity, bool isAsync, bool configureAwait, IOperation? token, string? filterText, string? filterBlocker)
-        {
-            Query = query;
-            Terminal = terminal;
-            Entity = entity;
-            IsAsync = isAsync;
-            ConfigureAwait = configureAwait;
-            Token = token;
-            FilterText = filterText;
-            FilterBlocker = filterBlocker;
-        }
-
         /// <summary>The query up to (not including) the terminal; its root and context.</summary>
-        public QueryChain Query { get; }
+        public QueryChain Query { get; } = query;
 
         /// <summary>First/FirstOrDefault/Single/SingleOrDefault(Async) or Find(Async).</summary>
-        public IInvocationOperation Terminal { get; }
+        public IInvocationOperation Terminal { get; } = terminal;
 
-        public ITypeSymbol Entity { get; }
+        public ITypeSymbol Entity { get; } = entity;
 
         /// <summary>The load is awaited.</summary>
-        public bool IsAsync { get; }
+        public bool IsAsync { get; } = isAsync;
 
-        public bool ConfigureAwait { get; }
+        public bool ConfigureAwait { get; } = configureAwait;
 
         /// <summary>The load's explicit cancellation token, if any.</summary>
-        public IOperation? Token { get; }
+        public IOperation? Token { get; } = token;
 
         /// <summary>The query that selects the same row, as code (<c>db.Counters.Where(c =&gt; c.Id == id)</c>), or null.</summary>
-        public string? FilterText { get; }
+        public string? FilterText { get; } = filterText;
 
         /// <summary>Why the filter cannot be copied into a set-based statement, or null.</summary>
-        public string? FilterBlocker { get; }
+        public string? FilterBlocker { get; } = filterBlocker;
 
         /// <summary>
         /// The single-row load <paramref name="value"/> is (the initializer of a local), or null when it is not one, or not of

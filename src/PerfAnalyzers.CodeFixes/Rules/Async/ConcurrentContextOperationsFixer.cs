@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis.Formatting;
-using PerfAnalyzers.Rules.Async;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Async
 {
@@ -28,9 +27,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Async
 
         protected override async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            if (await RootAndModelAsync(document, cancellationToken).ConfigureAwait(false) is not (SyntaxNode root, SemanticModel model))
             {
                 return document;
             }

@@ -26,9 +26,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Configuration
 
         private static async Task<Document> ApplyAsync(Document document, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || invocation.Expression is not MemberAccessExpressionSyntax { Name: GenericNameSyntax name } member)
+            if (await RootAndModelAsync(document, cancellationToken).ConfigureAwait(false) is not (SyntaxNode root, SemanticModel model) || invocation.Expression is not MemberAccessExpressionSyntax { Name: GenericNameSyntax name } member)
             {
                 return document;
             }

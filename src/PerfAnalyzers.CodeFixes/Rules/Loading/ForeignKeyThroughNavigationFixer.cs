@@ -1,5 +1,3 @@
-using PerfAnalyzers.Rules.Loading;
-
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP107: <c>post.Blog.Id</c> -&gt; <c>post.BlogId</c>; <c>post.Author?.Id</c> -&gt; <c>post.AuthorId</c>.</summary>

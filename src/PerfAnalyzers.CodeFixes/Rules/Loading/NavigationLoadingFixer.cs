@@ -1,5 +1,3 @@
-using PerfAnalyzers.Rules.Loading;
-
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>

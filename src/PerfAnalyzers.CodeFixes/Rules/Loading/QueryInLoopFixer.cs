@@ -1,7 +1,6 @@
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.EfCore;
-using PerfAnalyzers.Rules.Loading;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
@@ -54,9 +53,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
 
         private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, bool? include, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            if (await RootAndModelAsync(document, cancellationToken).ConfigureAwait(false) is not (SyntaxNode root, SemanticModel model))
             {
                 return document;
             }

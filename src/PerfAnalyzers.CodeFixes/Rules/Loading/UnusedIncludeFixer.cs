@@ -1,5 +1,3 @@
-using PerfAnalyzers.Rules.Loading;
-
 namespace PerfAnalyzers.CodeFixes.Rules.Loading
 {
     /// <summary>EFP106: removes the Include and the ThenIncludes that continue it, keeping the rest of the chain and its layout.</summary>

@@ -1,5 +1,3 @@
-using PerfAnalyzers.Rules.Query;
-
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP304: <c>q.Count(p) &gt; 0</c> -&gt; <c>q.Any(p)</c>, <c>await q.CountAsync(ct) == 0</c> -&gt; <c>!await q.AnyAsync(ct)</c>.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.EfCore;
-using PerfAnalyzers.Rules.Query;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
@@ -28,9 +27,9 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
         /// <summary>The declaration to retype, after checking (for fields) every use in the containing type.</summary>
         private static async Task<VariableDeclarationSyntax?> FindDeclarationAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            return root is null || model is null ? null : FindDeclaration(root, model, diagnostic, cancellationToken);
+            return await RootAndModelAsync(document, cancellationToken).ConfigureAwait(false) is (SyntaxNode root, SemanticModel model)
+                ? FindDeclaration(root, model, diagnostic, cancellationToken)
+                : null;
         }
 
         private static VariableDeclarationSyntax? FindDeclaration(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
@@ -109,9 +108,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
                 }
             }
 
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || declarations.Count == 0)
+            if (await RootAndModelAsync(document, cancellationToken).ConfigureAwait(false) is not (SyntaxNode root, SemanticModel model) || declarations.Count == 0)
             {
                 return document;
             }

@@ -1,5 +1,3 @@
-using PerfAnalyzers.Rules.Query;
-
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>

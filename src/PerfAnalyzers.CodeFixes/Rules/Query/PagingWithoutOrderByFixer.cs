@@ -1,5 +1,3 @@
-using PerfAnalyzers.Rules.Query;
-
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {
     /// <summary>EFP306: <c>q.Skip(n)</c> -&gt; <c>q.OrderBy(p =&gt; p.Id).Skip(n)</c> (the entity's key, when the analyzer found it).</summary>
@@ -33,9 +31,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Query
 
         private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || !TryFind(root, diagnostic, out var access))
+            if (await RootAndModelAsync(document, cancellationToken).ConfigureAwait(false) is not (SyntaxNode root, SemanticModel model) || !TryFind(root, diagnostic, out var access))
             {
                 return document;
             }

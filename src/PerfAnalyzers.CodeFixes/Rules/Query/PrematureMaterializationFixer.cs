@@ -1,6 +1,5 @@
 using Microsoft.CodeAnalysis.Editing;
 using PerfAnalyzers.EfCore;
-using PerfAnalyzers.Rules.Query;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Query
 {

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis.Editing;
-using PerfAnalyzers.Rules.Writes;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Writes
 {
@@ -59,9 +58,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
 
         private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            if (await RootAndModelAsync(document, cancellationToken).ConfigureAwait(false) is not (SyntaxNode root, SemanticModel model))
             {
                 return document;
             }

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis.Editing;
-using PerfAnalyzers.Rules.Writes;
 
 namespace PerfAnalyzers.CodeFixes.Rules.Writes
 {

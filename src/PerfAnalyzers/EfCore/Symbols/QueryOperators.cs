@@ -227,17 +227,21 @@ namespace PerfAnalyzers.EfCore
                || kind is OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy or OperatorKind.ThenByDescending;
 
         /// <summary>
-        /// The LINQ to Objects operators every follower of in-memory rows follows: their results are the source's elements
-        /// (filtered, ordered, paged, copied), one of them, or a scalar. Each follower adds its own (the operators it can
-        /// follow further): <see cref="QueryFlow"/>, <see cref="EntityMemberUsage"/>, <see cref="ReadOnlyEntityUsage"/>.
+        /// The LINQ to Objects operators an <see cref="EntityFlow"/> walk over in-memory entities follows (their lambdas'
+        /// element parameter and their result): those whose results are the source's elements (filtered, ordered, paged,
+        /// copied, one of them), a scalar, or a new shape the walk judges by its type (Select, SelectMany, GroupBy,
+        /// ToDictionary, ToLookup, OfType). A question may decline some (<see cref="EntityMemberUsage"/>: Distinct, which
+        /// compares the entities by reference and a projection by value, and OfType, which names the entity type).
         /// </summary>
         public static bool IsFollowedInMemory(OperatorKind kind)
             => kind is OperatorKind.Where or OperatorKind.OrderBy or OperatorKind.OrderByDescending or OperatorKind.ThenBy
-                or OperatorKind.ThenByDescending or OperatorKind.Take or OperatorKind.Skip or OperatorKind.Reverse or OperatorKind.ToList
-                or OperatorKind.ToArray or OperatorKind.AsEnumerable or OperatorKind.First or OperatorKind.FirstOrDefault
-                or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.Last or OperatorKind.LastOrDefault
-                or OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any or OperatorKind.All or OperatorKind.Sum
-                or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average or OperatorKind.Select;
+                or OperatorKind.ThenByDescending or OperatorKind.Take or OperatorKind.Skip or OperatorKind.TakeWhile or OperatorKind.SkipWhile
+                or OperatorKind.Reverse or OperatorKind.Distinct or OperatorKind.OfType or OperatorKind.ToList or OperatorKind.ToArray
+                or OperatorKind.AsEnumerable or OperatorKind.First or OperatorKind.FirstOrDefault or OperatorKind.Single or OperatorKind.SingleOrDefault
+                or OperatorKind.Last or OperatorKind.LastOrDefault or OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault
+                or OperatorKind.MinBy or OperatorKind.MaxBy or OperatorKind.Count or OperatorKind.LongCount or OperatorKind.Any
+                or OperatorKind.All or OperatorKind.Contains or OperatorKind.Sum or OperatorKind.Min or OperatorKind.Max or OperatorKind.Average
+                or OperatorKind.Select or OperatorKind.SelectMany or OperatorKind.GroupBy or OperatorKind.ToDictionary or OperatorKind.ToLookup;
 
         /// <summary>
         /// The materializers whose entities EFP302 and EFP305 follow: a list (ToList, ToArray), sync or Async.
@@ -352,12 +356,12 @@ namespace PerfAnalyzers.EfCore
         public static bool TakesEachElement(string name)
             => name is "ForEach" or "ForEachAsync" or "ConvertAll" or "TrueForAll" or "Exists" or "Find" or "FindAll" or "RemoveAll";
 
-        /// <summary>They read the list and the elements given to their predicates, and change nothing (<see cref="ReadOnlyEntityUsage"/>).</summary>
-        public static bool OnlyRead(string name)
-            => name is "Find" or "FindAll" or "FindLast" or "FindIndex" or "FindLastIndex" or "Exists" or "TrueForAll" or "Contains" or "IndexOf" or "ForEach";
-
-        /// <summary>Their results are the list's elements (or a scalar): <see cref="QueryFlow"/> follows them.</summary>
-        public static bool KeepElementsLocal(string name)
-            => name is "ForEach" or "Exists" or "TrueForAll" or "Find" or "FindAll" or "Contains" or "ToArray" or "Reverse";
+        /// <summary>
+        /// They read the list and the elements given to their predicates and change no element; their results are the list's
+        /// elements or a scalar (<see cref="EntityFlow"/> follows them).
+        /// </summary>
+        public static bool ReadsElements(string name)
+            => name is "Find" or "FindAll" or "FindLast" or "FindIndex" or "FindLastIndex" or "Exists" or "TrueForAll" or "Contains"
+                or "IndexOf" or "ForEach" or "ToArray" or "Reverse";
     }
 }

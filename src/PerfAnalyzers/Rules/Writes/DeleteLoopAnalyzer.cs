@@ -88,7 +88,7 @@ namespace PerfAnalyzers.Rules.Writes
                 blocker = "the result of SaveChanges is used";
             }
 
-            if (blocker is null && (source.LoadStatement is not null && !Adjacent(source.LoadStatement, consumer) || !LoadedEntities.IsStatementInBlock(consumer)))
+            if (blocker is null && (source.LoadStatement is not null && !LoadedEntities.IsNextStatement(source.LoadStatement, consumer) || !LoadedEntities.IsStatementInBlock(consumer)))
             {
                 blocker = "the load, the delete and the save are not consecutive statements";
             }
@@ -122,9 +122,6 @@ namespace PerfAnalyzers.Rules.Writes
                 source.Entity.Name,
                 LoadedEntities.NoFixSuffix(blocker)));
         }
-
-        private static bool Adjacent(IOperation first, IOperation second)
-            => first.Parent is IBlockOperation block && block.Operations.IndexOf(first) + 1 == block.Operations.IndexOf(second);
 
         /// <summary>The context of <c>db.Posts.Remove</c> / <c>db.Remove</c> / <c>db.Set&lt;Post&gt;().Remove</c>.</summary>
         private static ISymbol? RemoveContext(EfSymbols symbols, IInvocationOperation invocation)

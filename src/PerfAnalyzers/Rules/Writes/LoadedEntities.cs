@@ -8,7 +8,7 @@ namespace PerfAnalyzers.Rules.Writes
     /// local used only here), changed or removed, then saved by the next statement. Knows which statements a set-based
     /// ExecuteUpdate/ExecuteDelete would replace, and passes that to the fixer as diagnostic properties.
     /// </summary>
-    internal sealed class LoadedEntities
+    internal sealed class LoadedEntities(QueryChain query, IOperation queryExpression, IOperation? loadStatement, bool loadIsAsync, IOperation? loadToken, bool loadConfigureAwait)
     {
         /// <summary>Diagnostic property: the statement that replaces the first statement of the pattern (absent: no fix).</summary>
         public const string ReplacementProperty = "Replacement";
@@ -19,29 +19,19 @@ namespace PerfAnalyzers.Rules.Writes
         /// <summary>Diagnostic property: "start:length;start:length" of the statements removed.</summary>
         public const string RemoveSpansProperty = "RemoveSpans";
 
-        private LoadedEntities(QueryChain query, IOperation queryExpression, IOperation? loadStatement, bool loadIsAsync, IOperation? loadToken, bool loadConfigureAwait)
-        {
-            Query = query;
-            QueryExpression = queryExpression;
-            LoadStatement = loadStatement;
-            LoadIsAsync = loadIsAsync;
-            LoadToken = loadToken;
-            LoadConfigureAwait = loadConfigureAwait;
-        }
-
-        public QueryChain Query { get; }
+        public QueryChain Query { get; } = query;
 
         /// <summary>The IQueryable expression whose rows are loaded (what ExecuteUpdate/ExecuteDelete is called on).</summary>
-        public IOperation QueryExpression { get; }
+        public IOperation QueryExpression { get; } = queryExpression;
 
         /// <summary>The declaration statement of the list local the query is materialized into, if any.</summary>
-        public IOperation? LoadStatement { get; }
+        public IOperation? LoadStatement { get; } = loadStatement;
 
-        public bool LoadIsAsync { get; }
+        public bool LoadIsAsync { get; } = loadIsAsync;
 
-        public IOperation? LoadToken { get; }
+        public IOperation? LoadToken { get; } = loadToken;
 
-        public bool LoadConfigureAwait { get; }
+        public bool LoadConfigureAwait { get; } = loadConfigureAwait;
 
         public ITypeSymbol Entity => Query.EntityType!;
 
@@ -243,7 +233,6 @@ namespace PerfAnalyzers.Rules.Writes
         /// <summary>Builds the fixer's properties: replace the first statement of the pattern with <paramref name="statement"/>, remove the rest.</summary>
         public ImmutableDictionary<string, string?> FixProperties(IOperation consumer, SaveStatement save, bool removeSave, string statement)
         {
-            var first = LoadStatement ?? consumer;
             var remove = new List<IOperation>();
             if (LoadStatement is not null)
             {
@@ -255,28 +244,33 @@ namespace PerfAnalyzers.Rules.Writes
                 remove.Add(save.Statement);
             }
 
-            return ImmutableDictionary<string, string?>.Empty
-                .Add(ReplacementProperty, statement)
-                .Add(ReplaceSpanProperty, SpanProperty.Format(first))
-                .Add(RemoveSpansProperty, string.Join(";", remove.Select(SpanProperty.Format)));
+            return ReplaceAndRemove(LoadStatement ?? consumer, remove, statement);
         }
+
+        /// <summary>The fixer's properties (EFP203, EFP204, EFP206): replace <paramref name="replaced"/> with <paramref name="statement"/>, remove <paramref name="removed"/>.</summary>
+        public static ImmutableDictionary<string, string?> ReplaceAndRemove(IOperation replaced, IEnumerable<IOperation> removed, string statement)
+            => ImmutableDictionary<string, string?>.Empty
+                .Add(ReplacementProperty, statement)
+                .Add(ReplaceSpanProperty, SpanProperty.Format(replaced))
+                .Add(RemoveSpansProperty, string.Join(";", removed.Select(SpanProperty.Format)));
 
         /// <summary>
         /// <c>[await ]query.ExecuteX[Async](args[, ct])[.ConfigureAwait(false)];</c> — async when the load or the save was,
         /// with the save's (else the load's) cancellation token.
         /// </summary>
         public string BuildStatement(string method, string? arguments, SaveStatement save)
+            => BulkStatement(QueryExpression.Syntax.ToString(), method, arguments, LoadIsAsync || save.IsAsync, save.Token ?? LoadToken, save.ConfigureAwait || LoadConfigureAwait);
+
+        /// <summary><c>[await ]query.ExecuteX[Async](args[, ct])[.ConfigureAwait(false)];</c>, the statement that replaces a load, a change and a save.</summary>
+        public static string BulkStatement(string query, string method, string? arguments, bool isAsync, IOperation? token, bool configureAwait)
         {
-            var isAsync = LoadIsAsync || save.IsAsync;
-            var token = save.Token ?? LoadToken;
-            var configureAwait = save.ConfigureAwait || LoadConfigureAwait;
             var text = new StringBuilder();
             if (isAsync)
             {
                 text.Append("await ");
             }
 
-            text.Append(QueryExpression.Syntax.ToString()).Append('.').Append(method).Append(isAsync ? "Async(" : "(");
+            text.Append(query).Append('.').Append(method).Append(isAsync ? "Async(" : "(");
             var args = new List<string>();
             if (arguments is not null)
             {
@@ -296,6 +290,10 @@ namespace PerfAnalyzers.Rules.Writes
 
             return text.Append(';').ToString();
         }
+
+        /// <summary>Whether <paramref name="second"/> is the statement right after <paramref name="first"/> in the same block.</summary>
+        public static bool IsNextStatement(IOperation first, IOperation second)
+            => first.Parent is IBlockOperation block && second.Parent == block && block.Operations.IndexOf(first) + 1 == block.Operations.IndexOf(second);
 
         /// <summary>The message suffix naming why there is no fix.</summary>
         public static string NoFixSuffix(string? blocker) => blocker is null ? "" : " (no automatic fix: " + blocker + ")";

@@ -77,12 +77,12 @@ namespace PerfAnalyzers.Rules.Writes
                     continue;
                 }
 
-                if (IsNullCheck(reference))
+                if (EntityFlow.IsNullCheck(reference))
                 {
                     nullChecked = true;
                 }
                 else if (reference.Parent is IPropertyReferenceOperation read && ReferenceEquals(read.Instance?.WalkDownConversions(), reference)
-                         && SymbolEqualityComparer.Default.Equals(read.Property, column.Property) && !IsWritten(read))
+                         && SymbolEqualityComparer.Default.Equals(read.Property, column.Property) && !EntityFlow.IsWritten(read))
                 {
                     columnReadElsewhere = true;
                 }
@@ -138,7 +138,7 @@ namespace PerfAnalyzers.Rules.Writes
                 blocker = "the result of SaveChanges is used";
             }
 
-            if (blocker is null && (!Adjacent(loadStatement, statement) || !LoadedEntities.IsStatementInBlock(statement)))
+            if (blocker is null && (!LoadedEntities.IsNextStatement(loadStatement, statement) || !LoadedEntities.IsStatementInBlock(statement)))
             {
                 blocker = "the load, the change and the save are not consecutive statements";
             }
@@ -163,30 +163,6 @@ namespace PerfAnalyzers.Rules.Writes
                 local.Name,
                 column.Property.Name,
                 LoadedEntities.NoFixSuffix(blocker)));
-        }
-
-        private static bool Adjacent(IOperation first, IOperation second)
-            => first.Parent is IBlockOperation block && second.Parent == block && block.Operations.IndexOf(first) + 1 == block.Operations.IndexOf(second);
-
-        private static bool IsWritten(IOperation operation)
-            => operation.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, operation)
-               || operation.Parent is IIncrementOrDecrementOperation;
-
-        /// <summary><c>x == null</c>, <c>x != null</c>, <c>x is null</c>, <c>x is not null</c>, <c>x is { }</c>, <c>x ?? throw</c>-free checks.</summary>
-        private static bool IsNullCheck(ILocalReferenceOperation reference)
-        {
-            var parent = reference.Parent is IConversionOperation conversion ? conversion.Parent : reference.Parent;
-            return parent switch
-            {
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
-                    => IsNull(binary.LeftOperand) || IsNull(binary.RightOperand),
-                IIsPatternOperation { Pattern: var pattern } => pattern is IConstantPatternOperation { Value: var value } && IsNull(value)
-                    || pattern is INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var negated } } && IsNull(negated)
-                    || pattern is IRecursivePatternOperation { DeconstructionSubpatterns.IsEmpty: true, PropertySubpatterns.IsEmpty: true, DeclaredSymbol: null },
-                _ => false,
-            };
-
-            static bool IsNull(IOperation operand) => operand.WalkDownConversions() is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } };
         }
 
         /// <summary>
@@ -255,39 +231,16 @@ namespace PerfAnalyzers.Rules.Writes
         private static ImmutableDictionary<string, string?> FixProperties(SingleRowLoad load, ColumnChange column, IOperation loadStatement, IOperation change, SaveStatement save, bool removeSave)
         {
             var name = column.Entity.Name;
+            var setters = $"setters => setters.SetProperty({name} => {name}.{column.Property.Name}, {name} => {column.NewValueText})";
             var isAsync = load.IsAsync || save.IsAsync;
-            var token = save.Token ?? load.Token;
-            var text = new System.Text.StringBuilder();
-            if (isAsync)
-            {
-                text.Append("await ");
-            }
-
-            text.Append(load.FilterText).Append(isAsync ? ".ExecuteUpdateAsync(" : ".ExecuteUpdate(")
-                .Append("setters => setters.SetProperty(").Append(name).Append(" => ").Append(name).Append('.').Append(column.Property.Name)
-                .Append(", ").Append(name).Append(" => ").Append(column.NewValueText).Append(')');
-            if (isAsync && token is not null)
-            {
-                text.Append(", ").Append(token.Syntax);
-            }
-
-            text.Append(')');
-            if (isAsync && (save.ConfigureAwait || load.ConfigureAwait))
-            {
-                text.Append(".ConfigureAwait(false)");
-            }
-
-            text.Append(';');
+            var statement = LoadedEntities.BulkStatement(load.FilterText!, "ExecuteUpdate", setters, isAsync, save.Token ?? load.Token, save.ConfigureAwait || load.ConfigureAwait);
             var remove = new List<IOperation> { loadStatement };
             if (removeSave)
             {
                 remove.Add(save.Statement);
             }
 
-            return ImmutableDictionary<string, string?>.Empty
-                .Add(LoadedEntities.ReplacementProperty, text.ToString())
-                .Add(LoadedEntities.ReplaceSpanProperty, SpanProperty.Format(change))
-                .Add(LoadedEntities.RemoveSpansProperty, string.Join(";", remove.Select(SpanProperty.Format)));
+            return LoadedEntities.ReplaceAndRemove(change, remove, statement);
         }
 
         /// <summary>
@@ -295,35 +248,25 @@ namespace PerfAnalyzers.Rules.Writes
         /// <c>x.P++</c>, <c>x.P--</c>, <c>x.P = x.P + d</c>, <c>x.P = d + x.P</c>, <c>x.P = x.P - d</c>, where <c>d</c> does not
         /// read the entity. A plain assignment (<c>x.Status = Done</c>) does not depend on the old value: not this shape.
         /// </summary>
-        private sealed class ColumnChange
+        private sealed class ColumnChange(ILocalSymbol entity, IPropertyReferenceOperation target, ILocalReferenceOperation instance, ILocalReferenceOperation? valueInstance, IOperation? delta, string newValueText)
         {
-            private ColumnChange(ILocalSymbol entity, IPropertyReferenceOperation target, ILocalReferenceOperation instance, ILocalReferenceOperation? valueInstance, IOperation? delta, string newValueText)
-            {
-                ValueInstance = valueInstance;
-                Entity = entity;
-                Target = target;
-                Instance = instance;
-                Delta = delta;
-                NewValueText = newValueText;
-            }
+            public ILocalSymbol Entity { get; } = entity;
 
-            public ILocalSymbol Entity { get; }
-
-            public IPropertyReferenceOperation Target { get; }
+            public IPropertyReferenceOperation Target { get; } = target;
 
             public IPropertySymbol Property => Target.Property;
 
             /// <summary>The reference to the entity local in the assigned member (<c>x</c> in <c>x.P</c>).</summary>
-            public ILocalReferenceOperation Instance { get; }
+            public ILocalReferenceOperation Instance { get; } = instance;
 
             /// <summary>The reference to the entity local in the column read of <c>x.P = x.P + d</c>, if any.</summary>
-            public ILocalReferenceOperation? ValueInstance { get; }
+            public ILocalReferenceOperation? ValueInstance { get; } = valueInstance;
 
             /// <summary>The amount added or subtracted (null for ++/--).</summary>
-            public IOperation? Delta { get; }
+            public IOperation? Delta { get; } = delta;
 
             /// <summary>The new value as code over the entity's name (<c>x.P + d</c>).</summary>
-            public string NewValueText { get; }
+            public string NewValueText { get; } = newValueText;
 
             public static ColumnChange? Of(IOperation change)
             {

@@ -119,7 +119,7 @@ namespace PerfAnalyzers.Rules.Writes
                 blocker = "the result of SaveChanges is used";
             }
 
-            if (blocker is null && (source.LoadStatement is not null && !Adjacent(source.LoadStatement, loop) || !LoadedEntities.IsStatementInBlock(loop)))
+            if (blocker is null && (source.LoadStatement is not null && !LoadedEntities.IsNextStatement(source.LoadStatement, loop) || !LoadedEntities.IsStatementInBlock(loop)))
             {
                 blocker = "the load, the loop and the save are not consecutive statements";
             }
@@ -152,9 +152,6 @@ namespace PerfAnalyzers.Rules.Writes
                 source.Entity.Name,
                 LoadedEntities.NoFixSuffix(blocker)));
         }
-
-        private static bool Adjacent(IOperation first, IOperation second)
-            => first.Parent is IBlockOperation block && block.Operations.IndexOf(first) + 1 == block.Operations.IndexOf(second);
 
         private static IOperation? TargetOf(IOperation expression) => expression switch
         {
