@@ -30,6 +30,12 @@ namespace PerfAnalyzers.EfCore
         /// type over type parameters, every construction.
         /// </summary>
         public ImmutableArray<INamedTypeSymbol> ConcreteTypesOf(INamedTypeSymbol type)
+            => _concreteOf.GetOrAdd(type, ComputeConcreteTypesOf); // once per type (issue 14: asked for every call a summary follows)
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>> _concreteOf =
+            new System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
+
+        private ImmutableArray<INamedTypeSymbol> ComputeConcreteTypesOf(INamedTypeSymbol type)
         {
             if (!_concrete.TryGetValue(type.OriginalDefinition, out var list))
             {

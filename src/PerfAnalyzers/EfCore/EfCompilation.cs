@@ -184,7 +184,7 @@ namespace PerfAnalyzers.EfCore
         /// The names <see cref="ComputeRoundTrip"/> can accept (it rejects every other name): SaveChanges, Find, Load,
         /// ExecuteSql*, ExecuteUpdate/ExecuteDelete and the materializing operators, sync or Async.
         /// </summary>
-        private static bool MayBeRoundTrip(string name)
+        internal static bool MayBeRoundTrip(string name)
         {
             var syncName = EfSymbols.SyncName(name);
             return syncName is "SaveChanges" or "Find" or "ExecuteUpdate" or "ExecuteDelete"

@@ -406,7 +406,14 @@ namespace PerfAnalyzers.EfCore
             }
         }
 
+        /// <summary>The locals and fields a loop increments, once per loop (issue 14: asked for every guarded call in the loop, each answer walked the whole loop).</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, HashSet<ISymbol>> Counters =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, HashSet<ISymbol>>();
+
         private static HashSet<ISymbol> IncrementedInLoop(EnclosingLoop loop)
+            => Counters.GetValue(loop.Loop, _ => ComputeIncrementedInLoop(loop));
+
+        private static HashSet<ISymbol> ComputeIncrementedInLoop(EnclosingLoop loop)
         {
             var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var op in loop.Loop.DescendantsAndSelf())

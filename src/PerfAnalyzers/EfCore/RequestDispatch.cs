@@ -34,7 +34,10 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>Named like a dispatch (Send, Publish...) and takes the request: checked before the handler index is built.</summary>
         public static bool IsDispatchName(IMethodSymbol method)
-            => (SendNames.Contains(method.Name) || PublishNames.Contains(method.Name)) && method.Parameters.Length >= 1;
+            => IsDispatchName(method.Name) && method.Parameters.Length >= 1;
+
+        /// <summary>One of the dispatch names (Send, SendAsync, Publish, PublishAsync).</summary>
+        public static bool IsDispatchName(string name) => SendNames.Contains(name) || PublishNames.Contains(name);
 
         /// <summary>
         /// The handler methods that <paramref name="invocation"/> runs: the one handler of a Send (empty when there are

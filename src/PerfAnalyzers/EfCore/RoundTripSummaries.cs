@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -81,12 +82,14 @@ namespace PerfAnalyzers.EfCore
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<IMethodSymbol, RoundTripSummary> _cache = new ConcurrentDictionary<IMethodSymbol, RoundTripSummary>(SymbolEqualityComparer.Default);
         private readonly Lazy<ImplementationMap> _implementations;
+        private readonly Lazy<HashSet<string>> _sourceMethodNames;
 
         public RoundTripSummaries(EfCompilation ef, Compilation compilation)
         {
             _ef = ef;
             _compilation = compilation;
             _implementations = new Lazy<ImplementationMap>(() => ImplementationMap.Build(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+            _sourceMethodNames = new Lazy<HashSet<string>>(() => SourceMethodNames(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>The summary for calling <paramref name="method"/> (resolving interface/abstract methods to their one implementation).</summary>
@@ -269,6 +272,14 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
+            if (!MayReachRoundTrip(method, cancellationToken))
+            {
+                // Final whatever the budget and the recursion: the body has nothing a chain could start from.
+                visiting.Remove(method);
+                _cache.TryAdd(method, RoundTripSummary.None);
+                return RoundTripSummary.None;
+            }
+
             RoundTripSummary result;
             try
             {
@@ -287,6 +298,96 @@ namespace PerfAnalyzers.EfCore
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// Whether the body of <paramref name="method"/> can hold anything <see cref="ComputeBody"/> starts a chain from, read
+        /// from its syntax before the body is bound (issue 14: a helper called in a loop, a log writer, a cache-key formatter,
+        /// was bound only to find no round trip in it). False only when the declaration has none of: a name, outside a type,
+        /// that a round trip has (<see cref="EfCompilation.MayBeRoundTrip"/>), that a method declared in source has (a call to
+        /// it, or a method group given to a delegate local) or that a dispatch has (<see cref="RequestDispatch.IsDispatchName(string)"/>);
+        /// a <c>foreach</c> (over a query); a constructor initializer (<c>: base(..)</c>, a call without a name); or a call
+        /// the syntax does not name, when a source method has its name: a query expression's clauses, a collection
+        /// initializer's <c>Add</c>, an interpolated string handler's <c>Append*</c>. A delegate local runs the lambdas and
+        /// method groups its own body assigns to it, whose names are in the declaration too. A declaration it cannot read
+        /// (several or none, another kind) answers true, and the body is bound as before. A false answer is final: it is
+        /// cached whatever the budget and the recursion.
+        /// </summary>
+        internal bool MayReachRoundTrip(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (method.DeclaringSyntaxReferences.Length != 1)
+            {
+                return true;
+            }
+
+            var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            if (declaration is not (BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax))
+            {
+                return true;
+            }
+
+            var sourceNames = _sourceMethodNames.Value;
+            foreach (var node in declaration.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case SimpleNameSyntax name when !SyntaxFacts.IsInTypeOnlyContext(name):
+                        var text = name.Identifier.ValueText;
+                        if (sourceNames.Contains(text) || EfCompilation.MayBeRoundTrip(text) || RequestDispatch.IsDispatchName(text))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case CommonForEachStatementSyntax:
+                    case ConstructorInitializerSyntax:
+                    case QueryExpressionSyntax:
+                        return true;
+                    case InitializerExpressionSyntax initializer when initializer.IsKind(SyntaxKind.CollectionInitializerExpression) && sourceNames.Contains("Add"):
+                        return true;
+                    case InterpolatedStringExpressionSyntax when sourceNames.Contains("AppendLiteral") || sourceNames.Contains("AppendFormatted"):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The names of the methods declared in source types (an explicit interface implementation also under its interface
+        /// member's name): a call whose name is none of these cannot run a source body.
+        /// </summary>
+        private static HashSet<string> SourceMethodNames(Compilation compilation)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<INamespaceOrTypeSymbol>();
+            stack.Push(compilation.SourceModule.GlobalNamespace);
+            while (stack.Count > 0)
+            {
+                foreach (var member in stack.Pop().GetMembers())
+                {
+                    switch (member)
+                    {
+                        case INamespaceSymbol ns:
+                            stack.Push(ns);
+                            break;
+                        case INamedTypeSymbol type when type.Locations.Any(l => l.IsInSource):
+                            stack.Push(type);
+                            break;
+                        case IMethodSymbol method:
+                            names.Add(method.Name);
+                            var dot = method.Name.LastIndexOf('.');
+                            if (dot >= 0)
+                            {
+                                names.Add(method.Name.Substring(dot + 1));
+                            }
+
+                            break;
+                    }
+                }
+            }
+
+            return names;
         }
 
         private RoundTripSummary Compute(IMethodSymbol method, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)

@@ -22,8 +22,16 @@ namespace PerfAnalyzers.EfCore
         private static readonly ImmutableHashSet<string> ClassAttributes = ImmutableHashSet.Create(
             "TestClass", "TestFixture");
 
-        /// <summary>A test project: the compilation references a test framework's assembly.</summary>
+        private static readonly ConditionalWeakTable<Compilation, StrongBox<bool>> TestProjects = new ConditionalWeakTable<Compilation, StrongBox<bool>>();
+
+        /// <summary>
+        /// A test project: the compilation references a test framework's assembly. Decided once per compilation (issue 14:
+        /// the loop exemptions ask it for every round trip in a loop, and each answer walked the compilation's references).
+        /// </summary>
         public static bool IsTestProject(Compilation compilation)
+            => TestProjects.GetValue(compilation, c => new StrongBox<bool>(ReferencesTestFramework(c))).Value;
+
+        private static bool ReferencesTestFramework(Compilation compilation)
         {
             foreach (var assembly in compilation.ReferencedAssemblyNames)
             {

@@ -340,6 +340,71 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Cache_miss_by_a_null_check_of_what_a_probe_gave_out()
+        {
+            // The probe's out local (declared there, or before it) tested for null afterwards: looked up in the body's index.
+            var host = EfCoreTestHost.Create("""
+                using System.Collections.Concurrent;
+
+                class Library
+                {
+                    private readonly BlogContext _db;
+                    private readonly ConcurrentDictionary<int, Blog> _byId = new();
+
+                    public Blog ProbedThenChecked(int id)
+                    {
+                        _byId.TryGetValue(id, out var blog);
+                        if (blog == null)
+                        {
+                            blog = _db.Blogs.Find(id);
+                            _byId[id] = blog;
+                        }
+
+                        return blog;
+                    }
+
+                    public Blog ProbedIntoDeclared(int id)
+                    {
+                        Blog blog;
+                        _byId.TryGetValue(id, out blog);
+                        if (blog == null)
+                        {
+                            blog = _db.Blogs.Find(id);
+                            _byId[id] = blog;
+                        }
+
+                        return blog;
+                    }
+
+                    public Blog CheckedNotProbed(int id, Blog given)
+                    {
+                        var blog = given;
+                        if (blog == null)
+                        {
+                            blog = _db.Blogs.Find(id);
+                            _byId[id] = blog;
+                        }
+
+                        return blog;
+                    }
+
+                    public void Run(List<int> ids)
+                    {
+                        foreach (var id in ids)
+                        {
+                            ProbedThenChecked/*outVar*/(id);
+                            ProbedIntoDeclared/*outLocal*/(id);
+                            CheckedNotProbed/*notProbed*/(id, null);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "outVar"));
+            Assert.Equal(LoopExemption.CacheMiss, Why(host, "outLocal"));
+            Assert.Equal(LoopExemption.None, Why(host, "notProbed"));
+        }
+
+        [Fact]
         public void Cache_probes_on_any_store_held_in_a_field_and_application_cache_services()
         {
             // The jellyfin shape: LibraryManager.GetItemById probes a FastConcurrentLru (BitFaster.Caching) field first.

@@ -276,23 +276,39 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            foreach (var op in site.GetRootOperation().Descendants())
+            // The local's declarators and references from the body's index, not a walk of the body per comparison (issue 14).
+            var index = BodyIndex.Of(site);
+            foreach (var write in index.Writes(local.Local))
             {
-                switch (op)
+                if (write is IVariableDeclaratorOperation declarator
+                    && (declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value) is { } initializer
+                    && IsCacheRead(initializer))
                 {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local):
-                        var initializer = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
-                        if (initializer is not null && IsCacheRead(initializer))
-                        {
-                            return true;
-                        }
+                    return true;
+                }
+            }
 
+            // TryGetValue(key, out local) / TryGetValue(key, out var local) of a cache.
+            foreach (var reference in index.References(local.Local))
+            {
+                IOperation current = reference;
+                while (current.Parent is { } parent && parent is not IArgumentOperation)
+                {
+                    if (parent is not IDeclarationExpressionOperation)
+                    {
                         break;
-                    case IInvocationOperation invocation when IsCacheProbe(invocation)
-                                                              && invocation.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Out
-                                                                                                && a.Value is ILocalReferenceOperation or IDeclarationExpressionOperation
-                                                                                                && a.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(l => SymbolEqualityComparer.Default.Equals(l.Local, local.Local))):
-                        return true;
+                    }
+
+                    current = parent;
+                }
+
+                if (current.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Out } argument
+                    && argument.Value == current
+                    && argument.Value is ILocalReferenceOperation or IDeclarationExpressionOperation
+                    && argument.Parent is IInvocationOperation invocation
+                    && IsCacheProbe(invocation))
+                {
+                    return true;
                 }
             }
 

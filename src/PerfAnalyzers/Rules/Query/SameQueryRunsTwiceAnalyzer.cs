@@ -38,6 +38,13 @@ namespace PerfAnalyzers.Rules.Query
                     return;
                 }
 
+                // A finding needs two runs: a body whose syntax has fewer than two places a run can be is not indexed (issue 14:
+                // indexing every body of the compilation was most of this rule's time).
+                if (!MayHoldTwoRuns(c.OperationBlocks))
+                {
+                    return;
+                }
+
                 var roots = new HashSet<IOperation>();
                 foreach (var block in c.OperationBlocks)
                 {
@@ -48,6 +55,36 @@ namespace PerfAnalyzers.Rules.Query
                     }
                 }
             });
+        }
+
+        /// <summary>
+        /// Whether the blocks' syntax has at least two places a <see cref="Run"/> can be: a <c>foreach</c>, or a call named like
+        /// a round trip (<see cref="EfCompilation.MayBeRoundTrip"/>, the names <see cref="EfCompilation.TryGetRoundTrip(IInvocationOperation, out RoundTrip, CancellationToken)"/>
+        /// accepts) or like a Range method. Every call that is a run is named in the syntax: the calls the syntax does not name
+        /// (a query expression's clauses, a collection initializer's <c>Add</c>) are never round trips nor Range methods.
+        /// </summary>
+        private static bool MayHoldTwoRuns(ImmutableArray<IOperation> blocks)
+        {
+            var places = 0;
+            foreach (var block in blocks)
+            {
+                foreach (var node in block.Syntax.DescendantNodesAndSelf())
+                {
+                    var isPlace = node switch
+                    {
+                        CommonForEachStatementSyntax => true,
+                        InvocationExpressionSyntax invocation => invocation.InvokedName() is { } name
+                                                                 && (EfCompilation.MayBeRoundTrip(name) || RangeMethods.Contains(name)),
+                        _ => false,
+                    };
+                    if (isPlace && ++places >= 2)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>One run of a query: a materializing call, a foreach, or a context method that enumerates a query local.</summary>
