@@ -45,6 +45,8 @@ namespace PerfAnalyzers.EfCore
         /// trips to run (<c>if (includeReplies) { .. }</c>, <c>p &amp;&amp; ..</c>, <c>p ? .. : ..</c>, <c>if (!p) return ..;</c>
         /// before them), and that the method never assigns. Data only: whether a call passes <c>false</c> is decided per call
         /// (<see cref="RoundTripSummaries.Get(IInvocationOperation, CancellationToken)"/>). Empty when any round trip is unguarded.
+        /// Also type guards (<see cref="RoundTripSummaries.TypeGuards"/>): a reference-type parameter every round trip needs to be
+        /// of a type (<c>if (p is string code) { .. }</c>); a call passing <c>null</c> or a value of an unrelated class skips them.
         /// </summary>
         public ImmutableArray<int> Guards { get; }
 
@@ -219,10 +221,21 @@ namespace PerfAnalyzers.EfCore
         /// whose arguments are the summarized method's parameters (the method itself, its implementation or override); not for
         /// delegates or dispatched requests.
         /// </summary>
-        private static bool PassesFalseGuard(RoundTripSummary summary, IInvocationOperation call)
+        private bool PassesFalseGuard(RoundTripSummary summary, IInvocationOperation call)
         {
-            foreach (var ordinal in summary.Guards)
+            foreach (var guard in summary.Guards)
             {
+                if (guard >= TypeGuards.Base)
+                {
+                    if (_typeGuards.Decode(guard, out var typeOrdinal, out var type) && PassesOtherType(call, typeOrdinal, type))
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                var ordinal = guard;
                 foreach (var argument in call.Arguments)
                 {
                     if (argument.Parameter is { } parameter && parameter.Ordinal == ordinal
@@ -236,6 +249,82 @@ namespace PerfAnalyzers.EfCore
 
             return false;
         }
+
+        /// <summary>
+        /// The call passes, for a parameter every round trip needs to be of type <paramref name="type"/> (<c>if (p is string
+        /// code) { .. }</c>), a value that cannot be one: <c>null</c> (written, or an omitted optional parameter's default), or
+        /// a value whose static type is a class or struct neither derived from <paramref name="type"/> nor a base of it
+        /// (Smartstore's <c>CreateMoney(amount, primaryCurrency)</c>, whose query runs only for a currency code string).
+        /// </summary>
+        private static bool PassesOtherType(IInvocationOperation call, int ordinal, ITypeSymbol type)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is not { } parameter || parameter.Ordinal != ordinal)
+                {
+                    continue;
+                }
+
+                var value = argument.Value.WalkDownConversions();
+                if (value.ConstantValue is { HasValue: true, Value: null })
+                {
+                    return true;
+                }
+
+                return value.Type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } given
+                       && type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } wanted
+                       && given.SpecialType != SpecialType.System_Object
+                       && !DerivesFrom(given, wanted) && !DerivesFrom(wanted, given);
+            }
+
+            return false;
+        }
+
+        private static bool DerivesFrom(ITypeSymbol type, ITypeSymbol baseType)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Type guards share the guard ordinals' set (<see cref="RoundTripSummary.Guards"/>): a guard at or above
+        /// <see cref="Base"/> is "parameter <c>guard % Base</c> is of the type registered as <c>guard / Base - 1</c>".
+        /// </summary>
+        internal sealed class TypeGuards
+        {
+            public const int Base = 1000;
+            private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, int> _ids = new(SymbolEqualityComparer.Default);
+            private readonly System.Collections.Concurrent.ConcurrentDictionary<int, ITypeSymbol> _types = new();
+
+            public int Encode(int ordinal, ITypeSymbol type)
+            {
+                var id = _ids.GetOrAdd(type, t =>
+                {
+                    lock (_types)
+                    {
+                        var next = _types.Count;
+                        _types[next] = t;
+                        return next;
+                    }
+                });
+                return (id + 1) * Base + ordinal;
+            }
+
+            public bool Decode(int guard, out int ordinal, out ITypeSymbol type)
+            {
+                ordinal = guard % Base;
+                return _types.TryGetValue(guard / Base - 1, out type!);
+            }
+        }
+
+        private readonly TypeGuards _typeGuards = new TypeGuards();
 
         private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
         {
@@ -414,7 +503,7 @@ namespace PerfAnalyzers.EfCore
             RoundTripSummary? best = null;
             RoundTripSummary? exempt = null;
             RoundTripSummary? job = null;
-            var guards = owner is null ? null : new GuardFinder(owner, body);
+            var guards = owner is null ? null : new GuardFinder(owner, body, _typeGuards);
             HashSet<int>? common = guards is null ? new HashSet<int>() : null;
             var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
             foreach (var op in body.DescendantsAndSelf())
@@ -708,18 +797,20 @@ namespace PerfAnalyzers.EfCore
         {
             private readonly IMethodSymbol _owner;
             private readonly IOperation _body;
+            private readonly TypeGuards _typeGuards;
             private HashSet<IParameterSymbol>? _written;
 
-            public GuardFinder(IMethodSymbol owner, IOperation body)
+            public GuardFinder(IMethodSymbol owner, IOperation body, TypeGuards typeGuards)
             {
                 _owner = owner;
                 _body = body;
+                _typeGuards = typeGuards;
             }
 
             public HashSet<int> Of(IOperation operation)
             {
                 var result = new HashSet<int>();
-                if (!_owner.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Boolean))
+                if (!_owner.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Boolean || p.Type.IsReferenceType))
                 {
                     return result;
                 }
@@ -776,6 +867,10 @@ namespace PerfAnalyzers.EfCore
                 {
                     case IParameterReferenceOperation reference when value && IsGuard(reference.Parameter):
                         return new HashSet<int> { reference.Parameter.Ordinal };
+                    case IIsPatternOperation { Value: var tested } test
+                        when value && MatchedType(test.Pattern) is { } declared
+                             && tested.WalkDownConversions() is IParameterReferenceOperation reference && IsTypeGuard(reference.Parameter):
+                        return new HashSet<int> { _typeGuards.Encode(reference.Parameter.Ordinal, declared) };
                     case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation:
                         return Required(negation.Operand, !value);
                     case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both:
@@ -792,9 +887,23 @@ namespace PerfAnalyzers.EfCore
             }
 
             private bool IsGuard(IParameterSymbol parameter)
+                => parameter.Type.SpecialType == SpecialType.System_Boolean && IsUnwritten(parameter);
+
+            /// <summary>The type an <c>is</c> pattern tests for (<c>p is string s</c>, <c>p is string</c>), else null.</summary>
+            private static ITypeSymbol? MatchedType(IPatternOperation pattern) => pattern switch
             {
-                if (parameter.RefKind != RefKind.None || parameter.Type.SpecialType != SpecialType.System_Boolean
-                    || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _owner))
+                IDeclarationPatternOperation declaration => declaration.MatchedType,
+                ITypePatternOperation type => type.MatchedType,
+                _ => null,
+            };
+
+            /// <summary>A reference-type parameter (<c>object currencyCodeOrObj</c>) the method never assigns: its type tests guard.</summary>
+            private bool IsTypeGuard(IParameterSymbol parameter)
+                => parameter.Type.IsReferenceType && parameter.Ordinal < TypeGuards.Base && IsUnwritten(parameter);
+
+            private bool IsUnwritten(IParameterSymbol parameter)
+            {
+                if (parameter.RefKind != RefKind.None || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _owner))
                 {
                     return false;
                 }

@@ -770,6 +770,72 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_a_call_whose_argument_cannot_have_the_type_the_round_trip_needs()
+        {
+            // Smartstore's CurrencyService.CreateMoney(amount, object currencyCodeOrObj): the query runs only when it is given a
+            // currency code string; the dashboards pass the primary Currency object, in a loop over every order.
+            var source = """
+                public class Currency { public string Code = ""; }
+                public class PremiumCurrency : Currency { }
+
+                public class Currencies
+                {
+                    private readonly BlogContext _db;
+                    private readonly Currency _primary = new();
+                    public Currencies(BlogContext db) => _db = db;
+
+                    public string Format(decimal amount, object currencyCodeOrObj = null)
+                    {
+                        Currency currency = null;
+                        if (currencyCodeOrObj is null)
+                        {
+                            currency = _primary;
+                        }
+                        else if (currencyCodeOrObj is string code)
+                        {
+                            currency = _db.Tags.FirstOrDefault(t => t.Label == code) is { } tag ? new Currency { Code = tag.Label } : null;
+                        }
+                        else if (currencyCodeOrObj is Currency given)
+                        {
+                            currency = given;
+                        }
+
+                        return amount + " " + currency?.Code;
+                    }
+                }
+
+                public class Dashboard
+                {
+                    public void Render(Currencies currencies, List<Blog> blogs, Currency primary, PremiumCurrency premium, object unknown)
+                    {
+                        foreach (var b in blogs)
+                        {
+                            currencies.Format(b.Rating, primary);
+                            currencies.Format(b.Rating, premium);
+                            currencies.Format(b.Rating);
+                            currencies.Format(b.Rating, null);
+                        }
+
+                        foreach (var b in blogs)
+                        {
+                            currencies.{|#0:Format|}(b.Rating, b.Name);
+                        }
+
+                        foreach (var b in blogs)
+                        {
+                            currencies.{|#1:Format|}(b.Rating, unknown);
+                        }
+                    }
+                }
+                """;
+            const string loop = "iteration of this 'foreach' loop";
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Format", loop, "Currencies.Format -> FirstOrDefault"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Format", loop, "Currencies.Format -> FirstOrDefault"));
+        }
+
+        [Fact]
         public async Task Bool_parameter_guard_in_half_typed_code()
         {
             var source = """
