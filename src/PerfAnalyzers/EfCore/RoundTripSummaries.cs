@@ -449,30 +449,13 @@ namespace PerfAnalyzers.EfCore
         private static HashSet<string> SourceMethodNames(Compilation compilation)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
-            var stack = new Stack<INamespaceOrTypeSymbol>();
-            stack.Push(compilation.SourceModule.GlobalNamespace);
-            while (stack.Count > 0)
+            foreach (var method in SourceBodies.DeclaredMethods(compilation))
             {
-                foreach (var member in stack.Pop().GetMembers())
+                names.Add(method.Name);
+                var dot = method.Name.LastIndexOf('.');
+                if (dot >= 0)
                 {
-                    switch (member)
-                    {
-                        case INamespaceSymbol ns:
-                            stack.Push(ns);
-                            break;
-                        case INamedTypeSymbol type when type.Locations.Any(l => l.IsInSource):
-                            stack.Push(type);
-                            break;
-                        case IMethodSymbol method:
-                            names.Add(method.Name);
-                            var dot = method.Name.LastIndexOf('.');
-                            if (dot >= 0)
-                            {
-                                names.Add(method.Name.Substring(dot + 1));
-                            }
-
-                            break;
-                    }
+                    names.Add(method.Name.Substring(dot + 1));
                 }
             }
 

@@ -864,28 +864,7 @@ namespace PerfAnalyzers.EfCore
                    || target.IsExtensionMethod && EfSymbols.IsInEfNamespace(target) && _ef.Symbols.IsDatabaseFacade((target.ReducedFrom ?? target).Parameters.FirstOrDefault()?.Type));
 
         private static IEnumerable<IMethodSymbol> SourceMethods(Compilation compilation)
-        {
-            var stack = new Stack<INamespaceOrTypeSymbol>();
-            stack.Push(compilation.SourceModule.GlobalNamespace);
-            while (stack.Count > 0)
-            {
-                var current = stack.Pop();
-                foreach (var member in current.GetMembers())
-                {
-                    switch (member)
-                    {
-                        case INamespaceSymbol ns:
-                            stack.Push(ns);
-                            break;
-                        case INamedTypeSymbol type when type.Locations.Any(l => l.IsInSource):
-                            stack.Push(type);
-                            break;
-                        case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when method.Locations.Any(l => l.IsInSource) && !method.IsAbstract:
-                            yield return method;
-                            break;
-                    }
-                }
-            }
-        }
+            => SourceBodies.DeclaredMethods(compilation)
+                .Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsAbstract && m.Locations.Any(l => l.IsInSource));
     }
 }

@@ -5,6 +5,34 @@ namespace PerfAnalyzers.EfCore
     /// <summary>The operation tree of a method or property body declared in source, for following calls across methods.</summary>
     internal static class SourceBodies
     {
+        /// <summary>
+        /// Every method (of any kind: accessors, constructors, operators, abstract ones) of the types declared in source,
+        /// nested types included, from the symbol table: no syntax is read and nothing is bound.
+        /// </summary>
+        public static IEnumerable<IMethodSymbol> DeclaredMethods(Compilation compilation)
+        {
+            var stack = new Stack<INamespaceOrTypeSymbol>();
+            stack.Push(compilation.SourceModule.GlobalNamespace);
+            while (stack.Count > 0)
+            {
+                foreach (var member in stack.Pop().GetMembers())
+                {
+                    switch (member)
+                    {
+                        case INamespaceSymbol ns:
+                            stack.Push(ns);
+                            break;
+                        case INamedTypeSymbol type when type.Locations.Any(l => l.IsInSource):
+                            stack.Push(type);
+                            break;
+                        case IMethodSymbol method:
+                            yield return method;
+                            break;
+                    }
+                }
+            }
+        }
+
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
             Justification = "Following a call into another member's body needs that body's operations; every caller caches the result per compilation and bounds the depth.")]
         public static IOperation? GetBody(Compilation compilation, ISymbol member, CancellationToken cancellationToken)
