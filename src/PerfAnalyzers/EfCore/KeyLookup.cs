@@ -35,9 +35,25 @@ namespace PerfAnalyzers.EfCore
                 return true;
             }
 
-            return filters.Any(f => f.TargetMethod.Name == "Where"
-                && f.Arguments.Any(a => a.Value.AsLambda() is { } lambda && ComparesKey(lambda, key, entityType)));
+            return filters.Any(f => f.TargetMethod.Name == "Where" && FiltersByKey(f, key, entityType));
         }
+
+        /// <summary>
+        /// The query finds at most one row by its primary key whatever its terminal: a server-side <c>Where</c> on every path
+        /// (not one applied on some paths only) compares the key of its entity (<c>Where(i =&gt; i.Id == id).ToList()</c>).
+        /// </summary>
+        public static bool IsKeyLookup(QueryChain chain, EfModel model)
+        {
+            if (chain.EntityType is not { } entityType || model.FindSingleKey(entityType) is not { } key)
+            {
+                return false;
+            }
+
+            return chain.Operators.Any(o => !o.IsClientSide && !o.IsConditional && o.Kind == OperatorKind.Where && FiltersByKey(o.Invocation, key, entityType));
+        }
+
+        private static bool FiltersByKey(IInvocationOperation filter, IPropertySymbol key, ITypeSymbol entityType)
+            => filter.Arguments.Any(a => a.Value.AsLambda() is { } lambda && ComparesKey(lambda, key, entityType));
 
         /// <summary>
         /// <c>x =&gt; x.Key == value &amp;&amp; ...</c> on an entity with a single key (<see cref="EfModel.FindSingleKey"/>):

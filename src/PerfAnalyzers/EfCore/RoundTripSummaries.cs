@@ -271,9 +271,10 @@ namespace PerfAnalyzers.EfCore
                     return true;
                 }
 
+                // A Nullable<T> boxes to its T: an int? can be an int.
                 return value.Type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } given
+                       && given.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
                        && type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } wanted
-                       && given.SpecialType != SpecialType.System_Object
                        && !DerivesFrom(given, wanted) && !DerivesFrom(wanted, given);
             }
 

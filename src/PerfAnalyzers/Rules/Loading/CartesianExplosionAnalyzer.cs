@@ -254,7 +254,7 @@ namespace PerfAnalyzers.Rules.Loading
             if (top.Parent is ISimpleAssignmentOperation { Target: IParameterReferenceOperation assigned })
             {
                 // Rare (a helper reassigning its parameter): the body's operations, once, from its index.
-                return BodyIndex.Of(top).Operations.Any(op => op is IInvocationOperation { TargetMethod.Name: "AsSplitQuery" or "AsSingleQuery" } split
+                return BodyIndex.Of(top).Operations.Any(op => op is IInvocationOperation split && IsSplitBehavior(split, ef)
                     && split.GetReceiverOrThisArgument()?.WalkDownConversions() is IParameterReferenceOperation reference
                     && SymbolEqualityComparer.Default.Equals(reference.Parameter, assigned.Parameter));
             }
@@ -279,7 +279,7 @@ namespace PerfAnalyzers.Rules.Loading
                     op = op.Parent;
                 }
 
-                if (op is IInvocationOperation { TargetMethod.Name: "AsSplitQuery" or "AsSingleQuery" } split
+                if (op is IInvocationOperation split && IsSplitBehavior(split, ef)
                     && split.GetReceiverOrThisArgument()?.WalkDownConversions() is ILocalReferenceOperation reference
                     && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
@@ -289,5 +289,9 @@ namespace PerfAnalyzers.Rules.Loading
 
             return false;
         }
+
+        /// <summary>EF Core's <c>AsSplitQuery()</c> or <c>AsSingleQuery()</c> (by symbol: an application's method of that name is neither).</summary>
+        private static bool IsSplitBehavior(IInvocationOperation call, EfCompilation ef)
+            => ef.Symbols.Operators.Kind(call.TargetMethod) is OperatorKind.AsSplitQuery or OperatorKind.AsSingleQuery;
     }
 }

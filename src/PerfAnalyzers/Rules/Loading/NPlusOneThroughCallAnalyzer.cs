@@ -17,7 +17,7 @@ namespace PerfAnalyzers.Rules.Loading
             var summaries = ef.Summaries;
             start.RegisterOperationBlockStartAction(block =>
             {
-                var found = new List<Diagnostic>();
+                var found = new List<Finding>();
                 block.RegisterOperationAction(c => Analyze(c, ef, summaries, found), OperationKind.Invocation);
                 block.RegisterOperationBlockEndAction(end => ReportOncePerLoopAndMethod(end, found));
             });
@@ -27,45 +27,26 @@ namespace PerfAnalyzers.Rules.Loading
         /// The findings of one body, one per loop and called method: the first call in the source, with the other calls of
         /// the same method in the same loop as additional locations.
         /// </summary>
-        private static void ReportOncePerLoopAndMethod(OperationBlockAnalysisContext context, List<Diagnostic> found)
+        private static void ReportOncePerLoopAndMethod(OperationBlockAnalysisContext context, List<Finding> found)
         {
-            List<Diagnostic> all;
+            List<Finding> all;
             lock (found)
             {
-                all = found.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+                all = found.OrderBy(f => f.Location.SourceSpan.Start).ToList();
             }
 
-            var groups = new Dictionary<(int Loop, string Method), List<Diagnostic>>();
-            foreach (var diagnostic in all)
+            foreach (var group in all.GroupBy(f => (f.Loop, f.Method))) // GroupBy keeps the source order of the groups and within them
             {
-                var key = (int.Parse(diagnostic.Properties[LoopProperty]!, System.Globalization.CultureInfo.InvariantCulture), diagnostic.Properties[MethodProperty]!);
-                if (!groups.TryGetValue(key, out var list))
-                {
-                    groups.Add(key, list = new List<Diagnostic>());
-                }
-
-                list.Add(diagnostic);
-            }
-
-            foreach (var list in groups.Values)
-            {
-                var first = list[0];
-                context.ReportDiagnostic(list.Count == 1
-                    ? first
-                    : Diagnostic.Create(first.Descriptor, first.Location, list.Skip(1).Select(d => d.Location), first.Properties, Arguments(first)));
+                var first = group.First();
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.EFP104_NPlusOneThroughCall, first.Location, group.Skip(1).Select(f => f.Location), first.Name, first.LoopText, first.Chain));
             }
         }
 
-        private static object?[] Arguments(Diagnostic diagnostic)
-            => new object?[] { diagnostic.Properties[NameProperty], diagnostic.Properties[LoopTextProperty], diagnostic.Properties[ChainProperty] };
+        /// <summary>One call that would be reported, with what groups it: the loop (by its syntax) and the method it runs.</summary>
+        private sealed record Finding(SyntaxNode Loop, string Method, Location Location, string Name, string LoopText, string Chain);
 
-        private const string LoopProperty = "Loop";
-        private const string MethodProperty = "Method";
-        private const string NameProperty = "Name";
-        private const string LoopTextProperty = "LoopText";
-        private const string ChainProperty = "Chain";
-
-        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, RoundTripSummaries summaries, List<Diagnostic> found)
+        private static void Analyze(OperationAnalysisContext context, EfCompilation ef, RoundTripSummaries summaries, List<Finding> found)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
@@ -133,17 +114,16 @@ namespace PerfAnalyzers.Rules.Loading
             }
 
             var name = isDelegate && invocation.Instance?.WalkDownConversions() is ILocalReferenceOperation delegateLocal ? delegateLocal.Local.Name : method.Name;
-            var loopText = QueryInLoopAnalyzer.DescribeLoop(placement.Loop);
-            var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(LoopProperty, placement.Loop.Loop.Syntax.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Add(MethodProperty, isDelegate ? "delegate:" + name : (resolved ?? method).ToDisplayString())
-                .Add(NameProperty, name)
-                .Add(LoopTextProperty, loopText)
-                .Add(ChainProperty, chain);
-            var diagnostic = Diagnostic.Create(Descriptors.EFP104_NPlusOneThroughCall, invocation.GetMethodNameLocation(), properties, name, loopText, chain);
+            var finding = new Finding(
+                placement.Loop.Loop.Syntax,
+                isDelegate ? "delegate:" + name : (resolved ?? method).ToDisplayString(),
+                invocation.GetMethodNameLocation(),
+                name,
+                QueryInLoopAnalyzer.DescribeLoop(placement.Loop),
+                chain);
             lock (found)
             {
-                found.Add(diagnostic);
+                found.Add(finding);
             }
         }
     }

@@ -107,8 +107,7 @@ namespace PerfAnalyzers.Rules.Query
 
             // The query already finds at most one row by its primary key (Where(x => x.Id == id)): the database sends that row
             // either way, and the client-side step works on it alone.
-            if (chain.Operators.Any(o => !o.IsClientSide && o.Kind == OperatorKind.Where
-                    && o.Invocation.Arguments.Any(a => a.Value.AsLambda() is { } lambda && KeyLookup.ComparesKey(lambda, ef.Model))))
+            if (KeyLookup.IsKeyLookup(chain, ef.Model))
             {
                 return;
             }

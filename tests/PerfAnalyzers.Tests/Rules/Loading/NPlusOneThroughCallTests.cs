@@ -802,6 +802,8 @@ namespace PerfAnalyzers.Tests.Rules.Loading
 
                         return amount + " " + currency?.Code;
                     }
+
+                    public int Count(object key) => key is int id ? _db.Posts.Count(p => p.BlogId == id) : 0;
                 }
 
                 public class Dashboard
@@ -825,6 +827,13 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                         {
                             currencies.{|#1:Format|}(b.Rating, unknown);
                         }
+
+                        // A Nullable<int> boxes to an int: it can pass the type test.
+                        foreach (var b in blogs)
+                        {
+                            currencies.{|#2:Count|}(b.AuthorId);
+                            currencies.Count(b.Name);
+                        }
                     }
                 }
                 """;
@@ -832,7 +841,8 @@ namespace PerfAnalyzers.Tests.Rules.Loading
             await Verify.VerifyAnalyzerAsync(
                 source,
                 Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Format", loop, "Currencies.Format -> FirstOrDefault"),
-                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Format", loop, "Currencies.Format -> FirstOrDefault"));
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Format", loop, "Currencies.Format -> FirstOrDefault"),
+                Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("Count", loop, "Currencies.Count -> Count"));
         }
 
         [Fact]

@@ -434,6 +434,29 @@ namespace PerfAnalyzers.Tests.Rules.Query
             Assert.Empty(diagnostics.Where(d => d.Id == "EFP303").Select(d => d.ToString()));
         }
 
+        [Fact]
+        public async Task Reports_a_key_filter_applied_on_some_paths_only()
+        {
+            // Without the id the query loads every post: the key lookup must hold on every path to make the step moot.
+            var source = """
+                class C
+                {
+                    int M(BlogContext db, int? id)
+                    {
+                        var q = db.Posts.AsQueryable();
+                        if (id.HasValue)
+                        {
+                            q = q.Where(p => p.Id == id);
+                        }
+
+                        return q.ToList().Count(p => p.IsPublished);
+                    }
+                }
+                """;
+            var diagnostics = await AnalyzerRunner.RunAsync(new PrematureMaterializationAnalyzer(), source);
+            Assert.Single(diagnostics, d => d.Id == "EFP303");
+        }
+
         [Theory]
         [InlineData("return db.Posts.ToList().Where(p => p.")]
         [InlineData("return db.Posts.ToList().Count(")]
