@@ -272,6 +272,10 @@ namespace PerfAnalyzers.EfCore
                     && TryFollowMember(method, hops, out var fromMethod, out followed))
                 {
                     result = fromMethod;
+                    if (PassesThroughInMemoryArgument(invocation, method, fromMethod, hops, out var inMemory))
+                    {
+                        return inMemory;
+                    }
                 }
                 else if (followed)
                 {
@@ -293,6 +297,39 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 return result;
+            }
+
+            /// <summary>
+            /// A helper that returns the query it is given (<c>FilterActive(this IQueryable&lt;T&gt; source) =&gt; source.Where(..)</c>),
+            /// called here on an in-memory sequence (<c>entity.Children.AsQueryable().FilterActive()</c>): its body's answer
+            /// speaks for all its callers, most of which pass EF queries, but this call runs LINQ to Objects, and its result
+            /// is what the argument is.
+            /// </summary>
+            private bool PassesThroughInMemoryArgument(IInvocationOperation invocation, IMethodSymbol method, QueryChain followed, int hops, [NotNullWhen(true)] out QueryChain? inMemory)
+            {
+                inMemory = null;
+                if (followed.Root is not IParameterReferenceOperation { Parameter: var parameter }
+                    || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition))
+                {
+                    return false;
+                }
+
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter is { } p && p.Ordinal == parameter.Ordinal)
+                    {
+                        var chain = Visit(argument.Value, false, hops + 1);
+                        if (chain.IsEfQuery || ReferenceEquals(chain, Unbound) || _selfDerived.Contains(chain))
+                        {
+                            return false;
+                        }
+
+                        inMemory = chain; // not a query, or a query already materialized (db.Posts.ToList().AsQueryable())
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             private QueryChain VisitLocal(ILocalReferenceOperation reference, int hops)

@@ -3,20 +3,28 @@ namespace PerfAnalyzers.EfCore
     /// <summary>
     /// In-process request dispatch (the mediator pattern): <c>await _mediator.Send(new GetOrderQuery(id))</c> runs the
     /// <c>Handle</c> method of the handler for <c>GetOrderQuery</c>. Understood by shape and name, without a reference to
-    /// any mediator library: a call named <c>Send</c>, <c>SendAsync</c>, <c>Publish</c> or <c>PublishAsync</c> whose first
-    /// argument's type (the request, a source type) has a handler in this compilation, a concrete type implementing a
-    /// generic interface named <c>IRequestHandler</c>, <c>ICommandHandler</c>, <c>IQueryHandler</c> or
-    /// <c>INotificationHandler</c> whose first type argument is the request type and which declares <c>Handle</c>
-    /// (MediatR, martinothamar/Mediator, and home-grown dispatchers of the same shape). <c>Send</c> follows the one
-    /// handler of the request (none when several); <c>Publish</c> runs every handler of the notification. Built once per
-    /// compilation from the <see cref="SourceTypeIndex"/>.
+    /// any mediator library: a call named <c>Send</c>, <c>Execute</c>, <c>Dispatch</c> or <c>Publish</c> (or their
+    /// <c>Async</c> forms) whose first argument's type (the request, a source type) has a handler in this compilation, a
+    /// concrete type implementing a generic interface named <c>IRequestHandler</c>, <c>ICommandHandler</c>,
+    /// <c>IQueryHandler</c> or <c>INotificationHandler</c> whose first type argument is the request type, through the
+    /// interface's method that takes the request first (<c>Handle</c>, <c>HandleAsync</c>, <c>Execute</c>,
+    /// <c>ExecuteAsync</c>): MediatR, martinothamar/Mediator, and home-grown dispatchers of the same shape
+    /// (<c>_commandExecutor.ExecuteAsync(new AddPageCommand(..))</c>). <c>Send</c>, <c>Execute</c> and <c>Dispatch</c> follow
+    /// the one handler of the request (none when several); <c>Publish</c> runs every handler of the notification. A call
+    /// whose first argument has no handler (Dapper's <c>ExecuteAsync(sql)</c>, Polly's <c>ExecuteAsync(action)</c>) is no
+    /// dispatch. Built once per compilation from the <see cref="SourceTypeIndex"/>.
     /// </summary>
     internal sealed class RequestDispatch
     {
         private static readonly ImmutableHashSet<string> HandlerInterfaces = ImmutableHashSet.Create(
             "IRequestHandler", "ICommandHandler", "IQueryHandler", "INotificationHandler");
 
-        private static readonly ImmutableHashSet<string> SendNames = ImmutableHashSet.Create("Send", "SendAsync");
+        private static readonly ImmutableHashSet<string> SendNames = ImmutableHashSet.Create(
+            "Send", "SendAsync", "Execute", "ExecuteAsync", "Dispatch", "DispatchAsync");
+
+        /// <summary>What a handler interface's method is called: MediatR's <c>Handle</c>, home-grown CQRS's <c>ExecuteAsync</c>...</summary>
+        private static readonly ImmutableHashSet<string> HandleNames = ImmutableHashSet.Create(
+            "Handle", "HandleAsync", "Execute", "ExecuteAsync");
 
         private static readonly ImmutableHashSet<string> PublishNames = ImmutableHashSet.Create("Publish", "PublishAsync");
 
@@ -36,7 +44,7 @@ namespace PerfAnalyzers.EfCore
         public static bool IsDispatchName(IMethodSymbol method)
             => IsDispatchName(method.Name) && method.Parameters.Length >= 1;
 
-        /// <summary>One of the dispatch names (Send, SendAsync, Publish, PublishAsync).</summary>
+        /// <summary>One of the dispatch names (Send, Execute, Dispatch, Publish and their Async forms).</summary>
         public static bool IsDispatchName(string name) => SendNames.Contains(name) || PublishNames.Contains(name);
 
         /// <summary>
@@ -79,9 +87,12 @@ namespace PerfAnalyzers.EfCore
                         continue;
                     }
 
-                    foreach (var handle in @interface.GetMembers("Handle").OfType<IMethodSymbol>())
+                    foreach (var handle in @interface.GetMembers().OfType<IMethodSymbol>())
                     {
-                        if (type.FindImplementationForInterfaceMember(handle) is IMethodSymbol implementation && !implementation.IsAbstract)
+                        // The method that takes the request: Handle(TRequest, ..), ExecuteAsync(TCommand, ..).
+                        if (HandleNames.Contains(handle.Name) && handle.Parameters.Length >= 1
+                            && SymbolEqualityComparer.Default.Equals(handle.Parameters[0].Type, @interface.TypeArguments[0])
+                            && type.FindImplementationForInterfaceMember(handle) is IMethodSymbol implementation && !implementation.IsAbstract)
                         {
                             dispatch.Add(requestType.OriginalDefinition, implementation);
                         }

@@ -134,6 +134,77 @@ namespace PerfAnalyzers.Tests.EfCore
                 EFP104.Diagnostic("EFP104").WithLocation(0).WithArguments("Filter", "iteration of this 'foreach' loop", "Posts.Filter -> ToArray"));
         }
 
+        // Cofoundry: a filter extension most callers give an EF query, called once on a loaded entity's collection
+        // (dbVersion.Blocks.AsQueryable().FilterActive()...ToArray()): that call runs LINQ to Objects.
+        private const string FilterExtensions = """
+            public static class PostFilters
+            {
+                public static IQueryable<Post> FilterPublished(this IQueryable<Post> source) => source.Where(p => p.IsPublished);
+
+                public static IQueryable<Post> Popular(this IQueryable<Post> source, int views)
+                {
+                    source = source.Where(p => p.Views > views);
+                    return source;
+                }
+            }
+
+            """;
+
+        [Fact]
+        public async Task A_query_helper_called_on_an_in_memory_sequence_is_not_a_query()
+        {
+            var source = FilterExtensions + """
+                public class Page
+                {
+                    public async Task<int> RenderAsync(BlogContext db, List<int> ids)
+                    {
+                        var blogs = await db.Blogs.Include(b => b.Posts).FilterBlogs().ToListAsync();
+                        var count = await db.Posts.FilterPublished().CountAsync();
+                        var all = db.Posts.ToList();
+                        foreach (var blog in blogs)
+                        {
+                            var inMemory = blog.Posts.AsQueryable().FilterPublished().Popular(10).ToArray();
+                            var loaded = all.AsQueryable().FilterPublished().Count();
+                            count += inMemory.Length + loaded;
+                        }
+
+                        foreach (var id in ids)
+                        {
+                            count += db.Posts.FilterPublished().{|#0:Count|}(p => p.BlogId == id);
+                        }
+
+                        return count;
+                    }
+                }
+
+                public static class BlogFilters
+                {
+                    public static IQueryable<Blog> FilterBlogs(this IQueryable<Blog> source) => source.Where(b => !b.IsArchived);
+                }
+                """;
+            await EFP101.VerifyAnalyzerAsync(
+                source,
+                EFP101.Diagnostic("EFP101").WithLocation(0).WithArguments("Count", "query", "iteration of this 'foreach' loop"));
+        }
+
+        [Fact]
+        public async Task EFP401_is_silent_on_a_query_helper_called_on_an_in_memory_sequence()
+        {
+            var source = FilterExtensions + """
+                public class Page
+                {
+                    public async Task<int> RenderAsync(BlogContext db, Blog blog)
+                    {
+                        var count = await db.Posts.FilterPublished().Popular(1).CountAsync();
+                        return count + blog.Posts.AsQueryable().FilterPublished().Popular(10).Count() + db.Posts.FilterPublished().{|#0:Count|}();
+                    }
+                }
+                """;
+            await EFP401.VerifyAnalyzerAsync(
+                source,
+                EFP401.Diagnostic("EFP401").WithLocation(0).WithArguments("Count", "CountAsync"));
+        }
+
         [Fact]
         public async Task EFP401_is_silent_on_in_memory_linq_in_async_code()
         {

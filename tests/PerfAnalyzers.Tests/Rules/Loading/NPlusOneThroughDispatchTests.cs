@@ -200,5 +200,61 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 """;
             await Verify.VerifyAnalyzerAsync(source);
         }
-    }
+    
+        /// <summary>
+        /// A home-grown CQRS dispatcher (Cofoundry's shape): handlers implement <c>ExecuteAsync(TCommand, ..)</c>, callers go
+        /// through <c>ICommandExecutor.ExecuteAsync(ICommand)</c> / <c>IQueryExecutor.ExecuteAsync(IQuery&lt;T&gt;)</c>.
+        /// </summary>
+        [Fact]
+        public async Task Reports_an_execute_dispatch_to_a_handler_that_runs_a_query()
+        {
+            var source = """
+                namespace Cqs
+                {
+                    public interface ICommand { }
+                    public interface IQuery<TResult> { }
+                    public interface ICommandHandler<TCommand> where TCommand : ICommand { Task ExecuteAsync(TCommand command, string user); }
+                    public interface IQueryHandler<TQuery, TResult> where TQuery : IQuery<TResult> { Task<TResult> ExecuteAsync(TQuery query, string user); }
+                    public interface ICommandExecutor { Task ExecuteAsync(ICommand command); }
+                    public interface IQueryExecutor { Task<TResult> ExecuteAsync<TResult>(IQuery<TResult> query); }
+                    public interface IRetryPolicy { Task ExecuteAsync(Func<Task> action); }
+
+                    public record ArchivePost(int Id) : ICommand;
+                    public class ArchivePostHandler : ICommandHandler<ArchivePost>
+                    {
+                        private readonly BlogContext _db;
+                        public ArchivePostHandler(BlogContext db) => _db = db;
+                        public async Task ExecuteAsync(ArchivePost command, string user)
+                        {
+                            var post = await _db.Posts.SingleAsync(p => p.Id == command.Id);
+                            post.IsPublished = false;
+                            await _db.SaveChangesAsync();
+                        }
+                    }
+
+                    public record GetTitle(string Text) : IQuery<string>;
+                    public class GetTitleHandler : IQueryHandler<GetTitle, string>
+                    {
+                        public Task<string> ExecuteAsync(GetTitle query, string user) => Task.FromResult(query.Text.Trim());
+                    }
+
+                    public class Archiver
+                    {
+                        public async Task ArchiveAll(ICommandExecutor commands, IQueryExecutor queries, IRetryPolicy retry, List<int> ids)
+                        {
+                            foreach (var id in ids)
+                            {
+                                await commands.{|#0:ExecuteAsync|}(new ArchivePost(id));
+                                var title = await queries.ExecuteAsync(new GetTitle("x"));
+                                await retry.ExecuteAsync(() => Task.CompletedTask);
+                            }
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("ExecuteAsync", "iteration of this 'foreach' loop", "ArchivePostHandler.ExecuteAsync -> SingleAsync"));
+        }
+}
 }
