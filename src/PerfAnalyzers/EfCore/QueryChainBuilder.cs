@@ -286,6 +286,10 @@ namespace PerfAnalyzers.EfCore
                 else
                 {
                     result = FromType(invocation);
+                    if (result.RootKind == QueryRootKind.UnknownQueryable && ComposesInMemoryReceiver(invocation, hops, out var inMemory))
+                    {
+                        return inMemory;
+                    }
                 }
 
                 if (result.IsEfQuery && _owner.Ordering.TakesAndReturnsQuery(method))
@@ -308,28 +312,69 @@ namespace PerfAnalyzers.EfCore
             private bool PassesThroughInMemoryArgument(IInvocationOperation invocation, IMethodSymbol method, QueryChain followed, int hops, [NotNullWhen(true)] out QueryChain? inMemory)
             {
                 inMemory = null;
-                if (followed.Root is not IParameterReferenceOperation { Parameter: var parameter }
-                    || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition))
+                if (followed.Root is not IParameterReferenceOperation { Parameter: var parameter })
+                {
+                    return false;
+                }
+
+                IOperation? passed = null;
+                if (SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition))
+                {
+                    passed = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal)?.Value;
+                }
+                else if (parameter.ContainingSymbol is INamedTypeSymbol block
+                    && SymbolEqualityComparer.Default.Equals(block.OriginalDefinition, method.ContainingType?.OriginalDefinition))
+                {
+                    // C# 14 extension block (extension(IQueryable<T> source) { public IQueryable<T> FilterActive() => .. }):
+                    // the receiver parameter belongs to the block, and the call's receiver is what it receives.
+                    passed = invocation.Instance ?? invocation.Arguments.FirstOrDefault()?.Value;
+                }
+
+                if (passed is null)
+                {
+                    return false;
+                }
+
+                var chain = Visit(passed, false, hops + 1);
+                if (chain.IsEfQuery || ReferenceEquals(chain, Unbound) || _selfDerived.Contains(chain))
+                {
+                    return false;
+                }
+
+                inMemory = chain; // not a query, or a query already materialized (db.Posts.ToList().AsQueryable())
+                return true;
+            }
+
+            /// <summary>
+            /// A query helper whose body is not in this compilation (a referenced library's <c>WhereNotNull(this
+            /// IQueryable&lt;T?&gt;)</c>) called on an in-memory sequence, with no other query, set or context among its
+            /// arguments: it composes LINQ to Objects, it cannot make the sequence an EF query.
+            /// </summary>
+            private bool ComposesInMemoryReceiver(IInvocationOperation invocation, int hops, [NotNullWhen(true)] out QueryChain? inMemory)
+            {
+                inMemory = null;
+                if (invocation.GetReceiverOrThisArgument() is not { } receiver || !Ef.IsQueryable(receiver.Type))
                 {
                     return false;
                 }
 
                 foreach (var argument in invocation.Arguments)
                 {
-                    if (argument.Parameter is { } p && p.Ordinal == parameter.Ordinal)
+                    if (!ReferenceEquals(argument.Value, receiver) && argument.Value.Type is { } type
+                        && (Ef.IsQueryable(type) || Ef.IsDbSet(type) || Ef.IsDbContextOrInterface(type)))
                     {
-                        var chain = Visit(argument.Value, false, hops + 1);
-                        if (chain.IsEfQuery || ReferenceEquals(chain, Unbound) || _selfDerived.Contains(chain))
-                        {
-                            return false;
-                        }
-
-                        inMemory = chain; // not a query, or a query already materialized (db.Posts.ToList().AsQueryable())
-                        return true;
+                        return false;
                     }
                 }
 
-                return false;
+                var chain = Visit(receiver, false, hops + 1);
+                if (chain.IsEfQuery || ReferenceEquals(chain, Unbound) || _selfDerived.Contains(chain))
+                {
+                    return false;
+                }
+
+                inMemory = chain;
+                return true;
             }
 
             private QueryChain VisitLocal(ILocalReferenceOperation reference, int hops)
