@@ -20,8 +20,11 @@ namespace PerfAnalyzers.EfCore
     /// type named <c>*Upgrader</c>/<c>*UpgradeManager</c> (data migrations run once per upgrade; <c>UpgradePlan</c> is not);</item>
     /// <item>a method, lambda or local function that creates or migrates the database (calls <c>Database.EnsureCreated(Async)</c>
     /// or <c>Database.Migrate(Async)</c>), wherever a callback is registered;</item>
-    /// <item>the program's entry point (<c>Main</c>, top-level statements), <c>Startup.Configure</c>, and
-    /// <c>IHostedService.StartAsync</c> (and <c>IHostedLifecycleService.StartingAsync/StartedAsync</c>): not lambdas or local
+    /// <item>the program's entry point (<c>Main</c>, top-level statements), <c>Startup.Configure</c>,
+    /// <c>IHostedService.StartAsync</c> (and <c>IHostedLifecycleService.StartingAsync/StartedAsync</c>), and a method taking
+    /// the application's builder (<c>IApplicationBuilder</c>, <c>WebApplication</c>, <c>IEndpointRouteBuilder</c>, <c>IHost</c>,
+    /// <c>IHostBuilder</c>, <c>IServiceCollection</c>...: <c>app.UpdateCertificate()</c>, a module's
+    /// <c>PostInitialize(IApplicationBuilder)</c>): not lambdas or local
     /// functions inside them, which are request handlers and callbacks (<c>app.MapGet("/", () => ...)</c>);</item>
     /// <item>a source method reachable only from setup code: every reference to it is in setup code, followed up to
     /// <see cref="MaxLevels"/> calls down from the methods above. One bounded look per compilation, on first need.</item>
@@ -401,10 +404,14 @@ namespace PerfAnalyzers.EfCore
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 callable.Add(method);
-                if (IsSetupRootBySymbol(method) || creators.Contains(method))
+                var isRoot = IsSetupRootBySymbol(method) || creators.Contains(method);
+                if (isRoot)
                 {
                     setup.Add(method);
-                    if (frontier.Count < MaxRootBodies)
+
+                    // The application's builders are many (every AddXyz(this IServiceCollection)) and call shared code:
+                    // their calls count as setup calls, but the look does not start from their bodies.
+                    if (frontier.Count < MaxRootBodies && !OnlyBuildsTheApplication(method, creators))
                     {
                         frontier.Add(method);
                     }
@@ -651,6 +658,11 @@ namespace PerfAnalyzers.EfCore
                 return cached;
             }
 
+            return IsSetupRootByRules1And3(method) || BuildsTheApplication(method);
+        }
+
+        private bool IsSetupRootByRules1And3(IMethodSymbol method)
+        {
             for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
             {
                 if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
@@ -662,6 +674,43 @@ namespace PerfAnalyzers.EfCore
             return IsEntryPoint(method, CancellationToken.None)
                    || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
                    || ImplementsHostedStart(method);
+        }
+
+        private bool OnlyBuildsTheApplication(IMethodSymbol method, HashSet<IMethodSymbol> creators)
+            => BuildsTheApplication(method) && !creators.Contains(method) && !IsSetupRootByRules1And3(method);
+
+        /// <summary>
+        /// The application's builders: the pipeline, the host, the endpoints and the service collection are built once, at
+        /// start-up (<c>app.UpdateServerCertificateIfNeed(cert)</c>, a module's <c>PostInitialize(IApplicationBuilder app)</c>).
+        /// </summary>
+        private static readonly ImmutableHashSet<string> ApplicationBuilderTypes = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Microsoft.AspNetCore.Builder.IApplicationBuilder",
+            "Microsoft.AspNetCore.Builder.WebApplication",
+            "Microsoft.AspNetCore.Builder.WebApplicationBuilder",
+            "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder",
+            "Microsoft.Extensions.Hosting.IHost",
+            "Microsoft.Extensions.Hosting.IHostBuilder",
+            "Microsoft.Extensions.Hosting.IHostApplicationBuilder",
+            "Microsoft.Extensions.DependencyInjection.IServiceCollection");
+
+        /// <summary>
+        /// Rule 3 for the methods that build the application: a method taking the application, host, endpoint or
+        /// service-collection builder runs while the application starts (its lambdas and local functions, the middleware
+        /// and endpoint handlers it registers, are not part of it).
+        /// </summary>
+        private static bool BuildsTheApplication(IMethodSymbol method)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Type is INamedTypeSymbol { TypeKind: TypeKind.Interface or TypeKind.Class } type
+                    && ApplicationBuilderTypes.Contains(type.OriginalDefinition.ToDisplayString()))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Not virtual, abstract, an override or an interface implementation: no caller hides behind a base or an interface.</summary>

@@ -44,6 +44,11 @@ namespace PerfAnalyzers.Tests.EfCore
 
             """;
 
+        private const string AspNetBuilder = """
+            namespace Microsoft.AspNetCore.Builder { public interface IApplicationBuilder { void Run(Func<Task> handler); } }
+
+            """;
+
         private static readonly Dictionary<string, string> SilentSources = new()
         {
             // The names the issue lists (an async seeder with sync Any: EFP401 was the rule that did not know).
@@ -78,6 +83,15 @@ namespace PerfAnalyzers.Tests.EfCore
                     private readonly string[] names = { "a" };
                     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
                     public async Task StartAsync(CancellationToken ct) {
+                """ + Body + "\n} }",
+
+            // A method that builds the application (VirtoCommerce's app.UpdateServerCertificateIfNeed(cert), called from a
+            // lambda in Startup.Configure), declared here: the test references no ASP.NET Core assembly.
+            ["application-builder-extension"] = Helpers + AspNetBuilder + """
+                public static class CertificateSetup
+                {
+                    public static async Task UpdateTagsIfNeeded(this Microsoft.AspNetCore.Builder.IApplicationBuilder app, BlogContext db, string[] names)
+                    {
                 """ + Body + "\n} }",
 
             // Site-template provisioning in methods with ordinary names, reachable only from Program.Main.
@@ -169,12 +183,24 @@ namespace PerfAnalyzers.Tests.EfCore
                     // "Installments" is not the word "Install".
                     public async Task InstallmentsAsync(BlogContext db, string[] names)
                     {
-                """ + Body + "\n} }";
+                """ + Body + """
+
+                    }
+                }
+
+                public static class Pipeline
+                {
+                    // The handler a pipeline builder registers runs per request.
+                    public static void UseTagCounter(this Microsoft.AspNetCore.Builder.IApplicationBuilder app, BlogContext db, string[] names)
+                    {
+                        app.Run(async () =>
+                        {
+                """ + Body + "\n}); } }" + AspNetBuilder;
             var diagnostics = await RunAsync(source, reportSetupCode: false);
             Assert.Empty(diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
             foreach (var id in SetupRules)
             {
-                Assert.True(diagnostics.Count(d => d.Id == id) == 3, $"{id} three times expected (request code, a plan upgrade, installments); got {string.Join(", ", diagnostics.Select(d => d.ToString()))}");
+                Assert.True(diagnostics.Count(d => d.Id == id) == 4, $"{id} four times expected (request code, a plan upgrade, installments, a request handler a pipeline builder registers); got {string.Join(", ", diagnostics.Select(d => d.ToString()))}");
             }
         }
 
