@@ -29,6 +29,7 @@ namespace PerfAnalyzers.EfCore
         private static readonly ImmutableHashSet<string> PublishNames = ImmutableHashSet.Create("Publish", "PublishAsync");
 
         private readonly Dictionary<ITypeSymbol, List<IMethodSymbol>> _handlers = new Dictionary<ITypeSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, INamedTypeSymbol> _requests = new Dictionary<IMethodSymbol, INamedTypeSymbol>(SymbolEqualityComparer.Default);
 
         private RequestDispatch()
         {
@@ -103,8 +104,17 @@ namespace PerfAnalyzers.EfCore
             return dispatch;
         }
 
+        /// <summary>The request type <paramref name="handler"/> (a handler method found by <see cref="Build"/>) handles, if it is one.</summary>
+        public INamedTypeSymbol? RequestOf(IMethodSymbol handler)
+            => _requests.TryGetValue(handler.OriginalDefinition, out var request) ? request : null;
+
         private void Add(ITypeSymbol request, IMethodSymbol handler)
         {
+            if (request is INamedTypeSymbol named)
+            {
+                _requests[handler.OriginalDefinition] = named;
+            }
+
             if (!_handlers.TryGetValue(request, out var list))
             {
                 _handlers[request] = list = new List<IMethodSymbol>();

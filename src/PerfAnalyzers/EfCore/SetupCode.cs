@@ -67,6 +67,7 @@ namespace PerfAnalyzers.EfCore
         private readonly EfCompilation _ef;
         private readonly ConcurrentDictionary<SyntaxNode, bool> _callbackCache = new ConcurrentDictionary<SyntaxNode, bool>();
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _rootCache = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _byCallersCache = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly INamedTypeSymbol? _hostedService;
         private readonly INamedTypeSymbol? _hostedLifecycleService;
         private readonly Lazy<IMethodSymbol?> _entryPoint;
@@ -155,7 +156,137 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            return IsSetupRoot(member, cancellationToken) || GetReachable(cancellationToken).Contains(member.OriginalDefinition);
+            return IsSetupMember(member, cancellationToken);
+        }
+
+        /// <summary>Rules 1 to 6 for a method (the code runs as part of its body).</summary>
+        private bool IsSetupMember(IMethodSymbol member, CancellationToken cancellationToken)
+        {
+            member = member.OriginalDefinition;
+            if (IsSetupRoot(member, cancellationToken) || GetReachable(cancellationToken).Contains(member))
+            {
+                return true;
+            }
+
+            return _byCallersCache.GetOrAdd(member, m => IsSetupByCallers(m, MaxLevels, cancellationToken));
+        }
+
+        /// <summary>
+        /// Rules 5 and 6, from the callers back (the bounded look goes forward from the roots and stops at its caps): a
+        /// private method whose every use in its type is a direct call from setup code (<c>UpdateTemplates</c> called only
+        /// by a registration handler's <c>ExecuteAsync</c>), and a request handler whose request is created only in setup
+        /// code (<c>_commandExecutor.ExecuteAsync(new RegisterPageTemplatesCommand())</c> in an installation step runs
+        /// <c>RegisterPageTemplatesCommandHandler.ExecuteAsync</c> at start-up). Up to <paramref name="levels"/> callers
+        /// back; only the top question is cached, so the answer does not depend on which rule asked first.
+        /// </summary>
+        private bool IsSetupByCallers(IMethodSymbol method, int levels, CancellationToken cancellationToken)
+        {
+            if (levels <= 0)
+            {
+                return false;
+            }
+
+            if (method.DeclaredAccessibility == Accessibility.Private && method.MethodKind == MethodKind.Ordinary
+                && method.ContainingType is { } type)
+            {
+                return AllUsesAreSetupCalls(type.DeclaringSyntaxReferences.Select(r => r.SyntaxTree).Distinct(), method.Name,
+                    skipIn: null, requireCreation: false, levels, cancellationToken);
+            }
+
+            var dispatch = _ef.Symbols.SourceTypes.Dispatch;
+            if (dispatch.HasHandlers && dispatch.RequestOf(method) is { } request)
+            {
+                return AllUsesAreSetupCalls(_ef.Symbols.Compilation.SyntaxTrees.Where(t => TreeText.Mentions(t, request.Name, cancellationToken)),
+                    request.Name, skipIn: request, requireCreation: true, levels, cancellationToken);
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Every occurrence of <paramref name="name"/> in <paramref name="trees"/> (at most <see cref="MaxReferencesPerCandidate"/>,
+        /// at least one) is a direct call (<paramref name="requireCreation"/>: a <c>new</c> of the request) in the body of a
+        /// setup method, not in a lambda or local function; occurrences in documentation, in the request's own declaration
+        /// and in the types that handle it (<paramref name="skipIn"/>) do not count.
+        /// </summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "Declared symbols of the few methods that use one name, once per method asked (cached).")]
+        private bool AllUsesAreSetupCalls(IEnumerable<SyntaxTree> trees, string name, INamedTypeSymbol? skipIn, bool requireCreation, int levels, CancellationToken cancellationToken)
+        {
+            var compilation = _ef.Symbols.Compilation;
+            var uses = 0;
+            foreach (var tree in trees)
+            {
+                SemanticModel? model = null;
+                foreach (var simple in TreeText.SimpleNames(tree, name, cancellationToken))
+                {
+                    if (simple.IsPartOfStructuredTrivia())
+                    {
+                        continue;
+                    }
+
+                    model ??= compilation.GetSemanticModel(tree);
+                    if (skipIn is not null && IsInDeclarationOrHandlerOf(model, simple, skipIn, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    if (++uses > MaxReferencesPerCandidate)
+                    {
+                        return false;
+                    }
+
+                    SyntaxNode? use = requireCreation
+                        ? (simple.Parent is QualifiedNameSyntax qualified && qualified.Right == simple ? (SyntaxNode)qualified : simple).Parent as ObjectCreationExpressionSyntax
+                        : simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
+                    if (use is null || !requireCreation && (use is not InvocationExpressionSyntax invocation
+                        || invocation.Expression != (simple.Parent is MemberAccessExpressionSyntax ? simple.Parent : simple)))
+                    {
+                        return false;
+                    }
+
+                    if (EnclosingMethod(model, use, cancellationToken) is not { } caller
+                        || !(IsSetupRoot(caller, cancellationToken) || GetReachable(cancellationToken).Contains(caller.OriginalDefinition)
+                             || IsSetupByCallers(caller.OriginalDefinition, levels - 1, cancellationToken)))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return uses > 0;
+        }
+
+        /// <summary>The method whose body holds <paramref name="node"/> directly: null in a lambda, a local function or a field initializer.</summary>
+        private static IMethodSymbol? EnclosingMethod(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
+        {
+            foreach (var ancestor in node.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case AnonymousFunctionExpressionSyntax:
+                    case LocalFunctionStatementSyntax:
+                        return null;
+                    case BaseMethodDeclarationSyntax:
+                        return model.GetDeclaredSymbol(ancestor, cancellationToken) as IMethodSymbol;
+                    case MemberDeclarationSyntax:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsInDeclarationOrHandlerOf(SemanticModel model, SyntaxNode node, INamedTypeSymbol request, CancellationToken cancellationToken)
+        {
+            var declaration = node.FirstAncestorOrSelf<BaseTypeDeclarationSyntax>();
+            if (declaration is null || model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type)
+            {
+                return false;
+            }
+
+            return SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, request.OriginalDefinition)
+                   || type.AllInterfaces.Any(i => i.TypeArguments.Length > 0 && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0].OriginalDefinition, request.OriginalDefinition));
         }
 
         /// <summary>
@@ -671,13 +802,55 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
+            if (InSetupNamespace(method))
+            {
+                return true;
+            }
+
             return IsEntryPoint(method, CancellationToken.None)
                    || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
                    || ImplementsHostedStart(method);
         }
 
+        /// <summary>
+        /// A root the bounded look does not start from, because such roots are many and call shared code: the
+        /// application's builders (every <c>AddXyz(this IServiceCollection)</c>) and the types of an installation namespace.
+        /// Their calls still count as setup calls, and their private helpers are setup code by their callers.
+        /// </summary>
         private bool OnlyBuildsTheApplication(IMethodSymbol method, HashSet<IMethodSymbol> creators)
-            => BuildsTheApplication(method) && !creators.Contains(method) && !IsSetupRootByRules1And3(method);
+        {
+            if (creators.Contains(method))
+            {
+                return false;
+            }
+
+            for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
+                {
+                    return false;
+                }
+            }
+
+            return !(IsEntryPoint(method, CancellationToken.None)
+                     || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
+                     || ImplementsHostedStart(method));
+        }
+
+        /// <summary>
+        /// Rule 1 for namespaces: a type declared directly in a namespace named as setup (<c>Cofoundry.Domain.Installation</c>,
+        /// <c>MyApp.Data.Seeding</c>) is installation or seeding code.
+        /// </summary>
+        private static bool InSetupNamespace(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            while (type?.ContainingType is { } outer)
+            {
+                type = outer;
+            }
+
+            return type?.ContainingNamespace is { IsGlobalNamespace: false } ns && HasSetupName(ns);
+        }
 
         /// <summary>
         /// The application's builders: the pipeline, the host, the endpoints and the service collection are built once, at

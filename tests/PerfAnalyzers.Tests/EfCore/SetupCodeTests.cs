@@ -44,6 +44,16 @@ namespace PerfAnalyzers.Tests.EfCore
 
             """;
 
+        private const string Cqs = """
+            namespace Cqs
+            {
+                public interface ICommand { }
+                public interface ICommandHandler<TCommand> where TCommand : ICommand { Task ExecuteAsync(TCommand command); }
+                public interface ICommandExecutor { Task ExecuteAsync(ICommand command); }
+            }
+
+            """;
+
         private const string AspNetBuilder = """
             namespace Microsoft.AspNetCore.Builder { public interface IApplicationBuilder { void Run(Func<Task> handler); } }
 
@@ -93,6 +103,29 @@ namespace PerfAnalyzers.Tests.EfCore
                     public static async Task UpdateTagsIfNeeded(this Microsoft.AspNetCore.Builder.IApplicationBuilder app, BlogContext db, string[] names)
                     {
                 """ + Body + "\n} }",
+
+            // Cofoundry: an installation step (a type in an Installation namespace) runs a command through the command
+            // executor; the command's handler and its private helpers are start-up registration.
+            ["handler-of-a-command-created-in-installation"] = Helpers + Cqs + """
+                namespace App.Installation
+                {
+                    public class RegisterEverything
+                    {
+                        public Task RunAsync(Cqs.ICommandExecutor commands, string[] names) => commands.ExecuteAsync(new App.RegisterTags(names));
+                    }
+                }
+
+                namespace App
+                {
+                    public record RegisterTags(string[] Names) : Cqs.ICommand;
+                    public class RegisterTagsHandler : Cqs.ICommandHandler<RegisterTags>
+                    {
+                        private readonly BlogContext db = new();
+                        public async Task ExecuteAsync(RegisterTags command) => await UpdateTagsAsync(db, command.Names);
+
+                        private async Task UpdateTagsAsync(BlogContext db, string[] names)
+                        {
+                """ + Body + "\n} } }",
 
             // Site-template provisioning in methods with ordinary names, reachable only from Program.Main.
             ["reachable-only-from-main"] = Helpers + """
@@ -188,6 +221,30 @@ namespace PerfAnalyzers.Tests.EfCore
                     }
                 }
 
+                public record ImportTags(string[] Names) : Cqs.ICommand;
+                public class ImportTagsHandler : Cqs.ICommandHandler<ImportTags>
+                {
+                    private readonly BlogContext db = new();
+                    public async Task ExecuteAsync(ImportTags command) => await UpdateTagsAsync(db, command.Names);
+
+                    // Run at start-up and by a request: not setup code.
+                    private async Task UpdateTagsAsync(BlogContext db, string[] names)
+                    {
+                """ + Body + """
+
+                    }
+                }
+
+                public class StartupImport
+                {
+                    public Task InstallAsync(Cqs.ICommandExecutor commands, string[] names) => commands.ExecuteAsync(new ImportTags(names));
+                }
+
+                public class TagsController
+                {
+                    public Task Post(Cqs.ICommandExecutor commands, string[] names) => commands.ExecuteAsync(new ImportTags(names));
+                }
+
                 public static class Pipeline
                 {
                     // The handler a pipeline builder registers runs per request.
@@ -195,12 +252,12 @@ namespace PerfAnalyzers.Tests.EfCore
                     {
                         app.Run(async () =>
                         {
-                """ + Body + "\n}); } }" + AspNetBuilder;
+                """ + Body + "\n}); } }" + AspNetBuilder + Cqs;
             var diagnostics = await RunAsync(source, reportSetupCode: false);
             Assert.Empty(diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
             foreach (var id in SetupRules)
             {
-                Assert.True(diagnostics.Count(d => d.Id == id) == 4, $"{id} four times expected (request code, a plan upgrade, installments, a request handler a pipeline builder registers); got {string.Join(", ", diagnostics.Select(d => d.ToString()))}");
+                Assert.True(diagnostics.Count(d => d.Id == id) == 5, $"{id} five times expected (request code, a plan upgrade, installments, a request handler a pipeline builder registers, a command handler a request also runs); got {string.Join(", ", diagnostics.Select(d => d.ToString()))}");
             }
         }
 
