@@ -30,4 +30,37 @@ namespace PerfAnalyzers.CodeFixes
             }
         }
     }
+
+    /// <summary>
+    /// "Which name can a new local take?" — the one answer every fixer that declares a local asks (EFP101's batch lookups,
+    /// EFP202's list): the base name, else the base name numbered from 2, avoiding what the member declares anywhere
+    /// (<see cref="DeclaredNames"/>, parameters included), every name in scope at the insertion point (fields, properties,
+    /// methods, types: a local would hide them), keywords, and the names this fix (or this Fix All) gave already.
+    /// One instance per fix or Fix All.
+    /// </summary>
+    internal sealed class NewLocalNames
+    {
+        private readonly Dictionary<SyntaxNode, HashSet<string>> _taken = new Dictionary<SyntaxNode, HashSet<string>>();
+
+        public string For(SemanticModel model, SyntaxNode location, string baseName, CancellationToken cancellationToken = default)
+        {
+            var member = location.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? location;
+            if (!_taken.TryGetValue(member, out var taken))
+            {
+                taken = new HashSet<string>(StringComparer.Ordinal);
+                DeclaredNames.AddTo(taken, member, _ => true, cancellationToken);
+                _taken[member] = taken;
+            }
+
+            var inScope = new HashSet<string>(model.LookupSymbols(location.SpanStart).Select(s => s.Name), StringComparer.Ordinal);
+            var name = baseName;
+            for (var i = 2; taken.Contains(name) || inScope.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
+            {
+                name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            taken.Add(name);
+            return name;
+        }
+    }
 }
