@@ -3,8 +3,8 @@ namespace PerfAnalyzers.CodeFixes
     /// <summary>
     /// The names a fix must not give a new local or lambda parameter in a member (CS0128/CS0136 otherwise): what the member
     /// declares anywhere in it, nested scopes included, since a later nested declaration clashes too. Locals (declarators,
-    /// foreach variables, pattern and out variables), catch variables, local functions, and the parameters the fix says
-    /// count.
+    /// foreach variables, pattern and out variables), catch variables, local functions, query range variables (CS1931),
+    /// and the parameters the fix says count.
     /// </summary>
     internal static class DeclaredNames
     {
@@ -20,6 +20,11 @@ namespace PerfAnalyzers.CodeFixes
                     SingleVariableDesignationSyntax designation => designation.Identifier,
                     CatchDeclarationSyntax catchDeclaration => catchDeclaration.Identifier,
                     LocalFunctionStatementSyntax localFunction => localFunction.Identifier,
+                    FromClauseSyntax from => from.Identifier,
+                    LetClauseSyntax let => let.Identifier,
+                    JoinClauseSyntax join => join.Identifier,
+                    JoinIntoClauseSyntax into => into.Identifier,
+                    QueryContinuationSyntax continuation => continuation.Identifier,
                     ParameterSyntax parameter when countsParameter(parameter) => parameter.Identifier,
                     _ => default,
                 };
