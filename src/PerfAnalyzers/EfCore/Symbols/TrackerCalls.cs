@@ -24,29 +24,21 @@ namespace PerfAnalyzers.EfCore
     /// The method is known by its name on a receiver whose type is checked by symbol, as <see cref="EfSymbols.IsSaveChanges"/>
     /// is: a context interface declares its own Add and Remove, whose symbols nothing can know beforehand.
     /// </summary>
-    internal readonly struct TrackerCall
+    internal readonly struct TrackerCall(TrackerKind kind, bool isRange, bool isAsync, ITypeSymbol? entity)
     {
-        private TrackerCall(TrackerKind kind, bool isRange, bool isAsync, ITypeSymbol? entity)
-        {
-            Kind = kind;
-            IsRange = isRange;
-            IsAsync = isAsync;
-            Entity = entity;
-        }
-
-        public TrackerKind Kind { get; }
+        public TrackerKind Kind { get; } = kind;
 
         /// <summary>AddRange, AttachRange, UpdateRange, RemoveRange (and AddRangeAsync): given a sequence (or a params array).</summary>
-        public bool IsRange { get; }
+        public bool IsRange { get; } = isRange;
 
         /// <summary>AddAsync, AddRangeAsync.</summary>
-        public bool IsAsync { get; }
+        public bool IsAsync { get; } = isAsync;
 
         /// <summary>
         /// The entity type acted on: a DbSet's type argument; for a context's method, the argument's type (a sequence's or an
         /// array's element type for a Range call). Null when no argument says.
         /// </summary>
-        public ITypeSymbol? Entity { get; }
+        public ITypeSymbol? Entity { get; } = entity;
 
         /// <summary>The names a tracker call can have, for a syntax prefilter (<see cref="MayBe"/>).</summary>
         public static bool MayBe(string name) => Parse(name, out _, out _, out _);

@@ -19,13 +19,13 @@ namespace PerfAnalyzers.Rules.Writes
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, WriteSafety safety)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            var method = invocation.TargetMethod;
-            if (!TrackerCall.Is(ef.Symbols, method, out var kind, out var isRange) || kind != TrackerKind.Remove)
+            if (TrackerCall.Of(ef.Symbols, invocation) is not { Kind: TrackerKind.Remove } removal)
             {
                 return;
             }
 
-            var isRemove = !isRange;
+            var method = invocation.TargetMethod;
+            var isRemove = !removal.IsRange;
 
             if (invocation.Parent is not IExpressionStatementOperation statement || invocation.Arguments.Length != 1 || invocation.IsInsideExpressionTree())
             {
