@@ -26,9 +26,6 @@ namespace PerfAnalyzers.EfCore
     /// </summary>
     internal sealed class AsyncCounterparts
     {
-        /// <summary>Synchronous methods that must never be turned into their Async twin.</summary>
-        internal static readonly ImmutableHashSet<string> NeverAsync = ImmutableHashSet.Create("Add", "AddRange", "Attach", "AttachRange", "Update", "UpdateRange", "Remove", "RemoveRange");
-
         /// <summary>DatabaseFacade / transaction members that are round trips with an Async twin (beyond ExecuteSql*).</summary>
         private static readonly ImmutableHashSet<string> TransactionMethods = ImmutableHashSet.Create(
             "BeginTransaction", "CommitTransaction", "RollbackTransaction", "Commit", "Rollback");
@@ -49,6 +46,14 @@ namespace PerfAnalyzers.EfCore
 
         public INamedTypeSymbol? CancellationTokenType => _cancellationToken;
 
+        /// <summary>
+        /// The names <see cref="TryGetSyncRoundTrip"/> can accept (a cheap check before binding anything): a synchronous round
+        /// trip's (<see cref="EfCompilation.MayBeRoundTrip"/>) or a transaction method's. The change tracker's Add, Attach,
+        /// Update and Remove are no round trip, so they never get an Async twin (AddAsync is for HiLo value generators).
+        /// </summary>
+        public static bool MayHaveCounterpart(string name)
+            => !name.EndsWith("Async", System.StringComparison.Ordinal) && (EfCompilation.MayBeRoundTrip(name) || TransactionMethods.Contains(name));
+
         /// <summary>EF's <c>EntityFrameworkQueryableExtensions</c> has an operator of this name here (CountAsync, ElementAtAsync...).</summary>
         public bool HasQueryableOperator(string name)
             => _queryableExtensions is not null && !_queryableExtensions.GetMembers(name).IsEmpty;
@@ -63,7 +68,7 @@ namespace PerfAnalyzers.EfCore
         {
             counterpart = null!;
             var method = invocation.TargetMethod;
-            if (method.Name.EndsWith("Async", System.StringComparison.Ordinal) || NeverAsync.Contains(method.Name))
+            if (!MayHaveCounterpart(method.Name))
             {
                 return false;
             }

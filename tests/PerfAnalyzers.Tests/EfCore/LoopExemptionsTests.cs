@@ -239,6 +239,41 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Saves_that_later_iterations_read_back_through_a_context_range_or_interface()
+        {
+            // The entities a context's AddRange adds are the list's elements (TrackerCall.Entity, as TableGrowth reads them),
+            // not the list; a context interface's Add adds as the context's does (EFP202 counts it too).
+            var host = EfCoreTestHost.Create("""
+                public interface IAppDbContext { DbSet<Tag> Tags { get; } void Add(object entity); int SaveChanges(); }
+
+                class C
+                {
+                    void M(BlogContext db, IAppDbContext app, List<string> labels)
+                    {
+                        foreach (var label in labels)
+                        {
+                            if (!db.Tags.Any(t => t.Label == label))
+                            {
+                                db.AddRange(new List<Tag> { new Tag { Label = label } });
+                                db.SaveChanges/*contextRange*/();
+                            }
+                        }
+                        foreach (var label in labels)
+                        {
+                            if (!app.Tags.Any(t => t.Label == label))
+                            {
+                                app.Add(new Tag { Label = label });
+                                app.SaveChanges/*contextInterface*/();
+                            }
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.ReadBackByLaterIterations, Why(host, "contextRange"));
+            Assert.Equal(LoopExemption.ReadBackByLaterIterations, Why(host, "contextInterface"));
+        }
+
+        [Fact]
         public void Cache_misses_in_the_loop_and_through_calls()
         {
             var host = EfCoreTestHost.Create("""

@@ -179,7 +179,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                     keys = ExistingKeys(loopStatement, keysInitializer) ?? "";
                     if (keys.Length == 0)
                     {
-                        keys = state.UniqueName(loopStatement, Camel(filter.LoopVariable.Name) + loopMember.Name + "s");
+                        keys = state.Locals.For(model, loopStatement, Camel(filter.LoopVariable.Name) + loopMember.Name + "s");
                         statements.Add($"var {keys} = {keysInitializer};");
                     }
 
@@ -225,20 +225,20 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
             {
                 case BatchShape.Lookup:
                 case BatchShape.LookupElement:
-                    resultName = state.UniqueName(loopStatement, Camel(entityName) + "sBy" + filter.EntityMember.Name);
+                    resultName = state.Locals.For(model, loopStatement, Camel(entityName) + "sBy" + filter.EntityMember.Name);
                     statements.Add($"var {resultName} = {Materialize(queryText, "ToList")}.ToLookup({entityKey});");
                     replacementText = $"{resultName}[{loopKey}].{syncName}()";
                     break;
                 case BatchShape.Count:
                     var g = state.UniqueParameterName(model, loopStatement.SpanStart, "g");
                     var x = state.UniqueParameterName(model, loopStatement.SpanStart, "c"); // a count per key
-                    resultName = state.UniqueName(loopStatement, Camel(entityName) + "CountBy" + filter.EntityMember.Name);
+                    resultName = state.Locals.For(model, loopStatement, Camel(entityName) + "CountBy" + filter.EntityMember.Name);
                     var grouped = $"{queryText}.GroupBy({entityKey}).Select({g} => new {{ {g}.Key, Count = {g}.{syncName}() }})";
                     statements.Add($"var {resultName} = {Materialize(grouped, "ToList")}.ToDictionary({x} => {x}.Key, {x} => {x}.Count);");
                     replacementText = $"{resultName}.GetValueOrDefault({loopKey})";
                     break;
                 case BatchShape.Any:
-                    resultName = state.UniqueName(loopStatement, keys.Replace(".", "") + "With" + entityName + "s");
+                    resultName = state.Locals.For(model, loopStatement, keys.Replace(".", "") + "With" + entityName + "s");
                     var distinctKeys = $"{queryText}.Select({entityKey}).Distinct()";
                     statements.Add($"var {resultName} = {Materialize(distinctKeys, "ToList")}.ToHashSet();");
                     replacementText = $"{resultName}.Contains({loopKey})";
@@ -348,8 +348,8 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
         /// <summary>Names taken in the member being fixed, plus the ones this fix already introduced.</summary>
         private sealed class FixState
         {
-            private readonly HashSet<string> _taken = new HashSet<string>(StringComparer.Ordinal);
-            private readonly HashSet<SyntaxNode> _scannedMembers = new HashSet<SyntaxNode>();
+            /// <summary>The new locals' names (<see cref="NewLocalNames"/>).</summary>
+            public NewLocalNames Locals { get; } = new NewLocalNames();
 
             public Dictionary<string, string> Keys { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -366,31 +366,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Loading
                     name = baseName + i;
                 }
 
-                return name;
-            }
-
-            /// <summary>A new local's name: not used anywhere in the member (a later nested declaration would clash too).</summary>
-            public string UniqueName(SyntaxNode location, string baseName)
-            {
-                var member = location.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? location;
-                if (_scannedMembers.Add(member))
-                {
-                    foreach (var token in member.DescendantTokens())
-                    {
-                        if (token.IsKind(SyntaxKind.IdentifierToken))
-                        {
-                            _taken.Add(token.ValueText);
-                        }
-                    }
-                }
-
-                var name = baseName;
-                for (var i = 2; _taken.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
-                {
-                    name = baseName + i;
-                }
-
-                _taken.Add(name);
                 return name;
             }
         }

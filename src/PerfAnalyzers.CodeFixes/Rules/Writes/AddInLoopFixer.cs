@@ -64,7 +64,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             }
 
             var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-            var namesTaken = new Dictionary<SyntaxNode, HashSet<string>>();
+            var names = new NewLocalNames();
             var loopsDone = new HashSet<StatementSyntax>();
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
@@ -74,7 +74,7 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
                 }
 
                 var elementType = diagnostic.Properties[AddInLoopAnalyzer.ElementTypeProperty]!;
-                var listName = UniqueName(model, target.Loop, ListName(elementType), namesTaken, cancellationToken);
+                var listName = names.For(model, target.Loop, ListName(elementType), cancellationToken);
                 var listType = ListTypeName(model, target.Loop.SpanStart);
                 var newLine = target.Loop.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
                 var eol = newLine == default ? SyntaxFactory.ElasticCarriageReturnLineFeed : newLine;
@@ -167,27 +167,6 @@ namespace PerfAnalyzers.CodeFixes.Rules.Writes
             }
 
             return name + "ToAdd";
-        }
-
-        private static string UniqueName(SemanticModel model, StatementSyntax loop, string baseName, Dictionary<SyntaxNode, HashSet<string>> namesTaken, CancellationToken cancellationToken)
-        {
-            var member = loop.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)loop;
-            if (!namesTaken.TryGetValue(member, out var taken))
-            {
-                taken = new HashSet<string>(model.LookupSymbols(loop.SpanStart).Select(s => s.Name));
-                DeclaredNames.AddTo(taken, member, _ => true, cancellationToken);
-
-                namesTaken[member] = taken;
-            }
-
-            var name = baseName;
-            for (var i = 2; taken.Contains(name); i++)
-            {
-                name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            taken.Add(name);
-            return name;
         }
     }
 }

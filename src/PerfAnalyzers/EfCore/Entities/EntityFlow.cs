@@ -79,8 +79,8 @@ namespace PerfAnalyzers.EfCore
     /// (<see cref="CollectionMethods.ReadsElements"/>), their lambdas' element parameter and their results. Anything the
     /// walk cannot account for answers false: the callers must not guess. The questions: does the value leave the method
     /// (<see cref="QueryFlow.Escapes"/>), which scalar members are read (<see cref="EntityMemberUsage"/>), are the
-    /// entities only read (<see cref="ReadOnlyEntityUsage"/>); the shared answers for a single use (written, null check)
-    /// are here too.
+    /// entities only read (<see cref="ReadOnlyEntityUsage"/>), are they modified or deleted (<see cref="EntityChanges"/>);
+    /// the shared answers for a single use (written, changed by a call, null check) are here too.
     /// </summary>
     internal sealed class EntityFlow(EfSymbols symbols, IOperation body, EntityQuestion question, CancellationToken cancellationToken)
     {
@@ -202,9 +202,11 @@ namespace PerfAnalyzers.EfCore
                     return Local(declarator.Symbol, FlowShape.Sequence, path, depth + 1);
 
                 case IInvocationOperation call when call.Instance == current:
+                    // A list method that only reads is followed; any other (blog.Posts.Add(..)) is the question's to judge.
                     return CollectionMethods.ReadsElements(call.TargetMethod.Name)
                            && (Symbols.IsList(call.TargetMethod.ContainingType) || call.TargetMethod.ContainingType?.SpecialType == SpecialType.System_Array)
-                           && Call(call, path, depth);
+                        ? Call(call, path, depth)
+                        : question.OtherUse(call, current, FlowShape.Sequence);
 
                 case IArgumentOperation { Parameter.Ordinal: 0 } argument when argument.Parent is IInvocationOperation extension
                                                                             && extension.TargetMethod.IsExtensionMethod:
@@ -334,6 +336,35 @@ namespace PerfAnalyzers.EfCore
                 IArgumentOperation argument => argument.Parameter is { RefKind: not RefKind.None and not RefKind.In },
                 _ => false,
             };
+        }
+
+        /// <summary>
+        /// What <paramref name="use"/> does to the entities in <paramref name="value"/> (one entity, or a sequence of them):
+        /// given to the change tracker's Remove/RemoveRange (deleted) or Update/UpdateRange (modified) (<see cref="TrackerCall"/>),
+        /// or, for a sequence, given elements (<see cref="CollectionMethods.AddsElements"/>, <c>blog.Posts.Add(..)</c>: modified).
+        /// A member write is <see cref="IsWritten"/>'s.
+        /// </summary>
+        public static EntityChange ChangeOf(EfSymbols symbols, IOperation use, IOperation value, FlowShape shape)
+        {
+            switch (use)
+            {
+                case IArgumentOperation { Parent: IInvocationOperation call } argument when argument.Value == value
+                                                                                           && TrackerCall.Is(symbols, call.TargetMethod, out var kind, out var isRange)
+                                                                                           && isRange == (shape == FlowShape.Sequence):
+                    return kind switch
+                    {
+                        TrackerKind.Remove => EntityChange.Deleted,
+                        TrackerKind.Update => EntityChange.Modified,
+                        _ => EntityChange.None,
+                    };
+
+                case IInvocationOperation call when shape == FlowShape.Sequence && call.Instance == value
+                                                    && CollectionMethods.AddsElements(call.TargetMethod, value.Type):
+                    return EntityChange.Modified;
+
+                default:
+                    return EntityChange.None;
+            }
         }
 
         /// <summary>Whether <paramref name="reference"/> (through conversions and parentheses) is only checked for null.</summary>

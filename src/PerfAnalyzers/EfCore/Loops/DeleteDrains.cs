@@ -54,7 +54,10 @@ namespace PerfAnalyzers.EfCore
             return AssignedLocal(top) is { } local && DeletesBatch(ef, loop, local, entityType, cancellationToken);
         }
 
-        /// <summary>The loop deletes the batch held in <paramref name="local"/> (RemoveRange(batch), an enclosing delete, or a Remove per row).</summary>
+        /// <summary>
+        /// The loop deletes the batch held in <paramref name="local"/>: an enclosing delete (RemoveRange(batch), ExecuteDelete
+        /// by the batch's keys), or the batch's rows removed (<see cref="EntityChanges"/>: <c>foreach (var row in batch) db.Remove(row);</c>).
+        /// </summary>
         private static bool DeletesBatch(EfCompilation ef, IOperation loop, ILocalSymbol local, ITypeSymbol? entityType, CancellationToken cancellationToken)
         {
             foreach (var reference in loop.Descendants().OfType<ILocalReferenceOperation>())
@@ -70,8 +73,7 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 // foreach (var row in batch) db.Remove(row);
-                if (reference.WalkUpConversions().Parent is IForEachLoopOperation forEach && forEach.Collection.WalkDownConversions() == reference
-                    && forEach.Body.Descendants().Any(o => o is IInvocationOperation { TargetMethod.Name: "Remove" } remove && IsEfWriter(ef, remove.TargetMethod)))
+                if ((EntityChanges.Of(ef.Symbols, reference, FlowShape.Sequence, loop, cancellationToken) & EntityChange.Deleted) != 0)
                 {
                     return true;
                 }
@@ -139,19 +141,7 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                var method = invocation.TargetMethod;
-                ITypeSymbol? deleted = null;
-                if (method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal)
-                    && ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken) && roundTrip.Kind == RoundTripKind.BulkDelete)
-                {
-                    deleted = roundTrip.Query.EntityType;
-                }
-                else if (method.Name is "Remove" or "RemoveRange" && ef.Symbols.IsDbSet(method.ContainingType)
-                         && method.ContainingType is INamedTypeSymbol { TypeArguments.Length: 1 } set)
-                {
-                    deleted = set.TypeArguments[0];
-                }
-
+                var deleted = Deleted(ef, invocation, cancellationToken);
                 if (deleted is not null && SymbolEqualityComparer.Default.Equals(deleted.OriginalDefinition, entityType.OriginalDefinition))
                 {
                     return true;
@@ -182,26 +172,41 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            var method = invocation.TargetMethod;
-            ITypeSymbol? deleted;
-            if (method.Name == "RemoveRange" && IsEfWriter(ef, method))
-            {
-                deleted = method.ContainingType is INamedTypeSymbol { TypeArguments.Length: 1 } set && ef.Symbols.IsDbSet(set) ? set.TypeArguments[0] : null;
-            }
-            else if (method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal)
-                     && ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken) && roundTrip.Kind == RoundTripKind.BulkDelete)
-            {
-                deleted = roundTrip.Query.EntityType;
-            }
-            else
+            var isRemoveRange = TrackerCall.Of(ef.Symbols, invocation) is { Kind: TrackerKind.Remove, IsRange: true };
+            if (!isRemoveRange && !IsExecuteDelete(ef, invocation, out _, cancellationToken))
             {
                 return false;
             }
 
+            var deleted = Deleted(ef, invocation, cancellationToken);
             return deleted is null || entityType is null || SymbolEqualityComparer.Default.Equals(deleted.OriginalDefinition, entityType.OriginalDefinition);
         }
 
-        private static bool IsEfWriter(EfCompilation ef, IMethodSymbol method)
-            => ef.Symbols.IsDbSet(method.ContainingType) || ef.Symbols.IsDbContext(method.ContainingType);
+        /// <summary>
+        /// The entity type a delete call deletes: ExecuteDelete's query's, a Remove/RemoveRange's (<see cref="TrackerCall.Entity"/>;
+        /// a context's params <c>object</c> overload says nothing), or null.
+        /// </summary>
+        private static ITypeSymbol? Deleted(EfCompilation ef, IInvocationOperation invocation, CancellationToken cancellationToken)
+        {
+            if (IsExecuteDelete(ef, invocation, out var query, cancellationToken))
+            {
+                return query;
+            }
+
+            return TrackerCall.Of(ef.Symbols, invocation) is { Kind: TrackerKind.Remove, Entity: { SpecialType: not SpecialType.System_Object } entity } ? entity : null;
+        }
+
+        private static bool IsExecuteDelete(EfCompilation ef, IInvocationOperation invocation, out ITypeSymbol? deleted, CancellationToken cancellationToken)
+        {
+            deleted = null;
+            if (!invocation.TargetMethod.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal)
+                || !ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken) || roundTrip.Kind != RoundTripKind.BulkDelete)
+            {
+                return false;
+            }
+
+            deleted = roundTrip.Query.EntityType;
+            return true;
+        }
     }
 }

@@ -656,14 +656,9 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 var method = invocation.TargetMethod;
-                if (method.Name is "Add" or "AddAsync" or "AddRange" or "AddRangeAsync" or "Attach" or "Update")
+                if (TrackerCall.Of(ef.Symbols, invocation) is { } tracker)
                 {
-                    if (ef.Symbols.IsDbSet(method.ContainingType) && method.ContainingType is INamedTypeSymbol { TypeArguments.Length: 1 } set)
-                    {
-                        added.Add(set.TypeArguments[0].OriginalDefinition);
-                    }
-                    else if (ef.Symbols.IsDbContext(method.ContainingType) && invocation.Arguments.Length >= 1
-                             && invocation.Arguments[0].Value.WalkDownConversions().Type is { } entity)
+                    if (tracker.Kind != TrackerKind.Remove && tracker.Entity is { } entity)
                     {
                         added.Add(entity.OriginalDefinition);
                     }

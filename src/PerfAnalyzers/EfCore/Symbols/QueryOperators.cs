@@ -357,6 +357,19 @@ namespace PerfAnalyzers.EfCore
             => name is "ForEach" or "ForEachAsync" or "ConvertAll" or "TrueForAll" or "Exists" or "Find" or "FindAll" or "RemoveAll";
 
         /// <summary>
+        /// An instance method of a collection (a type implementing <c>System.Collections.IEnumerable</c>, by symbol) that puts
+        /// elements into it: <c>Add</c>, <c>AddRange</c>, <c>Insert</c>, <c>InsertRange</c> (lists, sets, navigation
+        /// collections), <c>TryAdd</c>, <c>AddOrUpdate</c>, <c>GetOrAdd</c> (dictionaries), <c>Enqueue</c>, <c>Push</c>,
+        /// <c>Append</c>. By name: an application's own collection types add with the same names.
+        /// </summary>
+        public static bool AddsElements(IMethodSymbol method, ITypeSymbol? receiverType)
+            => !method.IsStatic && method.MethodKind == MethodKind.Ordinary
+               && method.Name is "Add" or "AddRange" or "Insert" or "InsertRange" or "TryAdd" or "AddOrUpdate" or "GetOrAdd" or "Enqueue" or "Push" or "Append"
+               && receiverType is not null
+               && (receiverType.SpecialType == SpecialType.System_Collections_IEnumerable
+                   || receiverType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable));
+
+        /// <summary>
         /// They read the list and the elements given to their predicates and change no element; their results are the list's
         /// elements or a scalar (<see cref="EntityFlow"/> follows them).
         /// </summary>

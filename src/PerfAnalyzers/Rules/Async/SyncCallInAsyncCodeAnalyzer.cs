@@ -108,7 +108,7 @@ namespace PerfAnalyzers.Rules.Async
                 return;
             }
 
-            if (name.EndsWith("Async", System.StringComparison.Ordinal) || AsyncCounterparts.NeverAsync.Contains(name)
+            if (!AsyncCounterparts.MayHaveCounterpart(name)
                 || testProject || !IsInAsyncCode(invocation, context.ContainingSymbol) || TestCode.IsInTestClass(context.ContainingSymbol))
             {
                 return;

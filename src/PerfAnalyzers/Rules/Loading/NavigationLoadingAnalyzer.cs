@@ -20,8 +20,6 @@ namespace PerfAnalyzers.Rules.Loading
         /// <summary>Diagnostic property: "true" when the document needs <c>using Microsoft.EntityFrameworkCore;</c>.</summary>
         public const string NeedsUsingProperty = "NeedsUsing";
 
-        private static readonly HashSet<string> CollectionWriters = new HashSet<string> { "Add", "AddRange", "Insert", "InsertRange" };
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             PropertyReads.RegisterPerBody(start, ef, read => read.Instance is not null && IsCandidateRead(read), (end, reads) => AnalyzeReads(end, ef, reads));
@@ -62,7 +60,7 @@ namespace PerfAnalyzers.Rules.Loading
                 return false;
             }
 
-            if (parent is IInvocationOperation invocation && invocation.Instance == property && CollectionWriters.Contains(invocation.TargetMethod.Name))
+            if (parent is IInvocationOperation invocation && invocation.Instance == property && CollectionMethods.AddsElements(invocation.TargetMethod, property.Type))
             {
                 return false;
             }
@@ -303,7 +301,7 @@ namespace PerfAnalyzers.Rules.Loading
 
                         case IInvocationOperation invocation:
                             var method = invocation.TargetMethod;
-                            if (invocation.Instance is IPropertyReferenceOperation receiver && CollectionWriters.Contains(method.Name))
+                            if (invocation.Instance is IPropertyReferenceOperation receiver && CollectionMethods.AddsElements(method, receiver.Type))
                             {
                                 names.Add(receiver.Property.Name);
                             }

@@ -75,10 +75,6 @@ namespace PerfAnalyzers.Rules.Query
             TestOrSetup,
         }
 
-        /// <summary>Methods that add one entry to a collection.</summary>
-        private static readonly ImmutableHashSet<string> AddMethods = ImmutableHashSet.Create(
-            "Add", "TryAdd", "AddRange", "Insert", "Enqueue", "Push", "Append", "AddOrUpdate", "GetOrAdd");
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             if (TestCode.IsTestProject(start.Compilation))
@@ -345,10 +341,8 @@ namespace PerfAnalyzers.Rules.Query
         /// </summary>
         private static bool AddsToOuterCollection(IInvocationOperation invocation, IForEachLoopOperation loop)
         {
-            if (!AddMethods.Contains(invocation.TargetMethod.Name)
-                || invocation.Instance?.WalkDownConversions() is not { } receiver
-                || receiver.Type is not { } type
-                || !type.AllInterfaces.Any(i => i.Name == "IEnumerable"))
+            if (invocation.Instance?.WalkDownConversions() is not { } receiver
+                || !CollectionMethods.AddsElements(invocation.TargetMethod, receiver.Type))
             {
                 return false;
             }

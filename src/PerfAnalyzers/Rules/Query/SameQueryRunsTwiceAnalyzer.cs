@@ -19,10 +19,6 @@ namespace PerfAnalyzers.Rules.Query
             => kind is OperatorKind.Any or OperatorKind.All or OperatorKind.Contains or OperatorKind.First or OperatorKind.FirstOrDefault
                 or OperatorKind.Single or OperatorKind.SingleOrDefault or OperatorKind.ElementAt or OperatorKind.ElementAtOrDefault;
 
-        /// <summary>Context and set methods that enumerate a sequence they are given (<c>db.AttachRange(query)</c>).</summary>
-        private static readonly ImmutableHashSet<string> RangeMethods = ImmutableHashSet.Create(
-            "AttachRange", "AddRange", "AddRangeAsync", "UpdateRange", "RemoveRange");
-
         private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
         {
             if (TestCode.IsTestProject(start.Compilation))
@@ -74,7 +70,7 @@ namespace PerfAnalyzers.Rules.Query
                     {
                         CommonForEachStatementSyntax => true,
                         InvocationExpressionSyntax invocation => invocation.InvokedName() is { } name
-                                                                 && (EfCompilation.MayBeRoundTrip(name) || RangeMethods.Contains(name)),
+                                                                 && (EfCompilation.MayBeRoundTrip(name) || TrackerCall.MayBeRange(name)),
                         _ => false,
                     };
                     if (isPlace && ++places >= 2)
@@ -258,8 +254,7 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             // db.AttachRange(query), db.Posts.UpdateRange(query): the context enumerates the query local it is given.
-            if (RangeMethods.Contains(invocation.TargetMethod.Name)
-                && (ef.Symbols.IsDbContextOrInterface(invocation.TargetMethod.ContainingType) || ef.Symbols.IsDbSet(invocation.TargetMethod.ContainingType))
+            if (TrackerCall.Is(ef.Symbols, invocation.TargetMethod, out _, out var isRange) && isRange
                 && invocation.Arguments.Length == 1
                 && invocation.Arguments[0].Value.WalkDownConversions() is ILocalReferenceOperation argument
                 && IsQueryLocal(ef, argument, queryLocals, cancellationToken)

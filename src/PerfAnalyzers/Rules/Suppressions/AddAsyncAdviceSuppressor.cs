@@ -62,7 +62,6 @@ namespace PerfAnalyzers.Rules.Suppressions
 
         /// <summary>DbSet&lt;T&gt;.Add/AddRange or DbContext.Add/AddRange (also generic Add&lt;T&gt; and derived contexts).</summary>
         internal static bool IsEfAdd(EfSymbols symbols, IMethodSymbol method)
-            => (method.Name == "Add" || method.Name == "AddRange")
-               && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContextOrInterface(method.ContainingType));
+            => TrackerCall.Is(symbols, method, out var kind, out _) && kind == TrackerKind.Add && !method.Name.EndsWith("Async", StringComparison.Ordinal);
     }
 }

@@ -22,8 +22,7 @@ namespace PerfAnalyzers.Rules.Writes
         }
 
         internal static bool IsAddCall(EfSymbols symbols, IMethodSymbol method)
-            => (method.Name == "Add" || method.Name == "AddAsync")
-               && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContextOrInterface(method.ContainingType));
+            => TrackerCall.Is(symbols, method, out var kind, out var isRange) && kind == TrackerKind.Add && !isRange;
 
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef)
         {

@@ -16,18 +16,16 @@ namespace PerfAnalyzers.Rules.Writes
             start.RegisterOperationAction(c => Analyze(c, ef, safety), OperationKind.Invocation);
         }
 
-        private static bool IsRemove(EfSymbols symbols, IMethodSymbol method, string name)
-            => method.Name == name && (symbols.IsDbSet(method.ContainingType) || symbols.IsDbContextOrInterface(method.ContainingType));
-
         private static void Analyze(OperationAnalysisContext context, EfCompilation ef, WriteSafety safety)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            var method = invocation.TargetMethod;
-            var isRemove = IsRemove(ef.Symbols, method, "Remove");
-            if (!isRemove && !IsRemove(ef.Symbols, method, "RemoveRange"))
+            if (TrackerCall.Of(ef.Symbols, invocation) is not { Kind: TrackerKind.Remove } removal)
             {
                 return;
             }
+
+            var method = invocation.TargetMethod;
+            var isRemove = !removal.IsRange;
 
             if (invocation.Parent is not IExpressionStatementOperation statement || invocation.Arguments.Length != 1 || invocation.IsInsideExpressionTree())
             {

@@ -398,6 +398,25 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Silent_when_the_body_inserts_each_row_into_a_list_that_outlives_the_loop()
+        {
+            // InsertRange puts elements into a list as AddRange does (CollectionMethods.AddsElements, EFP102's collection
+            // writes too); this rule's own name list had AddRange and Insert but not InsertRange.
+            var source = """
+                class C
+                {
+                    async Task<List<string>> Newest(BlogContext db)
+                    {
+                        var titles = new List<string>();
+                        foreach (var p in await db.Posts.AsNoTracking().ToListAsync()) { titles.InsertRange(0, new[] { p.Title }); }
+                        return titles;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Reports_when_the_body_only_breaks_or_returns_inside_itself()
         {
             var source = """

@@ -490,6 +490,58 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Does_not_report_delete_drains_through_a_context_interface_or_a_context_Remove()
+        {
+            // The delete drain asks TrackerCall, as EFP204 does: a context interface's RemoveRange/Remove deletes (it
+            // counted only a DbContext's), and a context's Remove(row) deletes rows of the row's set (it counted only a DbSet's).
+            var source = """
+                public interface IAppDbContext { DbSet<Post> Posts { get; } void Remove(object entity); void RemoveRange(IEnumerable<object> entities); int SaveChanges(); }
+
+                class C
+                {
+                    void Purge(IAppDbContext app, BlogContext db)
+                    {
+                        while (true)
+                        {
+                            var batch = app.Posts.Where(p => p.Views == 0).Take(100).ToList();
+                            if (batch.Count == 0) break;
+                            app.RemoveRange(batch);
+                            app.SaveChanges();
+                        }
+
+                        while (true)
+                        {
+                            var rows = app.Posts.Where(p => p.Views < 0).Take(100).ToList();
+                            if (rows.Count == 0) break;
+                            foreach (var row in rows) app.Remove(row);
+                            app.SaveChanges();
+                        }
+
+                        var buffer = new Post[100];
+                        int count;
+                        do
+                        {
+                            count = 0;
+                            foreach (var post in db.Posts.Where(p => p.Views > 1000).Take(100).ToList())
+                            {
+                                buffer[count++] = post;
+                            }
+
+                            for (var i = 0; i < count; i++)
+                            {
+                                db.Remove(buffer[i]);
+                            }
+
+                            db.SaveChanges();
+                        }
+                        while (count == 100);
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Reports_take_that_is_not_a_delete_drain()
         {
             // Outside a loop, per element of a foreach, or read without deleting: which rows come back is arbitrary.

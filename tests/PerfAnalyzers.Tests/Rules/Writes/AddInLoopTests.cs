@@ -317,6 +317,48 @@ namespace PerfAnalyzers.Tests.Rules.Writes
         }
 
         [Fact]
+        public async Task Fix_does_not_name_the_list_after_a_later_query_range_variable()
+        {
+            // A range variable of a later query expression clashes with a local of the same name (CS1931): NewLocalNames
+            // skips it, as EFP101's fix did with its own scan of every identifier of the member.
+            var source = """
+                namespace N
+                {
+                    class C
+                    {
+                        void M(BlogContext db, string[] names)
+                        {
+                            foreach (var name in names)
+                                db.Posts.{|#0:Add|}(new Post { Title = name });
+
+                            var titles = from postsToAdd in db.Posts select postsToAdd.Title;
+                        }
+                    }
+                }
+                """;
+            var fixedSource = """
+                namespace N
+                {
+                    class C
+                    {
+                        void M(BlogContext db, string[] names)
+                        {
+                            var postsToAdd2 = new List<Post>();
+                            foreach (var name in names)
+                                postsToAdd2.Add(new Post { Title = name });
+
+                            db.Posts.AddRange(postsToAdd2);
+
+                            var titles = from postsToAdd in db.Posts select postsToAdd.Title;
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyCodeFixAsync(source, fixedSource, EfVersion.Ef10,
+                VerifyCS.Diagnostic("EFP202").WithLocation(0).WithArguments("Add", "foreach", "AddRange"));
+        }
+
+        [Fact]
         public async Task Fix_in_generic_helper_lambda_names_the_list_after_entities()
         {
             var source = """

@@ -217,6 +217,39 @@ namespace PerfAnalyzers.Tests.Rules.Writes
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        [Fact]
+        public async Task Does_not_report_a_context_method_of_its_own_named_Remove()
+        {
+            // A Remove the application's context declares itself (a soft delete) is not the change tracker's: TrackerCall
+            // knows EF Core's Remove by symbol (declared in EF Core, or overriding it) instead of by its name on a context.
+            var source = """
+                public class SoftContext : DbContext
+                {
+                    public DbSet<Comment> Comments { get; set; }
+
+                    public void Remove(Comment comment) => comment.Text = "[deleted]";
+
+                    public void RemoveRange(IEnumerable<Comment> comments) { foreach (var c in comments) Remove(c); }
+                }
+
+                class C
+                {
+                    void M(SoftContext db)
+                    {
+                        foreach (var comment in db.Comments.Where(c => c.PostId == 1).ToList())
+                        {
+                            db.Remove(comment);
+                        }
+                        db.SaveChanges();
+
+                        db.RemoveRange(db.Comments.Where(c => c.PostId == 2));
+                        db.SaveChanges();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         [Theory]
         [InlineData("public bool IsDeleted { get; set; }", "", "'Note' has a soft-delete style property 'IsDeleted'")]
         [InlineData("public DateTime? DeletedAt { get; set; }", "", "'Note' has a soft-delete style property 'DeletedAt'")]
