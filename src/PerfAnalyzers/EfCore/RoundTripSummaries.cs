@@ -71,7 +71,8 @@ namespace PerfAnalyzers.EfCore
     /// Per-compilation answers to "does calling this source method perform a database round trip, and through which
     /// calls?". Follows calls to source methods up to <see cref="MaxFurtherCalls"/> levels below the called method,
     /// through interface methods with one implementation and virtual/abstract methods with one override in the
-    /// compilation. Cached per method; recursion-safe (a method being summarized counts as "no round trip" for its callees).
+    /// compilation. Cached per method and budget, the same answer whatever was asked first (a method's calls to itself are not
+    /// followed; a cycle through other methods ends with the budget).
     /// Round trips the callee makes only in catch/finally blocks, inside expression trees, in callbacks run at an unknown
     /// time, or as batch/page queries (Skip/Take, Contains over keys) do not count; round trips in the callee's own loops do.
     /// </summary>
@@ -82,7 +83,7 @@ namespace PerfAnalyzers.EfCore
 
         private readonly EfCompilation _ef;
         private readonly Compilation _compilation;
-        private readonly ConcurrentDictionary<IMethodSymbol, RoundTripSummary> _cache = new ConcurrentDictionary<IMethodSymbol, RoundTripSummary>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Answer?[]> _cache = new ConcurrentDictionary<IMethodSymbol, Answer?[]>(SymbolEqualityComparer.Default);
         private readonly Lazy<ImplementationMap> _implementations;
         private readonly Lazy<HashSet<string>> _sourceMethodNames;
 
@@ -96,18 +97,18 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The summary for calling <paramref name="method"/> (resolving interface/abstract methods to their one implementation).</summary>
         public RoundTripSummary Get(IMethodSymbol method, CancellationToken cancellationToken)
-            => Summarize(method, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+            => Summarize(method, MaxFurtherCalls, new Trace(null, MaxFurtherCalls), cancellationToken);
 
         /// <summary>
         /// The summary for <paramref name="invocation"/>, resolving the call through its receiver's static type first
         /// (<see cref="CallTargets"/>), then through the called method's one implementation in the compilation.
         /// </summary>
         public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken)
-            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out _);
+            => Summarize(invocation, MaxFurtherCalls, new Trace(null, MaxFurtherCalls), cancellationToken, out _);
 
         /// <summary>As <see cref="Get(IInvocationOperation, CancellationToken)"/>, with the method whose body was summarized (a handler for a dispatch).</summary>
         public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken, out IMethodSymbol? target)
-            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out target);
+            => Summarize(invocation, MaxFurtherCalls, new Trace(null, MaxFurtherCalls), cancellationToken, out target);
 
         /// <summary>A call that may dispatch a request to a handler of this compilation (<see cref="RequestDispatch"/>): worth summarizing although its target is not in source.</summary>
         public bool MayDispatch(IMethodSymbol method) => RequestDispatch.IsDispatchName(method) && _ef.Symbols.SourceTypes.Dispatch.HasHandlers;
@@ -143,13 +144,13 @@ namespace PerfAnalyzers.EfCore
             return typeName + "." + method.Name;
         }
 
-        private RoundTripSummary Summarize(IInvocationOperation call, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken, out IMethodSymbol? target)
+        private RoundTripSummary Summarize(IInvocationOperation call, int budget, Trace trace, CancellationToken cancellationToken, out IMethodSymbol? target)
         {
             var throughReceiver = CallTargets.ResolveThroughReceiver(call, _ef.Symbols.SourceTypes);
             if (throughReceiver is not null)
             {
                 target = throughReceiver;
-                var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
+                var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, trace, cancellationToken);
                 if (summary.PerformsRoundTrip && summary.Depth <= budget && !PassesFalseGuard(summary, call) || !MayDispatch(call.TargetMethod))
                 {
                     return summary.PerformsRoundTrip && summary.Depth <= budget && !PassesFalseGuard(summary, call) ? summary : RoundTripSummary.None;
@@ -159,7 +160,7 @@ namespace PerfAnalyzers.EfCore
                 // the handler of the request does.
                 foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
                 {
-                    var handled = SummarizeBody(handler.OriginalDefinition, budget, visiting, cancellationToken);
+                    var handled = SummarizeBody(handler.OriginalDefinition, budget, trace, cancellationToken);
                     if (handled.PerformsRoundTrip && handled.Depth <= budget)
                     {
                         target = handler;
@@ -179,11 +180,11 @@ namespace PerfAnalyzers.EfCore
                     RoundTripSummary summary;
                     if (runs.Lambda is { } lambda)
                     {
-                        summary = ComputeBody(lambda.Body, lambda, budget, visiting, cancellationToken);
+                        summary = ComputeBody(lambda.Body, lambda, budget, trace, cancellationToken);
                     }
                     else
                     {
-                        summary = Summarize(runs.Method!, budget, visiting, cancellationToken);
+                        summary = Summarize(runs.Method!, budget, trace, cancellationToken);
                         if (summary.PerformsRoundTrip)
                         {
                             summary = summary.WithChain(summary.Chain.Insert(0, DisplayName(ResolveTarget(runs.Method!) ?? runs.Method!)), ImmutableArray<int>.Empty);
@@ -202,7 +203,7 @@ namespace PerfAnalyzers.EfCore
             // A request sent to (or a notification published to) handlers of this compilation: the handler's body runs.
             foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
             {
-                var summary = SummarizeBody(handler.OriginalDefinition, budget, visiting, cancellationToken);
+                var summary = SummarizeBody(handler.OriginalDefinition, budget, trace, cancellationToken);
                 if (summary.PerformsRoundTrip && summary.Depth <= budget)
                 {
                     target = handler;
@@ -211,7 +212,7 @@ namespace PerfAnalyzers.EfCore
             }
 
             target = ResolveTarget(call.TargetMethod);
-            var called = Summarize(call.TargetMethod, budget, visiting, cancellationToken);
+            var called = Summarize(call.TargetMethod, budget, trace, cancellationToken);
             return PassesFalseGuard(called, call) ? RoundTripSummary.None : called;
         }
 
@@ -327,7 +328,7 @@ namespace PerfAnalyzers.EfCore
 
         private readonly TypeGuards _typeGuards = new TypeGuards();
 
-        private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private RoundTripSummary Summarize(IMethodSymbol called, int budget, Trace trace, CancellationToken cancellationToken)
         {
             var target = ResolveTarget(called);
             if (target is null)
@@ -335,59 +336,113 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
-            var summary = SummarizeBody(target, budget, visiting, cancellationToken);
+            var summary = SummarizeBody(target, budget, trace, cancellationToken);
             if (!summary.PerformsRoundTrip && (target.IsVirtual || target.IsOverride) && !target.IsSealed)
             {
                 // A virtual method with exactly one override: its override may run instead.
                 var overrides = _implementations.Value.Get(target);
                 if (overrides.Length == 1)
                 {
-                    summary = SummarizeBody(overrides[0], budget, visiting, cancellationToken);
+                    summary = SummarizeBody(overrides[0], budget, trace, cancellationToken);
                 }
             }
 
             return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
         }
 
-        /// <summary>The shortest chain from this method's body to a round trip, within <see cref="MaxFurtherCalls"/>.</summary>
-        private RoundTripSummary SummarizeBody(IMethodSymbol method, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        /// <summary>
+        /// The shortest chain from this method's body to a round trip, within <paramref name="budget"/> further calls. The answer
+        /// is a function of the method and the budget alone, whatever was asked before (issue 14: an answer cached for a method
+        /// while a caller was being summarized, or with a caller's smaller budget, was returned when the method itself was
+        /// asked, so a rule's findings depended on which rule asked first). A call of a method to itself is not followed; a
+        /// cycle through other methods ends when the budget does. An answer is cached for the budgets it holds for: every
+        /// budget from the depth its walk reached when no call was left unfollowed at budget 0, else its own budget only.
+        /// </summary>
+        private RoundTripSummary SummarizeBody(IMethodSymbol method, int budget, Trace trace, CancellationToken cancellationToken)
         {
-            if (_cache.TryGetValue(method, out var cached))
-            {
-                return cached.Depth <= budget ? cached : RoundTripSummary.None;
-            }
-
-            if (!method.Locations.Any(l => l.IsInSource) || !visiting.Add(method))
+            if (trace.Owner is { } caller && SymbolEqualityComparer.Default.Equals(caller, method))
             {
                 return RoundTripSummary.None;
+            }
+
+            if (!method.Locations.Any(l => l.IsInSource))
+            {
+                return RoundTripSummary.None;
+            }
+
+            var answers = _cache.GetOrAdd(method, _ => new Answer?[MaxFurtherCalls + 1]);
+            if (Volatile.Read(ref answers[budget]) is { } known)
+            {
+                trace.Reached(budget - known.Height, known.Cut);
+                return known.Summary;
             }
 
             if (!MayReachRoundTrip(method, cancellationToken))
             {
-                // Final whatever the budget and the recursion: the body has nothing a chain could start from.
-                visiting.Remove(method);
-                _cache.TryAdd(method, RoundTripSummary.None);
+                // Whatever the budget: the body has nothing a chain could start from.
+                var none = new Answer(RoundTripSummary.None, 0, cut: false);
+                for (var b = 0; b <= MaxFurtherCalls; b++)
+                {
+                    Volatile.Write(ref answers[b], none);
+                }
+
                 return RoundTripSummary.None;
             }
 
-            RoundTripSummary result;
-            try
+            var own = new Trace(method, budget);
+            var result = Compute(method, budget, own, cancellationToken);
+            var answer = new Answer(result, budget - own.Lowest, own.Cut);
+            for (var b = answer.Cut ? budget : answer.Height; b <= (answer.Cut ? budget : MaxFurtherCalls); b++)
             {
-                result = Compute(method, budget, visiting, cancellationToken);
-            }
-            finally
-            {
-                visiting.Remove(method);
+                Volatile.Write(ref answers[b], answer);
             }
 
-            // A chain found is the shortest one within the budget; a "no round trip" answer is final only when it was computed
-            // with the full budget and not cut short by recursion (no other method still being summarized).
-            if (result.PerformsRoundTrip || (visiting.Count == 0 && budget == MaxFurtherCalls))
-            {
-                _cache.TryAdd(method, result);
-            }
-
+            trace.Reached(own.Lowest, own.Cut);
             return result;
+        }
+
+        /// <summary>A method's summary for a budget, with what it was computed from (<see cref="Trace"/>).</summary>
+        private sealed class Answer
+        {
+            public Answer(RoundTripSummary summary, int height, bool cut)
+            {
+                Summary = summary;
+                Height = height;
+                Cut = cut;
+            }
+
+            public RoundTripSummary Summary { get; }
+
+            /// <summary>How many levels of calls below the method the walk went.</summary>
+            public int Height { get; }
+
+            /// <summary>A body at budget 0 had calls left unfollowed: the answer holds for its own budget only.</summary>
+            public bool Cut { get; }
+        }
+
+        /// <summary>
+        /// The walk behind one method's summary: the method whose body is walked (its calls to itself are not followed), the
+        /// lowest budget any body under it was walked with, and whether a body at budget 0 had calls left unfollowed.
+        /// </summary>
+        private sealed class Trace
+        {
+            public Trace(IMethodSymbol? owner, int budget)
+            {
+                Owner = owner;
+                Lowest = budget;
+            }
+
+            public IMethodSymbol? Owner { get; }
+
+            public int Lowest { get; private set; }
+
+            public bool Cut { get; private set; }
+
+            public void Reached(int budget, bool cut)
+            {
+                Lowest = Math.Min(Lowest, budget);
+                Cut |= cut;
+            }
         }
 
         /// <summary>
@@ -463,7 +518,7 @@ namespace PerfAnalyzers.EfCore
             return names;
         }
 
-        private RoundTripSummary Compute(IMethodSymbol method, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private RoundTripSummary Compute(IMethodSymbol method, int budget, Trace trace, CancellationToken cancellationToken)
         {
             var body = SourceBodies.GetBody(_compilation, method, cancellationToken);
             if (body is null)
@@ -471,14 +526,14 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
-            return ComputeBody(body, null, budget, visiting, cancellationToken, method);
+            return ComputeBody(body, null, budget, trace, cancellationToken, method);
         }
 
         /// <summary>
         /// The shortest chain from <paramref name="body"/> to a round trip; <paramref name="boundary"/> is the lambda whose body
         /// this is, if any; <paramref name="owner"/> the method whose body this is, if any (its bool parameters can guard the round trips).
         /// </summary>
-        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken, IMethodSymbol? owner = null)
+        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, Trace trace, CancellationToken cancellationToken, IMethodSymbol? owner = null)
         {
             // A round trip that always runs wins over one that runs only on a cache miss; among equals, the shortest chain.
             // Guards (owner's bool parameters every round trip needs true) are intersected over all round trips, so a direct
@@ -490,6 +545,7 @@ namespace PerfAnalyzers.EfCore
             var guards = owner is null ? null : new GuardFinder(owner, body, _typeGuards);
             HashSet<int>? common = guards is null ? new HashSet<int>() : null;
             var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
+            trace.Reached(budget, cut: false);
             foreach (var op in body.DescendantsAndSelf())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -557,7 +613,7 @@ namespace PerfAnalyzers.EfCore
                         continue;
                     }
 
-                    var inner = Summarize(call, budget - 1, visiting, cancellationToken, out var ran);
+                    var inner = Summarize(call, budget - 1, trace, cancellationToken, out var ran);
                     if (!inner.PerformsRoundTrip)
                     {
                         continue;
@@ -593,6 +649,11 @@ namespace PerfAnalyzers.EfCore
                         best = candidate;
                     }
                 }
+            }
+            else if (calls.Count > 0)
+            {
+                // Calls left unfollowed: with a larger budget, one of them may lead to a round trip.
+                trace.Reached(0, cut: true);
             }
 
             // A job (round trips per item of its own loop over external items, reported there) is a job whatever it also
