@@ -85,14 +85,14 @@ namespace PerfAnalyzers.EfCore
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<IMethodSymbol, Answer?[]> _cache = new ConcurrentDictionary<IMethodSymbol, Answer?[]>(SymbolEqualityComparer.Default);
         private readonly Lazy<ImplementationMap> _implementations;
-        private readonly Lazy<HashSet<string>> _sourceMethodNames;
+        private readonly Lazy<Dictionary<string, List<IMethodSymbol>>> _methodsByName;
 
         public RoundTripSummaries(EfCompilation ef, Compilation compilation)
         {
             _ef = ef;
             _compilation = compilation;
             _implementations = new Lazy<ImplementationMap>(() => ImplementationMap.Build(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
-            _sourceMethodNames = new Lazy<HashSet<string>>(() => SourceMethodNames(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+            _methodsByName = new Lazy<Dictionary<string, List<IMethodSymbol>>>(() => SourceMethodsByName(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>The summary for calling <paramref name="method"/> (resolving interface/abstract methods to their one implementation).</summary>
@@ -377,13 +377,22 @@ namespace PerfAnalyzers.EfCore
                 return known.Summary;
             }
 
-            if (!MayReachRoundTrip(method, cancellationToken))
+            if (Readable(method, cancellationToken) is not null && MayReachWithin(method, budget, cancellationToken) is (false, var complete))
             {
-                // Whatever the budget: the body has nothing a chain could start from.
-                var none = new Answer(RoundTripSummary.None, 0, cut: false);
-                for (var b = 0; b <= MaxFurtherCalls; b++)
+                if (complete)
                 {
-                    Volatile.Write(ref answers[b], none);
+                    // Whatever the budget: neither the body nor any method it names has anything a chain could start from.
+                    var none = new Answer(RoundTripSummary.None, 0, cut: false);
+                    for (var b = 0; b <= MaxFurtherCalls; b++)
+                    {
+                        Volatile.Write(ref answers[b], none);
+                    }
+                }
+                else
+                {
+                    // Not within this budget: as for calls left unfollowed at budget 0, the answer holds for this budget only.
+                    Volatile.Write(ref answers[budget], new Answer(RoundTripSummary.None, 0, cut: true));
+                    trace.Reached(0, cut: true);
                 }
 
                 return RoundTripSummary.None;
@@ -446,76 +455,208 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
-        /// Whether the body of <paramref name="method"/> can hold anything <see cref="ComputeBody"/> starts a chain from, read
-        /// from its syntax before the body is bound (issue 14: a helper called in a loop, a log writer, a cache-key formatter,
-        /// was bound only to find no round trip in it). False only when the declaration has none of: a name, outside a type,
-        /// that a round trip has (<see cref="EfCompilation.MayBeRoundTrip"/>), that a method declared in source has (a call to
-        /// it, or a method group given to a delegate local) or that a dispatch has (<see cref="RequestDispatch.IsDispatchName(string)"/>);
-        /// a <c>foreach</c> (over a query); a constructor initializer (<c>: base(..)</c>, a call without a name); or a call
-        /// the syntax does not name, when a source method has its name: a query expression's clauses, a collection
-        /// initializer's <c>Add</c>, an interpolated string handler's <c>Append*</c>. A delegate local runs the lambdas and
-        /// method groups its own body assigns to it, whose names are in the declaration too. A declaration it cannot read
-        /// (several or none, another kind) answers true, and the body is bound as before. A false answer is final: it is
-        /// cached whatever the budget and the recursion.
+        /// Whether the body of <paramref name="method"/> can lead to a round trip within <see cref="MaxFurtherCalls"/> further
+        /// calls, read from syntax before any body is bound (issue 14: a helper called in a loop, a log writer, a cache-key
+        /// formatter, was bound only to find no round trip in it; then a mapper that calls only such helpers). True when the
+        /// declaration has a name, outside a type, that a round trip has (<see cref="EfCompilation.MayBeRoundTrip"/>) or that a
+        /// dispatch has (<see cref="RequestDispatch.IsDispatchName(string)"/>), a <c>foreach</c> (over a query), a constructor
+        /// initializer (<c>: base(..)</c>, a call without a name) or a query expression; or when it names a method declared in
+        /// source (a call, or a method group given to a delegate local) that can within one call less, by the same test. A call
+        /// the syntax does not name counts as its name: a collection initializer's <c>Add</c>, an interpolated string handler's
+        /// <c>Append*</c>. A delegate local runs the lambdas and method groups its own body assigns to it, whose names are in
+        /// the declaration too. A declaration it cannot read (several or none, another kind) answers true, and the body is
+        /// bound as before (it has no body to summarize: as a callee, it reaches nothing).
         /// </summary>
         internal bool MayReachRoundTrip(IMethodSymbol method, CancellationToken cancellationToken)
+            => Readable(method, cancellationToken) is null || MayReachWithin(method, MaxFurtherCalls, cancellationToken).Reaches;
+
+        /// <summary>
+        /// Whether a chain from <paramref name="method"/>'s body can reach a round trip within <paramref name="budget"/> further
+        /// calls, by the names its syntax shows (<see cref="Shows"/>): its own syntax starts one, or it names a source method
+        /// that can within one call less. Complete when the answer holds for any budget (no name was left unfollowed).
+        /// </summary>
+        private (bool Reaches, bool Complete) MayReachWithin(IMethodSymbol method, int budget, CancellationToken cancellationToken)
+        {
+            var key = (method, budget);
+            if (_mayReach.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var shows = _shows.GetOrAdd(method, m => Shows(m, cancellationToken));
+            (bool, bool) answer;
+            if (shows.Starts)
+            {
+                answer = (true, true);
+            }
+            else if (shows.Callees.Count == 0)
+            {
+                answer = (false, true);
+            }
+            else if (budget == 0)
+            {
+                answer = (false, false);
+            }
+            else
+            {
+                answer = (false, true);
+                foreach (var name in shows.Callees)
+                {
+                    foreach (var callee in MethodsNamed(name))
+                    {
+                        var (reaches, complete) = MayReachWithin(callee, budget - 1, cancellationToken);
+                        if (reaches)
+                        {
+                            answer = (true, true);
+                            goto Done;
+                        }
+
+                        answer = (false, answer.Item2 && complete);
+                    }
+                }
+            }
+
+            Done:
+            _mayReach.TryAdd(key, answer);
+            return answer;
+        }
+
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, int Budget), (bool Reaches, bool Complete)> _mayReach =
+            new ConcurrentDictionary<(IMethodSymbol Method, int Budget), (bool Reaches, bool Complete)>(new MethodAndBudgetComparer());
+
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxShows> _shows = new ConcurrentDictionary<IMethodSymbol, SyntaxShows>(SymbolEqualityComparer.Default);
+
+        private sealed class MethodAndBudgetComparer : IEqualityComparer<(IMethodSymbol Method, int Budget)>
+        {
+            public bool Equals((IMethodSymbol Method, int Budget) x, (IMethodSymbol Method, int Budget) y)
+                => x.Budget == y.Budget && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+
+            public int GetHashCode((IMethodSymbol Method, int Budget) obj)
+                => SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 31 + obj.Budget;
+        }
+
+        /// <summary>The declaration whose body <see cref="SourceBodies.GetBody"/> would bind, or null (then no body is summarized).</summary>
+        private static SyntaxNode? Readable(IMethodSymbol method, CancellationToken cancellationToken)
         {
             if (method.DeclaringSyntaxReferences.Length != 1)
             {
-                return true;
+                return null;
             }
 
             var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-            if (declaration is not (BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax))
+            return declaration is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax
+                ? declaration
+                : null;
+        }
+
+        /// <summary>The names a call of <paramref name="method"/> has: its own, and an explicit interface implementation's member name.</summary>
+        private static IEnumerable<string> OwnNames(IMethodSymbol method)
+        {
+            yield return method.Name;
+            var dot = method.Name.LastIndexOf('.');
+            if (dot >= 0)
             {
-                return true;
+                yield return method.Name.Substring(dot + 1);
+            }
+        }
+
+        /// <summary>What a method's syntax shows: a chain can start in it, or the names of the source methods it may call.</summary>
+        private sealed class SyntaxShows
+        {
+            public static readonly SyntaxShows Start = new SyntaxShows(true, new HashSet<string>());
+            public static readonly SyntaxShows Nothing = new SyntaxShows(false, new HashSet<string>());
+
+            public SyntaxShows(bool starts, HashSet<string> callees)
+            {
+                Starts = starts;
+                Callees = callees;
             }
 
-            var sourceNames = _sourceMethodNames.Value;
+            public bool Starts { get; }
+
+            public HashSet<string> Callees { get; }
+        }
+
+        /// <summary>
+        /// What the declaration of <paramref name="method"/> shows: a chain starts in it (a name a round trip or a dispatch
+        /// has, a <c>foreach</c>, a constructor initializer, a query expression), or the names of the source methods it may
+        /// call (a collection initializer calls <c>Add</c>, an interpolated string handler <c>Append*</c>). A declaration
+        /// that is not read has no body to summarize: nothing.
+        /// </summary>
+        private SyntaxShows Shows(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (Readable(method, cancellationToken) is not { } declaration || method.IsAbstract)
+            {
+                return SyntaxShows.Nothing;
+            }
+
+            var sourceNames = _methodsByName.Value;
+            var callees = new HashSet<string>(StringComparer.Ordinal);
             foreach (var node in declaration.DescendantNodes())
             {
                 switch (node)
                 {
                     case SimpleNameSyntax name when !SyntaxFacts.IsInTypeOnlyContext(name):
                         var text = name.Identifier.ValueText;
-                        if (sourceNames.Contains(text) || EfCompilation.MayBeRoundTrip(text) || RequestDispatch.IsDispatchName(text))
+                        if (EfCompilation.MayBeRoundTrip(text) || RequestDispatch.IsDispatchName(text))
                         {
-                            return true;
+                            return SyntaxShows.Start;
+                        }
+
+                        if (sourceNames.ContainsKey(text))
+                        {
+                            callees.Add(text);
                         }
 
                         break;
                     case CommonForEachStatementSyntax:
                     case ConstructorInitializerSyntax:
                     case QueryExpressionSyntax:
-                        return true;
-                    case InitializerExpressionSyntax initializer when initializer.IsKind(SyntaxKind.CollectionInitializerExpression) && sourceNames.Contains("Add"):
-                        return true;
-                    case InterpolatedStringExpressionSyntax when sourceNames.Contains("AppendLiteral") || sourceNames.Contains("AppendFormatted"):
-                        return true;
+                        return SyntaxShows.Start;
+                    case InitializerExpressionSyntax initializer when initializer.IsKind(SyntaxKind.CollectionInitializerExpression) && sourceNames.ContainsKey("Add"):
+                        callees.Add("Add");
+                        break;
+                    case InterpolatedStringExpressionSyntax:
+                        foreach (var append in new[] { "AppendLiteral", "AppendFormatted" })
+                        {
+                            if (sourceNames.ContainsKey(append))
+                            {
+                                callees.Add(append);
+                            }
+                        }
+
+                        break;
                 }
             }
 
-            return false;
+            return callees.Count == 0 ? SyntaxShows.Nothing : new SyntaxShows(false, callees);
         }
 
+        /// <summary>The source methods a call of this name may run (<see cref="SourceBodies.DeclaredMethods"/>, by <see cref="OwnNames"/>).</summary>
+        private IReadOnlyList<IMethodSymbol> MethodsNamed(string name)
+            => _methodsByName.Value.TryGetValue(name, out var methods) ? methods : Array.Empty<IMethodSymbol>();
+
         /// <summary>
-        /// The names of the methods declared in source types (an explicit interface implementation also under its interface
-        /// member's name): a call whose name is none of these cannot run a source body.
+        /// The methods declared in source types by the names a call of them has (an explicit interface implementation also
+        /// under its interface member's name): a call whose name is none of these cannot run a source body.
         /// </summary>
-        private static HashSet<string> SourceMethodNames(Compilation compilation)
+        private static Dictionary<string, List<IMethodSymbol>> SourceMethodsByName(Compilation compilation)
         {
-            var names = new HashSet<string>(StringComparer.Ordinal);
+            var byName = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
             foreach (var method in SourceBodies.DeclaredMethods(compilation))
             {
-                names.Add(method.Name);
-                var dot = method.Name.LastIndexOf('.');
-                if (dot >= 0)
+                foreach (var name in OwnNames(method))
                 {
-                    names.Add(method.Name.Substring(dot + 1));
+                    if (!byName.TryGetValue(name, out var list))
+                    {
+                        byName[name] = list = new List<IMethodSymbol>();
+                    }
+
+                    list.Add((IMethodSymbol)method.OriginalDefinition);
                 }
             }
 
-            return names;
+            return byName;
         }
 
         private RoundTripSummary Compute(IMethodSymbol method, int budget, Trace trace, CancellationToken cancellationToken)

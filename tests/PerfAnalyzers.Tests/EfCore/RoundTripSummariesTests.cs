@@ -9,8 +9,9 @@ namespace PerfAnalyzers.Tests.EfCore
 {
     /// <summary>
     /// The summaries' syntax prefilter (<see cref="RoundTripSummaries.MayReachRoundTrip"/>): every shape a chain can start from
-    /// keeps its body bound and summarized (each of these fails if the prefilter drops its shape), and a body with none of them is
-    /// answered from its syntax.
+    /// keeps its body bound and summarized (each of these fails if the prefilter drops its shape), and a body with none of them,
+    /// or that names only source methods with none of them within the budget (a helper's caller, a chain five calls deep), is
+    /// answered from syntax.
     /// </summary>
     public class RoundTripSummariesTests
     {
@@ -41,6 +42,13 @@ namespace PerfAnalyzers.Tests.EfCore
                 string Helper(string a, int b) => (a + ":" + b).Trim();
                 IEnumerable<Post> InMemory(List<Post> posts) => posts.Where(p => p.Views > 1).Skip(1);
                 Post Typed() { Post p = new Post(); return p; }
+                string CallsHelper(Post p) => Helper(p.Title, 1) + Helper(p.Title, 2);
+                void Far1() => Far2();
+                void Far2() => Far3();
+                void Far3() => Far4();
+                void Far4() => Far5();
+                void Far5() => _db.SaveChanges();
+                void Near2() => Far3();
             }
             """);
 
@@ -54,6 +62,7 @@ namespace PerfAnalyzers.Tests.EfCore
         [InlineData("C", "ThroughInterface")]
         [InlineData("C", "MethodGroup")]
         [InlineData("C", "Initializer")]
+        [InlineData("C", "Near2")]
         [InlineData("AuditedPost", ".ctor")]
         public void Keeps_every_shape_a_chain_starts_from(string type, string name)
         {
@@ -121,6 +130,8 @@ namespace PerfAnalyzers.Tests.EfCore
         [InlineData("Helper")]
         [InlineData("InMemory")]
         [InlineData("Typed")]
+        [InlineData("CallsHelper")]
+        [InlineData("Far1")]
         public void Answers_a_body_without_any_from_its_syntax(string name)
         {
             var summaries = new RoundTripSummaries(Host.Ef!, Host.Compilation);
