@@ -23,12 +23,17 @@
 # callback at a time, so ReportAnalyzer charges each rule its own callbacks' time and not the time its threads waited
 # for a shared scan or for a core; on a loaded machine the shares are far steadier that way (issue 14; the compile itself
 # is single-threaded too, so compare serial runs with serial runs).
+# By default csc runs as its own process per compilation (UseSharedCompilation=false), so our assembly is loaded and
+# JIT-compiled once per compilation. REALBUILD_SERVER=1 builds as a plain `dotnet build` does, through the shared
+# compiler server (VBCSCompiler), which loads and JIT-compiles the analyzers once per server: a server of its own (a
+# fresh pipe name, as a CI job starts with no server running), stopped after the build. Not with REALBUILD_SERIAL (a
+# custom csc bypasses the server); the server analyzes concurrently, so its shares are upper bounds, like any parallel run.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 if [[ $# -lt 2 ]]; then
-  sed -n '2,27p' "${BASH_SOURCE[0]}"
+  sed -n '2,32p' "${BASH_SOURCE[0]}"
   exit 2
 fi
 app="$(cd "$1" && pwd)"
@@ -65,6 +70,13 @@ if [[ "${REALBUILD_SERIAL:-0}" == "1" ]]; then
   chmod +x "$out/csc-serial/csc"
   serial_args="-p:CscToolPath=$out/csc-serial -p:CscToolExe=csc"
 fi
+shared_args="-p:UseSharedCompilation=false"
+pipe=""
+if [[ "${REALBUILD_SERVER:-0}" == "1" ]]; then
+  [[ -z "$serial_args" ]] || { echo "REALBUILD_SERVER and REALBUILD_SERIAL exclude each other" >&2; exit 2; }
+  pipe="perfanalyzers-realbuild-$$-$(date +%s)"
+  shared_args="-p:UseSharedCompilation=true -p:SharedCompilationId=$pipe"
+fi
 rm -rf "$out/sarif"
 mkdir -p "$out/sarif"
 : > "$out/build.log"
@@ -78,7 +90,7 @@ for t in "${targets[@]}"; do
     echo "== dotnet build $t (baseline: no PerfAnalyzers)" | tee -a "$out/build.log"
     # shellcheck disable=SC2086
     (cd "$app" && timeout "${REALBUILD_TIMEOUT:-1500}" dotnet build "$t" --no-incremental -nologo \
-        -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
+        $shared_args -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
         -p:CodeAnalysisTreatWarningsAsErrors=false -p:EnableNETAnalyzers=false -p:EnforceCodeStyleInBuild=false \
         -p:NuGetAudit=false -p:GenerateDocumentationFile=false \
         -clp:"ErrorsOnly;Summary" -flp:"v=d;performancesummary;logfile=$out/baseline-$(echo "$t" | tr '/.' '__').log" $serial_args ${REALBUILD_ARGS:-} ) \
@@ -89,7 +101,7 @@ for t in "${targets[@]}"; do
   (cd "$app" && timeout "${REALBUILD_TIMEOUT:-1500}" dotnet build "$t" $incremental -nologo \
       -p:CustomAfterMicrosoftCommonTargets="$here/realbuild/PerfAnalyzers.Inject.targets" \
       -p:PerfAnalyzersDir="$analyzers" -p:PerfAnalyzersSarifDir="$out/sarif" \
-      -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
+      $shared_args -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
       -p:CodeAnalysisTreatWarningsAsErrors=false -p:EnableNETAnalyzers=false -p:EnforceCodeStyleInBuild=false \
       -p:NuGetAudit=false -p:GenerateDocumentationFile=false \
       -clp:"ErrorsOnly;Summary" -flp:"v=d;performancesummary;logfile=$out/build-$(echo "$t" | tr '/.' '__').log" $serial_args ${REALBUILD_ARGS:-} ) \
@@ -99,6 +111,10 @@ for t in "${targets[@]}"; do
   [[ $rc -eq 0 ]] || status=$rc
 done
 end=$(date +%s)
+if [[ -n "$pipe" ]]; then
+  # Stop the server this run started (found by its own pipe name), and no other.
+  for pid in $(pgrep -f -- "-pipename:$pipe" || true); do kill "$pid" 2>/dev/null || true; done
+fi
 echo "build time: $((end - start)) s, exit $status" | tee -a "$out/build.log"
 
 # The summarizer: build the tool if needed (an already-built tool is reused when the build cannot replace it).

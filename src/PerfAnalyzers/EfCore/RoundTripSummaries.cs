@@ -71,7 +71,8 @@ namespace PerfAnalyzers.EfCore
     /// Per-compilation answers to "does calling this source method perform a database round trip, and through which
     /// calls?". Follows calls to source methods up to <see cref="MaxFurtherCalls"/> levels below the called method,
     /// through interface methods with one implementation and virtual/abstract methods with one override in the
-    /// compilation. Cached per method; recursion-safe (a method being summarized counts as "no round trip" for its callees).
+    /// compilation. Cached per method and budget, the same answer whatever was asked first (a method's calls to itself are not
+    /// followed; a cycle through other methods ends with the budget).
     /// Round trips the callee makes only in catch/finally blocks, inside expression trees, in callbacks run at an unknown
     /// time, or as batch/page queries (Skip/Take, Contains over keys) do not count; round trips in the callee's own loops do.
     /// </summary>
@@ -82,32 +83,32 @@ namespace PerfAnalyzers.EfCore
 
         private readonly EfCompilation _ef;
         private readonly Compilation _compilation;
-        private readonly ConcurrentDictionary<IMethodSymbol, RoundTripSummary> _cache = new ConcurrentDictionary<IMethodSymbol, RoundTripSummary>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Answer?[]> _cache = new ConcurrentDictionary<IMethodSymbol, Answer?[]>(SymbolEqualityComparer.Default);
         private readonly Lazy<ImplementationMap> _implementations;
-        private readonly Lazy<HashSet<string>> _sourceMethodNames;
+        private readonly Lazy<Dictionary<string, List<IMethodSymbol>>> _methodsByName;
 
         public RoundTripSummaries(EfCompilation ef, Compilation compilation)
         {
             _ef = ef;
             _compilation = compilation;
             _implementations = new Lazy<ImplementationMap>(() => ImplementationMap.Build(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
-            _sourceMethodNames = new Lazy<HashSet<string>>(() => SourceMethodNames(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+            _methodsByName = new Lazy<Dictionary<string, List<IMethodSymbol>>>(() => SourceMethodsByName(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>The summary for calling <paramref name="method"/> (resolving interface/abstract methods to their one implementation).</summary>
         public RoundTripSummary Get(IMethodSymbol method, CancellationToken cancellationToken)
-            => Summarize(method, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+            => Summarize(method, MaxFurtherCalls, new Trace(null, MaxFurtherCalls), cancellationToken);
 
         /// <summary>
         /// The summary for <paramref name="invocation"/>, resolving the call through its receiver's static type first
         /// (<see cref="CallTargets"/>), then through the called method's one implementation in the compilation.
         /// </summary>
         public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken)
-            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out _);
+            => Summarize(invocation, MaxFurtherCalls, new Trace(null, MaxFurtherCalls), cancellationToken, out _);
 
         /// <summary>As <see cref="Get(IInvocationOperation, CancellationToken)"/>, with the method whose body was summarized (a handler for a dispatch).</summary>
         public RoundTripSummary Get(IInvocationOperation invocation, CancellationToken cancellationToken, out IMethodSymbol? target)
-            => Summarize(invocation, MaxFurtherCalls, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken, out target);
+            => Summarize(invocation, MaxFurtherCalls, new Trace(null, MaxFurtherCalls), cancellationToken, out target);
 
         /// <summary>A call that may dispatch a request to a handler of this compilation (<see cref="RequestDispatch"/>): worth summarizing although its target is not in source.</summary>
         public bool MayDispatch(IMethodSymbol method) => RequestDispatch.IsDispatchName(method) && _ef.Symbols.SourceTypes.Dispatch.HasHandlers;
@@ -143,13 +144,13 @@ namespace PerfAnalyzers.EfCore
             return typeName + "." + method.Name;
         }
 
-        private RoundTripSummary Summarize(IInvocationOperation call, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken, out IMethodSymbol? target)
+        private RoundTripSummary Summarize(IInvocationOperation call, int budget, Trace trace, CancellationToken cancellationToken, out IMethodSymbol? target)
         {
             var throughReceiver = CallTargets.ResolveThroughReceiver(call, _ef.Symbols.SourceTypes);
             if (throughReceiver is not null)
             {
                 target = throughReceiver;
-                var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, visiting, cancellationToken);
+                var summary = SummarizeBody(throughReceiver.OriginalDefinition, budget, trace, cancellationToken);
                 if (summary.PerformsRoundTrip && summary.Depth <= budget && !PassesFalseGuard(summary, call) || !MayDispatch(call.TargetMethod))
                 {
                     return summary.PerformsRoundTrip && summary.Depth <= budget && !PassesFalseGuard(summary, call) ? summary : RoundTripSummary.None;
@@ -159,7 +160,7 @@ namespace PerfAnalyzers.EfCore
                 // the handler of the request does.
                 foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
                 {
-                    var handled = SummarizeBody(handler.OriginalDefinition, budget, visiting, cancellationToken);
+                    var handled = SummarizeBody(handler.OriginalDefinition, budget, trace, cancellationToken);
                     if (handled.PerformsRoundTrip && handled.Depth <= budget)
                     {
                         target = handler;
@@ -179,11 +180,11 @@ namespace PerfAnalyzers.EfCore
                     RoundTripSummary summary;
                     if (runs.Lambda is { } lambda)
                     {
-                        summary = ComputeBody(lambda.Body, lambda, budget, visiting, cancellationToken);
+                        summary = ComputeBody(lambda.Body, lambda, budget, trace, cancellationToken);
                     }
                     else
                     {
-                        summary = Summarize(runs.Method!, budget, visiting, cancellationToken);
+                        summary = Summarize(runs.Method!, budget, trace, cancellationToken);
                         if (summary.PerformsRoundTrip)
                         {
                             summary = summary.WithChain(summary.Chain.Insert(0, DisplayName(ResolveTarget(runs.Method!) ?? runs.Method!)), ImmutableArray<int>.Empty);
@@ -202,7 +203,7 @@ namespace PerfAnalyzers.EfCore
             // A request sent to (or a notification published to) handlers of this compilation: the handler's body runs.
             foreach (var handler in _ef.Symbols.SourceTypes.Dispatch.HandlersOf(call))
             {
-                var summary = SummarizeBody(handler.OriginalDefinition, budget, visiting, cancellationToken);
+                var summary = SummarizeBody(handler.OriginalDefinition, budget, trace, cancellationToken);
                 if (summary.PerformsRoundTrip && summary.Depth <= budget)
                 {
                     target = handler;
@@ -211,7 +212,7 @@ namespace PerfAnalyzers.EfCore
             }
 
             target = ResolveTarget(call.TargetMethod);
-            var called = Summarize(call.TargetMethod, budget, visiting, cancellationToken);
+            var called = Summarize(call.TargetMethod, budget, trace, cancellationToken);
             return PassesFalseGuard(called, call) ? RoundTripSummary.None : called;
         }
 
@@ -327,7 +328,7 @@ namespace PerfAnalyzers.EfCore
 
         private readonly TypeGuards _typeGuards = new TypeGuards();
 
-        private RoundTripSummary Summarize(IMethodSymbol called, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private RoundTripSummary Summarize(IMethodSymbol called, int budget, Trace trace, CancellationToken cancellationToken)
         {
             var target = ResolveTarget(called);
             if (target is null)
@@ -335,135 +336,330 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
-            var summary = SummarizeBody(target, budget, visiting, cancellationToken);
+            var summary = SummarizeBody(target, budget, trace, cancellationToken);
             if (!summary.PerformsRoundTrip && (target.IsVirtual || target.IsOverride) && !target.IsSealed)
             {
                 // A virtual method with exactly one override: its override may run instead.
                 var overrides = _implementations.Value.Get(target);
                 if (overrides.Length == 1)
                 {
-                    summary = SummarizeBody(overrides[0], budget, visiting, cancellationToken);
+                    summary = SummarizeBody(overrides[0], budget, trace, cancellationToken);
                 }
             }
 
             return summary.PerformsRoundTrip && summary.Depth <= budget ? summary : RoundTripSummary.None;
         }
 
-        /// <summary>The shortest chain from this method's body to a round trip, within <see cref="MaxFurtherCalls"/>.</summary>
-        private RoundTripSummary SummarizeBody(IMethodSymbol method, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        /// <summary>
+        /// The shortest chain from this method's body to a round trip, within <paramref name="budget"/> further calls. The answer
+        /// is a function of the method and the budget alone, whatever was asked before (issue 14: an answer cached for a method
+        /// while a caller was being summarized, or with a caller's smaller budget, was returned when the method itself was
+        /// asked, so a rule's findings depended on which rule asked first). A call of a method to itself is not followed; a
+        /// cycle through other methods ends when the budget does. An answer is cached for the budgets it holds for: every
+        /// budget from the depth its walk reached when no call was left unfollowed at budget 0, else its own budget only.
+        /// </summary>
+        private RoundTripSummary SummarizeBody(IMethodSymbol method, int budget, Trace trace, CancellationToken cancellationToken)
         {
-            if (_cache.TryGetValue(method, out var cached))
-            {
-                return cached.Depth <= budget ? cached : RoundTripSummary.None;
-            }
-
-            if (!method.Locations.Any(l => l.IsInSource) || !visiting.Add(method))
+            if (trace.Owner is { } caller && SymbolEqualityComparer.Default.Equals(caller, method))
             {
                 return RoundTripSummary.None;
             }
 
-            if (!MayReachRoundTrip(method, cancellationToken))
+            if (!method.Locations.Any(l => l.IsInSource))
             {
-                // Final whatever the budget and the recursion: the body has nothing a chain could start from.
-                visiting.Remove(method);
-                _cache.TryAdd(method, RoundTripSummary.None);
                 return RoundTripSummary.None;
             }
 
-            RoundTripSummary result;
-            try
+            var answers = _cache.GetOrAdd(method, _ => new Answer?[MaxFurtherCalls + 1]);
+            if (Volatile.Read(ref answers[budget]) is { } known)
             {
-                result = Compute(method, budget, visiting, cancellationToken);
-            }
-            finally
-            {
-                visiting.Remove(method);
+                trace.Reached(budget - known.Height, known.Cut);
+                return known.Summary;
             }
 
-            // A chain found is the shortest one within the budget; a "no round trip" answer is final only when it was computed
-            // with the full budget and not cut short by recursion (no other method still being summarized).
-            if (result.PerformsRoundTrip || (visiting.Count == 0 && budget == MaxFurtherCalls))
+            if (Readable(method, cancellationToken) is not null && MayReachWithin(method, budget, cancellationToken) is (false, var complete))
             {
-                _cache.TryAdd(method, result);
+                if (complete)
+                {
+                    // Whatever the budget: neither the body nor any method it names has anything a chain could start from.
+                    var none = new Answer(RoundTripSummary.None, 0, cut: false);
+                    for (var b = 0; b <= MaxFurtherCalls; b++)
+                    {
+                        Volatile.Write(ref answers[b], none);
+                    }
+                }
+                else
+                {
+                    // Not within this budget: as for calls left unfollowed at budget 0, the answer holds for this budget only.
+                    Volatile.Write(ref answers[budget], new Answer(RoundTripSummary.None, 0, cut: true));
+                    trace.Reached(0, cut: true);
+                }
+
+                return RoundTripSummary.None;
             }
 
+            var own = new Trace(method, budget);
+            var result = Compute(method, budget, own, cancellationToken);
+            var answer = new Answer(result, budget - own.Lowest, own.Cut);
+            for (var b = answer.Cut ? budget : answer.Height; b <= (answer.Cut ? budget : MaxFurtherCalls); b++)
+            {
+                Volatile.Write(ref answers[b], answer);
+            }
+
+            trace.Reached(own.Lowest, own.Cut);
             return result;
         }
 
+        /// <summary>A method's summary for a budget, with what it was computed from (<see cref="Trace"/>).</summary>
+        private sealed class Answer
+        {
+            public Answer(RoundTripSummary summary, int height, bool cut)
+            {
+                Summary = summary;
+                Height = height;
+                Cut = cut;
+            }
+
+            public RoundTripSummary Summary { get; }
+
+            /// <summary>How many levels of calls below the method the walk went.</summary>
+            public int Height { get; }
+
+            /// <summary>A body at budget 0 had calls left unfollowed: the answer holds for its own budget only.</summary>
+            public bool Cut { get; }
+        }
+
         /// <summary>
-        /// Whether the body of <paramref name="method"/> can hold anything <see cref="ComputeBody"/> starts a chain from, read
-        /// from its syntax before the body is bound (issue 14: a helper called in a loop, a log writer, a cache-key formatter,
-        /// was bound only to find no round trip in it). False only when the declaration has none of: a name, outside a type,
-        /// that a round trip has (<see cref="EfCompilation.MayBeRoundTrip"/>), that a method declared in source has (a call to
-        /// it, or a method group given to a delegate local) or that a dispatch has (<see cref="RequestDispatch.IsDispatchName(string)"/>);
-        /// a <c>foreach</c> (over a query); a constructor initializer (<c>: base(..)</c>, a call without a name); or a call
-        /// the syntax does not name, when a source method has its name: a query expression's clauses, a collection
-        /// initializer's <c>Add</c>, an interpolated string handler's <c>Append*</c>. A delegate local runs the lambdas and
-        /// method groups its own body assigns to it, whose names are in the declaration too. A declaration it cannot read
-        /// (several or none, another kind) answers true, and the body is bound as before. A false answer is final: it is
-        /// cached whatever the budget and the recursion.
+        /// The walk behind one method's summary: the method whose body is walked (its calls to itself are not followed), the
+        /// lowest budget any body under it was walked with, and whether a body at budget 0 had calls left unfollowed.
+        /// </summary>
+        private sealed class Trace
+        {
+            public Trace(IMethodSymbol? owner, int budget)
+            {
+                Owner = owner;
+                Lowest = budget;
+            }
+
+            public IMethodSymbol? Owner { get; }
+
+            public int Lowest { get; private set; }
+
+            public bool Cut { get; private set; }
+
+            public void Reached(int budget, bool cut)
+            {
+                Lowest = Math.Min(Lowest, budget);
+                Cut |= cut;
+            }
+        }
+
+        /// <summary>
+        /// Whether the body of <paramref name="method"/> can lead to a round trip within <see cref="MaxFurtherCalls"/> further
+        /// calls, read from syntax before any body is bound (issue 14: a helper called in a loop, a log writer, a cache-key
+        /// formatter, was bound only to find no round trip in it; then a mapper that calls only such helpers). True when the
+        /// declaration has a name, outside a type, that a round trip has (<see cref="EfCompilation.MayBeRoundTrip"/>) or that a
+        /// dispatch has (<see cref="RequestDispatch.IsDispatchName(string)"/>), a <c>foreach</c> (over a query), a constructor
+        /// initializer (<c>: base(..)</c>, a call without a name) or a query expression; or when it names a method declared in
+        /// source (a call, or a method group given to a delegate local) that can within one call less, by the same test. A call
+        /// the syntax does not name counts as its name: a collection initializer's <c>Add</c>, an interpolated string handler's
+        /// <c>Append*</c>. A delegate local runs the lambdas and method groups its own body assigns to it, whose names are in
+        /// the declaration too. A declaration it cannot read (several or none, another kind) answers true, and the body is
+        /// bound as before (it has no body to summarize: as a callee, it reaches nothing).
         /// </summary>
         internal bool MayReachRoundTrip(IMethodSymbol method, CancellationToken cancellationToken)
+            => Readable(method, cancellationToken) is null || MayReachWithin(method, MaxFurtherCalls, cancellationToken).Reaches;
+
+        /// <summary>
+        /// Whether a chain from <paramref name="method"/>'s body can reach a round trip within <paramref name="budget"/> further
+        /// calls, by the names its syntax shows (<see cref="Shows"/>): its own syntax starts one, or it names a source method
+        /// that can within one call less. Complete when the answer holds for any budget (no name was left unfollowed).
+        /// </summary>
+        private (bool Reaches, bool Complete) MayReachWithin(IMethodSymbol method, int budget, CancellationToken cancellationToken)
+        {
+            var key = (method, budget);
+            if (_mayReach.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var shows = _shows.GetOrAdd(method, m => Shows(m, cancellationToken));
+            (bool, bool) answer;
+            if (shows.Starts)
+            {
+                answer = (true, true);
+            }
+            else if (shows.Callees.Count == 0)
+            {
+                answer = (false, true);
+            }
+            else if (budget == 0)
+            {
+                answer = (false, false);
+            }
+            else
+            {
+                answer = (false, true);
+                foreach (var name in shows.Callees)
+                {
+                    foreach (var callee in MethodsNamed(name))
+                    {
+                        var (reaches, complete) = MayReachWithin(callee, budget - 1, cancellationToken);
+                        if (reaches)
+                        {
+                            answer = (true, true);
+                            goto Done;
+                        }
+
+                        answer = (false, answer.Item2 && complete);
+                    }
+                }
+            }
+
+            Done:
+            _mayReach.TryAdd(key, answer);
+            return answer;
+        }
+
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, int Budget), (bool Reaches, bool Complete)> _mayReach =
+            new ConcurrentDictionary<(IMethodSymbol Method, int Budget), (bool Reaches, bool Complete)>(new MethodAndBudgetComparer());
+
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxShows> _shows = new ConcurrentDictionary<IMethodSymbol, SyntaxShows>(SymbolEqualityComparer.Default);
+
+        private sealed class MethodAndBudgetComparer : IEqualityComparer<(IMethodSymbol Method, int Budget)>
+        {
+            public bool Equals((IMethodSymbol Method, int Budget) x, (IMethodSymbol Method, int Budget) y)
+                => x.Budget == y.Budget && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+
+            public int GetHashCode((IMethodSymbol Method, int Budget) obj)
+                => SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 31 + obj.Budget;
+        }
+
+        /// <summary>The declaration whose body <see cref="SourceBodies.GetBody"/> would bind, or null (then no body is summarized).</summary>
+        private static SyntaxNode? Readable(IMethodSymbol method, CancellationToken cancellationToken)
         {
             if (method.DeclaringSyntaxReferences.Length != 1)
             {
-                return true;
+                return null;
             }
 
             var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-            if (declaration is not (BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax))
+            return declaration is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax
+                ? declaration
+                : null;
+        }
+
+        /// <summary>The names a call of <paramref name="method"/> has: its own, and an explicit interface implementation's member name.</summary>
+        private static IEnumerable<string> OwnNames(IMethodSymbol method)
+        {
+            yield return method.Name;
+            var dot = method.Name.LastIndexOf('.');
+            if (dot >= 0)
             {
-                return true;
+                yield return method.Name.Substring(dot + 1);
+            }
+        }
+
+        /// <summary>What a method's syntax shows: a chain can start in it, or the names of the source methods it may call.</summary>
+        private sealed class SyntaxShows
+        {
+            public static readonly SyntaxShows Start = new SyntaxShows(true, new HashSet<string>());
+            public static readonly SyntaxShows Nothing = new SyntaxShows(false, new HashSet<string>());
+
+            public SyntaxShows(bool starts, HashSet<string> callees)
+            {
+                Starts = starts;
+                Callees = callees;
             }
 
-            var sourceNames = _sourceMethodNames.Value;
+            public bool Starts { get; }
+
+            public HashSet<string> Callees { get; }
+        }
+
+        /// <summary>
+        /// What the declaration of <paramref name="method"/> shows: a chain starts in it (a name a round trip or a dispatch
+        /// has, a <c>foreach</c>, a constructor initializer, a query expression), or the names of the source methods it may
+        /// call (a collection initializer calls <c>Add</c>, an interpolated string handler <c>Append*</c>). A declaration
+        /// that is not read has no body to summarize: nothing.
+        /// </summary>
+        private SyntaxShows Shows(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (Readable(method, cancellationToken) is not { } declaration || method.IsAbstract)
+            {
+                return SyntaxShows.Nothing;
+            }
+
+            var sourceNames = _methodsByName.Value;
+            var callees = new HashSet<string>(StringComparer.Ordinal);
             foreach (var node in declaration.DescendantNodes())
             {
                 switch (node)
                 {
                     case SimpleNameSyntax name when !SyntaxFacts.IsInTypeOnlyContext(name):
                         var text = name.Identifier.ValueText;
-                        if (sourceNames.Contains(text) || EfCompilation.MayBeRoundTrip(text) || RequestDispatch.IsDispatchName(text))
+                        if (EfCompilation.MayBeRoundTrip(text) || RequestDispatch.IsDispatchName(text))
                         {
-                            return true;
+                            return SyntaxShows.Start;
+                        }
+
+                        if (sourceNames.ContainsKey(text))
+                        {
+                            callees.Add(text);
                         }
 
                         break;
                     case CommonForEachStatementSyntax:
                     case ConstructorInitializerSyntax:
                     case QueryExpressionSyntax:
-                        return true;
-                    case InitializerExpressionSyntax initializer when initializer.IsKind(SyntaxKind.CollectionInitializerExpression) && sourceNames.Contains("Add"):
-                        return true;
-                    case InterpolatedStringExpressionSyntax when sourceNames.Contains("AppendLiteral") || sourceNames.Contains("AppendFormatted"):
-                        return true;
+                        return SyntaxShows.Start;
+                    case InitializerExpressionSyntax initializer when initializer.IsKind(SyntaxKind.CollectionInitializerExpression) && sourceNames.ContainsKey("Add"):
+                        callees.Add("Add");
+                        break;
+                    case InterpolatedStringExpressionSyntax:
+                        foreach (var append in new[] { "AppendLiteral", "AppendFormatted" })
+                        {
+                            if (sourceNames.ContainsKey(append))
+                            {
+                                callees.Add(append);
+                            }
+                        }
+
+                        break;
                 }
             }
 
-            return false;
+            return callees.Count == 0 ? SyntaxShows.Nothing : new SyntaxShows(false, callees);
         }
+
+        /// <summary>The source methods a call of this name may run (<see cref="SourceBodies.DeclaredMethods"/>, by <see cref="OwnNames"/>).</summary>
+        private IReadOnlyList<IMethodSymbol> MethodsNamed(string name)
+            => _methodsByName.Value.TryGetValue(name, out var methods) ? methods : Array.Empty<IMethodSymbol>();
 
         /// <summary>
-        /// The names of the methods declared in source types (an explicit interface implementation also under its interface
-        /// member's name): a call whose name is none of these cannot run a source body.
+        /// The methods declared in source types by the names a call of them has (an explicit interface implementation also
+        /// under its interface member's name): a call whose name is none of these cannot run a source body.
         /// </summary>
-        private static HashSet<string> SourceMethodNames(Compilation compilation)
+        private static Dictionary<string, List<IMethodSymbol>> SourceMethodsByName(Compilation compilation)
         {
-            var names = new HashSet<string>(StringComparer.Ordinal);
+            var byName = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
             foreach (var method in SourceBodies.DeclaredMethods(compilation))
             {
-                names.Add(method.Name);
-                var dot = method.Name.LastIndexOf('.');
-                if (dot >= 0)
+                foreach (var name in OwnNames(method))
                 {
-                    names.Add(method.Name.Substring(dot + 1));
+                    if (!byName.TryGetValue(name, out var list))
+                    {
+                        byName[name] = list = new List<IMethodSymbol>();
+                    }
+
+                    list.Add((IMethodSymbol)method.OriginalDefinition);
                 }
             }
 
-            return names;
+            return byName;
         }
 
-        private RoundTripSummary Compute(IMethodSymbol method, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private RoundTripSummary Compute(IMethodSymbol method, int budget, Trace trace, CancellationToken cancellationToken)
         {
             var body = SourceBodies.GetBody(_compilation, method, cancellationToken);
             if (body is null)
@@ -471,14 +667,14 @@ namespace PerfAnalyzers.EfCore
                 return RoundTripSummary.None;
             }
 
-            return ComputeBody(body, null, budget, visiting, cancellationToken, method);
+            return ComputeBody(body, null, budget, trace, cancellationToken, method);
         }
 
         /// <summary>
         /// The shortest chain from <paramref name="body"/> to a round trip; <paramref name="boundary"/> is the lambda whose body
         /// this is, if any; <paramref name="owner"/> the method whose body this is, if any (its bool parameters can guard the round trips).
         /// </summary>
-        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken, IMethodSymbol? owner = null)
+        private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, Trace trace, CancellationToken cancellationToken, IMethodSymbol? owner = null)
         {
             // A round trip that always runs wins over one that runs only on a cache miss; among equals, the shortest chain.
             // Guards (owner's bool parameters every round trip needs true) are intersected over all round trips, so a direct
@@ -490,6 +686,7 @@ namespace PerfAnalyzers.EfCore
             var guards = owner is null ? null : new GuardFinder(owner, body, _typeGuards);
             HashSet<int>? common = guards is null ? new HashSet<int>() : null;
             var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
+            trace.Reached(budget, cut: false);
             foreach (var op in body.DescendantsAndSelf())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -557,7 +754,7 @@ namespace PerfAnalyzers.EfCore
                         continue;
                     }
 
-                    var inner = Summarize(call, budget - 1, visiting, cancellationToken, out var ran);
+                    var inner = Summarize(call, budget - 1, trace, cancellationToken, out var ran);
                     if (!inner.PerformsRoundTrip)
                     {
                         continue;
@@ -593,6 +790,11 @@ namespace PerfAnalyzers.EfCore
                         best = candidate;
                     }
                 }
+            }
+            else if (calls.Count > 0)
+            {
+                // Calls left unfollowed: with a larger budget, one of them may lead to a round trip.
+                trace.Reached(0, cut: true);
             }
 
             // A job (round trips per item of its own loop over external items, reported there) is a job whatever it also
