@@ -17,6 +17,12 @@ namespace PerfAnalyzers.EfCore
         private readonly Compilation _compilation;
         private readonly Dictionary<string, List<SimpleNameSyntax>> _occurrences;
 
+        // A parameter's arguments are a fact of the compilation: found once, whoever asks (the chain walk asks again for
+        // every helper it re-enters while another parameter is being followed; binding every call each time was most of a
+        // Smartstore run).
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<IParameterSymbol, ImmutableArray<IOperation>> _arguments =
+            new System.Collections.Concurrent.ConcurrentDictionary<IParameterSymbol, ImmutableArray<IOperation>>(SymbolEqualityComparer.Default);
+
         private ParameterSources(Compilation compilation, Dictionary<string, List<SimpleNameSyntax>> occurrences)
         {
             _compilation = compilation;
@@ -87,6 +93,19 @@ namespace PerfAnalyzers.EfCore
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
             Justification = "Binds only the occurrences of one method's name (at most MaxOccurrences); every caller caches the answer per compilation.")]
         public ImmutableArray<IOperation> ArgumentsFor(IParameterSymbol parameter, CancellationToken cancellationToken)
+        {
+            parameter = (IParameterSymbol)parameter.OriginalDefinition;
+            if (_arguments.TryGetValue(parameter, out var known))
+            {
+                return known;
+            }
+
+            var found = FindArguments(parameter, cancellationToken);
+            _arguments.TryAdd(parameter, found);
+            return found;
+        }
+
+        private ImmutableArray<IOperation> FindArguments(IParameterSymbol parameter, CancellationToken cancellationToken)
         {
             if (parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method
                 || method.IsVirtual || method.IsAbstract || method.IsOverride || method.ExplicitInterfaceImplementations.Length > 0

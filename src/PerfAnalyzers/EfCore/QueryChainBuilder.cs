@@ -335,14 +335,45 @@ namespace PerfAnalyzers.EfCore
                     return false;
                 }
 
-                var chain = Visit(passed, false, hops + 1);
-                if (chain.IsEfQuery || ReferenceEquals(chain, Unbound) || _selfDerived.Contains(chain))
+                if (!IsInMemoryAsQueryable(passed))
                 {
                     return false;
                 }
 
-                inMemory = chain; // not a query, or a query already materialized (db.Posts.ToList().AsQueryable())
+                inMemory = QueryChain.None;
                 return true;
+            }
+
+            /// <summary>
+            /// The value is an in-memory sequence made queryable (<c>entity.Children.AsQueryable()</c>,
+            /// <c>list.AsQueryable().Where(..)</c>), read from its syntax down the receivers, without following any local,
+            /// parameter or helper: asked for every helper call, it must not make the chain walk revisit what it followed
+            /// (nested filter helpers made that exponential on Smartstore).
+            /// </summary>
+            private bool IsInMemoryAsQueryable(IOperation value)
+            {
+                for (var op = value.WalkDownConversions(); op is IInvocationOperation invocation; )
+                {
+                    var receiver = invocation.GetReceiverOrThisArgument()?.WalkDownConversions();
+                    if (receiver is null)
+                    {
+                        return false;
+                    }
+
+                    if (Ef.IsQueryableMethod(invocation.TargetMethod) && invocation.TargetMethod.Name == "AsQueryable")
+                    {
+                        return !Ef.IsQueryable(receiver.Type) && !Ef.IsDbSet(receiver.Type) && receiver.Type is { TypeKind: not TypeKind.Error };
+                    }
+
+                    if (!Ef.IsQueryable(invocation.Type))
+                    {
+                        return false;
+                    }
+
+                    op = receiver;
+                }
+
+                return false;
             }
 
             /// <summary>
@@ -367,13 +398,12 @@ namespace PerfAnalyzers.EfCore
                     }
                 }
 
-                var chain = Visit(receiver, false, hops + 1);
-                if (chain.IsEfQuery || ReferenceEquals(chain, Unbound) || _selfDerived.Contains(chain))
+                if (!IsInMemoryAsQueryable(receiver))
                 {
                     return false;
                 }
 
-                inMemory = chain;
+                inMemory = QueryChain.None;
                 return true;
             }
 

@@ -188,53 +188,6 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
-        public async Task A_query_helper_in_an_extension_block_called_on_an_in_memory_sequence_is_not_a_query()
-        {
-            // C# 14 extension members (Cofoundry): the receiver parameter belongs to the extension block, not the method.
-            var source = """
-                public static class PostFilters
-                {
-                    extension(IQueryable<Post> posts)
-                    {
-                        public IQueryable<Post> FilterPublished()
-                        {
-                            var filtered = posts.Where(p => p.IsPublished);
-                            return filtered;
-                        }
-                    }
-
-                    extension<T>(IQueryable<T?> source) where T : class
-                    {
-                        public IQueryable<T> WhereNotNull() => source.Where(s => s != null).Cast<T>();
-                    }
-                }
-
-                public class Page
-                {
-                    public async Task<int> RenderAsync(BlogContext db, List<int> ids)
-                    {
-                        var blogs = await db.Blogs.Include(b => b.Posts).ToListAsync();
-                        var count = await db.Posts.FilterPublished().CountAsync();
-                        foreach (var blog in blogs)
-                        {
-                            count += blog.Posts.AsQueryable().FilterPublished().OrderBy(p => p.Id).Select(p => p.Title).WhereNotNull().ToArray().Length;
-                        }
-
-                        foreach (var id in ids)
-                        {
-                            count += db.Posts.FilterPublished().Select(p => p.Title).WhereNotNull().{|#0:Count|}();
-                        }
-
-                        return count;
-                    }
-                }
-                """;
-            await EFP101.VerifyAnalyzerAsync(
-                source,
-                EFP101.Diagnostic("EFP101").WithLocation(0).WithArguments("Count", "query", "iteration of this 'foreach' loop"));
-        }
-
-        [Fact]
         public async Task A_library_query_helper_called_on_an_in_memory_sequence_is_not_a_query()
         {
             // Cofoundry's real build: WhereNotNull(this IQueryable<T?>) comes from a referenced assembly (no body here).
