@@ -272,7 +272,7 @@ namespace PerfAnalyzers.EfCore
                     && TryFollowMember(method, hops, out var fromMethod, out followed))
                 {
                     result = fromMethod;
-                    if (PassesThroughInMemoryArgument(invocation, method, fromMethod, hops, out var inMemory))
+                    if (PassesThroughInMemoryArgument(invocation, method, fromMethod, out var inMemory))
                     {
                         return inMemory;
                     }
@@ -286,7 +286,7 @@ namespace PerfAnalyzers.EfCore
                 else
                 {
                     result = FromType(invocation);
-                    if (result.RootKind == QueryRootKind.UnknownQueryable && ComposesInMemoryReceiver(invocation, hops, out var inMemory))
+                    if (result.RootKind == QueryRootKind.UnknownQueryable && ComposesInMemoryReceiver(invocation, out var inMemory))
                     {
                         return inMemory;
                     }
@@ -309,7 +309,7 @@ namespace PerfAnalyzers.EfCore
             /// speaks for all its callers, most of which pass EF queries, but this call runs LINQ to Objects, and its result
             /// is what the argument is.
             /// </summary>
-            private bool PassesThroughInMemoryArgument(IInvocationOperation invocation, IMethodSymbol method, QueryChain followed, int hops, [NotNullWhen(true)] out QueryChain? inMemory)
+            private bool PassesThroughInMemoryArgument(IInvocationOperation invocation, IMethodSymbol method, QueryChain followed, [NotNullWhen(true)] out QueryChain? inMemory)
             {
                 inMemory = null;
                 if (followed.Root is not IParameterReferenceOperation { Parameter: var parameter })
@@ -330,12 +330,7 @@ namespace PerfAnalyzers.EfCore
                     passed = invocation.Instance ?? invocation.Arguments.FirstOrDefault()?.Value;
                 }
 
-                if (passed is null)
-                {
-                    return false;
-                }
-
-                if (!IsInMemoryAsQueryable(passed))
+                if (passed is null || !IsInMemoryAsQueryable(passed))
                 {
                     return false;
                 }
@@ -360,7 +355,7 @@ namespace PerfAnalyzers.EfCore
                         return false;
                     }
 
-                    if (Ef.IsQueryableMethod(invocation.TargetMethod) && invocation.TargetMethod.Name == "AsQueryable")
+                    if (Ef.IsQueryableMethod(invocation.TargetMethod) && Ef.Operators.Kind(invocation.TargetMethod) == OperatorKind.AsQueryable)
                     {
                         return !Ef.IsQueryable(receiver.Type) && !Ef.IsDbSet(receiver.Type) && receiver.Type is { TypeKind: not TypeKind.Error };
                     }
@@ -381,7 +376,7 @@ namespace PerfAnalyzers.EfCore
             /// IQueryable&lt;T?&gt;)</c>) called on an in-memory sequence, with no other query, set or context among its
             /// arguments: it composes LINQ to Objects, it cannot make the sequence an EF query.
             /// </summary>
-            private bool ComposesInMemoryReceiver(IInvocationOperation invocation, int hops, [NotNullWhen(true)] out QueryChain? inMemory)
+            private bool ComposesInMemoryReceiver(IInvocationOperation invocation, [NotNullWhen(true)] out QueryChain? inMemory)
             {
                 inMemory = null;
                 if (invocation.GetReceiverOrThisArgument() is not { } receiver || !Ef.IsQueryable(receiver.Type))

@@ -108,12 +108,14 @@ namespace PerfAnalyzers.EfCore
         public INamedTypeSymbol? RequestOf(IMethodSymbol handler)
             => _requests.TryGetValue(handler.OriginalDefinition, out var request) ? request : null;
 
-        private void Add(ITypeSymbol request, IMethodSymbol handler)
+        /// <summary>Whether <paramref name="type"/> declares a handler method of <paramref name="request"/>.</summary>
+        public bool IsHandlerTypeOf(INamedTypeSymbol type, INamedTypeSymbol request)
+            => _handlers.TryGetValue(request.OriginalDefinition, out var handlers)
+               && handlers.Any(h => SymbolEqualityComparer.Default.Equals(h.ContainingType?.OriginalDefinition, type.OriginalDefinition));
+
+        private void Add(INamedTypeSymbol request, IMethodSymbol handler)
         {
-            if (request is INamedTypeSymbol named)
-            {
-                _requests[handler.OriginalDefinition] = named;
-            }
+            _requests[handler.OriginalDefinition] = request;
 
             if (!_handlers.TryGetValue(request, out var list))
             {

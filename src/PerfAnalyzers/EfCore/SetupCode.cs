@@ -74,10 +74,15 @@ namespace PerfAnalyzers.EfCore
         private readonly INamedTypeSymbol? _migration;
         private readonly INamedTypeSymbol? _modelSnapshot;
         private readonly Lazy<ImmutableHashSet<IMethodSymbol>> _reachable;
+        private readonly ImmutableHashSet<INamedTypeSymbol> _applicationBuilders;
 
         public SetupCode(EfCompilation ef)
         {
             _ef = ef;
+            _applicationBuilders = ApplicationBuilderTypes
+                .Select(ef.Symbols.Compilation.GetTypeByMetadataName)
+                .OfType<INamedTypeSymbol>()
+                .ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
             _hostedService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
             _hostedLifecycleService = ef.Symbols.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedLifecycleService");
             _entryPoint = new Lazy<IMethodSymbol?>(() => ef.Symbols.Compilation.GetEntryPoint(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -161,14 +166,18 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>Rules 1 to 6 for a method (the code runs as part of its body).</summary>
         private bool IsSetupMember(IMethodSymbol member, CancellationToken cancellationToken)
+            => IsSetupMember(member.OriginalDefinition, MaxLevels, cached: true, cancellationToken);
+
+        private bool IsSetupMember(IMethodSymbol member, int levels, bool cached, CancellationToken cancellationToken)
         {
-            member = member.OriginalDefinition;
             if (IsSetupRoot(member, cancellationToken) || GetReachable(cancellationToken).Contains(member))
             {
                 return true;
             }
 
-            return _byCallersCache.GetOrAdd(member, m => IsSetupByCallers(m, MaxLevels, cancellationToken));
+            return cached
+                ? _byCallersCache.GetOrAdd(member, m => IsSetupByCallers(m, levels, cancellationToken))
+                : IsSetupByCallers(member, levels, cancellationToken);
         }
 
         /// <summary>
@@ -214,6 +223,7 @@ namespace PerfAnalyzers.EfCore
         private bool AllUsesAreSetupCalls(IEnumerable<SyntaxTree> trees, string name, INamedTypeSymbol? skipIn, bool requireCreation, int levels, CancellationToken cancellationToken)
         {
             var compilation = _ef.Symbols.Compilation;
+            var dispatch = _ef.Symbols.SourceTypes.Dispatch;
             var uses = 0;
             foreach (var tree in trees)
             {
@@ -226,7 +236,7 @@ namespace PerfAnalyzers.EfCore
                     }
 
                     model ??= compilation.GetSemanticModel(tree);
-                    if (skipIn is not null && IsInDeclarationOrHandlerOf(model, simple, skipIn, cancellationToken))
+                    if (skipIn is not null && IsInDeclarationOrHandlerOf(model, simple, skipIn, dispatch, cancellationToken))
                     {
                         continue;
                     }
@@ -246,8 +256,7 @@ namespace PerfAnalyzers.EfCore
                     }
 
                     if (EnclosingMethod(model, use, cancellationToken) is not { } caller
-                        || !(IsSetupRoot(caller, cancellationToken) || GetReachable(cancellationToken).Contains(caller.OriginalDefinition)
-                             || IsSetupByCallers(caller.OriginalDefinition, levels - 1, cancellationToken)))
+                        || !IsSetupMember(caller.OriginalDefinition, levels - 1, cached: false, cancellationToken))
                     {
                         return false;
                     }
@@ -277,7 +286,7 @@ namespace PerfAnalyzers.EfCore
             return null;
         }
 
-        private static bool IsInDeclarationOrHandlerOf(SemanticModel model, SyntaxNode node, INamedTypeSymbol request, CancellationToken cancellationToken)
+        private static bool IsInDeclarationOrHandlerOf(SemanticModel model, SyntaxNode node, INamedTypeSymbol request, RequestDispatch dispatch, CancellationToken cancellationToken)
         {
             var declaration = node.FirstAncestorOrSelf<BaseTypeDeclarationSyntax>();
             if (declaration is null || model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type)
@@ -286,7 +295,7 @@ namespace PerfAnalyzers.EfCore
             }
 
             return SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, request.OriginalDefinition)
-                   || type.AllInterfaces.Any(i => i.TypeArguments.Length > 0 && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0].OriginalDefinition, request.OriginalDefinition));
+                   || dispatch.IsHandlerTypeOf(type, request);
         }
 
         /// <summary>
@@ -540,9 +549,7 @@ namespace PerfAnalyzers.EfCore
                 {
                     setup.Add(method);
 
-                    // The application's builders are many (every AddXyz(this IServiceCollection)) and call shared code:
-                    // their calls count as setup calls, but the look does not start from their bodies.
-                    if (frontier.Count < MaxRootBodies && !OnlyBuildsTheApplication(method, creators))
+                    if (frontier.Count < MaxRootBodies && (creators.Contains(method) || IsNamedOrStartupRoot(method)))
                     {
                         frontier.Add(method);
                     }
@@ -789,10 +796,17 @@ namespace PerfAnalyzers.EfCore
                 return cached;
             }
 
-            return IsSetupRootByRules1And3(method) || BuildsTheApplication(method);
+            return IsNamedOrStartupRoot(method) || InSetupNamespace(method) || BuildsTheApplication(method);
         }
 
-        private bool IsSetupRootByRules1And3(IMethodSymbol method)
+        /// <summary>
+        /// Rules 1 and 3 by the method's and its types' names and interfaces, and the program's start-up members: the roots
+        /// the bounded look starts from. A type in a setup namespace and a method taking the application's builder are setup
+        /// code too, but the look does not start from them: such roots are many (every <c>AddXyz(this IServiceCollection)</c>)
+        /// and call shared code; their calls still count as setup calls, and their private helpers are setup code by their
+        /// callers (<see cref="IsSetupByCallers"/>).
+        /// </summary>
+        private bool IsNamedOrStartupRoot(IMethodSymbol method)
         {
             for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
             {
@@ -802,39 +816,9 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            if (InSetupNamespace(method))
-            {
-                return true;
-            }
-
             return IsEntryPoint(method, CancellationToken.None)
                    || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
                    || ImplementsHostedStart(method);
-        }
-
-        /// <summary>
-        /// A root the bounded look does not start from, because such roots are many and call shared code: the
-        /// application's builders (every <c>AddXyz(this IServiceCollection)</c>) and the types of an installation namespace.
-        /// Their calls still count as setup calls, and their private helpers are setup code by their callers.
-        /// </summary>
-        private bool OnlyBuildsTheApplication(IMethodSymbol method, HashSet<IMethodSymbol> creators)
-        {
-            if (creators.Contains(method))
-            {
-                return false;
-            }
-
-            for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
-            {
-                if (HasSetupName(symbol) || symbol is INamedTypeSymbol type && ImplementsSetupInterface(type))
-                {
-                    return false;
-                }
-            }
-
-            return !(IsEntryPoint(method, CancellationToken.None)
-                     || method.Name is "Configure" or "ConfigureServices" && method.ContainingType?.Name == "Startup"
-                     || ImplementsHostedStart(method));
         }
 
         /// <summary>
@@ -856,8 +840,8 @@ namespace PerfAnalyzers.EfCore
         /// The application's builders: the pipeline, the host, the endpoints and the service collection are built once, at
         /// start-up (<c>app.UpdateServerCertificateIfNeed(cert)</c>, a module's <c>PostInitialize(IApplicationBuilder app)</c>).
         /// </summary>
-        private static readonly ImmutableHashSet<string> ApplicationBuilderTypes = ImmutableHashSet.Create(
-            StringComparer.Ordinal,
+        private static readonly string[] ApplicationBuilderTypes =
+        {
             "Microsoft.AspNetCore.Builder.IApplicationBuilder",
             "Microsoft.AspNetCore.Builder.WebApplication",
             "Microsoft.AspNetCore.Builder.WebApplicationBuilder",
@@ -865,26 +849,17 @@ namespace PerfAnalyzers.EfCore
             "Microsoft.Extensions.Hosting.IHost",
             "Microsoft.Extensions.Hosting.IHostBuilder",
             "Microsoft.Extensions.Hosting.IHostApplicationBuilder",
-            "Microsoft.Extensions.DependencyInjection.IServiceCollection");
+            "Microsoft.Extensions.DependencyInjection.IServiceCollection",
+        };
 
         /// <summary>
         /// Rule 3 for the methods that build the application: a method taking the application, host, endpoint or
         /// service-collection builder runs while the application starts (its lambdas and local functions, the middleware
         /// and endpoint handlers it registers, are not part of it).
         /// </summary>
-        private static bool BuildsTheApplication(IMethodSymbol method)
-        {
-            foreach (var parameter in method.Parameters)
-            {
-                if (parameter.Type is INamedTypeSymbol { TypeKind: TypeKind.Interface or TypeKind.Class } type
-                    && ApplicationBuilderTypes.Contains(type.OriginalDefinition.ToDisplayString()))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        private bool BuildsTheApplication(IMethodSymbol method)
+            => _applicationBuilders.Count > 0
+               && method.Parameters.Any(p => p.Type is INamedTypeSymbol type && _applicationBuilders.Contains(type.OriginalDefinition));
 
         /// <summary>Not virtual, abstract, an override or an interface implementation: no caller hides behind a base or an interface.</summary>
         private static bool CanOnlyBeCalledDirectly(IMethodSymbol method)
