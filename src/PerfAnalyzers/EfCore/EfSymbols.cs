@@ -24,6 +24,8 @@ namespace PerfAnalyzers.EfCore
             DatabaseFacade = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
             EntityEntry = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry");
             NavigationEntry = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ChangeTracking.NavigationEntry");
+            LocalView = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ChangeTracking.LocalView`1");
+            ChangeTracker = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker");
             ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
             Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
             Array = compilation.GetSpecialType(SpecialType.System_Array);
@@ -47,6 +49,12 @@ namespace PerfAnalyzers.EfCore
         public INamedTypeSymbol? DatabaseFacade { get; }
         public INamedTypeSymbol? EntityEntry { get; }
         public INamedTypeSymbol? NavigationEntry { get; }
+
+        /// <summary><c>DbSet&lt;T&gt;.Local</c>: the entities of that set the context tracks (its identity map), read without a round trip.</summary>
+        public INamedTypeSymbol? LocalView { get; }
+
+        /// <summary><c>DbContext.ChangeTracker</c>: <c>Entries&lt;T&gt;()</c> reads the tracked entities without a round trip.</summary>
+        public INamedTypeSymbol? ChangeTracker { get; }
         public INamedTypeSymbol? ListOfT { get; }
         public INamedTypeSymbol? Parallel { get; }
         public INamedTypeSymbol Array { get; }

@@ -8,7 +8,7 @@ namespace PerfAnalyzers.EfCore
     {
         public static readonly RoundTripSummary None = new RoundTripSummary(ImmutableArray<string>.Empty, null);
 
-        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default, bool ownScope = false, bool inOwnLoop = false)
+        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default, bool ownScope = false, bool inOwnLoop = false, ImmutableArray<int> identityKeys = default)
         {
             Chain = chain;
             RoundTrip = roundTrip;
@@ -16,7 +16,16 @@ namespace PerfAnalyzers.EfCore
             Guards = guards.IsDefault ? ImmutableArray<int>.Empty : guards;
             OwnScope = ownScope;
             InOwnLoop = inOwnLoop;
+            IdentityKeys = identityKeys;
         }
+
+        /// <summary>
+        /// Every round trip the method can reach (none exempt) is a look-up in the context's identity map
+        /// (<see cref="IdentityLookups"/>: <c>Find</c>, or a query after a miss in <c>DbSet.Local</c>) whose key comes from these
+        /// parameters of the method (ordinals; empty: from fields and constants only). Default when some round trip is not
+        /// such a look-up. A loop that passes the same values there on every iteration pays one round trip, not one per iteration.
+        /// </summary>
+        public ImmutableArray<int> IdentityKeys { get; }
 
         /// <summary>
         /// Every round trip the method can reach runs through an application service it resolves from a DI scope it creates
@@ -38,7 +47,13 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The same summary with another chain (and guards).</summary>
         public RoundTripSummary WithChain(ImmutableArray<string> chain, ImmutableArray<int> guards = default)
-            => new RoundTripSummary(chain, RoundTrip, OnCacheMiss, guards.IsDefault ? Guards : guards, OwnScope, InOwnLoop);
+            => new RoundTripSummary(chain, RoundTrip, OnCacheMiss, guards.IsDefault ? Guards : guards, OwnScope, InOwnLoop, IdentityKeys);
+
+        /// <summary>The same summary with other identity-look-up keys (<see cref="IdentityKeys"/>; default: not a look-up).</summary>
+        public RoundTripSummary WithIdentityKeys(ImmutableArray<int> identityKeys)
+            => IdentityKeys.IsDefault && identityKeys.IsDefault
+                ? this
+                : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, identityKeys);
 
         /// <summary>
         /// Ordinals of the summarized method's own <c>bool</c> parameters that must be <c>true</c> for any of its round
@@ -164,7 +179,7 @@ namespace PerfAnalyzers.EfCore
                     if (handled.PerformsRoundTrip && handled.Depth <= budget)
                     {
                         target = handler;
-                        return handled;
+                        return handled.WithIdentityKeys(default);
                     }
                 }
 
@@ -193,7 +208,7 @@ namespace PerfAnalyzers.EfCore
 
                     if (summary.PerformsRoundTrip && summary.Depth <= budget)
                     {
-                        return summary;
+                        return summary.WithIdentityKeys(default);
                     }
                 }
 
@@ -207,7 +222,7 @@ namespace PerfAnalyzers.EfCore
                 if (summary.PerformsRoundTrip && summary.Depth <= budget)
                 {
                     target = handler;
-                    return summary;
+                    return summary.WithIdentityKeys(default);
                 }
             }
 
@@ -686,6 +701,10 @@ namespace PerfAnalyzers.EfCore
             var guards = owner is null ? null : new GuardFinder(owner, body, _typeGuards);
             HashSet<int>? common = guards is null ? new HashSet<int>() : null;
             var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
+
+            // Identity-map look-ups (IdentityLookups): the owner's parameters the keys of every unexempt round trip come from,
+            // or null once one is not such a look-up.
+            var identityKeys = new HashSet<int>();
             trace.Reached(budget, cut: false);
             foreach (var op in body.DescendantsAndSelf())
             {
@@ -717,6 +736,9 @@ namespace PerfAnalyzers.EfCore
                         if (!found.IsExempt)
                         {
                             direct ??= found;
+                            identityKeys = UnionKeys(identityKeys, IdentityLookups.KeysOf(_ef, op, roundTrip, body) is { IsDefault: false } keys
+                                ? IdentityLookups.ParametersOf(_ef.Symbols, keys, owner, body)
+                                : null);
                         }
                         else
                         {
@@ -768,6 +790,11 @@ namespace PerfAnalyzers.EfCore
                     var ownScope = inner.OwnScope || (!onMiss && UnitOfWork.RunsInOwnScope(_ef, call, body));
                     var inLoop = inner.InOwnLoop || (!onMiss && !ownScope && IsReportedInOwnLoop(call, body, inner, cancellationToken));
                     var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, onMiss, ownScope: ownScope, inOwnLoop: inLoop);
+                    if (!candidate.IsExempt)
+                    {
+                        identityKeys = UnionKeys(identityKeys, inner.IdentityKeys.IsDefault ? null : IdentityLookups.ParametersOf(_ef.Symbols, call, inner.IdentityKeys, owner, body));
+                    }
+
                     if (candidate.InOwnLoop && (job is null || candidate.Depth < job.Depth))
                     {
                         job = candidate;
@@ -800,14 +827,30 @@ namespace PerfAnalyzers.EfCore
             // A job (round trips per item of its own loop over external items, reported there) is a job whatever it also
             // runs once per call (a preload, a cleanup): those few are not what makes a caller's loop over jobs cost.
             var result = job ?? direct ?? best ?? exempt ?? RoundTripSummary.None;
+            if (result.PerformsRoundTrip && !result.IsExempt && identityKeys is not null)
+            {
+                result = result.WithIdentityKeys(identityKeys.OrderBy(o => o).ToImmutableArray());
+            }
+
             return result.PerformsRoundTrip && common is { Count: > 0 }
                 ? result.WithChain(result.Chain, common.OrderBy(o => o).ToImmutableArray())
                 : result;
         }
 
+        private static HashSet<int>? UnionKeys(HashSet<int>? known, HashSet<int>? more)
+        {
+            if (known is null || more is null)
+            {
+                return null;
+            }
+
+            known.UnionWith(more);
+            return known;
+        }
+
         /// <summary>
         /// The operation (a round trip, or a call summarized as <paramref name="through"/>) runs per iteration of a loop inside
-        /// <paramref name="body"/> over items that are not entity types of the model (<see cref="EfModel.IsDeclaredEntityType"/>)
+        /// <paramref name="body"/> over items that cannot be entities of the model (<see cref="EfModel.MayHoldEntities"/>)
         /// and is reported there (no loop exemption applies): the summarized method is a job over its own collection of external
         /// items, whose N+1 is reported in that loop (or which that loop batches) rather than at every caller's loop.
         /// </summary>
@@ -826,14 +869,15 @@ namespace PerfAnalyzers.EfCore
 
             // Only a job over external items (API results, files, messages): when the inner loop iterates entities (a request's
             // child rows), the caller's loop is the level to batch at, and it stays reported.
+            // Elements typed object, a common base or an interface of entities may be entities too (model parts, a params array).
             if (placement.Loop.Loop is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation { Symbol.Type: var element } }
-                && (_ef.GetModel(cancellationToken).IsDeclaredEntityType(element) || element.TypeKind == TypeKind.Error))
+                && (_ef.GetModel(cancellationToken).MayHoldEntities(element) || element.TypeKind == TypeKind.Error))
             {
                 return false;
             }
 
             if (placement.Loop.Kind == LoopKind.PerElementLambda && placement.Loop.Lambda?.Symbol.Parameters.FirstOrDefault()?.Type is { } lambdaElement
-                && _ef.GetModel(cancellationToken).IsDeclaredEntityType(lambdaElement))
+                && _ef.GetModel(cancellationToken).MayHoldEntities(lambdaElement))
             {
                 return false;
             }

@@ -60,6 +60,45 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Identity_map_lookups_with_the_same_key_on_every_iteration()
+        {
+            // Find and a helper that probes DbSet.Local before its query load once and then answer from the change tracker;
+            // summarized through a call, the key is the parameter it comes from (RoundTripSummary.IdentityKeys).
+            var host = EfCoreTestHost.Create("""
+                public static class Lookups
+                {
+                    public static Blog ById(this DbSet<Blog> set, int id) => set.Local.FindEntry(id)?.Entity ?? set.SingleOrDefault(b => b.Id == id);
+                    public static Blog Tracked(this BlogContext db, int id) => db.ChangeTracker.Entries<Blog>().FirstOrDefault(e => e.Entity.Id == id)?.Entity ?? db.Blogs.First(b => b.Id == id);
+                    public static Blog Computed(this BlogContext db, Post post) { var id = System.Random.Shared.Next(post.BlogId); return db.Blogs.Local.FindEntry(id)?.Entity ?? db.Blogs.Single(b => b.Id == id); }
+                }
+
+                public class Runner
+                {
+                    public void Run(BlogContext db, List<Post> posts, int blogId, Post first)
+                    {
+                        foreach (var post in posts)
+                        {
+                            db.Blogs.Find/*find*/(blogId);
+                            db.Blogs.Find/*findRow*/(post.BlogId);
+                            db.Blogs.ById/*byId*/(first.BlogId);
+                            db.Blogs.ById/*byIdRow*/(post.BlogId);
+                            db.Tracked/*tracker*/(blogId);
+                            db.Computed/*computed*/(first);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.RepeatedIdentityLookup, Why(host, "find"));
+            Assert.Equal(LoopExemption.None, Why(host, "findRow"));
+            Assert.Equal(LoopExemption.RepeatedIdentityLookup, Why(host, "byId"));
+            Assert.Equal(LoopExemption.None, Why(host, "byIdRow"));
+            Assert.Equal(LoopExemption.RepeatedIdentityLookup, Why(host, "tracker"));
+
+            // The key comes from a call in the called method (its result may differ each time): not the same key.
+            Assert.Equal(LoopExemption.None, Why(host, "computed"));
+        }
+
+        [Fact]
         public void Message_loops_and_timer_polling()
         {
             var host = EfCoreTestHost.Create("""
@@ -851,6 +890,12 @@ namespace PerfAnalyzers.Tests.EfCore
                         foreach (var post in user.Posts) await _db.Tags.FirstOrDefaultAsync(t => t.Label == post.Title);
                     }
 
+                    // Smartstore's MessageFactory.CreateMessageAsync(ctx, params object[] modelParts): the parts may be entities.
+                    async Task OverModelParts(Author user, params object[] parts)
+                    {
+                        foreach (var part in parts) await _db.Tags.FirstOrDefaultAsync(t => t.Label == part.ToString());
+                    }
+
                     async Task FirstMatch(Author user)
                     {
                         foreach (var post in await _api.GetPlayed(user.Id))
@@ -882,6 +927,7 @@ namespace PerfAnalyzers.Tests.EfCore
                             await SyncUserInPages/*batchedJob*/(user);
                             await SyncUserWithPreload/*preload*/(user);
                             await OverChildRows/*childRows*/(user);
+                            await OverModelParts/*objects*/(user, user, user.Name);
                             await FirstMatch/*search*/(user);
                             await InOwnScope/*scope*/(user);
                             await ContextFromScope/*scopedContext*/(user);
@@ -893,6 +939,7 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.NestedJob, Why(host, "batchedJob"));
             Assert.Equal(LoopExemption.NestedJob, Why(host, "preload"));
             Assert.Equal(LoopExemption.None, Why(host, "childRows"));
+            Assert.Equal(LoopExemption.None, Why(host, "objects"));
             Assert.Equal(LoopExemption.None, Why(host, "search"));
             Assert.Equal(LoopExemption.UnitOfWorkPerIteration, Why(host, "scope"));
             Assert.Equal(LoopExemption.None, Why(host, "scopedContext"));

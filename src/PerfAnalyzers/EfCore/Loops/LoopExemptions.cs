@@ -68,6 +68,13 @@ namespace PerfAnalyzers.EfCore
         /// <summary>The round trip runs only on a cache miss (cache-aside, memoised field, GetOrCreate factory, a local the loop fills once).</summary>
         CacheMiss,
 
+        /// <summary>
+        /// A look-up in the context's identity map with the same key on every iteration (<see cref="IdentityLookups"/>:
+        /// <c>Find(languageId)</c>, or a helper that checks <c>DbSet.Local</c> before it queries): the first iteration loads
+        /// and tracks the entity, the others find it in the context.
+        /// </summary>
+        RepeatedIdentityLookup,
+
         /// <summary>The call receives a list the loop fills and then clears (<c>repo.AddRange(batch); batch.Clear();</c>): one call per batch.</summary>
         AccumulatedBatch,
 
@@ -195,6 +202,11 @@ namespace PerfAnalyzers.EfCore
             if (through is { OnCacheMiss: true } || CacheAside.IsOnMiss(operation, loop.Body) || CacheAside.IsLoopMemo(operation, loop.Body))
             {
                 return LoopExemption.CacheMiss;
+            }
+
+            if (IdentityLookups.IsRepeatedLookup(ef, operation, through, loop, cancellationToken))
+            {
+                return LoopExemption.RepeatedIdentityLookup;
             }
 
             if (operation is IInvocationOperation call && PassesAccumulatedBatch(ef, call, loop))

@@ -36,6 +36,29 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>
+        /// A sequence of this element type may hold entities: an entity type, <c>object</c>, a common base of entity types
+        /// (<see cref="IsCommonBaseType"/>), or an interface some entity type implements (<c>ILocalizedEntity</c>). A loop over
+        /// such elements is not known to iterate something other than rows (Smartstore's <c>params object[] modelParts</c>).
+        /// </summary>
+        public bool MayHoldEntities(ITypeSymbol? element)
+        {
+            switch (element)
+            {
+                case null:
+                    return false;
+                case { SpecialType: SpecialType.System_Object } or IDynamicTypeSymbol:
+                    return true;
+                case INamedTypeSymbol { TypeKind: TypeKind.Interface } contract:
+                    return _entityInterfaces.GetOrAdd(contract.OriginalDefinition, i => Scan().EntityTypes.Any(
+                        e => e is INamedTypeSymbol entity && entity.AllInterfaces.Any(a => SymbolEqualityComparer.Default.Equals(a.OriginalDefinition, i))));
+                default:
+                    return IsDeclaredEntityType(element) || IsCommonBaseType(element);
+            }
+        }
+
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _entityInterfaces = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+
         private readonly ConcurrentDictionary<ITypeSymbol, bool> _commonBases = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
 
         /// <summary>

@@ -47,6 +47,105 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Identity_map_lookups_with_the_same_key_on_every_iteration_are_one_round_trip()
+        {
+            // Smartstore: GetLocalized(x => x.Name, languageId) reaches FindById(languageId), which returns the tracked
+            // language from DbSet.Local and queries (and tracks) only on a miss: with the same language on every iteration,
+            // the loop pays one round trip. A key that changes per iteration, a query that does not track, or a loop that
+            // clears the change tracker still cost one per iteration.
+            var source = """
+                public static class SetExtensions
+                {
+                    extension<T>(IQueryable<T> query) where T : class
+                    {
+                        public IQueryable<T> ApplyTracking(bool tracked) => tracked ? query.AsTracking() : query.AsNoTracking();
+                    }
+
+                    public static Author FindById(this DbSet<Author> set, int id, bool tracked = true)
+                    {
+                        if (id == 0)
+                            return null;
+                        return set.Local.FindEntry(id)?.Entity ?? set.ApplyTracking(tracked).SingleOrDefault(x => x.Id == id);
+                    }
+
+                    public static Author FindUntracked(this DbSet<Author> set, int id)
+                        => set.Local.FindEntry(id)?.Entity ?? set.AsNoTracking().SingleOrDefault(x => x.Id == id);
+
+                    public static Task<Author> FindByIdAsync(this DbSet<Author> set, int id)
+                    {
+                        var tracked = set.Local.FindEntry(id)?.Entity;
+                        return tracked != null ? Task.FromResult(tracked) : set.SingleOrDefaultAsync(x => x.Id == id);
+                    }
+                }
+
+                public class Localizer
+                {
+                    private readonly BlogContext _db;
+                    public Localizer(BlogContext db) => _db = db;
+
+                    public string Localize(Post post, object authorIdOrObj)
+                    {
+                        Author author = null;
+                        if (authorIdOrObj is not Author given)
+                        {
+                            if (authorIdOrObj is int authorId)
+                            {
+                                author = _db.Authors.FindById(authorId);
+                            }
+                        }
+                        else
+                        {
+                            author = given;
+                        }
+
+                        return author?.Name + post.Title;
+                    }
+
+                    public string LocalizeUntracked(Post post, int authorId) => _db.Authors.FindUntracked(authorId)?.Name + post.Title;
+                }
+
+                public static class LocalizeExtensions
+                {
+                    public static string GetLocalized(this Post post, Localizer localizer, int authorId) => localizer.Localize(post, authorId);
+                }
+
+                public class Report
+                {
+                    private readonly BlogContext _db;
+                    private readonly Localizer _localizer;
+                    public Report(BlogContext db, Localizer localizer) { _db = db; _localizer = localizer; }
+
+                    public async Task Print(List<Post> posts, int authorId, int? defaultAuthorId)
+                    {
+                        var current = defaultAuthorId ?? 1;
+                        foreach (var post in posts)
+                        {
+                            var same = post.GetLocalized(_localizer, authorId);
+                            var again = post.GetLocalized(_localizer, defaultAuthorId.Value);
+                            var local = _db.Authors.FindById(current);
+                            var awaited = await _db.Authors.FindByIdAsync(authorId);
+                            var perPost = post.{|#0:GetLocalized|}(_localizer, post.AuthorId ?? 0);
+                            var untracked = _localizer.{|#1:LocalizeUntracked|}(post, authorId);
+                            var byRow = await _db.Authors.{|#2:FindByIdAsync|}(post.AuthorId ?? 0);
+                        }
+
+                        foreach (var post in posts)
+                        {
+                            var cleared = _db.Authors.{|#3:FindById|}(authorId);
+                            _db.ChangeTracker.Clear();
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("GetLocalized", "iteration of this 'foreach' loop", "LocalizeExtensions.GetLocalized -> Localizer.Localize -> SetExtensions.FindById -> SingleOrDefault"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("LocalizeUntracked", "iteration of this 'foreach' loop", "Localizer.LocalizeUntracked -> SetExtensions.FindUntracked -> SingleOrDefault"),
+                Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("FindByIdAsync", "iteration of this 'foreach' loop", "SetExtensions.FindByIdAsync -> SingleOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(3).WithArguments("FindById", "iteration of this 'foreach' loop", "SetExtensions.FindById -> SingleOrDefault"));
+        }
+
+        [Fact]
         public async Task Logging_to_a_database_log_table_is_not_a_round_trip_path_other_writes_are()
         {
             // Oqtane: a settings controller saves each setting and logs it; its LogManager writes every entry to a log

@@ -456,6 +456,63 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Find_with_the_same_key_on_every_iteration_is_one_round_trip()
+        {
+            // Find returns what the context tracks and tracks what it loads: from the second iteration on, Find(blogId)
+            // is answered by the identity map. The same key through a query (FirstOrDefault) runs every time, a key that
+            // changes per iteration finds nothing tracked, and a loop that clears the change tracker loses what it found.
+            var source = """
+                class C
+                {
+                    async Task M(BlogContext db, List<Post> posts, int blogId, List<string> keyNames, CancellationToken ct)
+                    {
+                        var fallback = blogId + 1;
+                        foreach (var post in posts)
+                        {
+                            var blog = db.Blogs.Find(blogId);
+                            var other = await db.Blogs.FindAsync(new object[] { fallback }, ct);
+                            var query = db.Blogs.{|#0:FirstOrDefault|}(b => b.Id == blogId);
+                            var own = db.Blogs.{|#1:Find|}(post.BlogId);
+                        }
+
+                        var current = 0;
+                        foreach (var post in posts)
+                        {
+                            current = post.BlogId;
+                            var moving = db.Blogs.{|#2:Find|}(current);
+                        }
+
+                        foreach (var post in posts)
+                        {
+                            var cleared = db.Blogs.{|#3:Find|}(blogId);
+                            db.ChangeTracker.Clear();
+                        }
+
+                        // Smartstore's importers: the row's id, looked up in an inner loop over a few key fields.
+                        foreach (var post in posts)
+                        {
+                            var id = post.BlogId;
+                            foreach (var key in keyNames)
+                            {
+                                if (key == "Id") { var byRow = db.Blogs.{|#4:Find|}(id); }
+                            }
+                        }
+
+                        var selected = posts.Select(p => { var row = p.BlogId; return posts.Select(q => db.Blogs.{|#5:Find|}(row)).ToList(); }).ToList();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("FirstOrDefault", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(1).WithArguments("Find", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(2).WithArguments("Find", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(3).WithArguments("Find", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(4).WithArguments("Find", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(5).WithArguments("Find", "query", "element in this 'Select' lambda"));
+        }
+
+        [Fact]
         public async Task Growing_literal_list_is_not_constant()
         {
             var source = """
