@@ -177,9 +177,15 @@ namespace PerfAnalyzers.EfCore
                 return null;
             }
 
+            var defaultMember = EnclosingDefaultMember(invocation, instance, receiverType);
             IMethodSymbol? found = null;
             foreach (var candidate in index.ConcreteTypesOf(receiverType))
             {
+                if (defaultMember is not null && !InheritsMember(candidate, defaultMember))
+                {
+                    continue; // it implements the default member itself: its instances never run the body this call is in
+                }
+
                 foreach (var implementation in Implementations(candidate, method))
                 {
                     if (found is null)
@@ -194,6 +200,71 @@ namespace PerfAnalyzers.EfCore
             }
 
             return found;
+        }
+
+        /// <summary>
+        /// A call on <c>this</c> in a default interface member runs only for the source implementations that inherit that
+        /// member: one that implements the member itself runs its own body, never the default. True when no implementation in
+        /// the compilation inherits it, so that nothing here runs the call from this body (elsa-core: <c>IAIAuditSink.RecordManyAsync</c>
+        /// loops over <c>RecordAsync</c> by default; its one implementation writes the batch at once, and its <c>RecordAsync</c>
+        /// calls its own <c>RecordManyAsync</c>).
+        /// </summary>
+        public static bool RunsForNoImplementation(IInvocationOperation invocation, SourceTypeIndex index)
+        {
+            if (invocation.TargetMethod.IsStatic || invocation.Instance is not { } instance
+                || instance.WalkDownConversions().Type is not INamedTypeSymbol receiverType
+                || EnclosingDefaultMember(invocation, instance, receiverType) is not { } defaultMember)
+            {
+                return false;
+            }
+
+            return !index.ConcreteTypesOf(receiverType).Any(candidate => InheritsMember(candidate, defaultMember));
+        }
+
+        /// <summary>The default interface member (a non-abstract instance member of the receiver's interface) whose body calls through <c>this</c>, or null.</summary>
+        private static IMethodSymbol? EnclosingDefaultMember(IInvocationOperation invocation, IOperation instance, INamedTypeSymbol receiverType)
+        {
+            if (receiverType.TypeKind != TypeKind.Interface
+                || instance.WalkDownConversions() is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+                || invocation.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            // A lambda or local function in the member captures the same this.
+            var symbol = model.GetEnclosingSymbol(invocation.Syntax.SpanStart);
+            while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            {
+                symbol = symbol.ContainingSymbol;
+            }
+
+            return symbol is IMethodSymbol { IsStatic: false, IsAbstract: false } member
+                   && SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, receiverType.OriginalDefinition)
+                ? member
+                : null;
+        }
+
+        /// <summary>Whether instances of <paramref name="type"/> run the interface's own body of <paramref name="member"/> (they do not implement it, nor does a more specific interface).</summary>
+        private static bool InheritsMember(INamedTypeSymbol type, IMethodSymbol member)
+        {
+            var declaring = member.ContainingType.OriginalDefinition;
+            foreach (var construction in SourceTypeIndex.SelfBasesAndInterfaces(type))
+            {
+                if (!SymbolEqualityComparer.Default.Equals(construction.OriginalDefinition, declaring))
+                {
+                    continue;
+                }
+
+                var seen = construction.GetMembers(member.Name).OfType<IMethodSymbol>()
+                    .FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, member.OriginalDefinition));
+                if (seen is not null && type.FindImplementationForInterfaceMember(seen) is IMethodSymbol implementation
+                    && SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, member.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The method(s) of <paramref name="type"/> that run for <paramref name="method"/>, one per construction of its declaring type.</summary>

@@ -55,6 +55,93 @@ namespace PerfAnalyzers.EfCore
             return parent is IInvocationOperation instanceCall && instanceCall.Instance == current ? instanceCall : null;
         }
 
+        /// <summary>
+        /// Whether the query that <paramref name="expression"/> runs (a materializing call, or a <c>foreach</c> collection) is
+        /// held in a local of <paramref name="body"/> that also leaves the method, as it is or composed further: returned,
+        /// stored in a field or property, or passed to a method that is no LINQ/EF operator. Other code then runs the same
+        /// query, so how it is built (its tracking, its shape) is not this use's alone (Moonlight: a grid's loader enumerates
+        /// its query to fill a cache, then returns the query to the grid, which edits the rows).
+        /// </summary>
+        public static bool QueryLeavesMethod(IOperation expression, IOperation body, EfSymbols symbols)
+        {
+            var index = BodyIndex.Of(body);
+            var seen = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            var pending = new Stack<IOperation>();
+            pending.Push(expression);
+            while (pending.Count > 0)
+            {
+                var current = pending.Pop().WalkDownConversions();
+                switch (current)
+                {
+                    case IInvocationOperation invocation:
+                        var receiver = invocation.Instance
+                                       ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+                        if (receiver is not null)
+                        {
+                            pending.Push(receiver);
+                        }
+
+                        break;
+
+                    case ILocalReferenceOperation reference when seen.Add(reference.Local):
+                        if (LocalLeaves(reference.Local, body, symbols, seen))
+                        {
+                            return true;
+                        }
+
+                        // The query the local is built from (var q = db.Posts.Where(..); var page = q.Take(10);).
+                        foreach (var write in index.Writes(reference.Local))
+                        {
+                            var written = (write as IVariableDeclaratorOperation)?.Initializer?.Value ?? (write as IAssignmentOperation)?.Value;
+                            if (written is not null)
+                            {
+                                pending.Push(written);
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether a reference to query local <paramref name="local"/>, or a query composed from it, is handed to other code.</summary>
+        private static bool LocalLeaves(ILocalSymbol local, IOperation body, EfSymbols symbols, HashSet<ILocalSymbol> seen)
+        {
+            foreach (var use in BodyIndex.ReferencesIn(body, local))
+            {
+                // An operator that still returns a query composes the same query: follow it to the end of the composition.
+                var value = use.WalkUpConversions();
+                while (NextInChain(ref value) is { } next && symbols.Operators.Kind(next.TargetMethod) != OperatorKind.None && symbols.IsQueryable(next.Type))
+                {
+                    value = next;
+                }
+
+                value = value.WalkUpConversions();
+                switch (value.Parent)
+                {
+                    case IReturnOperation:
+                        return true;
+                    case ISimpleAssignmentOperation assignment when assignment.Value == value:
+                        if (assignment.Target is IMemberReferenceOperation
+                            || (assignment.Target is ILocalReferenceOperation target && seen.Add(target.Local) && LocalLeaves(target.Local, body, symbols, seen)))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+                        when seen.Add(declarator.Symbol) && LocalLeaves(declarator.Symbol, body, symbols, seen):
+                        return true;
+                    case IArgumentOperation { Parent: IInvocationOperation call } when symbols.Operators.Kind(call.TargetMethod) == OperatorKind.None:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
         public static bool IsIncludeOperator(IMethodSymbol method)
             => (method.Name == "Include" || method.Name == "ThenInclude") && EfSymbols.IsEfExtensionMethod(method);
 

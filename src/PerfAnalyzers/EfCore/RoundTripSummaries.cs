@@ -130,7 +130,9 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The method whose body runs for <paramref name="invocation"/> (as a member of its constructed type), or null when unknown or ambiguous.</summary>
         public IMethodSymbol? ResolveTarget(IInvocationOperation invocation)
-            => CallTargets.ResolveThroughReceiver(invocation, _ef.Symbols.SourceTypes) ?? ResolveTarget(invocation.TargetMethod);
+            => CallTargets.RunsForNoImplementation(invocation, _ef.Symbols.SourceTypes)
+                ? null
+                : CallTargets.ResolveThroughReceiver(invocation, _ef.Symbols.SourceTypes) ?? ResolveTarget(invocation.TargetMethod);
 
         /// <summary>The method whose body runs when <paramref name="method"/> is called, or null when unknown or ambiguous.</summary>
         public IMethodSymbol? ResolveTarget(IMethodSymbol method)
@@ -161,6 +163,12 @@ namespace PerfAnalyzers.EfCore
 
         private RoundTripSummary Summarize(IInvocationOperation call, int budget, Trace trace, CancellationToken cancellationToken, out IMethodSymbol? target)
         {
+            if (CallTargets.RunsForNoImplementation(call, _ef.Symbols.SourceTypes))
+            {
+                target = null;
+                return RoundTripSummary.None;
+            }
+
             var throughReceiver = CallTargets.ResolveThroughReceiver(call, _ef.Symbols.SourceTypes);
             if (throughReceiver is not null)
             {

@@ -99,6 +99,82 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void A_loop_in_a_private_method_called_only_from_catch_clauses_is_an_error_path()
+        {
+            // elsa-core: after a batch insert lost a race on a unique key, the records are inserted one by one to find which
+            // exist. The same loop in a method also called outside a catch, used as a method group, called from a lambda in
+            // a catch, or visible to other types stays on the normal path.
+            var host = EfCoreTestHost.Create("""
+                class C
+                {
+                    async Task AddMany(BlogContext db, List<Blog> blogs)
+                    {
+                        try
+                        {
+                            db.Blogs.AddRange(blogs);
+                            await db.SaveChangesAsync();
+                        }
+                        catch (DbUpdateException)
+                        {
+                            await AddOneByOne(db, blogs);
+                            await this.AlsoOneByOne(db, blogs);
+                            await Local();
+                            Func<Task> later = () => FromALambda(db, blogs);
+                            await later();
+                        }
+
+                        async Task Local()
+                        {
+                            foreach (var b in blogs) { db.Blogs.Add(b); await db.SaveChangesAsync/*local*/(); }
+                        }
+                    }
+
+                    private async Task AddOneByOne(BlogContext db, List<Blog> blogs)
+                    {
+                        foreach (var b in blogs) { db.Blogs.Add(b); await db.SaveChangesAsync/*fallback*/(); }
+                    }
+
+                    private async Task AlsoOneByOne(BlogContext db, List<Blog> blogs)
+                    {
+                        foreach (var b in blogs) { db.Blogs.Add(b); await db.SaveChangesAsync/*this*/(); }
+                    }
+
+                    private async Task FromALambda(BlogContext db, List<Blog> blogs)
+                    {
+                        foreach (var b in blogs) { db.Blogs.Add(b); await db.SaveChangesAsync/*lambda*/(); }
+                    }
+
+                    private async Task AlsoOnTheNormalPath(BlogContext db, List<Blog> blogs)
+                    {
+                        foreach (var b in blogs) { db.Blogs.Add(b); await db.SaveChangesAsync/*normal*/(); }
+                    }
+
+                    async Task Run(BlogContext db, List<Blog> blogs)
+                    {
+                        try { await AlsoOnTheNormalPath(db, blogs); }
+                        catch (DbUpdateException) { await AlsoOnTheNormalPath(db, blogs); }
+                    }
+
+                    public async Task Visible(BlogContext db, List<Blog> blogs)
+                    {
+                        foreach (var b in blogs) { db.Blogs.Add(b); await db.SaveChangesAsync/*public*/(); }
+                    }
+
+                    async Task CallsVisible(BlogContext db, List<Blog> blogs)
+                    {
+                        try { } catch (DbUpdateException) { await Visible(db, blogs); }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.ErrorPath, Why(host, "fallback"));
+            Assert.Equal(LoopExemption.ErrorPath, Why(host, "this"));
+            Assert.Equal(LoopExemption.ErrorPath, Why(host, "local"));
+            Assert.Equal(LoopExemption.None, Why(host, "lambda"));
+            Assert.Equal(LoopExemption.None, Why(host, "normal"));
+            Assert.Equal(LoopExemption.None, Why(host, "public"));
+        }
+
+        [Fact]
         public void Message_loops_and_timer_polling()
         {
             var host = EfCoreTestHost.Create("""

@@ -29,7 +29,10 @@ namespace PerfAnalyzers.EfCore
         /// <summary>No reason: the operation runs once per element (report it).</summary>
         None = 0,
 
-        /// <summary>In a catch or finally block inside the loop: error handling, not per-element work.</summary>
+        /// <summary>
+        /// In a catch or finally block inside the loop, or the loop is in a private method (or local function) called only
+        /// from catch clauses (<see cref="ErrorPaths"/>): error handling, not per-element work.
+        /// </summary>
         ErrorPath,
 
         /// <summary>The loop is left right after the operation (break/return/throw, or a flag the loop condition tests): a retry or a one-shot.</summary>
@@ -138,7 +141,7 @@ namespace PerfAnalyzers.EfCore
         public static LoopExemption Why(EfCompilation ef, IOperation operation, LoopPlacement placement, NPlusOneOptions options, RoundTripSummary? through = null, CancellationToken cancellationToken = default)
         {
             var loop = placement.Loop;
-            if (placement.InCatchOrFinally)
+            if (placement.InCatchOrFinally || LoopFacts.Of(ef, loop).RunsOnlyWhileHandlingErrors(loop, cancellationToken))
             {
                 return LoopExemption.ErrorPath;
             }

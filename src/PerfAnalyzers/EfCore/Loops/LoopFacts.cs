@@ -17,6 +17,7 @@ namespace PerfAnalyzers.EfCore
         private int _configured;
         private int _workQueue;
         private int _heavy;
+        private int _errorPath;
 
         /// <summary>The facts of <paramref name="loop"/> in <paramref name="ef"/>'s compilation (keyed by the loop's syntax).</summary>
         public static LoopFacts Of(EfCompilation ef, EnclosingLoop loop) => ef.LoopFacts.GetOrAdd(loop.Loop.Syntax, _ => new LoopFacts());
@@ -32,6 +33,9 @@ namespace PerfAnalyzers.EfCore
 
         public bool HasHeavyWork(EfCompilation ef, EnclosingLoop loop, CancellationToken cancellationToken)
             => Get(ref _heavy, () => ef.HeavyWork.InLoop(loop, cancellationToken));
+
+        public bool RunsOnlyWhileHandlingErrors(EnclosingLoop loop, CancellationToken cancellationToken)
+            => Get(ref _errorPath, () => ErrorPaths.RunsOnlyWhileHandlingErrors(loop, cancellationToken));
 
         // A cancelled computation throws before it stores anything, so a later caller computes it again.
         private static bool Get(ref int slot, Func<bool> compute)

@@ -76,8 +76,9 @@ namespace PerfAnalyzers.Rules.Query
             }
 
             // The root must be visible in this method: a query handed over by another member decides its tracking there.
+            // Nor does a query this method hands to other code (returned, stored, passed on): its other readers may need the tracking.
             var body = operation.GetRootOperation();
-            if (!root.IsDescendantOf(body) || SavesOrInspectsChanges(body))
+            if (!root.IsDescendantOf(body) || SavesOrInspectsChanges(body) || QueryFlow.QueryLeavesMethod(expression, body, ef.Symbols))
             {
                 return;
             }

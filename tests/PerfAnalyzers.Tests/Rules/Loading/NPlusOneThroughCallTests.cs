@@ -146,6 +146,69 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task A_call_on_this_in_a_default_interface_member_runs_only_for_implementations_that_inherit_it()
+        {
+            // elsa-core: IAIAuditSink.RecordManyAsync loops over RecordAsync by default, but its one implementation writes the
+            // batch itself (and its RecordAsync calls that): the default loop never runs. ILogSink's default loop runs for
+            // DbLogSink, which inherits it, and not for BatchLogSink, which implements it: reported, through DbLogSink.
+            var source = """
+                public interface IAuditSink
+                {
+                    Task RecordAsync(Post post);
+
+                    async Task RecordManyAsync(List<Post> posts)
+                    {
+                        foreach (var post in posts)
+                            await RecordAsync(post);
+                    }
+                }
+
+                public class BatchingAuditSink : IAuditSink
+                {
+                    private readonly BlogContext _db;
+                    public BatchingAuditSink(BlogContext db) => _db = db;
+                    public Task RecordAsync(Post post) => RecordManyAsync(new List<Post> { post });
+                    public async Task RecordManyAsync(List<Post> posts)
+                    {
+                        _db.Posts.AddRange(posts);
+                        await _db.SaveChangesAsync();
+                    }
+                }
+
+                public interface ILogSink
+                {
+                    Task WriteAsync(Post post);
+
+                    async Task WriteManyAsync(List<Post> posts)
+                    {
+                        foreach (var post in posts)
+                            await {|#0:WriteAsync|}(post);
+                    }
+                }
+
+                public class DbLogSink : ILogSink
+                {
+                    private readonly BlogContext _db;
+                    public DbLogSink(BlogContext db) => _db = db;
+                    public async Task WriteAsync(Post post)
+                    {
+                        _db.Posts.Add(post);
+                        await _db.SaveChangesAsync();
+                    }
+                }
+
+                public class BatchLogSink : ILogSink
+                {
+                    public Task WriteAsync(Post post) => Task.CompletedTask;
+                    public Task WriteManyAsync(List<Post> posts) => Task.CompletedTask;
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("WriteAsync", "iteration of this 'foreach' loop", "DbLogSink.WriteAsync -> SaveChangesAsync"));
+        }
+
+        [Fact]
         public async Task Logging_to_a_database_log_table_is_not_a_round_trip_path_other_writes_are()
         {
             // Oqtane: a settings controller saves each setting and logs it; its LogManager writes every entry to a log

@@ -596,6 +596,73 @@ namespace PerfAnalyzers.Tests.Rules.Query
         }
 
         [Fact]
+        public async Task Does_not_report_a_query_the_method_also_hands_to_other_code()
+        {
+            // Moonlight: a grid's loader enumerates its query to fill a cache, then returns the query to the grid, which edits
+            // the rows; the other loaders store it, pass it on, or return one built from it. A query local that only this
+            // method runs still reports.
+            var source = """
+                class C
+                {
+                    private IQueryable<Post>? _current;
+                    private readonly Dictionary<int, int> _views = new();
+
+                    IEnumerable<Post> Loader(BlogContext db, int blogId)
+                    {
+                        var result = db.Posts.Where(p => p.BlogId == blogId);
+                        foreach (var post in result)
+                        {
+                            _views[post.Id] = post.Views;
+                        }
+
+                        return result;
+                    }
+
+                    void Stored(BlogContext db, int blogId)
+                    {
+                        var result = db.Posts.Where(p => p.BlogId == blogId);
+                        _views[0] = result.ToList().Sum(p => p.Views);
+                        _current = result;
+                    }
+
+                    void PassedOn(BlogContext db, int blogId)
+                    {
+                        var result = db.Posts.Where(p => p.BlogId == blogId);
+                        var posts = result.ToList();
+                        _views[0] = posts.Count;
+                        Show(result);
+                    }
+
+                    IQueryable<Post> Derived(BlogContext db, int blogId)
+                    {
+                        var result = db.Posts.Where(p => p.BlogId == blogId);
+                        foreach (var post in result)
+                        {
+                            _views[post.Id] = post.Views;
+                        }
+
+                        var page = result.OrderBy(p => p.Id).Take(10);
+                        return page;
+                    }
+
+                    int OnlyHere(BlogContext db, int blogId)
+                    {
+                        var result = db.Posts.Where(p => p.BlogId == blogId);
+                        foreach (var post in {|#0:result|})
+                        {
+                            _views[post.Id] = post.Views;
+                        }
+
+                        return result.Count();
+                    }
+
+                    void Show(IQueryable<Post> posts) { }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP302").WithLocation(0).WithArguments("foreach", "Post"));
+        }
+
+        [Fact]
         public async Task Silent_without_EF_and_on_broken_code()
         {
             var noEf = """
