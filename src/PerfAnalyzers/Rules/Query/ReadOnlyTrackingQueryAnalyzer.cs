@@ -83,6 +83,16 @@ namespace PerfAnalyzers.Rules.Query
                 return;
             }
 
+            // One row (First, Single, Last... without an Include), once: tracking it costs an identity-map entry and a snapshot of
+            // one entity, microseconds next to the round trip. Not worth a change (Moonlight's and Bitwarden's single-row reads
+            // were all judged so). A row with included collections can track hundreds of entities, and one row per iteration of a
+            // loop adds up like a list: both stay reported.
+            if (!isSequence && operation is IInvocationOperation && !chain.Operators.Any(o => o.Is(OperatorMeaning.Include))
+                && ef.Loops.FindEnclosingLoop(operation) is null)
+            {
+                return;
+            }
+
             var access = ef.GetNavigationAccess(context.CancellationToken);
             var includes = NavigationAccess.TryGetIncludePaths(chain, out var paths) ? paths : ImmutableArray<IncludePath>.Empty;
             var onlyRead = operation is IForEachLoopOperation loop
