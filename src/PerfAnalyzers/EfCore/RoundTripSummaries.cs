@@ -59,7 +59,8 @@ namespace PerfAnalyzers.EfCore
         /// Ordinals of the summarized method's own <c>bool</c> parameters that must be <c>true</c> for any of its round
         /// trips to run (<c>if (includeReplies) { .. }</c>, <c>p &amp;&amp; ..</c>, <c>p ? .. : ..</c>, <c>if (!p) return ..;</c>
         /// before them), and that the method never assigns. Data only: whether a call passes <c>false</c> is decided per call
-        /// (<see cref="RoundTripSummaries.Get(IInvocationOperation, CancellationToken)"/>). Empty when any round trip is unguarded.
+        /// (<see cref="RoundTripSummaries.Get(IInvocationOperation, CancellationToken)"/>). Empty when any round trip is unguarded
+        /// (for a summary no exemption covers, any unexempt one: a cached look-up beside the guarded query does not count).
         /// Also type guards (<see cref="RoundTripSummaries.TypeGuards"/>): a reference-type parameter every round trip needs to be
         /// of a type (<c>if (p is string code) { .. }</c>); a call passing <c>null</c> or a value of an unrelated class skips them.
         /// </summary>
@@ -700,14 +701,19 @@ namespace PerfAnalyzers.EfCore
         private RoundTripSummary ComputeBody(IOperation body, IOperation? boundary, int budget, Trace trace, CancellationToken cancellationToken, IMethodSymbol? owner = null)
         {
             // A round trip that always runs wins over one that runs only on a cache miss; among equals, the shortest chain.
-            // Guards (owner's bool parameters every round trip needs true) are intersected over all round trips, so a direct
-            // round trip ends the walk only once no guard is left.
+            // Guards (owner's bool parameters every round trip needs true) are intersected over all round trips (for an
+            // unexempt result, over the unexempt ones), so a direct round trip ends the walk only once no guard is left.
             RoundTripSummary? direct = null;
             RoundTripSummary? best = null;
             RoundTripSummary? exempt = null;
             RoundTripSummary? job = null;
             var guards = owner is null ? null : new GuardFinder(owner, body, _typeGuards);
             HashSet<int>? common = guards is null ? new HashSet<int>() : null;
+
+            // The same over the round trips no exemption covers: a guarded query next to a cached look-up (Smartstore's
+            // GetLocalizedValue: FindById only for a language id, the localized value from a cache segment) is guarded, since
+            // a call that passes a Language object reaches only the cache.
+            HashSet<int>? commonUnexempt = guards is null ? new HashSet<int>() : null;
             var calls = new List<(IInvocationOperation Call, bool OnMiss)>();
 
             // Identity-map look-ups (IdentityLookups): the owner's parameters the keys of every unexempt round trip come from,
@@ -744,6 +750,7 @@ namespace PerfAnalyzers.EfCore
                         if (!found.IsExempt)
                         {
                             direct ??= found;
+                            commonUnexempt = Intersect(commonUnexempt, guards, op);
                             identityKeys = UnionKeys(identityKeys, IdentityLookups.KeysOf(_ef, op, roundTrip, body) is { IsDefault: false } keys
                                 ? IdentityLookups.ParametersOf(_ef.Symbols, keys, owner, body)
                                 : null);
@@ -800,6 +807,7 @@ namespace PerfAnalyzers.EfCore
                     var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, onMiss, ownScope: ownScope, inOwnLoop: inLoop);
                     if (!candidate.IsExempt)
                     {
+                        commonUnexempt = Intersect(commonUnexempt, guards, call);
                         identityKeys = UnionKeys(identityKeys, inner.IdentityKeys.IsDefault ? null : IdentityLookups.ParametersOf(_ef.Symbols, call, inner.IdentityKeys, owner, body));
                     }
 
@@ -840,8 +848,9 @@ namespace PerfAnalyzers.EfCore
                 result = result.WithIdentityKeys(identityKeys.OrderBy(o => o).ToImmutableArray());
             }
 
-            return result.PerformsRoundTrip && common is { Count: > 0 }
-                ? result.WithChain(result.Chain, common.OrderBy(o => o).ToImmutableArray())
+            var settled = result.IsExempt ? common : commonUnexempt;
+            return result.PerformsRoundTrip && settled is { Count: > 0 }
+                ? result.WithChain(result.Chain, settled.OrderBy(o => o).ToImmutableArray())
                 : result;
         }
 

@@ -54,6 +54,8 @@ namespace PerfAnalyzers.Tests.Rules.Loading
             // the loop pays one round trip. A key that changes per iteration, a query that does not track, or a loop that
             // clears the change tracker still cost one per iteration.
             var source = """
+                using Microsoft.Extensions.Caching.Memory;
+
                 public static class SetExtensions
                 {
                     extension<T>(IQueryable<T> query) where T : class
@@ -81,10 +83,12 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 public class Localizer
                 {
                     private readonly BlogContext _db;
-                    public Localizer(BlogContext db) => _db = db;
+                    private readonly IMemoryCache _cache;
+                    public Localizer(BlogContext db, IMemoryCache cache) { _db = db; _cache = cache; }
 
                     public string Localize(Post post, object authorIdOrObj)
                     {
+                        var segment = _cache.GetOrCreate("titles", e => _db.Posts.Select(p => p.Title).ToList());
                         Author author = null;
                         if (authorIdOrObj is not Author given)
                         {
@@ -107,6 +111,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 public static class LocalizeExtensions
                 {
                     public static string GetLocalized(this Post post, Localizer localizer, int authorId) => localizer.Localize(post, authorId);
+                    public static string GetLocalized(this Post post, Localizer localizer, Author author) => localizer.Localize(post, author);
                 }
 
                 public class Report
@@ -125,6 +130,7 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             var local = _db.Authors.FindById(current);
                             var awaited = await _db.Authors.FindByIdAsync(authorId);
                             var perPost = post.{|#0:GetLocalized|}(_localizer, post.AuthorId ?? 0);
+                            var byObject = post.GetLocalized(_localizer, post.Author);
                             var untracked = _localizer.{|#1:LocalizeUntracked|}(post, authorId);
                             var byRow = await _db.Authors.{|#2:FindByIdAsync|}(post.AuthorId ?? 0);
                         }
