@@ -94,6 +94,46 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>
+        /// Whether <see cref="TraceEntity"/> can find an origin for any value of the operation trees holding
+        /// <paramref name="blocks"/>: every origin is a query-typed operation of the value's own tree (a query, a
+        /// <c>DbSet</c> whose <c>Find</c> is called, an async stream of one), so a tree with none (a Blazor component, a
+        /// mapper, a view model) has nothing to trace, and the rules reading navigations skip its reads without asking
+        /// the model (issue 14: the model scan and a key search per read, in compilations that never query).
+        /// Asks the symbols only, never the model.
+        /// </summary>
+        public static bool MayTraceEntityIn(EfSymbols symbols, IEnumerable<IOperation> blocks)
+        {
+            HashSet<IOperation>? roots = null;
+            ITypeSymbol? lastOther = null;
+            foreach (var block in blocks)
+            {
+                var root = block.GetRootOperation();
+                if (!(roots ??= new HashSet<IOperation>()).Add(root))
+                {
+                    continue;
+                }
+
+                foreach (var op in root.DescendantsAndSelf())
+                {
+                    var type = op.Type;
+                    if (type is null || type.SpecialType != SpecialType.None || SymbolEqualityComparer.Default.Equals(type, lastOther))
+                    {
+                        continue;
+                    }
+
+                    if (symbols.IsQueryable(type) || symbols.IsDbSet(type) || symbols.IsAsyncEnumerable(type))
+                    {
+                        return true;
+                    }
+
+                    lastOther = type;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Where the entity value <paramref name="value"/> came from, when that is a visible EF query.</summary>
         public EntityOrigin? TraceEntity(IOperation? value, CancellationToken cancellationToken)
             => TraceEntity(value, 0, cancellationToken);

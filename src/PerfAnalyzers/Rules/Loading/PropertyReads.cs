@@ -15,7 +15,8 @@ namespace PerfAnalyzers.Rules.Loading
         /// <summary>
         /// Per method body, collects the property reads <paramref name="isCandidate"/> keeps and, when there are any, hands
         /// them to <paramref name="analyze"/> at the end of the body. A migration's or the model snapshot's schema code reads
-        /// no entity (<see cref="SetupCode.IsMigrationMember"/>): nothing is collected there.
+        /// no entity (<see cref="SetupCode.IsMigrationMember"/>): nothing is collected there. A body with no query-typed
+        /// operation has no entity to trace (<see cref="NavigationAccess.MayTraceEntityIn"/>): its reads are not analyzed.
         /// </summary>
         public static void RegisterPerBody(
             CompilationStartAnalysisContext start,
@@ -43,7 +44,7 @@ namespace PerfAnalyzers.Rules.Loading
                     PropertyReferenceKind);
                 block.RegisterOperationBlockEndAction(end =>
                 {
-                    if (!reads.IsEmpty)
+                    if (!reads.IsEmpty && NavigationAccess.MayTraceEntityIn(ef.Symbols, end.OperationBlocks))
                     {
                         analyze(end, reads);
                     }
