@@ -104,31 +104,42 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public static bool MayTraceEntityIn(EfSymbols symbols, IEnumerable<IOperation> blocks)
         {
-            HashSet<IOperation>? roots = null;
-            ITypeSymbol? lastOther = null;
             foreach (var block in blocks)
             {
                 var root = block.GetRootOperation();
-                if (!(roots ??= new HashSet<IOperation>()).Add(root))
+                if (QueryTrees.GetValue(root, r => HoldsQueryTyped(symbols, r) ? Yes : No) == Yes)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The answer per operation tree, shared by the rules that ask (EFP102/EFP103 and EFP107 ask for every body with reads).</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, object> QueryTrees = new System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, object>();
+
+        private static readonly object Yes = new object();
+
+        private static readonly object No = new object();
+
+        private static bool HoldsQueryTyped(EfSymbols symbols, IOperation root)
+        {
+            ITypeSymbol? lastOther = null;
+            foreach (var op in root.DescendantsAndSelf())
+            {
+                var type = op.Type;
+                if (type is null || type.SpecialType != SpecialType.None || ReferenceEquals(type, lastOther))
                 {
                     continue;
                 }
 
-                foreach (var op in root.DescendantsAndSelf())
+                if (symbols.IsQuerySequenceType(type))
                 {
-                    var type = op.Type;
-                    if (type is null || type.SpecialType != SpecialType.None || SymbolEqualityComparer.Default.Equals(type, lastOther))
-                    {
-                        continue;
-                    }
-
-                    if (symbols.IsQueryable(type) || symbols.IsDbSet(type) || symbols.IsAsyncEnumerable(type))
-                    {
-                        return true;
-                    }
-
-                    lastOther = type;
+                    return true;
                 }
+
+                lastOther = type;
             }
 
             return false;

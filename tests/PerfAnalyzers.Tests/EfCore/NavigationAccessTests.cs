@@ -35,6 +35,21 @@ namespace PerfAnalyzers.Tests.EfCore
             }
             """;
 
+        [Fact]
+        public void The_answers_are_kept_per_body_and_per_type_whatever_was_asked_first()
+        {
+            // One compilation, every body asked twice in two orders: the per-body and per-type caches give the answers a
+            // fresh compilation gives (the theory below).
+            var host = EfCoreTestHost.Create(Source);
+            var bodies = host.Tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>()
+                .ToDictionary(m => m.Identifier.ValueText, m => host.Model.GetOperation(m)!);
+            string Ask(System.Collections.Generic.IEnumerable<string> order)
+                => string.Join(", ", order.Select(name => name + "=" + NavigationAccess.MayTraceEntityIn(host.Ef!.Symbols, new[] { bodies[name] })).OrderBy(a => a, System.StringComparer.Ordinal));
+            var expected = "Awaited=True, Found=True, FromHelper=True, Given=False, InLambda=True, Mapped=False, Published=True, Single=True";
+            Assert.Equal(expected, Ask(bodies.Keys));
+            Assert.Equal(expected, Ask(bodies.Keys.Reverse()));
+        }
+
         [Theory]
         [InlineData("Given", false)]
         [InlineData("Mapped", false)]

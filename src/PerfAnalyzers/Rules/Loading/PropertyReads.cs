@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace PerfAnalyzers.Rules.Loading
 {
     /// <summary>
@@ -31,25 +29,41 @@ namespace PerfAnalyzers.Rules.Loading
                     return;
                 }
 
-                var reads = new ConcurrentQueue<IPropertyReferenceOperation>();
+                // Created on the first candidate read: most bodies have none (issue 14: a queue per body and rule showed in the
+                // allocation samples of real builds).
+                var reads = new Reads();
                 block.RegisterOperationAction(
                     c =>
                     {
                         var read = (IPropertyReferenceOperation)c.Operation;
                         if (isCandidate(read))
                         {
-                            reads.Enqueue(read);
+                            reads.Add(read);
                         }
                     },
                     PropertyReferenceKind);
                 block.RegisterOperationBlockEndAction(end =>
                 {
-                    if (!reads.IsEmpty && NavigationAccess.MayTraceEntityIn(ef.Symbols, end.OperationBlocks))
+                    if (reads.Items is { } items && NavigationAccess.MayTraceEntityIn(ef.Symbols, end.OperationBlocks))
                     {
-                        analyze(end, reads);
+                        analyze(end, items);
                     }
                 });
             });
+        }
+
+        /// <summary>The candidate reads of one body, in the order the driver gave them.</summary>
+        private sealed class Reads
+        {
+            public List<IPropertyReferenceOperation>? Items { get; private set; }
+
+            public void Add(IPropertyReferenceOperation read)
+            {
+                lock (this)
+                {
+                    (Items ??= new List<IPropertyReferenceOperation>()).Add(read);
+                }
+            }
         }
 
         /// <summary>The local or parameter a property is read from (<c>post</c> in <c>post.Blog</c>), or null.</summary>
