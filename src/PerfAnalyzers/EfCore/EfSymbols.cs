@@ -125,6 +125,17 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>
+        /// <see cref="IsQueryable"/>, <see cref="IsDbSet"/> or <see cref="IsAsyncEnumerable"/>: a type a query (or an async
+        /// stream of one) can have; answered once per type (asked of every operation of a body by
+        /// <see cref="NavigationAccess.MayTraceEntityIn"/>).
+        /// </summary>
+        public bool IsQuerySequenceType(ITypeSymbol type)
+            => _querySequenceTypes.GetOrAdd(type, t => IsQueryable(t) || IsDbSet(t) || IsAsyncEnumerable(t));
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _querySequenceTypes =
+            new System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+
         public bool IsAsyncEnumerable(ITypeSymbol? type)
         {
             return type is not null && IAsyncEnumerableOfT is not null && IsOrImplements(type, IAsyncEnumerableOfT);

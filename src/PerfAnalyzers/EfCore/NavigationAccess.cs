@@ -94,6 +94,57 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>
+        /// Whether <see cref="TraceEntity"/> can find an origin for any value of the operation trees holding
+        /// <paramref name="blocks"/>: every origin is a query-typed operation of the value's own tree (a query, a
+        /// <c>DbSet</c> whose <c>Find</c> is called, an async stream of one), so a tree with none (a Blazor component, a
+        /// mapper, a view model) has nothing to trace, and the rules reading navigations skip its reads without asking
+        /// the model (issue 14: the model scan and a key search per read, in compilations that never query).
+        /// Asks the symbols only, never the model.
+        /// </summary>
+        public static bool MayTraceEntityIn(EfSymbols symbols, IEnumerable<IOperation> blocks)
+        {
+            foreach (var block in blocks)
+            {
+                var root = block.GetRootOperation();
+                if (QueryTrees.GetValue(root, r => HoldsQueryTyped(symbols, r) ? Yes : No) == Yes)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The answer per operation tree, shared by the rules that ask (EFP102/EFP103 and EFP107 ask for every body with reads).</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, object> QueryTrees = new System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, object>();
+
+        private static readonly object Yes = new object();
+
+        private static readonly object No = new object();
+
+        private static bool HoldsQueryTyped(EfSymbols symbols, IOperation root)
+        {
+            ITypeSymbol? lastOther = null;
+            foreach (var op in root.DescendantsAndSelf())
+            {
+                var type = op.Type;
+                if (type is null || type.SpecialType != SpecialType.None || ReferenceEquals(type, lastOther))
+                {
+                    continue;
+                }
+
+                if (symbols.IsQuerySequenceType(type))
+                {
+                    return true;
+                }
+
+                lastOther = type;
+            }
+
+            return false;
+        }
+
         /// <summary>Where the entity value <paramref name="value"/> came from, when that is a visible EF query.</summary>
         public EntityOrigin? TraceEntity(IOperation? value, CancellationToken cancellationToken)
             => TraceEntity(value, 0, cancellationToken);

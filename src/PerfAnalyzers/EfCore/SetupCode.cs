@@ -628,7 +628,8 @@ namespace PerfAnalyzers.EfCore
             SemanticModel? model = null;
             foreach (var node in BodyNodes(declaration))
             {
-                if (node is not InvocationExpressionSyntax call || call.InvokedName() is not { } name || !callable.Contains(name))
+                if (node is not InvocationExpressionSyntax call || call.InvokedName() is not { } name || !callable.Contains(name)
+                    || !callable.MayAddCandidate(name, call.ArgumentList.Arguments.Count, setup, candidates))
                 {
                     continue;
                 }
@@ -729,7 +730,7 @@ namespace PerfAnalyzers.EfCore
         private sealed class CallableNames
         {
             private readonly Dictionary<string, List<IMethodSymbol>> _methods = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
-            private readonly Dictionary<string, bool> _decided = new Dictionary<string, bool>(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<IMethodSymbol>> _direct = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
 
             public void Add(IMethodSymbol method)
             {
@@ -741,15 +742,57 @@ namespace PerfAnalyzers.EfCore
                 list.Add(method);
             }
 
-            public bool Contains(string name)
+            public bool Contains(string name) => Direct(name).Count > 0;
+
+            /// <summary>
+            /// Whether a call of <paramref name="name"/> with <paramref name="arguments"/> arguments can be bound to a method
+            /// <see cref="IsCandidate"/> would add that is neither setup nor a candidate already: a call that cannot is not bound
+            /// (binding it could add nothing new). The arity test is loose where the call may pass a receiver as an argument
+            /// (an extension method called as a static method, a member of an extension block) and open with <c>params</c>.
+            /// </summary>
+            public bool MayAddCandidate(string name, int arguments, HashSet<IMethodSymbol> setup, HashSet<IMethodSymbol> candidates)
             {
-                if (!_decided.TryGetValue(name, out var result))
+                foreach (var method in Direct(name))
                 {
-                    result = _methods.TryGetValue(name, out var methods) && methods.Any(CanOnlyBeCalledDirectly);
-                    _decided[name] = result;
+                    var target = method.OriginalDefinition;
+                    if (target.MethodKind == MethodKind.Ordinary && !setup.Contains(target) && !candidates.Contains(target) && MayTake(target, arguments))
+                    {
+                        return true;
+                    }
                 }
 
-                return result;
+                return false;
+            }
+
+            private static bool MayTake(IMethodSymbol method, int arguments)
+            {
+                var parameters = method.Parameters;
+                var required = 0;
+                foreach (var parameter in parameters)
+                {
+                    if (!parameter.IsOptional && !parameter.IsParams)
+                    {
+                        required++;
+                    }
+                }
+
+                var open = parameters.Length > 0 && parameters[parameters.Length - 1].IsParams;
+                var receiverMayBeArgument = method.IsExtensionMethod || method.ContainingType?.TypeKind is not (TypeKind.Class or TypeKind.Struct or TypeKind.Interface);
+                var least = method.IsExtensionMethod ? required - 1 : required;
+                var most = receiverMayBeArgument && !method.IsExtensionMethod ? parameters.Length + 1 : parameters.Length;
+                return arguments >= least && (open || arguments <= most);
+            }
+
+            /// <summary>The source methods of this name that only a direct call reaches (<see cref="CanOnlyBeCalledDirectly"/>), decided on first need.</summary>
+            private List<IMethodSymbol> Direct(string name)
+            {
+                if (!_direct.TryGetValue(name, out var direct))
+                {
+                    direct = _methods.TryGetValue(name, out var methods) ? methods.Where(CanOnlyBeCalledDirectly).ToList() : new List<IMethodSymbol>();
+                    _direct[name] = direct;
+                }
+
+                return direct;
             }
         }
 

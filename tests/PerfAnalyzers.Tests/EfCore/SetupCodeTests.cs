@@ -411,6 +411,48 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal("direct=True, per-name=False, callback=False, local=False, queried=True, initialized=True", answers);
         }
 
+        [Fact]
+        public void A_setup_call_is_bound_unless_its_arity_rules_out_every_new_candidate()
+        {
+            // A call is bound only when a source method of its name, not setup or a candidate already, can take its arguments
+            // (issue 14): optional parameters left out, a params array, an extension method called either way, an overload of
+            // another arity, and a second call of a method already found must still find every helper. The helpers are public
+            // methods of another type, found by the look forward from the setup method only.
+            var host = EfCoreTestHost.Create("""
+                public static class TagQueries
+                {
+                    public static int Reduced(this BlogContext db, string name) => db.Tags.Count/*reduced*/();
+                    public static int Static(this BlogContext db, string name) => db.Tags.Count/*static*/();
+                }
+
+                public class TagHelpers
+                {
+                    public void Optional(BlogContext db, int page = 0, int size = 10) => db.Tags.ToList/*optional*/();
+                    public void Many(BlogContext db, params string[] names) => db.Tags.ToList/*many*/();
+                    public void None(BlogContext db, params string[] names) => db.Tags.ToList/*none*/();
+                    public void Overloaded(BlogContext db) { }
+                    public void Overloaded(BlogContext db, int page) => db.Tags.ToList/*overload*/();
+                }
+
+                public class Setup
+                {
+                    public void InstallSite(BlogContext db, TagHelpers helpers)
+                    {
+                        helpers.Optional(db);
+                        helpers.Many(db, "a", "b", "c");
+                        helpers.None(db);
+                        db.Reduced("x");
+                        TagQueries.Static(db, "y");
+                        helpers.Overloaded(db, 1);
+                        helpers.Optional(db, 2);
+                    }
+                }
+                """);
+            bool IsSetup(string marker) => SetupCode.IsSetupCode(host.Ef!, host.Invocation(marker));
+            var answers = string.Join(", ", new[] { "optional", "many", "none", "reduced", "static", "overload" }.Select(m => m + "=" + IsSetup(m)));
+            Assert.Equal("optional=True, many=True, none=True, reduced=True, static=True, overload=True", answers);
+        }
+
         private static Task<ImmutableArray<Diagnostic>> RunAsync(string source, bool reportSetupCode)
             => RunAsync(source, reportSetupCode, new QueryInLoopAnalyzer(), new NPlusOneThroughCallAnalyzer(), new SaveChangesInLoopAnalyzer(), new AddInLoopAnalyzer(), new SyncCallInAsyncCodeAnalyzer());
 

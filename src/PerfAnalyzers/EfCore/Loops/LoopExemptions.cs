@@ -141,39 +141,10 @@ namespace PerfAnalyzers.EfCore
         public static LoopExemption Why(EfCompilation ef, IOperation operation, LoopPlacement placement, NPlusOneOptions options, RoundTripSummary? through = null, CancellationToken cancellationToken = default)
         {
             var loop = placement.Loop;
-            if (placement.InCatchOrFinally || LoopFacts.Of(ef, loop).RunsOnlyWhileHandlingErrors(loop, cancellationToken))
+            var placed = WhyFromPlacement(ef, operation, placement, options, cancellationToken);
+            if (placed != LoopExemption.None)
             {
-                return LoopExemption.ErrorPath;
-            }
-
-            if (placement.ExitsLoopAfter)
-            {
-                return LoopExemption.LeavesLoop;
-            }
-
-            if (placement.IsBatchGuarded)
-            {
-                return LoopExemption.PeriodicBatch;
-            }
-
-            if (IsInLoopCondition(operation, loop.Loop))
-            {
-                return LoopExemption.LoopCondition;
-            }
-
-            if (IsMessageLoop(loop))
-            {
-                return LoopExemption.MessageLoop;
-            }
-
-            if (IsPollingLoop(loop))
-            {
-                return LoopExemption.Polling;
-            }
-
-            if (!options.ReportConstantCollections && (IsConstantCollection(loop.Source) || HasConstantBound(loop.Loop)))
-            {
-                return LoopExemption.ConstantCollection;
+                return placed;
             }
 
             if (!options.ReportSeedingCode && SetupCode.IsSetupCode(ef, operation, cancellationToken))
@@ -245,6 +216,58 @@ namespace PerfAnalyzers.EfCore
             if (IsTestCode(operation, cancellationToken))
             {
                 return LoopExemption.TestCode;
+            }
+
+            return LoopExemption.None;
+        }
+
+        /// <summary>
+        /// Whether one of the leading reasons of <see cref="Why"/> exempts the operation: those read from the loop and the
+        /// operation's place in it alone (an error path, also a loop in a private method called only from catch clauses, a loop left after it, a periodic batch, the loop's condition, a message
+        /// or polling loop, a constant collection), never from what a call reaches or from another body. EFP104 asks them before
+        /// it summarizes the called method (issue 14: the summary binds the callee's body, and a call in such a loop is exempt
+        /// whatever it reaches).
+        /// </summary>
+        public static bool ExemptsFromPlacement(EfCompilation ef, IOperation operation, LoopPlacement placement, AnalyzerOptions options, string ruleId, CancellationToken cancellationToken)
+            => WhyFromPlacement(ef, operation, placement, NPlusOneOptions.Read(options, operation.Syntax.SyntaxTree, ruleId), cancellationToken) != LoopExemption.None;
+
+        /// <summary>The leading reasons of <see cref="Why"/>, in its order (<see cref="ExemptsFromPlacement"/>).</summary>
+        private static LoopExemption WhyFromPlacement(EfCompilation ef, IOperation operation, LoopPlacement placement, NPlusOneOptions options, CancellationToken cancellationToken)
+        {
+            var loop = placement.Loop;
+            if (placement.InCatchOrFinally || LoopFacts.Of(ef, loop).RunsOnlyWhileHandlingErrors(loop, cancellationToken))
+            {
+                return LoopExemption.ErrorPath;
+            }
+
+            if (placement.ExitsLoopAfter)
+            {
+                return LoopExemption.LeavesLoop;
+            }
+
+            if (placement.IsBatchGuarded)
+            {
+                return LoopExemption.PeriodicBatch;
+            }
+
+            if (IsInLoopCondition(operation, loop.Loop))
+            {
+                return LoopExemption.LoopCondition;
+            }
+
+            if (IsMessageLoop(loop))
+            {
+                return LoopExemption.MessageLoop;
+            }
+
+            if (IsPollingLoop(loop))
+            {
+                return LoopExemption.Polling;
+            }
+
+            if (!options.ReportConstantCollections && (IsConstantCollection(loop.Source) || HasConstantBound(loop.Loop)))
+            {
+                return LoopExemption.ConstantCollection;
             }
 
             return LoopExemption.None;

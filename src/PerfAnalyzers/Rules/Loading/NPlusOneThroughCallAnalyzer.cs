@@ -82,6 +82,12 @@ namespace PerfAnalyzers.Rules.Loading
                 return;
             }
 
+            // A call exempt by its place in the loop is exempt whatever it reaches: no summary (it binds the callee's body).
+            if (LoopExemptions.ExemptsFromPlacement(ef, invocation, placement, context.Options, RuleIds.NPlusOneThroughCall, context.CancellationToken))
+            {
+                return;
+            }
+
             var summary = summaries.Get(invocation, context.CancellationToken, out var resolved);
             var configured = summary.PerformsRoundTrip
                 ? null

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace PerfAnalyzers.Rules.Loading
 {
     /// <summary>
@@ -15,7 +13,8 @@ namespace PerfAnalyzers.Rules.Loading
         /// <summary>
         /// Per method body, collects the property reads <paramref name="isCandidate"/> keeps and, when there are any, hands
         /// them to <paramref name="analyze"/> at the end of the body. A migration's or the model snapshot's schema code reads
-        /// no entity (<see cref="SetupCode.IsMigrationMember"/>): nothing is collected there.
+        /// no entity (<see cref="SetupCode.IsMigrationMember"/>): nothing is collected there. A body with no query-typed
+        /// operation has no entity to trace (<see cref="NavigationAccess.MayTraceEntityIn"/>): its reads are not analyzed.
         /// </summary>
         public static void RegisterPerBody(
             CompilationStartAnalysisContext start,
@@ -30,25 +29,41 @@ namespace PerfAnalyzers.Rules.Loading
                     return;
                 }
 
-                var reads = new ConcurrentQueue<IPropertyReferenceOperation>();
+                // Created on the first candidate read: most bodies have none (issue 14: a queue per body and rule showed in the
+                // allocation samples of real builds).
+                var reads = new Reads();
                 block.RegisterOperationAction(
                     c =>
                     {
                         var read = (IPropertyReferenceOperation)c.Operation;
                         if (isCandidate(read))
                         {
-                            reads.Enqueue(read);
+                            reads.Add(read);
                         }
                     },
                     PropertyReferenceKind);
                 block.RegisterOperationBlockEndAction(end =>
                 {
-                    if (!reads.IsEmpty)
+                    if (reads.Items is { } items && NavigationAccess.MayTraceEntityIn(ef.Symbols, end.OperationBlocks))
                     {
-                        analyze(end, reads);
+                        analyze(end, items);
                     }
                 });
             });
+        }
+
+        /// <summary>The candidate reads of one body, in the order the driver gave them.</summary>
+        private sealed class Reads
+        {
+            public List<IPropertyReferenceOperation>? Items { get; private set; }
+
+            public void Add(IPropertyReferenceOperation read)
+            {
+                lock (this)
+                {
+                    (Items ??= new List<IPropertyReferenceOperation>()).Add(read);
+                }
+            }
         }
 
         /// <summary>The local or parameter a property is read from (<c>post</c> in <c>post.Blog</c>), or null.</summary>
