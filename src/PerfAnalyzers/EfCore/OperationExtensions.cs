@@ -2,6 +2,20 @@ namespace PerfAnalyzers.EfCore
 {
     internal static class OperationExtensions
     {
+        /// <summary>What <paramref name="operation"/> writes, conversions skipped: an assignment's target, an increment's, the value of a <c>ref</c>/<c>out</c> argument; else null.</summary>
+        public static IOperation? WrittenTarget(this IOperation operation)
+        {
+            var target = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+
+            return target?.WalkDownConversions();
+        }
+
         /// <summary>Skips implicit/explicit conversions and parentheses.</summary>
         public static IOperation WalkDownConversions(this IOperation operation)
         {

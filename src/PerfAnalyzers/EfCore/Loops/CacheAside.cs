@@ -144,15 +144,7 @@ namespace PerfAnalyzers.EfCore
             var written = false;
             foreach (var op in boundary.Descendants())
             {
-                var target = op switch
-                {
-                    IAssignmentOperation assignment => assignment.Target,
-                    IIncrementOrDecrementOperation increment => increment.Target,
-                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
-                    _ => null,
-                };
-
-                if (target?.WalkDownConversions() is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                if (op.WrittenTarget() is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
                     continue;
                 }

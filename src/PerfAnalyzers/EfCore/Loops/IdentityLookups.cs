@@ -497,15 +497,7 @@ namespace PerfAnalyzers.EfCore
         {
             foreach (var op in loop.Descendants())
             {
-                var target = op switch
-                {
-                    IAssignmentOperation assignment => assignment.Target,
-                    IIncrementOrDecrementOperation increment => increment.Target,
-                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
-                    _ => null,
-                };
-
-                var written = target?.WalkDownConversions() switch
+                var written = op.WrittenTarget() switch
                 {
                     ILocalReferenceOperation local => local.Local,
                     IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
