@@ -5,7 +5,7 @@ namespace PerfAnalyzers.EfCore
     /// the method's name in its type (in its containing member, for a local function) is a call inside a <c>catch</c>
     /// clause of a member there. Such a loop is a fallback, not per-element work of the normal path (elsa-core's
     /// <c>AddOrGetExistingIndividuallyAsync</c>: after a batch insert lost a race on a unique key, the records are inserted
-    /// one by one to find which ones exist). Decided from syntax (the names in the type's declarations), once per loop
+    /// one by one to find which ones exist). Decided from syntax (the occurrences of the name in the type's declarations, found from their text), once per loop
     /// (<see cref="LoopFacts"/>); a use of the name that is not such a call (a method group, <c>nameof</c>, a call outside a
     /// catch, a call inside a lambda that a catch encloses) keeps the loop on the normal path.
     /// </summary>
@@ -34,12 +34,13 @@ namespace PerfAnalyzers.EfCore
                     return false; // a lambda runs where it is passed; a visible method is called from code we may not see
             }
 
+            // The uses of the name, found from the tree's text (TreeText) rather than by walking every node of the type.
             var calls = 0;
             foreach (var scope in scopes)
             {
-                foreach (var name in scope.GetSyntax(cancellationToken).DescendantNodes().OfType<SimpleNameSyntax>())
+                foreach (var name in TreeText.SimpleNames(scope.SyntaxTree, method.Name, cancellationToken))
                 {
-                    if (name.Identifier.ValueText != method.Name)
+                    if (!scope.Span.Contains(name.Span))
                     {
                         continue;
                     }

@@ -47,7 +47,7 @@ namespace PerfAnalyzers.EfCore
                 return values.Count == 0 || find.Syntax.ContainsDiagnostics ? default : values.ToImmutable();
             }
 
-            if (roundTrip.Kind is not (RoundTripKind.Query or RoundTripKind.Enumeration) || !MayTrack(roundTrip.Query))
+            if (roundTrip.Kind is not (RoundTripKind.Query or RoundTripKind.Enumeration) || !MayTrack(roundTrip.Query) || !MayProbe(boundary))
             {
                 return default;
             }
@@ -146,6 +146,17 @@ namespace PerfAnalyzers.EfCore
             }
 
             return keys.All(k => IsLoopInvariant(k, loop)) && !ClearsTracker(ef, loop);
+        }
+
+        /// <summary>
+        /// The body reads <c>.Local</c> or calls <c>Entries</c> somewhere (its index, built once per body): without either it has
+        /// no probe of the tracked entities, and no round trip of it needs the walk up to find one (issue 14: one walk per round
+        /// trip over the statements before it).
+        /// </summary>
+        private static bool MayProbe(IOperation boundary)
+        {
+            var index = BodyIndex.Of(boundary);
+            return index.MemberReferences("Local").Count > 0 || index.Invocations("Entries").Count > 0;
         }
 
         /// <summary>
