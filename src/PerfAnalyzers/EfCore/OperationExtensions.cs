@@ -16,6 +16,33 @@ namespace PerfAnalyzers.EfCore
             return target?.WalkDownConversions();
         }
 
+        /// <summary>
+        /// The operand <paramref name="condition"/> proves non-null when it evaluates to <paramref name="value"/>, conversions
+        /// skipped: <c>x != null</c>, <c>null != x</c>, <c>x is not null</c>, <c>x is { }</c>/<c>x is T</c>/<c>x is T t</c> when
+        /// true; <c>x == null</c>, <c>x is null</c> when false; through <c>!</c>. Else null.
+        /// </summary>
+        public static IOperation? NonNullWhen(this IOperation condition, bool value)
+        {
+            condition = condition.WalkDownConversions();
+            IOperation? tested = condition switch
+            {
+                IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not => not.Operand.NonNullWhen(!value),
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                    when (comparison.OperatorKind == BinaryOperatorKind.NotEquals) == value
+                    => IsNullConstant(comparison.RightOperand) ? comparison.LeftOperand : IsNullConstant(comparison.LeftOperand) ? comparison.RightOperand : null,
+                IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } isNull when !value && IsNullConstant(constant) => isNull.Value,
+                IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } } isNotNull
+                    when value && IsNullConstant(constant) => isNotNull.Value,
+                IIsPatternOperation { Pattern: IRecursivePatternOperation or ITypePatternOperation or IDeclarationPatternOperation } isSomething when value => isSomething.Value,
+                _ => null,
+            };
+
+            return tested?.WalkDownConversions();
+        }
+
+        /// <summary>The constant <c>null</c>, conversions skipped.</summary>
+        public static bool IsNullConstant(this IOperation value) => value.WalkDownConversions().ConstantValue is { HasValue: true, Value: null };
+
         /// <summary>Skips implicit/explicit conversions and parentheses.</summary>
         public static IOperation WalkDownConversions(this IOperation operation)
         {

@@ -378,14 +378,12 @@ namespace PerfAnalyzers.EfCore
         public static bool IsNullCheck(IOperation use, IOperation value) => use switch
         {
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
-                => IsNull(binary.LeftOperand == value ? binary.RightOperand : binary.LeftOperand),
-            IIsPatternOperation { Pattern: var pattern } => pattern is IConstantPatternOperation { Value: var constant } && IsNull(constant)
-                || pattern is INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var negated } } && IsNull(negated)
+                => (binary.LeftOperand == value ? binary.RightOperand : binary.LeftOperand).IsNullConstant(),
+            IIsPatternOperation { Pattern: var pattern } => pattern is IConstantPatternOperation { Value: var constant } && constant.IsNullConstant()
+                || pattern is INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var negated } } && negated.IsNullConstant()
                 || pattern is IRecursivePatternOperation { DeconstructionSubpatterns.IsEmpty: true, PropertySubpatterns.IsEmpty: true, DeclaredSymbol: null },
             _ => false,
         };
-
-        private static bool IsNull(IOperation operand) => operand.WalkDownConversions().ConstantValue is { HasValue: true, Value: null };
 
         /// <summary>
         /// Whether a type is, or is built from, the element type (<c>List&lt;Post&gt;</c>, <c>Dictionary&lt;int, Post&gt;</c>,

@@ -109,27 +109,7 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The local tested by <c>local == null</c>, <c>null == local</c> or <c>local is null</c>.</summary>
         private static ILocalSymbol? NullTestedLocal(IOperation condition)
-        {
-            condition = condition.WalkDownConversions();
-            var (tested, against) = condition switch
-            {
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals => (equals.LeftOperand.WalkDownConversions(), equals.RightOperand.WalkDownConversions()),
-                IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } isNull => (isNull.Value.WalkDownConversions(), constant.WalkDownConversions()),
-                _ => (null, null),
-            };
-
-            if (tested is null || against is null)
-            {
-                return null;
-            }
-
-            if (tested.ConstantValue is { HasValue: true, Value: null })
-            {
-                (tested, against) = (against, tested);
-            }
-
-            return against.ConstantValue is { HasValue: true, Value: null } && tested is ILocalReferenceOperation local ? local.Local : null;
-        }
+            => (condition.NonNullWhen(false) as ILocalReferenceOperation)?.Local;
 
         private static bool IsDeclaredOutside(ILocalSymbol local, IOperation boundary)
         {
@@ -167,7 +147,7 @@ namespace PerfAnalyzers.EfCore
             for (var i = 0; i < index; i++)
             {
                 if (block.Operations[i] is IConditionalOperation { WhenFalse: null } guard
-                    && EndsWithExit(guard.WhenTrue) && TestsHit(guard.Condition, guard))
+                    && (EndsWithExit(guard.WhenTrue) && TestsHit(guard.Condition, guard) || LooksUpWhenGiven(guard)))
                 {
                     return true;
                 }
@@ -175,6 +155,31 @@ namespace PerfAnalyzers.EfCore
 
             return false;
         }
+
+        /// <summary>
+        /// <c>if (prefetched != null) { var r = prefetched.Find(id); if (r != null) return r; }</c>: a look-up in a preload the
+        /// caller may leave out, with an exit on a hit. A caller that passes one runs what follows only on a miss.
+        /// </summary>
+        private static bool LooksUpWhenGiven(IConditionalOperation guard)
+        {
+            if (guard.WhenTrue is not IBlockOperation block || !IsPresenceTest(guard.Condition))
+            {
+                return false;
+            }
+
+            foreach (var statement in block.Operations)
+            {
+                if (statement is IConditionalOperation { WhenFalse: null } exit && EndsWithExit(exit.WhenTrue) && TestsHit(exit.Condition, exit))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>p != null</c>, <c>p is not null</c>, <c>p is { }</c> for a parameter that holds a preload.</summary>
+        private static bool IsPresenceTest(IOperation condition) => IsPreload(condition.NonNullWhen(true));
 
         private static bool EndsWithExit(IOperation branch)
         {
@@ -192,18 +197,12 @@ namespace PerfAnalyzers.EfCore
                     return TestsMiss(not.Operand, site);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
                     return TestsHit(and.LeftOperand, site) || TestsHit(and.RightOperand, site);
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:
-                    return IsNullComparison(notEquals, site);
-                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } } isNot:
-                    return constant.WalkDownConversions().ConstantValue is { HasValue: true, Value: null } && IsCachedValue(isNot.Value, site);
-                case IIsPatternOperation { Pattern: IRecursivePatternOperation or ITypePatternOperation or IDeclarationPatternOperation } isSomething:
-                    return IsCachedValue(isSomething.Value, site);
                 case IInvocationOperation invocation:
                     return IsCacheProbe(invocation);
                 case IInvalidOperation invalid:
                     return IsUnboundProbe(invalid);
                 default:
-                    return false;
+                    return condition.NonNullWhen(true) is { } value && IsCachedValue(value, site);
             }
         }
 
@@ -233,25 +232,9 @@ namespace PerfAnalyzers.EfCore
                     return TestsHit(not.Operand, site);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
                     return TestsMiss(or.LeftOperand, site) || TestsMiss(or.RightOperand, site);
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
-                    return IsNullComparison(equals, site);
-                case IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } isNull:
-                    return constant.WalkDownConversions().ConstantValue is { HasValue: true, Value: null } && IsCachedValue(isNull.Value, site);
                 default:
-                    return false;
+                    return condition.NonNullWhen(false) is { } value && IsCachedValue(value, site);
             }
-        }
-
-        private static bool IsNullComparison(IBinaryOperation comparison, IOperation site)
-        {
-            var left = comparison.LeftOperand.WalkDownConversions();
-            var right = comparison.RightOperand.WalkDownConversions();
-            if (right.ConstantValue is { HasValue: true, Value: null })
-            {
-                return IsCachedValue(left, site);
-            }
-
-            return left.ConstantValue is { HasValue: true, Value: null } && IsCachedValue(right, site);
         }
 
         /// <summary>A memo field/property, a cache read, or a local whose value comes from a cache read (or a TryGetValue out).</summary>
@@ -352,8 +335,9 @@ namespace PerfAnalyzers.EfCore
         {
             return value.WalkDownAwait(out _, out _) switch
             {
-                IInvocationOperation invocation => invocation.TargetMethod.Name is "Get" or "GetAsync" or "GetString" or "GetStringAsync" or "GetValueOrDefault"
-                                                   && IsCache(invocation.GetReceiverOrThisArgument()),
+                IInvocationOperation invocation => (invocation.TargetMethod.Name is "Get" or "GetAsync" or "GetString" or "GetStringAsync" or "GetValueOrDefault"
+                                                    && IsCache(invocation.GetReceiverOrThisArgument()))
+                                                   || IsPreloadLookup(invocation),
                 IPropertyReferenceOperation { Property.IsIndexer: true } indexer => IsCache(indexer.Instance),
                 _ => false,
             };
@@ -415,6 +399,47 @@ namespace PerfAnalyzers.EfCore
 
             var isDictionary = IsDictionary(type) || type.AllInterfaces.Any(IsDictionary);
             return isDictionary && receiver is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation;
+        }
+
+        /// <summary>
+        /// A look-up of one item in an in-memory collection the caller passed (<see cref="IsPreload"/>): <c>prefetched.Find(id)</c>,
+        /// <c>loaded.FirstOrDefault(x => x.Id == id)</c>. The caller loaded it (Smartstore's <c>UrlServiceBatchScope</c> loads the
+        /// URL records of a whole batch, then applies each slug with that collection): the query after a hit exit runs for
+        /// what the preload did not hold.
+        /// </summary>
+        private static bool IsPreloadLookup(IInvocationOperation invocation)
+            => invocation.TargetMethod.Name is "Find" or "FirstOrDefault" or "SingleOrDefault" or "LastOrDefault" or "GetValueOrDefault"
+               && IsPreload(invocation.GetReceiverOrThisArgument());
+
+        /// <summary>
+        /// A parameter holding an in-memory collection (an <c>IEnumerable&lt;T&gt;</c> that is not an <c>IQueryable</c>, not a
+        /// string): what the caller loaded before calling, held across the caller's calls as a cache is.
+        /// </summary>
+        private static bool IsPreload(IOperation? receiver)
+        {
+            if (receiver?.WalkDownConversions() is not IParameterReferenceOperation { Type: { } type } || type.SpecialType == SpecialType.System_String)
+            {
+                return false;
+            }
+
+            var enumerable = false;
+            foreach (var candidate in type.AllInterfaces.Add(type as INamedTypeSymbol ?? type.BaseType!))
+            {
+                if (candidate is null || candidate.ContainingNamespace is null)
+                {
+                    continue;
+                }
+
+                var ns = candidate.ContainingNamespace.ToDisplayString();
+                if (candidate.Name == "IQueryable" && ns == "System.Linq")
+                {
+                    return false;
+                }
+
+                enumerable |= candidate.Name == "IEnumerable" && candidate.Arity == 1 && ns == "System.Collections.Generic";
+            }
+
+            return enumerable || type is IArrayTypeSymbol;
         }
 
         private static bool IsCachingType(ITypeSymbol type)

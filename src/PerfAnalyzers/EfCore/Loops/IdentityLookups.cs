@@ -252,32 +252,7 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The probe a null test checks: true on a hit when <paramref name="whenHit"/> (<c>x != null</c>, <c>x is not null</c>, <c>x is T</c>), else true on a miss.</summary>
         private static IOperation? Tested(EfCompilation ef, IOperation condition, IOperation boundary, bool whenHit)
-        {
-            condition = condition.WalkDownConversions();
-            IOperation? tested = null;
-            switch (condition)
-            {
-                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                    return Tested(ef, not.Operand, boundary, !whenHit);
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
-                    when (comparison.OperatorKind == BinaryOperatorKind.NotEquals) == whenHit:
-                    tested = IsNull(comparison.RightOperand) ? comparison.LeftOperand : IsNull(comparison.LeftOperand) ? comparison.RightOperand : null;
-                    break;
-                case IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } isNull when !whenHit && IsNull(constant):
-                    tested = isNull.Value;
-                    break;
-                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } } isNotNull when whenHit && IsNull(constant):
-                    tested = isNotNull.Value;
-                    break;
-                case IIsPatternOperation { Pattern: IRecursivePatternOperation or ITypePatternOperation or IDeclarationPatternOperation } isSomething when whenHit:
-                    tested = isSomething.Value;
-                    break;
-            }
-
-            return tested is null ? null : Probe(ef, tested, boundary);
-        }
-
-        private static bool IsNull(IOperation value) => value.WalkDownConversions().ConstantValue is { HasValue: true, Value: null };
+            => condition.NonNullWhen(whenHit) is { } tested ? Probe(ef, tested, boundary) : null;
 
         /// <summary><paramref name="value"/> when it reads the tracked entities, or the initializer of the local it is when that does; else null.</summary>
         private static IOperation? Probe(EfCompilation ef, IOperation value, IOperation boundary)

@@ -816,6 +816,143 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Does_not_report_a_query_that_runs_only_on_a_miss_of_a_collection_the_caller_preloaded()
+        {
+            var source = """
+                public class Found { public int BlogId; public Post Post; }
+
+                public class PostCollection : IReadOnlyCollection<Post>
+                {
+                    private readonly Dictionary<int, Post> _map = new();
+                    public int Count => _map.Count;
+                    public IEnumerator<Post> GetEnumerator() => _map.Values.GetEnumerator();
+                    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+                    public Post Find(int blogId) => _map.TryGetValue(blogId, out var p) ? p : null;
+                }
+
+                public class Posts
+                {
+                    internal readonly BlogContext _db;
+                    public Posts(BlogContext db) => _db = db;
+
+                    public async Task<PostCollection> Prefetch(int[] ids) { await _db.Posts.Where(p => ids.Contains(p.BlogId)).ToListAsync(); return new PostCollection(); }
+
+                    protected internal virtual async Task<Post> Apply(Found result, PostCollection prefetched, bool save = false)
+                    {
+                        var dirty = false;
+                        var entry = result.Post;
+                        if (entry == null)
+                        {
+                            var current = await GetActive();
+                            if (current != null) { current.Title = "x"; dirty = true; }
+                        }
+                        else
+                        {
+                            var current = await GetActive();
+                            if (current != null) { current.Title = "y"; }
+                            _db.Posts.Add(entry);
+                            dirty = true;
+                        }
+
+                        if (dirty && save)
+                        {
+                            await _db.SaveChangesAsync();
+                        }
+
+                        return entry;
+
+                        async Task<Post> GetActive()
+                        {
+                            if (result.BlogId > 0)
+                            {
+                                if (prefetched != null)
+                                {
+                                    var record = prefetched.Find(result.BlogId);
+                                    if (record != null)
+                                    {
+                                        return record.Id == 0 ? null : record;
+                                    }
+                                }
+
+                                return await _db.Posts.Where(p => p.BlogId == result.BlogId).FirstOrDefaultAsync();
+                            }
+
+                            return null;
+                        }
+                    }
+                }
+
+                public class Scope
+                {
+                    private readonly Posts _posts;
+                    public Scope(Posts posts) => _posts = posts;
+
+                    public async Task<int> Commit(List<Found> batch)
+                    {
+                        var collection = await _posts.Prefetch(batch.Select(b => b.BlogId).ToArray());
+                        foreach (var slug in batch)
+                        {
+                            await _posts.Apply(slug, collection, false);
+                        }
+
+                        return await _posts._db.SaveChangesAsync();
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_a_query_after_a_lookup_in_a_collection_the_method_builds_itself()
+        {
+            var source = """
+                public class Posts
+                {
+                    private readonly BlogContext _db;
+                    public Posts(BlogContext db) => _db = db;
+
+                    public async Task<Post> Latest(int blogId, IReadOnlyCollection<Post> given)
+                    {
+                        var local = new List<Post>();
+                        var found = local.FirstOrDefault(p => p.BlogId == blogId);
+                        if (found != null)
+                        {
+                            return found;
+                        }
+
+                        return await _db.Posts.Where(p => p.BlogId == blogId).FirstOrDefaultAsync();
+                    }
+
+                    public async Task<Post> Unconditional(int blogId, IReadOnlyCollection<Post> given)
+                    {
+                        var found = given.FirstOrDefault(p => p.BlogId == blogId);
+                        var fresh = await _db.Posts.Where(p => p.BlogId == blogId).FirstOrDefaultAsync();
+                        return found ?? fresh;
+                    }
+                }
+
+                public class Page
+                {
+                    private readonly Posts _posts;
+                    public Page(Posts posts) => _posts = posts;
+
+                    public async Task Show(List<Blog> blogs, IReadOnlyCollection<Post> preload)
+                    {
+                        foreach (var b in blogs)
+                        {
+                            await _posts.{|#0:Latest|}(b.Id, preload);
+                            await _posts.{|#1:Unconditional|}(b.Id, preload);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Latest", "iteration of this 'foreach' loop", "Posts.Latest -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Unconditional", "iteration of this 'foreach' loop", "Posts.Unconditional -> FirstOrDefaultAsync"));
+        }
+
+        [Fact]
         public async Task Reports_when_the_call_may_reach_a_round_trip_under_a_bool_parameter()
         {
             var source = """
