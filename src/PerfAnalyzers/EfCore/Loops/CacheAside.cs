@@ -339,6 +339,9 @@ namespace PerfAnalyzers.EfCore
                                                     && IsCache(invocation.GetReceiverOrThisArgument()))
                                                    || IsPreloadLookup(invocation),
                 IPropertyReferenceOperation { Property.IsIndexer: true } indexer => IsCache(indexer.Instance),
+
+                // preload?.Find(id): a preload the caller may leave out, looked up when given.
+                IConditionalAccessOperation { WhenNotNull: IInvocationOperation { TargetMethod.Name: var name } } access => IsLookupName(name) && IsPreload(access.Operation),
                 _ => false,
             };
         }
@@ -408,8 +411,10 @@ namespace PerfAnalyzers.EfCore
         /// what the preload did not hold.
         /// </summary>
         private static bool IsPreloadLookup(IInvocationOperation invocation)
-            => invocation.TargetMethod.Name is "Find" or "FirstOrDefault" or "SingleOrDefault" or "LastOrDefault" or "GetValueOrDefault"
-               && IsPreload(invocation.GetReceiverOrThisArgument());
+            => IsLookupName(invocation.TargetMethod.Name) && IsPreload(invocation.GetReceiverOrThisArgument());
+
+        /// <summary>A method that looks one item up and yields null on a miss.</summary>
+        private static bool IsLookupName(string name) => name is "Find" or "FirstOrDefault" or "SingleOrDefault" or "LastOrDefault" or "GetValueOrDefault";
 
         /// <summary>
         /// A parameter holding an in-memory collection (an <c>IEnumerable&lt;T&gt;</c> that is not an <c>IQueryable</c>, not a

@@ -880,6 +880,17 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                             return null;
                         }
                     }
+
+                    public async Task<Post> Latest(int blogId, List<Post> loaded)
+                    {
+                        var known = loaded?.FirstOrDefault(p => p.BlogId == blogId);
+                        if (known is not null)
+                        {
+                            return known;
+                        }
+
+                        return await _db.Posts.FirstOrDefaultAsync(p => p.BlogId == blogId);
+                    }
                 }
 
                 public class Scope
@@ -893,6 +904,12 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                         foreach (var slug in batch)
                         {
                             await _posts.Apply(slug, collection, false);
+                        }
+
+                        var loaded = await _posts._db.Posts.Where(p => p.BlogId > 0).ToListAsync();
+                        foreach (var slug in batch)
+                        {
+                            await _posts.Latest(slug.BlogId, loaded);
                         }
 
                         return await _posts._db.SaveChangesAsync();
