@@ -61,7 +61,8 @@ namespace PerfAnalyzers.Rules.Async
         {
             if (TestCode.IsInTestClass(context.ContainingSymbol)
                 || !BlockingWait.TryGet(ef, context.Operation, out var wait, context.CancellationToken)
-                || IsQuietSetupCode(context, ef, context.Operation))
+                || IsQuietSetupCode(context, ef, context.Operation)
+                || AuthorSuppressions.IsSuppressed(context.Operation.Syntax, context.ContainingSymbol, AuthorSuppressions.SyncOverAsync))
             {
                 return;
             }
@@ -116,7 +117,8 @@ namespace PerfAnalyzers.Rules.Async
 
             if (!counterparts.TryGetSyncRoundTrip(ef, invocation, out var counterpart, context.CancellationToken)
                 || AsyncCounterparts.IsSyncHalfOfPair(invocation, counterpart.Name)
-                || IsQuietSetupCode(context, ef, invocation))
+                || IsQuietSetupCode(context, ef, invocation)
+                || AuthorSuppressions.IsSuppressed(invocation.Syntax, context.ContainingSymbol, AuthorSuppressions.SyncOverAsync))
             {
                 return;
             }
@@ -149,7 +151,8 @@ namespace PerfAnalyzers.Rules.Async
             var collection = forEach.Collection.WalkDownConversions();
             if (!ef.Symbols.IsQueryable(collection.Type) || ef.Symbols.GetElementType(collection.Type) is null
                 || !ef.TryGetRoundTrip(forEach, out var roundTrip, context.CancellationToken)
-                || IsQuietSetupCode(context, ef, forEach))
+                || IsQuietSetupCode(context, ef, forEach)
+                || AuthorSuppressions.IsSuppressed(forEach.Syntax, context.ContainingSymbol, AuthorSuppressions.SyncOverAsync))
             {
                 return;
             }

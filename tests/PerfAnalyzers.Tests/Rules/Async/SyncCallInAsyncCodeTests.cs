@@ -569,6 +569,51 @@ namespace PerfAnalyzers.Tests.Rules.Async
         }
 
         [Fact]
+        public async Task Does_not_report_where_the_author_silenced_another_analyzers_sync_over_async_rule()
+        {
+            var source = """
+                using System.Diagnostics.CodeAnalysis;
+
+                class C
+                {
+                    async Task<Post[]> Page(BlogContext db)
+                    {
+                        await Task.Yield();
+                #pragma warning disable S6966 // SqlClient reads a large text column asynchronously many times slower
+                        var items = db.Posts.Take(10).ToArray();
+                #pragma warning restore S6966
+                        var count = db.Posts.{|#0:Count|}();
+                        return items;
+                    }
+
+                    [SuppressMessage("Reliability", "CA1849:Call async methods when in an async method", Justification = "large text column")]
+                    async Task<Post[]> Other(BlogContext db)
+                    {
+                        await Task.Yield();
+                        return db.Posts.ToArray();
+                    }
+
+                    async Task Waits(BlogContext db)
+                    {
+                        await Task.Yield();
+                #pragma warning disable VSTHRD002, MA0042
+                        var n = db.Posts.CountAsync().Result;
+                        foreach (var post in db.Posts) { }
+                #pragma warning restore VSTHRD002, MA0042
+                #pragma warning disable CS0618
+                        var m = db.Posts.{|#1:Max|}(p => p.Views);
+                        var k = db.Posts.CountAsync().{|#2:Result|};
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments("Count", "CountAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(1).WithArguments("Max", "MaxAsync"),
+                Blocking(2, ".Result", "CountAsync"));
+        }
+
+        [Fact]
         public async Task Reports_blocking_waits_in_async_methods_lambdas_and_through_a_local()
         {
             var source = """
