@@ -826,7 +826,8 @@ namespace PerfAnalyzers.Tests.EfCore
             var host = EfCoreTestHost.Create("""
                 public class SendResult { public bool Success { get; set; } }
                 public interface ISender { Task<SendResult> Send(Post post); }
-                public interface IBus { Task PublishAsync(string payload); }
+                public interface IBus { Task PublishAsync(string payload); Task SendAsync(Outgoing message); }
+                public class Outgoing { public string Body { get; set; } = ""; }
 
                 class Dispatcher
                 {
@@ -901,6 +902,42 @@ namespace PerfAnalyzers.Tests.EfCore
                             {
                             }
                         }
+
+                        foreach (var post in pending)
+                        {
+                            await _bus.PublishAsync(post.Content);
+                            post.IsPublished = true;
+                            await _db.SaveChangesAsync/*sendThenMark*/();
+                        }
+
+                        foreach (var post in pending)
+                        {
+                            var outgoing = new Outgoing { Body = post.Content };
+                            await _bus.SendAsync(outgoing).ConfigureAwait(false);
+                            post.IsPublished = true;
+                            await _db.SaveChangesAsync/*builtThenMark*/();
+                        }
+
+                        foreach (var post in pending)
+                        {
+                            await _bus.PublishAsync("tick");
+                            post.IsPublished = true;
+                            await _db.SaveChangesAsync/*sendUnrelated*/();
+                        }
+
+                        foreach (var post in pending)
+                        {
+                            await MarkFailed(post);
+                            post.IsPublished = true;
+                            await _db.SaveChangesAsync/*afterRoundTripCall*/();
+                        }
+
+                        foreach (var post in pending)
+                        {
+                            post.IsPublished = true;
+                            await _db.SaveChangesAsync/*markBeforeSend*/();
+                            await _bus.PublishAsync(post.Content);
+                        }
                     }
                 }
                 """);
@@ -910,6 +947,13 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.None, Why(host, "lookup"));
             Assert.Equal(LoopExemption.None, Why(host, "repositoryLookup"));
             Assert.Equal(LoopExemption.None, Why(host, "noFailureMark"));
+
+            // ClassifiedAds' PublishOutboxMessagesCommand: publish, then mark and commit; an exception leaves the loop before the mark.
+            Assert.Equal(LoopExemption.WorkQueue, Why(host, "sendThenMark"));
+            Assert.Equal(LoopExemption.WorkQueue, Why(host, "builtThenMark"));
+            Assert.Equal(LoopExemption.None, Why(host, "sendUnrelated"));
+            Assert.Equal(LoopExemption.None, Why(host, "afterRoundTripCall"));
+            Assert.Equal(LoopExemption.None, Why(host, "markBeforeSend"));
         }
 
         [Fact]

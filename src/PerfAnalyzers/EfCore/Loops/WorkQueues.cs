@@ -35,7 +35,8 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
-                if (IsOutcomeGuarded(ef, op, body, cancellationToken) || IsTriedWithFailureMark(op, body, element))
+                if (IsOutcomeGuarded(ef, op, body, cancellationToken) || IsTriedWithFailureMark(op, body, element)
+                    || IsMarkedAfterSend(ef, op, body, element, cancellationToken))
                 {
                     return true;
                 }
@@ -105,6 +106,91 @@ namespace PerfAnalyzers.EfCore
                     var awaitsBefore = tryOperation.Body.Descendants().OfType<IAwaitOperation>()
                         .Any(a => a.Syntax.SpanStart < mark.Syntax.SpanStart && !a.IsDescendantOf(mark) && !mark.IsDescendantOf(a));
                     return awaitsBefore && tryOperation.Catches.Any(c => c.Handler.Descendants().Any(o => IsMark(o, element)));
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The mark follows, in the loop body's own block, an awaited action that receives the element or what the iteration
+        /// built from it (<c>await bus.SendAsync(new Outgoing { Id = e.Id, .. }); e.Published = true; await SaveChangesAsync();</c>,
+        /// <c>var found = await idp.GetUserAsync(u.UserName); .. u.ExternalId = found.Id;</c>): an exception from the action
+        /// leaves the loop before the mark, so the mark records that the action was taken. The action is a call that neither is
+        /// nor reaches a database round trip (<see cref="RoundTripSummaries"/>) and answers nothing or a result object.
+        /// </summary>
+        private static bool IsMarkedAfterSend(EfCompilation ef, IOperation mark, IOperation body, ILocalSymbol element, CancellationToken cancellationToken)
+        {
+            if (body is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            var statement = mark;
+            while (statement.Parent is { } parent && parent != block)
+            {
+                statement = parent;
+            }
+
+            var index = block.Operations.IndexOf(statement);
+            for (var i = 0; i < index; i++)
+            {
+                var awaited = block.Operations[i] switch
+                {
+                    IExpressionStatementOperation { Operation: IAwaitOperation await } => await.Operation,
+                    IVariableDeclarationGroupOperation { Declarations.Length: 1 } group when group.Declarations[0].Declarators.Length == 1
+                        => (group.Declarations[0].Declarators[0].Initializer?.Value.WalkDownConversions() as IAwaitOperation)?.Operation,
+                    _ => null,
+                };
+
+                if (awaited is not null && IsSendOf(ef, awaited, block, element, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>An action (not a round trip, reaching none) with an argument that reads the element or a local of the body built from it.</summary>
+        private static bool IsSendOf(EfCompilation ef, IOperation call, IBlockOperation body, ILocalSymbol element, CancellationToken cancellationToken)
+        {
+            call = call.WalkDownConversions();
+            if (call is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitable })
+            {
+                call = awaitable.WalkDownConversions();
+            }
+
+            if (call is not IInvocationOperation invocation
+                || !(invocation.Type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 0 } || IsResultObject(ef, invocation.Type, cancellationToken))
+                || !invocation.Arguments.Any(a => ReadsElement(a.Value, body, element))
+                || ef.TryGetRoundTrip(invocation, out _, cancellationToken)
+                || ef.Summaries.Get(invocation, cancellationToken).PerformsRoundTrip)
+            {
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>The value reads the element, directly or through a local of <paramref name="body"/> initialized from it.</summary>
+        private static bool ReadsElement(IOperation value, IBlockOperation body, ILocalSymbol element)
+        {
+            foreach (var reference in value.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+            {
+                if (SymbolEqualityComparer.Default.Equals(reference.Local, element))
+                {
+                    return true;
+                }
+
+                foreach (var write in BodyIndex.Of(body).Writes(reference.Local))
+                {
+                    if (write is IVariableDeclaratorOperation declarator && declarator.Initializer?.Value is { } initializer
+                        && write.IsDescendantOf(body)
+                        && initializer.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, element)))
+                    {
+                        return true;
+                    }
                 }
             }
 
