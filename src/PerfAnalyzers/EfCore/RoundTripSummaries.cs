@@ -722,7 +722,7 @@ namespace PerfAnalyzers.EfCore
             RoundTripSummary? exempt = null;
             RoundTripSummary? job = null;
 
-            // Where the jobs' loops run (JobBranch): a job whose loop runs on every path wins over any chain; jobs whose
+            // Where the jobs' loops run (AddJobBranch): a job whose loop runs on every path wins over any chain; jobs whose
             // loops all run on one branch only win only over the unexempt round trips on their branches.
             var jobOnEveryPath = false;
             var jobBranches = new List<TextSpan>();
@@ -808,8 +808,9 @@ namespace PerfAnalyzers.EfCore
                 {
                     if (job is not null && jobOnEveryPath && (common is null || common.Count == 0 || common.IsSubsetOf(guards!.Of(call))))
                     {
-                        // The method is a job already (it wins over any chain); this call could only narrow guards that are
-                        // already settled. Without a job, every call is summarized: one of them may be the job's loop.
+                        // The method is a job already, with its loop on every path (it wins over any chain); this call could
+                        // only narrow guards that are already settled. Without such a job, every call is summarized: one of them
+                        // may be the job's loop, or a round trip on a path without the loops of the jobs found so far.
                         continue;
                     }
 
