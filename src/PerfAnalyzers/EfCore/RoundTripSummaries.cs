@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
 
 namespace PerfAnalyzers.EfCore
 {
@@ -8,7 +9,7 @@ namespace PerfAnalyzers.EfCore
     {
         public static readonly RoundTripSummary None = new RoundTripSummary(ImmutableArray<string>.Empty, null);
 
-        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default, bool ownScope = false, bool inOwnLoop = false, ImmutableArray<int> identityKeys = default)
+        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default, bool ownScope = false, bool inOwnLoop = false, ImmutableArray<int> identityKeys = default, bool ownLoopOnBranch = false)
         {
             Chain = chain;
             RoundTrip = roundTrip;
@@ -17,6 +18,7 @@ namespace PerfAnalyzers.EfCore
             OwnScope = ownScope;
             InOwnLoop = inOwnLoop;
             IdentityKeys = identityKeys;
+            OwnLoopOnBranch = inOwnLoop && ownLoopOnBranch;
         }
 
         /// <summary>
@@ -42,18 +44,30 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         public bool InOwnLoop { get; }
 
+        /// <summary>
+        /// (<see cref="InOwnLoop"/> only) The job's own loop runs on one branch of the method only (an <c>if</c> or <c>switch</c>
+        /// arm, or after an <c>if (..) return ..;</c> that does not only test the loop's own collection or a null): a call
+        /// may take another path, without the loop. A caller's round trips outside the call are then not on the loop's path
+        /// either (<see cref="RoundTripSummaries"/>: they run per call, and make the caller a plain call, not a job).
+        /// </summary>
+        public bool OwnLoopOnBranch { get; }
+
         /// <summary>Whether a loop exemption applies to every round trip: only on a cache miss, in an own scope, or in an own loop.</summary>
         public bool IsExempt => OnCacheMiss || OwnScope || InOwnLoop;
 
         /// <summary>The same summary with another chain (and guards).</summary>
         public RoundTripSummary WithChain(ImmutableArray<string> chain, ImmutableArray<int> guards = default)
-            => new RoundTripSummary(chain, RoundTrip, OnCacheMiss, guards.IsDefault ? Guards : guards, OwnScope, InOwnLoop, IdentityKeys);
+            => new RoundTripSummary(chain, RoundTrip, OnCacheMiss, guards.IsDefault ? Guards : guards, OwnScope, InOwnLoop, IdentityKeys, OwnLoopOnBranch);
 
         /// <summary>The same summary with other identity-look-up keys (<see cref="IdentityKeys"/>; default: not a look-up).</summary>
         public RoundTripSummary WithIdentityKeys(ImmutableArray<int> identityKeys)
             => IdentityKeys.IsDefault && identityKeys.IsDefault
                 ? this
-                : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, identityKeys);
+                : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, identityKeys, OwnLoopOnBranch);
+
+        /// <summary>The same job with its loop on one branch of the method only (<see cref="OwnLoopOnBranch"/>).</summary>
+        public RoundTripSummary OnBranch()
+            => OwnLoopOnBranch ? this : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, IdentityKeys, ownLoopOnBranch: true);
 
         /// <summary>
         /// Ordinals of the summarized method's own <c>bool</c> parameters that must be <c>true</c> for any of its round
@@ -707,6 +721,12 @@ namespace PerfAnalyzers.EfCore
             RoundTripSummary? best = null;
             RoundTripSummary? exempt = null;
             RoundTripSummary? job = null;
+
+            // Where the jobs' loops run (AddJobBranch): a job whose loop runs on every path wins over any chain; jobs whose
+            // loops all run on one branch only win only over the unexempt round trips on their branches.
+            var jobOnEveryPath = false;
+            var jobBranches = new List<TextSpan>();
+            var unexempt = new List<(IOperation At, RoundTripSummary Summary)>();
             var guards = owner is null ? null : new GuardFinder(owner, body, _typeGuards);
             HashSet<int>? common = guards is null ? new HashSet<int>() : null;
 
@@ -745,11 +765,13 @@ namespace PerfAnalyzers.EfCore
                         if (found.InOwnLoop)
                         {
                             job ??= found;
+                            AddJobBranch(op, body, null, ref jobOnEveryPath, jobBranches, cancellationToken);
                         }
 
                         if (!found.IsExempt)
                         {
                             direct ??= found;
+                            unexempt.Add((op, found));
                             commonUnexempt = Intersect(commonUnexempt, guards, op);
                             identityKeys = UnionKeys(identityKeys, IdentityLookups.KeysOf(_ef, op, roundTrip, body) is { IsDefault: false } keys
                                 ? IdentityLookups.ParametersOf(_ef.Symbols, keys, owner, body)
@@ -784,10 +806,11 @@ namespace PerfAnalyzers.EfCore
             {
                 foreach (var (call, callOnMiss) in calls)
                 {
-                    if (job is not null && (common is null || common.Count == 0 || common.IsSubsetOf(guards!.Of(call))))
+                    if (job is not null && jobOnEveryPath && (common is null || common.Count == 0 || common.IsSubsetOf(guards!.Of(call))))
                     {
-                        // The method is a job already (it wins over any chain); this call could only narrow guards that are
-                        // already settled. Without a job, every call is summarized: one of them may be the job's loop.
+                        // The method is a job already, with its loop on every path (it wins over any chain); this call could
+                        // only narrow guards that are already settled. Without such a job, every call is summarized: one of them
+                        // may be the job's loop, or a round trip on a path without the loops of the jobs found so far.
                         continue;
                     }
 
@@ -807,13 +830,18 @@ namespace PerfAnalyzers.EfCore
                     var candidate = new RoundTripSummary(inner.Chain.Insert(0, label), inner.RoundTrip, onMiss, ownScope: ownScope, inOwnLoop: inLoop);
                     if (!candidate.IsExempt)
                     {
+                        unexempt.Add((call, candidate));
                         commonUnexempt = Intersect(commonUnexempt, guards, call);
                         identityKeys = UnionKeys(identityKeys, inner.IdentityKeys.IsDefault ? null : IdentityLookups.ParametersOf(_ef.Symbols, call, inner.IdentityKeys, owner, body));
                     }
 
-                    if (candidate.InOwnLoop && (job is null || candidate.Depth < job.Depth))
+                    if (candidate.InOwnLoop)
                     {
-                        job = candidate;
+                        AddJobBranch(call, body, inner, ref jobOnEveryPath, jobBranches, cancellationToken);
+                        if (job is null || candidate.Depth < job.Depth)
+                        {
+                            job = candidate;
+                        }
                     }
 
                     if (direct is not null)
@@ -841,8 +869,13 @@ namespace PerfAnalyzers.EfCore
             }
 
             // A job (round trips per item of its own loop over external items, reported there) is a job whatever it also
-            // runs once per call (a preload, a cleanup): those few are not what makes a caller's loop over jobs cost.
-            var result = job ?? direct ?? best ?? exempt ?? RoundTripSummary.None;
+            // runs once per call (a preload, a cleanup): those few are not what makes a caller's loop over jobs cost. Unless
+            // its loop runs on one branch only: a round trip on a path without the loop (the other arm, or before an 'if'
+            // the loop is in) runs per call, as in a method with no loop (Smartstore's AdjustInventoryAsync(orderItem):
+            // a loop over a bundle's items, and a product update per call for every other product).
+            var result = job is not null && !jobOnEveryPath
+                ? OffTheJobsPaths(unexempt, jobBranches) ?? job.OnBranch()
+                : job ?? direct ?? best ?? exempt ?? RoundTripSummary.None;
             if (result.PerformsRoundTrip && !result.IsExempt && identityKeys is not null)
             {
                 result = result.WithIdentityKeys(identityKeys.OrderBy(o => o).ToImmutableArray());
@@ -852,6 +885,213 @@ namespace PerfAnalyzers.EfCore
             return result.PerformsRoundTrip && settled is { Count: > 0 }
                 ? result.WithChain(result.Chain, settled.OrderBy(o => o).ToImmutableArray())
                 : result;
+        }
+
+        /// <summary>
+        /// The shortest of the <paramref name="unexempt"/> round trips (a direct one first) that runs on none of the jobs'
+        /// branches, or null when each runs on a path through some job's loop.
+        /// </summary>
+        private static RoundTripSummary? OffTheJobsPaths(List<(IOperation At, RoundTripSummary Summary)> unexempt, List<TextSpan> jobBranches)
+        {
+            RoundTripSummary? shortest = null;
+            foreach (var (at, summary) in unexempt)
+            {
+                if ((shortest is null || summary.Depth < shortest.Depth) && !jobBranches.Any(branch => Branches.Contains(branch, at)))
+                {
+                    shortest = summary;
+                }
+            }
+
+            return shortest;
+        }
+
+        /// <summary>
+        /// Where the job found at <paramref name="at"/> (a round trip, or a call summarized as <paramref name="through"/>) has
+        /// its loop: on every path through <paramref name="body"/> (<paramref name="onEveryPath"/>), or on one branch
+        /// (<see cref="Branches.Innermost"/> of the outermost loop of the body around it; for a call into a job whose own loop is
+        /// on a branch, only the call itself). Conditions that only test what the loop iterates, or test for null, do not
+        /// choose a path: <c>if (items.Count == 0) return;</c>, <c>if (blog == null) return;</c>.
+        /// </summary>
+        private void AddJobBranch(IOperation at, IOperation body, RoundTripSummary? through, ref bool onEveryPath, List<TextSpan> branches, CancellationToken cancellationToken)
+        {
+            if (onEveryPath)
+            {
+                return;
+            }
+
+            if (through is { OwnLoopOnBranch: true })
+            {
+                branches.Add(at.Syntax.Span);
+                return;
+            }
+
+            // The outermost loop of the body around it: a condition inside that loop is about one item, not about the call.
+            var anchor = at;
+            EnclosingLoop? outermost = null;
+            while (_ef.Loops.FindEnclosingLoop(anchor) is { } placement && placement.Loop.Loop.IsDescendantOf(body))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                outermost = placement.Loop;
+                anchor = outermost.Loop;
+            }
+
+            // A loop whose collection does not bind is no EnclosingLoop (InUnboundLoopOverExternalItems): its statement.
+            for (var current = anchor.Parent; current is not null && current != body; current = current.Parent)
+            {
+                if (current is IForEachLoopOperation unbound && unbound.Collection.IsUnbound())
+                {
+                    anchor = unbound;
+                }
+            }
+
+            // What the loop iterates (for a call into a job, what the call is given): a condition that reads only that is
+            // about whether there is anything to iterate (items.Count > 0, Directory.Exists(path) before GetFiles(path)).
+            // Members of a collection or argument that is itself a local, parameter, field or property count (items.Count);
+            // of a value a collection is computed from only that value (not blog.IsArchived before BundleOf(blog)).
+            var whole = new List<ImmutableArray<ISymbol>>();
+            var exact = new List<ImmutableArray<ISymbol>>();
+            var given = anchor is IForEachLoopOperation forEach ? new[] { forEach.Collection }
+                : outermost?.Source is { } source ? new[] { source }
+                : outermost is null && at is IInvocationOperation call ? call.Arguments.Select(a => a.Value).Append(call.Instance).OfType<IOperation>()
+                : Enumerable.Empty<IOperation>();
+            foreach (var value in given)
+            {
+                exact.AddRange(AccessPaths(value));
+                if (PathOf(value) is { IsDefault: false } path)
+                {
+                    whole.Add(path);
+                }
+            }
+
+            // A local the loop reads stands for what it was declared with (var files = folder.Files.ToList(); then
+            // if (folder.Files.Any()) tests the same collection), one level deep.
+            var index = BodyIndex.Of(body);
+            foreach (var read in exact.ToArray())
+            {
+                if (read[0] is ILocalSymbol local && index.Writes(local) is { Count: 1 } writes
+                    && writes[0] is IVariableDeclaratorOperation { Initializer.Value: { } initial })
+                {
+                    exact.AddRange(AccessPaths(initial));
+                    if (PathOf(initial) is { IsDefault: false } path)
+                    {
+                        whole.Add(path);
+                    }
+                }
+            }
+
+            bool incidental(IOperation condition)
+                => IsNullTest(condition) || AccessPaths(condition).All(read => whole.Any(path => StartsWith(read, path)) || exact.Any(path => read.SequenceEqual(path, SymbolEqualityComparer.Default)));
+
+            if (Branches.Innermost(anchor, body, incidental) is { } branch)
+            {
+                branches.Add(branch);
+            }
+            else
+            {
+                onEveryPath = true;
+            }
+        }
+
+        /// <summary>The access path (<see cref="AccessPaths"/>) an expression is, when it is nothing but one (<c>items</c>, <c>library.Paths</c>).</summary>
+        private static ImmutableArray<ISymbol> PathOf(IOperation value)
+        {
+            var reference = value.WalkDownConversions();
+            return reference is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
+                   && AccessPaths(reference) is { Count: 1 } paths
+                ? paths[0]
+                : default;
+        }
+
+        /// <summary>
+        /// What an expression reads, as access paths: a local, parameter, field or property (of this instance, or static) or a
+        /// method called on this instance, then the fields and properties read from it (<c>blog.Author.Name</c>: blog, Author, Name).
+        /// </summary>
+        private static List<ImmutableArray<ISymbol>> AccessPaths(IOperation operation)
+        {
+            var paths = new List<ImmutableArray<ISymbol>>();
+            foreach (var op in operation.DescendantsAndSelf())
+            {
+                ISymbol? root = op switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+                    IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation } property => property.Property,
+                    IInvocationOperation { Instance: IInstanceReferenceOperation } call => call.TargetMethod,
+                    _ => null,
+                };
+                if (root is null)
+                {
+                    continue;
+                }
+
+                var path = ImmutableArray.CreateBuilder<ISymbol>();
+                path.Add(root);
+                for (var current = op; current != operation && current.Parent is { } parent; current = parent)
+                {
+                    if (parent is IConversionOperation)
+                    {
+                        continue;
+                    }
+
+                    if (parent is IMemberReferenceOperation member and (IFieldReferenceOperation or IPropertyReferenceOperation) && member.Instance == current)
+                    {
+                        path.Add(member.Member);
+                        continue;
+                    }
+
+                    break;
+                }
+
+                paths.Add(path.ToImmutable());
+            }
+
+            return paths;
+        }
+
+        private static bool StartsWith(ImmutableArray<ISymbol> path, ImmutableArray<ISymbol> prefix)
+        {
+            if (prefix.Length > path.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < prefix.Length; i++)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(path[i], prefix[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary><c>x == null</c>, <c>x is not null</c>, <c>!(..)</c>, and <c>&amp;&amp;</c>/<c>||</c> of such tests: "is there anything to work on".</summary>
+        private static bool IsNullTest(IOperation condition)
+        {
+            switch (condition.WalkDownConversions())
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return IsNullTest(not.Operand);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } both:
+                    return IsNullTest(both.LeftOperand) && IsNullTest(both.RightOperand);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
+                    return IsNull(comparison.LeftOperand) || IsNull(comparison.RightOperand);
+                case IIsPatternOperation { Pattern: var pattern }:
+                    return IsNullPattern(pattern);
+                default:
+                    return false;
+            }
+
+            static bool IsNull(IOperation value) => value.WalkDownConversions() is { ConstantValue: { HasValue: true, Value: null } };
+
+            static bool IsNullPattern(IPatternOperation pattern) => pattern switch
+            {
+                IConstantPatternOperation constant => IsNull(constant.Value),
+                INegatedPatternOperation negated => IsNullPattern(negated.Pattern),
+                _ => false,
+            };
         }
 
         private static HashSet<int>? UnionKeys(HashSet<int>? known, HashSet<int>? more)

@@ -1193,6 +1193,168 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Calls_into_a_job_whose_loop_is_on_one_branch_only()
+        {
+            // Smartstore's ProductService.AdjustInventoryAsync(orderItem): it loads the item's product, then for a bundle
+            // product adjusts each bundle item in a loop of its own (a job), and for every other product updates that product
+            // once per call. The caller's loop over order items runs the per-call round trips once per item (judged true at
+            // OrderProcessingService(261), (327), PlaceOrder(900)): the loop on one branch does not hide the other paths. Also
+            // a switch arm, and an 'if (..) return' before the loop. Near misses, still jobs: a loop whose round trips are the
+            // only ones (whatever branch it is on), a guard that only tests the loop's collection or a null, a per-call round
+            // trip on the loop's own branch, and a conditional round trip before an unconditional loop.
+            var host = EfCoreTestHost.Create("""
+                public class BundleItem { public string Label { get; set; } = ""; public int Quantity { get; set; } }
+                public interface IItemApi { Task<List<BundleItem>> GetItems(int id); }
+                public class SyncSettings { public bool Enabled { get; set; } }
+                public class Feed { public List<BundleItem> Items { get; set; } = new(); }
+
+                class Inventory
+                {
+                    private readonly BlogContext _db;
+                    private readonly IItemApi _api;
+                    private readonly SyncSettings _settings;
+
+                    static List<BundleItem> BundleOf(Blog blog) => new();
+
+                    async Task AdjustOne(Blog blog, string label)
+                    {
+                        var tag = await _db.Tags.FirstOrDefaultAsync(t => t.Label == label);
+                        blog.Rating += tag.Id;
+                    }
+
+                    public async Task Adjust(Blog blog)
+                    {
+                        await _db.Authors.FirstOrDefaultAsync(a => a.Id == blog.AuthorId);
+                        if (blog.IsArchived)
+                        {
+                            var items = BundleOf(blog);
+                            if (items.Count > 0)
+                            {
+                                foreach (var item in items) await AdjustOne(blog, item.Label);
+                            }
+
+                            return;
+                        }
+                        else
+                        {
+                            await AdjustOne(blog, blog.Name);
+                        }
+                    }
+
+                    public async Task AdjustOtherwise(Blog blog)
+                    {
+                        if (blog.IsArchived)
+                        {
+                            foreach (var item in BundleOf(blog)) await AdjustOne(blog, item.Label);
+                        }
+                        else
+                        {
+                            await AdjustOne(blog, blog.Name);
+                        }
+                    }
+
+                    public async Task SyncByRating(Blog blog)
+                    {
+                        switch (blog.Rating)
+                        {
+                            case 0:
+                                foreach (var item in await _api.GetItems(blog.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Label);
+                                break;
+                            default:
+                                await _db.SaveChangesAsync();
+                                break;
+                        }
+                    }
+
+                    public async Task SyncIfEnabled(Blog blog)
+                    {
+                        var items = await _api.GetItems(blog.Id);
+                        await _db.Authors.CountAsync();
+                        if (!_settings.Enabled) return;
+                        foreach (var item in items) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Label);
+                    }
+
+                    public async Task OnlyTheLoop(Blog blog)
+                    {
+                        if (_settings.Enabled)
+                        {
+                            await _db.Authors.CountAsync();
+                            foreach (var item in await _api.GetItems(blog.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Label);
+                            await _db.SaveChangesAsync();
+                        }
+                    }
+
+                    public async Task PreloadThenEmptyGuard(Blog blog)
+                    {
+                        var items = await _api.GetItems(blog.Id);
+                        await _db.Authors.CountAsync();
+                        if (items == null || items.Count == 0) return;
+                        foreach (var item in items) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Label);
+                    }
+
+                    public async Task PreloadThenNullGuard(int blogId)
+                    {
+                        var blog = await _db.Blogs.FirstOrDefaultAsync(b => b.Id == blogId);
+                        if (blog is null) return;
+                        foreach (var item in await _api.GetItems(blog.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Label);
+                    }
+
+                    // Smartstore's MediaService.InternalDeleteFolder: var files = folder.Files.ToList(); if (folder.Files.Any()) { loop over files }.
+                    public async Task PreloadThenGuardOfWhatALocalHolds(Feed feed)
+                    {
+                        await _db.Authors.CountAsync();
+                        var items = feed.Items.ToList();
+                        if (feed.Items.Any())
+                        {
+                            foreach (var item in items) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Label);
+                        }
+                    }
+
+                    public async Task ConditionalPreload(Blog blog)
+                    {
+                        if (blog.AuthorId != 0) await _db.Authors.CountAsync();
+                        foreach (var item in await _api.GetItems(blog.Id)) await _db.Tags.FirstOrDefaultAsync(t => t.Label == item.Label);
+                    }
+
+                    public async Task ThroughAJobOnABranch(Blog blog)
+                    {
+                        await _db.Authors.CountAsync();
+                        await OnlyTheLoop(blog);
+                    }
+
+                    async Task Run(List<Blog> blogs, List<int> ids, List<Feed> feeds)
+                    {
+                        foreach (var feed in feeds) await PreloadThenGuardOfWhatALocalHolds/*localGuard*/(feed);
+
+                        foreach (var blog in blogs)
+                        {
+                            await Adjust/*bundle*/(blog);
+                            await AdjustOtherwise/*otherwise*/(blog);
+                            await SyncByRating/*switchArm*/(blog);
+                            await SyncIfEnabled/*earlyReturn*/(blog);
+                            await ThroughAJobOnABranch/*throughJob*/(blog);
+                            await OnlyTheLoop/*onlyLoop*/(blog);
+                            await PreloadThenEmptyGuard/*emptyGuard*/(blog);
+                            await ConditionalPreload/*conditionalPreload*/(blog);
+                        }
+
+                        foreach (var id in ids) await PreloadThenNullGuard/*nullGuard*/(id);
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.None, Why(host, "bundle"));
+            Assert.Equal(LoopExemption.None, Why(host, "otherwise"));
+            Assert.Equal(LoopExemption.None, Why(host, "switchArm"));
+            Assert.Equal(LoopExemption.None, Why(host, "earlyReturn"));
+            Assert.Equal(LoopExemption.None, Why(host, "throughJob"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "onlyLoop"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "emptyGuard"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "nullGuard"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "localGuard"));
+            Assert.Equal(LoopExemption.NestedJob, Why(host, "conditionalPreload"));
+        }
+
+        [Fact]
         public void Heavy_work_per_item_outside_the_database()
         {
             var host = EfCoreTestHost.Create("""

@@ -1283,5 +1283,64 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("LookupOnce", "iteration of this 'for' loop", "LookupOnce -> FolderRepository.Find -> FirstOrDefaultAsync"),
                 Verify.Diagnostic("EFP104").WithLocation(3).WithArguments("OverChildRows", "iteration of this 'for' loop", "OverChildRows -> CountAsync"));
         }
+
+        [Fact]
+        public async Task Job_whose_loop_is_on_one_branch_is_reported_at_the_caller_for_its_other_paths()
+        {
+            // Smartstore's ProductService.AdjustInventoryAsync(orderItem), called per order item: a bundle product's items are
+            // adjusted in a loop of the method's own (reported there), every other product once per call, after a product
+            // load on every call. The caller's loop runs those per-call round trips per order item. A job whose loop runs on
+            // every call (a preload, then the loop) stays silent at the caller.
+            var source = """
+                public class BundleItem { public string Label { get; set; } = ""; }
+
+                public class Inventory
+                {
+                    private readonly BlogContext _db;
+
+                    static List<BundleItem> BundleOf(Blog blog) => new();
+
+                    async Task AdjustOne(Blog blog, string label)
+                    {
+                        var tag = await _db.Tags.FirstOrDefaultAsync(t => t.Label == label);
+                        blog.Rating += tag.Id;
+                    }
+
+                    public async Task Adjust(Blog blog)
+                    {
+                        await _db.Authors.FirstOrDefaultAsync(a => a.Id == blog.AuthorId);
+                        if (blog.IsArchived)
+                        {
+                            var items = BundleOf(blog);
+                            foreach (var item in items) await {|#0:AdjustOne|}(blog, item.Label);
+                        }
+                        else
+                        {
+                            await AdjustOne(blog, blog.Name);
+                        }
+                    }
+
+                    public async Task Scan(Blog blog)
+                    {
+                        await _db.Authors.FirstOrDefaultAsync(a => a.Id == blog.AuthorId);
+                        foreach (var folder in System.IO.Directory.GetDirectories(blog.Url)) await {|#1:AdjustOne|}(blog, folder);
+                    }
+
+                    public async Task Run(List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs)
+                        {
+                            await {|#2:Adjust|}(blog);
+                            await Scan(blog);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("AdjustOne", "iteration of this 'foreach' loop", "AdjustOne -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("AdjustOne", "iteration of this 'foreach' loop", "AdjustOne -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("Adjust", "iteration of this 'foreach' loop", "Adjust -> FirstOrDefaultAsync"));
+        }
     }
 }
