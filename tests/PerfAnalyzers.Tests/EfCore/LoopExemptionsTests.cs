@@ -827,6 +827,8 @@ namespace PerfAnalyzers.Tests.EfCore
                 public class SendResult { public bool Success { get; set; } }
                 public interface ISender { Task<SendResult> Send(Post post); }
                 public interface IBus { Task PublishAsync(string payload); Task SendAsync(Outgoing message); }
+                public interface IRemoteUser { string Id { get; } }
+                public interface IIdentityProvider { Task<IRemoteUser> FindAsync(string name); }
                 public class Outgoing { public string Body { get; set; } = ""; }
 
                 class Dispatcher
@@ -834,6 +836,7 @@ namespace PerfAnalyzers.Tests.EfCore
                     private readonly BlogContext _db;
                     private readonly ISender _sender;
                     private readonly IBus _bus;
+                    private readonly IIdentityProvider _idp;
 
                     async Task MarkProcessed(Post p) { p.IsPublished = true; await _db.SaveChangesAsync(); }
                     async Task MarkFailed(Post p) { p.Views++; await _db.SaveChangesAsync(); }
@@ -920,6 +923,17 @@ namespace PerfAnalyzers.Tests.EfCore
 
                         foreach (var post in pending)
                         {
+                            var remote = await _idp.FindAsync(post.Title);
+                            if (remote != null)
+                            {
+                                post.Title = remote.Id;
+                            }
+
+                            await _db.SaveChangesAsync/*identityProviderSync*/();
+                        }
+
+                        foreach (var post in pending)
+                        {
                             await _bus.PublishAsync("tick");
                             post.IsPublished = true;
                             await _db.SaveChangesAsync/*sendUnrelated*/();
@@ -951,6 +965,7 @@ namespace PerfAnalyzers.Tests.EfCore
             // ClassifiedAds' PublishOutboxMessagesCommand: publish, then mark and commit; an exception leaves the loop before the mark.
             Assert.Equal(LoopExemption.WorkQueue, Why(host, "sendThenMark"));
             Assert.Equal(LoopExemption.WorkQueue, Why(host, "builtThenMark"));
+            Assert.Equal(LoopExemption.WorkQueue, Why(host, "identityProviderSync"));
             Assert.Equal(LoopExemption.None, Why(host, "sendUnrelated"));
             Assert.Equal(LoopExemption.None, Why(host, "afterRoundTripCall"));
             Assert.Equal(LoopExemption.None, Why(host, "markBeforeSend"));

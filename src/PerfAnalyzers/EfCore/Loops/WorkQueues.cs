@@ -162,7 +162,8 @@ namespace PerfAnalyzers.EfCore
             }
 
             if (call is not IInvocationOperation invocation
-                || !(invocation.Type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 0 } || IsResultObject(ef, invocation.Type, cancellationToken))
+                || !(invocation.Type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 0 } || IsResultObject(ef, invocation.Type, cancellationToken)
+                     || IsResultContract(ef, invocation.Type, cancellationToken))
                 || !invocation.Arguments.Any(a => ReadsElement(a.Value, body, element))
                 || ef.TryGetRoundTrip(invocation, out _, cancellationToken)
                 || ef.Summaries.Get(invocation, cancellationToken).PerformsRoundTrip)
@@ -171,6 +172,22 @@ namespace PerfAnalyzers.EfCore
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// An answer typed by an interface no entity type implements and that is not a sequence (an identity provider's
+        /// <c>IUser</c>): what an outside service answers, not rows.
+        /// </summary>
+        private static bool IsResultContract(EfCompilation ef, ITypeSymbol? type, CancellationToken cancellationToken)
+        {
+            if (type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task)
+            {
+                type = task.TypeArguments[0];
+            }
+
+            return type is INamedTypeSymbol { TypeKind: TypeKind.Interface } contract
+                   && !ef.Symbols.IsSequenceType(contract)
+                   && !ef.GetModel(cancellationToken).MayHoldEntities(contract);
         }
 
         /// <summary>The value reads the element, directly or through a local of <paramref name="body"/> initialized from it.</summary>
