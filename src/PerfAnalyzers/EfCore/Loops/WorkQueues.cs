@@ -113,15 +113,18 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
-        /// The mark follows, in the loop body's own block, an awaited action that receives the element or what the iteration
-        /// built from it (<c>await bus.SendAsync(new Outgoing { Id = e.Id, .. }); e.Published = true; await SaveChangesAsync();</c>,
+        /// The mark (an assignment to a member of the element, an entity) follows, in the loop body's own block, an awaited
+        /// action that receives the element or what the iteration built from it (<c>await bus.SendAsync(new Outgoing { Id = e.Id, .. }); e.Published = true; await SaveChangesAsync();</c>,
         /// <c>var found = await idp.GetUserAsync(u.UserName); .. u.ExternalId = found.Id;</c>): an exception from the action
         /// leaves the loop before the mark, so the mark records that the action was taken. The action is a call that neither is
         /// nor reaches a database round trip (<see cref="RoundTripSummaries"/>) and answers nothing or a result object.
         /// </summary>
         private static bool IsMarkedAfterSend(EfCompilation ef, IOperation mark, IOperation body, ILocalSymbol element, CancellationToken cancellationToken)
         {
-            if (body is not IBlockOperation block)
+            // The mark is a column of the element's row (a call that receives the element is not one here: a loop that builds
+            // order lines hands each cart item to helpers after awaiting others).
+            if (body is not IBlockOperation block || mark is not ISimpleAssignmentOperation
+                || !ef.GetModel(cancellationToken).IsEntityType(element.Type))
             {
                 return false;
             }
