@@ -131,7 +131,9 @@ namespace PerfAnalyzers.EfCore
         /// <see cref="NavigationAccess.MayTraceEntityIn"/>).
         /// </summary>
         public bool IsQuerySequenceType(ITypeSymbol type)
-            => _querySequenceTypes.GetOrAdd(type, t => IsQueryable(t) || IsDbSet(t) || IsAsyncEnumerable(t));
+            => _querySequenceTypes.TryGetValue(type, out var known)
+                ? known
+                : _querySequenceTypes.GetOrAdd(type, IsQueryable(type) || IsDbSet(type) || IsAsyncEnumerable(type)); // no closure per call: asked for every operation
 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _querySequenceTypes =
             new System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);

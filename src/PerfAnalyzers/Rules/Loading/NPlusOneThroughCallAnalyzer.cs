@@ -32,6 +32,11 @@ namespace PerfAnalyzers.Rules.Loading
             List<Finding> all;
             lock (found)
             {
+                if (found.Count == 0)
+                {
+                    return; // most bodies: no sorting and grouping at the end of each
+                }
+
                 all = found.OrderBy(f => f.Location.SourceSpan.Start).ToList();
             }
 
