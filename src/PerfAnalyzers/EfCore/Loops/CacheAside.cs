@@ -14,7 +14,10 @@ namespace PerfAnalyzers.EfCore
     /// <c>if (_field != null) return _field;</c>, <c>var v = cache.Get&lt;T&gt;(k); if (v != null) return v;</c>;</item>
     /// <item>the right side of <c>_field ??= load</c> or <c>_field ?? (_field = load)</c> (a field or property memo) or of <c>cache.Get(k) ?? load</c>;</item>
     /// <item>in a loop, the fill of a local the loop keeps (<see cref="IsLoopMemo"/>): <c>if (pages == null) pages = load;</c> or
-    /// <c>pages ??= load</c> for a local declared before the loop.</item>
+    /// <c>pages ??= load</c> for a local declared before the loop;</item>
+    /// <item>code after a hit exit of a look-up in an in-memory collection the caller passed (<see cref="IsPreloadLookup"/>:
+    /// <c>var r = prefetched.Find(id); if (r != null) return r;</c>, <c>preload?.FirstOrDefault(..)</c>), also inside
+    /// <c>if (prefetched != null) { .. }</c> (<see cref="LooksUpWhenGiven"/>).</item>
     /// </list>
     /// A cache is an <c>IMemoryCache</c>/<c>IDistributedCache</c>/<c>HybridCache</c>, a type whose name says it is one
     /// (<c>ICacheService</c>), a dictionary held in a field, property or parameter (a dictionary local to the method lives
