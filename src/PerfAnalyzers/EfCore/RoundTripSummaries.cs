@@ -1077,18 +1077,16 @@ namespace PerfAnalyzers.EfCore
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } both:
                     return IsNullTest(both.LeftOperand) && IsNullTest(both.RightOperand);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
-                    return IsNull(comparison.LeftOperand) || IsNull(comparison.RightOperand);
+                    return comparison.LeftOperand.IsNullConstant() || comparison.RightOperand.IsNullConstant();
                 case IIsPatternOperation { Pattern: var pattern }:
                     return IsNullPattern(pattern);
                 default:
                     return false;
             }
 
-            static bool IsNull(IOperation value) => value.WalkDownConversions() is { ConstantValue: { HasValue: true, Value: null } };
-
             static bool IsNullPattern(IPatternOperation pattern) => pattern switch
             {
-                IConstantPatternOperation constant => IsNull(constant.Value),
+                IConstantPatternOperation constant => constant.Value.IsNullConstant(),
                 INegatedPatternOperation negated => IsNullPattern(negated.Pattern),
                 _ => false,
             };

@@ -424,31 +424,10 @@ namespace PerfAnalyzers.EfCore
         /// string): what the caller loaded before calling, held across the caller's calls as a cache is.
         /// </summary>
         private static bool IsPreload(IOperation? receiver)
-        {
-            if (receiver?.WalkDownConversions() is not IParameterReferenceOperation { Type: { } type } || type.SpecialType == SpecialType.System_String)
-            {
-                return false;
-            }
-
-            var enumerable = false;
-            foreach (var candidate in type.AllInterfaces.Add(type as INamedTypeSymbol ?? type.BaseType!))
-            {
-                if (candidate is null || candidate.ContainingNamespace is null)
-                {
-                    continue;
-                }
-
-                var ns = candidate.ContainingNamespace.ToDisplayString();
-                if (candidate.Name == "IQueryable" && ns == "System.Linq")
-                {
-                    return false;
-                }
-
-                enumerable |= candidate.Name == "IEnumerable" && candidate.Arity == 1 && ns == "System.Collections.Generic";
-            }
-
-            return enumerable || type is IArrayTypeSymbol;
-        }
+            => receiver?.WalkDownConversions() is IParameterReferenceOperation { Type: { } type } parameter
+               && parameter.SemanticModel?.Compilation is { } compilation
+               && EfCompilation.For(compilation)?.Symbols is { } symbols
+               && symbols.IsSequenceType(type) && !symbols.IsQueryable(type);
 
         private static bool IsCachingType(ITypeSymbol type)
         {

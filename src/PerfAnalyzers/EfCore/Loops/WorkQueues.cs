@@ -183,12 +183,7 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         private static bool IsResultContract(EfCompilation ef, ITypeSymbol? type, CancellationToken cancellationToken)
         {
-            if (type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task)
-            {
-                type = task.TypeArguments[0];
-            }
-
-            return type is INamedTypeSymbol { TypeKind: TypeKind.Interface } contract
+            return AnswerOf(type) is INamedTypeSymbol { TypeKind: TypeKind.Interface } contract
                    && !ef.Symbols.IsSequenceType(contract)
                    && !ef.GetModel(cancellationToken).MayHoldEntities(contract);
         }
@@ -235,14 +230,13 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         private static bool IsResultObject(EfCompilation ef, ITypeSymbol? type, CancellationToken cancellationToken)
         {
-            if (type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task)
-            {
-                type = task.TypeArguments[0];
-            }
-
-            return type is INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } named
+            return AnswerOf(type) is INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } named
                    && !ef.Symbols.IsSequenceType(named)
                    && !ef.GetModel(cancellationToken).IsEntityType(named);
         }
+
+        /// <summary>What an awaited call answers: the T of <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>, else the type itself.</summary>
+        private static ITypeSymbol? AnswerOf(ITypeSymbol? type)
+            => type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task ? task.TypeArguments[0] : type;
     }
 }
