@@ -100,7 +100,7 @@ namespace PerfAnalyzers.Tests.Package
             Assert.True(restore.ExitCode == 0, "dotnet restore failed:\n" + restore.Output);
         }
 
-        public async Task<ProcessResult> BuildAsync(string? editorConfig, string? mode = null)
+        public async Task<ProcessResult> BuildAsync(string? editorConfig, string? mode = null, params string[] properties)
         {
             var path = Path.Combine(Consumer, ".editorconfig");
             if (editorConfig is null)
@@ -118,7 +118,26 @@ namespace PerfAnalyzers.Tests.Package
                 args.Add("-p:PerfAnalyzersMode=" + mode);
             }
 
+            args.AddRange(properties.Select(p => "-p:" + p));
+
             return await Dotnet.RunAsync(Consumer, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Packages }, args.ToArray());
+        }
+
+        /// <summary>The analyzer DLLs of the PerfAnalyzers package that the consumer's build hands the compiler.</summary>
+        public async Task<List<string>> CompilerAnalyzersAsync(params string[] properties)
+        {
+            var args = new List<string> { "msbuild", "Consumer.csproj", "-t:ResolveLockFileAnalyzers", "-getItem:Analyzer", "-nologo" };
+            args.AddRange(properties.Select(p => "-p:" + p));
+            var result = await Dotnet.RunAsync(Consumer, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Packages }, args.ToArray());
+            Assert.True(result.ExitCode == 0, "dotnet msbuild -getItem:Analyzer failed:\n" + result.Output);
+            using var json = System.Text.Json.JsonDocument.Parse(result.Output.Substring(result.Output.IndexOf('{')));
+            var package = Path.Combine(Packages, "perfanalyzers", Version.ToLowerInvariant()) + Path.DirectorySeparatorChar;
+            return json.RootElement.GetProperty("Items").GetProperty("Analyzer").EnumerateArray()
+                .Select(item => item.GetProperty("FullPath").GetString()!)
+                .Where(path => path.StartsWith(package, StringComparison.Ordinal))
+                .Select(path => Path.GetRelativePath(package, path).Replace('\\', '/'))
+                .OrderBy(path => path, StringComparer.Ordinal)
+                .ToList();
         }
 
         public Task DisposeAsync()
@@ -205,10 +224,11 @@ namespace PerfAnalyzers.Tests.Package
             Assert.True(result.ExitCode == 0, "The consumer build failed:\n" + result.Output);
 
             // The analyzer the build ran is the one just packed, not a cached copy.
-            var restored = Path.Combine(_fixture.Packages, "perfanalyzers", _fixture.Version.ToLowerInvariant(), "analyzers", "dotnet", "cs", "PerfAnalyzers.dll");
+            var used = Assert.Single(await _fixture.CompilerAnalyzersAsync(), path => path.EndsWith("/PerfAnalyzers.dll", StringComparison.Ordinal));
+            var restored = Path.Combine(_fixture.Packages, "perfanalyzers", _fixture.Version.ToLowerInvariant(), used);
             Assert.True(File.Exists(restored), $"{restored} was not restored into the isolated packages folder.");
             using (var zip = ZipFile.OpenRead(_fixture.PackagePath))
-            using (var packed = zip.GetEntry("analyzers/dotnet/cs/PerfAnalyzers.dll")!.Open())
+            using (var packed = zip.GetEntry(used)!.Open())
             using (var copy = new MemoryStream())
             {
                 await packed.CopyToAsync(copy);
@@ -219,6 +239,88 @@ namespace PerfAnalyzers.Tests.Package
             Assert.All(found, f => Assert.Equal("warning", f.Severity));
             Assert.Equal(ExpectedLocations(), found.Select(f => (f.File, f.Line)).OrderBy(x => x.Line).ToList());
             Assert.DoesNotContain(found, f => f.File == "Retry.cs");
+        }
+
+        /// <summary>
+        /// The ReadyToRun copy (issue 14): packed on a linux-x64 build machine, for csc on .NET 10 on linux-x64; the code
+        /// fixes beside it. Another build machine packs IL only.
+        /// </summary>
+        [Fact]
+        public void Package_ships_a_ReadyToRun_copy_of_the_analyzer_beside_the_IL_one()
+        {
+            using var zip = ZipFile.OpenRead(_fixture.PackagePath);
+            var readyToRun = zip.Entries.Where(e => e.FullName.StartsWith("build/r2r/", StringComparison.Ordinal)).Select(e => e.FullName).OrderBy(e => e, StringComparer.Ordinal).ToList();
+            if (System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier != "linux-x64")
+            {
+                Assert.Empty(readyToRun);
+                return;
+            }
+
+            Assert.Equal(new[] { "build/r2r/linux-x64/net10.0/PerfAnalyzers.CodeFixes.dll", "build/r2r/linux-x64/net10.0/PerfAnalyzers.dll" }, readyToRun);
+            var il = Read(zip, "analyzers/dotnet/cs/PerfAnalyzers.dll");
+            var precompiled = Read(zip, "build/r2r/linux-x64/net10.0/PerfAnalyzers.dll");
+            Assert.Equal(Read(zip, "analyzers/dotnet/cs/PerfAnalyzers.CodeFixes.dll"), Read(zip, "build/r2r/linux-x64/net10.0/PerfAnalyzers.CodeFixes.dll"));
+
+            // The same assembly (name, version, module id), with native code: a ReadyToRun header in the CLI header.
+            using var ilReader = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(il));
+            using var r2rReader = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(precompiled));
+            Assert.Equal(0, ilReader.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size);
+            Assert.NotEqual(0, r2rReader.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size);
+            var ilMetadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(ilReader);
+            var r2rMetadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(r2rReader);
+            Assert.Equal(ilMetadata.GetAssemblyDefinition().GetAssemblyName().FullName, r2rMetadata.GetAssemblyDefinition().GetAssemblyName().FullName);
+            Assert.Equal(ilMetadata.GetGuid(ilMetadata.GetModuleDefinition().Mvid), r2rMetadata.GetGuid(r2rMetadata.GetModuleDefinition().Mvid));
+
+            static byte[] Read(ZipArchive zip, string name)
+            {
+                using var stream = zip.GetEntry(name)!.Open();
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return copy.ToArray();
+            }
+        }
+
+        [Fact]
+        public async Task The_compiler_gets_the_ReadyToRun_copy_on_its_platform_and_runtime_and_the_IL_copy_when_turned_off()
+        {
+            var shipsVariant = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier == "linux-x64" && Environment.Version.Major == 10;
+            var byDefault = await _fixture.CompilerAnalyzersAsync();
+            var il = new List<string> { "analyzers/dotnet/cs/PerfAnalyzers.CodeFixes.dll", "analyzers/dotnet/cs/PerfAnalyzers.dll" };
+            Assert.Equal(shipsVariant ? new List<string> { "build/r2r/linux-x64/net10.0/PerfAnalyzers.CodeFixes.dll", "build/r2r/linux-x64/net10.0/PerfAnalyzers.dll" } : il, byDefault);
+            Assert.Equal(il, await _fixture.CompilerAnalyzersAsync("PerfAnalyzersReadyToRun=false"));
+
+            // Same findings from either copy.
+            var ilBuild = await _fixture.BuildAsync(editorConfig: null, mode: null, "PerfAnalyzersReadyToRun=false");
+            Assert.True(ilBuild.ExitCode == 0, "The consumer build failed:\n" + ilBuild.Output);
+            var defaultBuild = await _fixture.BuildAsync(editorConfig: null);
+            Assert.True(defaultBuild.ExitCode == 0, "The consumer build failed:\n" + defaultBuild.Output);
+            Assert.Equal(ExpectedLocations(), Findings(ilBuild.Output).Select(f => (f.File, f.Line)).OrderBy(x => x.Line).ToList());
+            Assert.Equal(Findings(ilBuild.Output).OrderBy(f => f.Line), Findings(defaultBuild.Output).OrderBy(f => f.Line));
+        }
+
+        /// <summary>
+        /// <c>dotnet format analyzers</c> loads the code fixes from the folder the build chose (the ReadyToRun one on this
+        /// machine); they must find the analyzer assembly there and fix.
+        /// </summary>
+        [Fact]
+        public async Task Dotnet_format_applies_a_fix_from_the_package()
+        {
+            var loops = Path.Combine(_fixture.Consumer, "Loops.cs");
+            try
+            {
+                var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = _fixture.Packages };
+                var format = await Dotnet.RunAsync(_fixture.Consumer, environment, "format", "analyzers", "Consumer.csproj", "--no-restore", "--diagnostics", "EFP201", "--severity", "warn", "--include", "Loops.cs");
+                Assert.True(format.ExitCode == 0, "dotnet format failed:\n" + format.Output);
+                Assert.NotEqual(ConsumerSources.Loops, File.ReadAllText(loops));
+
+                var after = await _fixture.BuildAsync(editorConfig: null);
+                Assert.True(after.ExitCode == 0, "The consumer build failed after dotnet format:\n" + after.Output);
+                Assert.True(Findings(after.Output).Count < ExpectedLocations().Count, "dotnet format fixed no EFP201:\n" + format.Output + "\n" + File.ReadAllText(loops));
+            }
+            finally
+            {
+                File.WriteAllText(loops, ConsumerSources.Loops);
+            }
         }
 
         [Fact]
