@@ -539,6 +539,7 @@ namespace PerfAnalyzers.EfCore
             var creators = DatabaseCreators(compilation, cancellationToken);
             var setup = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var frontier = new List<IMethodSymbol>();
+            var namedRoots = new List<IMethodSymbol>();
             var callable = new CallableNames();
             foreach (var method in SourceMethods(compilation))
             {
@@ -549,29 +550,50 @@ namespace PerfAnalyzers.EfCore
                 {
                     setup.Add(method);
 
-                    if (frontier.Count < MaxRootBodies && (creators.Contains(method) || IsNamedOrStartupRoot(method)))
+                    // The strongest roots first: a method that creates or migrates the database (an install wizard's
+                    // step, whatever its name), then the named and start-up ones, in source order.
+                    if (creators.Contains(method))
                     {
                         frontier.Add(method);
+                    }
+                    else if (IsNamedOrStartupRoot(method))
+                    {
+                        namedRoots.Add(method);
                     }
                 }
             }
 
-            var result = ImmutableHashSet.CreateBuilder<IMethodSymbol>(SymbolEqualityComparer.Default);
-            var candidatesSeen = 0;
-            for (var level = 0; level < MaxLevels && frontier.Count > 0; level++)
+            frontier.AddRange(namedRoots);
+            if (frontier.Count > MaxRootBodies)
             {
-                // Source methods the frontier calls in code that runs when it runs, not setup already.
+                frontier.RemoveRange(MaxRootBodies, frontier.Count - MaxRootBodies);
+            }
+
+            var result = ImmutableHashSet.CreateBuilder<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var budget = MaxCandidates;
+            for (var level = 0; level < MaxLevels && frontier.Count > 0 && budget > 0; level++)
+            {
+                // Source methods the frontier calls in code that runs when it runs, not setup already. A large application
+                // has more than the look reads: the frontier's methods are read in order until the candidates fill what is
+                // left of the budget, and those are judged (before, the whole level was dropped, so an application with
+                // many start-up roots lost even its database creators' helpers).
                 var candidates = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
                 foreach (var method in frontier)
                 {
+                    if (candidates.Count >= budget)
+                    {
+                        break;
+                    }
+
                     AddCalledCandidates(compilation, method, setup, callable, candidates, cancellationToken);
                 }
 
-                candidatesSeen += candidates.Count;
-                if (candidates.Count == 0 || candidatesSeen > MaxCandidates)
+                if (candidates.Count == 0)
                 {
                     break;
                 }
+
+                budget -= candidates.Count;
 
                 var accepted = OnlyCalledFromSetup(compilation, candidates, setup, cancellationToken);
 

@@ -412,6 +412,47 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void A_database_creator_s_helpers_are_setup_code_in_an_application_with_more_start_up_calls_than_the_look_reads()
+        {
+            // mixcore: an install wizard's step migrates the database and then calls InitSiteData, which only it calls. The
+            // application's start-up code calls more source methods than the bounded look judges (SetupCode.MaxCandidates);
+            // the look used to drop the whole level then, so the wizard's helper counted as request code. Now the database
+            // creators are read first and the candidates are judged up to the budget.
+            var helpers = string.Join("\n", Enumerable.Range(0, SetupCode.MaxCandidates + 10).Select(i => $"    public static void H{i}() {{ }}"));
+            var calls = string.Join(" ", Enumerable.Range(0, SetupCode.MaxCandidates + 10).Select(i => $"Helpers.H{i}();"));
+            var host = EfCoreTestHost.Create($$"""
+                public static class Helpers
+                {
+                {{helpers}}
+                }
+
+                public class Startup
+                {
+                    public void Configure() { {{calls}} }
+                }
+
+                public static class SiteWizard
+                {
+                    public static async Task<bool> InitSite(BlogContext db)
+                    {
+                        await db.Database.MigrateAsync();
+                        return await InitSiteData(db);
+                    }
+
+                    public static async Task<bool> InitSiteData(BlogContext db)
+                    {
+                        await Task.Yield();
+                        return db.Tags.Count/*wizard*/() == 0;
+                    }
+
+                    public static async Task<int> CountTags(BlogContext db) { await Task.Yield(); return db.Tags.Count/*request*/(); }
+                }
+                """);
+            Assert.True(SetupCode.IsSetupCode(host.Ef!, host.Invocation("wizard")));
+            Assert.False(SetupCode.IsSetupCode(host.Ef!, host.Invocation("request")));
+        }
+
+        [Fact]
         public void A_setup_call_is_bound_unless_its_arity_rules_out_every_new_candidate()
         {
             // A call is bound only when a source method of its name, not setup or a candidate already, can take its arguments
