@@ -1342,5 +1342,65 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("AdjustOne", "iteration of this 'foreach' loop", "AdjustOne -> FirstOrDefaultAsync"),
                 Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("Adjust", "iteration of this 'foreach' loop", "Adjust -> FirstOrDefaultAsync"));
         }
+
+
+        [Fact]
+        public async Task A_call_for_the_one_element_whose_key_matches_runs_at_most_once()
+        {
+            // BTCPay Server's UIInvoiceController (session 12): over one invoice's payment prompts, a 'continue' lets only the
+            // prompt of the chosen payment method through, and the prompts are keyed by it (the collection's indexer takes a
+            // payment method id; a prompt has one). A filter on a status lets many prompts through and is still reported.
+            var source = """
+                public sealed class PaymentMethodId { }
+                public class PaymentPrompt
+                {
+                    public PaymentMethodId PaymentMethodId { get; set; }
+                    public bool Activated { get; set; }
+                }
+
+                public class PaymentPromptDictionary : IEnumerable<PaymentPrompt>
+                {
+                    private readonly Dictionary<PaymentMethodId, PaymentPrompt> _inner = new();
+                    public PaymentPrompt this[PaymentMethodId index] => _inner[index];
+                    public IEnumerator<PaymentPrompt> GetEnumerator() => _inner.Values.GetEnumerator();
+                    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+                }
+
+                public class Activator
+                {
+                    private readonly BlogContext _db;
+                    public Activator(BlogContext db) => _db = db;
+                    public Task<bool> Activate(int invoiceId, PaymentMethodId id) => _db.Blogs.AnyAsync(b => b.Id == invoiceId);
+                }
+
+                public class Checkout
+                {
+                    private readonly Activator _activator;
+                    public Checkout(Activator activator) => _activator = activator;
+
+                    public async Task Show(int invoiceId, PaymentPromptDictionary prompts, PaymentMethodId paymentMethodId)
+                    {
+                        foreach (var pm in prompts)
+                        {
+                            var pmi = pm.PaymentMethodId;
+                            if (pmi != paymentMethodId)
+                                continue;
+                            if (!pm.Activated)
+                                await _activator.Activate(invoiceId, pmi);
+                        }
+
+                        foreach (var pm in prompts)
+                        {
+                            if (pm.Activated)
+                                continue;
+                            await _activator.{|#0:Activate|}(invoiceId, pm.PaymentMethodId);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Activate", "iteration of this 'foreach' loop", "Activator.Activate -> AnyAsync"));
+        }
     }
 }
