@@ -84,6 +84,13 @@ namespace PerfAnalyzers.EfCore
         /// </summary>
         RepeatedIdentityLookup,
 
+        /// <summary>
+        /// An explicit load (<see cref="ExplicitLoads"/>: <c>Entry(e).Reference(..).Load()</c>, or a wrapper that tests
+        /// <c>IsLoaded</c> first), in the loop body or in a method it calls, of a navigation that the query the loop's entity came
+        /// from already includes: the load finds the navigation loaded and makes no round trip.
+        /// </summary>
+        AlreadyLoaded,
+
         /// <summary>The call receives a list the loop fills and then clears (<c>repo.AddRange(batch); batch.Clear();</c>): one call per batch.</summary>
         AccumulatedBatch,
 
@@ -187,6 +194,13 @@ namespace PerfAnalyzers.EfCore
             if (IdentityLookups.IsRepeatedLookup(ef, operation, through, loop, cancellationToken))
             {
                 return LoopExemption.RepeatedIdentityLookup;
+            }
+
+            if (through is { ExplicitLoads.IsDefault: false } && operation is IInvocationOperation loading
+                    ? ExplicitLoads.LoadedByCallerQuery(ef, loading, through.ExplicitLoads, cancellationToken)
+                    : through is null && ef.TryGetRoundTrip(operation, out var load, cancellationToken) && ExplicitLoads.LoadedByQuery(ef, load, operation, cancellationToken))
+            {
+                return LoopExemption.AlreadyLoaded;
             }
 
             if (operation is IInvocationOperation call && PassesAccumulatedBatch(ef, call, loop))

@@ -1402,5 +1402,97 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 source,
                 Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Activate", "iteration of this 'foreach' loop", "Activator.Activate -> AnyAsync"));
         }
+
+
+        [Fact]
+        public async Task An_explicit_load_of_a_navigation_the_callers_query_included_is_no_round_trip()
+        {
+            // Smartstore's GiftCardService (judged false in session 8): the loop's gift cards come from a query that includes
+            // PurchasedWithOrderItem, and GetRemainingAmountCoreAsync(giftCard) loads it again through LoadReferenceAsync, which
+            // tests CurrentValue/IsLoaded first: no round trip. Without the Include, or with force: true, it is one per element.
+            var source = """
+                using System.Linq.Expressions;
+                using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+                public static class NavigationExtensions
+                {
+                    public static async Task<ReferenceEntry<TEntity, TProperty>> LoadReferenceAsync<TEntity, TProperty>(
+                        this DbContext ctx, TEntity entity, Expression<Func<TEntity, TProperty>> navigationProperty, bool force = false,
+                        Func<IQueryable<TProperty>, IQueryable<TProperty>> queryModifier = null)
+                        where TEntity : class where TProperty : class
+                    {
+                        var entry = ctx.Entry(entity);
+                        var reference = entry.Reference(navigationProperty);
+                        var isLoaded = reference.CurrentValue != null || reference.IsLoaded;
+                        if (force)
+                        {
+                            reference.IsLoaded = false;
+                            isLoaded = false;
+                        }
+
+                        if (!isLoaded)
+                        {
+                            if (queryModifier != null)
+                            {
+                                var query = queryModifier(reference.Query());
+                                reference.CurrentValue = await query.FirstOrDefaultAsync();
+                            }
+                            else
+                            {
+                                await reference.LoadAsync();
+                            }
+
+                            reference.IsLoaded = true;
+                        }
+
+                        return reference;
+                    }
+                }
+
+                public class PostService
+                {
+                    private readonly BlogContext _db;
+                    public PostService(BlogContext db) => _db = db;
+
+                    public async Task Show()
+                    {
+                        var posts = await _db.Posts.Include(p => p.Blog).ToListAsync();
+                        foreach (var post in posts)
+                        {
+                            await Describe(post);
+                        }
+
+                        var untracked = await _db.Posts.AsNoTracking().Include(p => p.Blog).ToListAsync();
+                        foreach (var post in untracked)
+                        {
+                            await Describe(post);
+                        }
+
+                        var bare = await _db.Posts.ToListAsync();
+                        foreach (var post in bare)
+                        {
+                            await {|#0:Describe|}(post);
+                        }
+
+                        foreach (var post in posts)
+                        {
+                            await {|#1:Reload|}(post);
+                        }
+                    }
+
+                    private async Task<string> Describe(Post post)
+                    {
+                        await _db.LoadReferenceAsync(post, x => x.Blog);
+                        return post.Blog.Name;
+                    }
+
+                    private async Task Reload(Post post) => await _db.LoadReferenceAsync(post, x => x.Blog, force: true);
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Describe", "iteration of this 'foreach' loop", "Describe -> NavigationExtensions.LoadReferenceAsync -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Reload", "iteration of this 'foreach' loop", "Reload -> NavigationExtensions.LoadReferenceAsync -> FirstOrDefaultAsync"));
+        }
     }
 }
