@@ -79,6 +79,11 @@ namespace PerfAnalyzers.Tests.EfCore
                             if (id != blogId) continue;
                             Load/*set*/(id);
                         }
+                        foreach (var kv in byName)
+                        {
+                            if (!string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase)) continue;
+                            _db.Posts.Count/*ignorecase*/(p => p.BlogId == kv.Value.Id);
+                        }
                         foreach (var pm in prompts)
                         {
                             if (pm.Currency != name) continue;
@@ -119,6 +124,7 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.OneKeyOnly, Why(host, "dictionary"));
             Assert.Equal(LoopExemption.OneKeyOnly, Why(host, "set"));
             Assert.Equal(LoopExemption.None, Why(host, "otherstring"));
+            Assert.Equal(LoopExemption.None, Why(host, "ignorecase")); // "abc" and "ABC" are two keys of an ordinal dictionary
             Assert.Equal(LoopExemption.None, Why(host, "status"));
             Assert.Equal(LoopExemption.None, Why(host, "foreignkey"));
             Assert.Equal(LoopExemption.None, Why(host, "changes"));

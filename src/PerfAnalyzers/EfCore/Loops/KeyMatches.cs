@@ -159,7 +159,7 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            /// <summary><c>a.Equals(b)</c>, <c>Equals(a, b)</c>, <c>string.Equals(a, b[, comparison])</c>: the equality protocol of .NET.</summary>
+            /// <summary><c>a.Equals(b)</c>, <c>Equals(a, b)</c>, <c>string.Equals(a, b)</c>: the equality protocol of .NET.</summary>
             private static bool IsEqualsCall(IInvocationOperation invocation, out IOperation left, out IOperation right)
             {
                 var method = invocation.TargetMethod;
@@ -169,14 +169,15 @@ namespace PerfAnalyzers.EfCore
                     return false;
                 }
 
+                // Only the two-value forms: a comparison (string.Equals(a, b, OrdinalIgnoreCase)) can match keys a set holds apart.
                 var arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
-                if (!method.IsStatic && invocation.Instance is { } instance && arguments.Count >= 1)
+                if (!method.IsStatic && invocation.Instance is { } instance && arguments.Count == 1)
                 {
                     (left, right) = (instance, arguments[0]);
                     return true;
                 }
 
-                if (method.IsStatic && arguments.Count >= 2)
+                if (method.IsStatic && arguments.Count == 2)
                 {
                     (left, right) = (arguments[0], arguments[1]);
                     return true;
