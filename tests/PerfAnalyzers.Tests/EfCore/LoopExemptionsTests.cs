@@ -115,6 +115,14 @@ namespace PerfAnalyzers.Tests.EfCore
                             if (pm.MethodId == chosen) { }
                             Activate/*after*/(pm);
                         }
+                        foreach (var post in posts)
+                        {
+                            foreach (var b in blogs)
+                            {
+                                if (b.Id != post.BlogId) continue;
+                                _db.Posts.Count/*nested*/(p => p.BlogId == b.Id);
+                            }
+                        }
                     }
                 }
                 """);
@@ -130,6 +138,7 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal(LoopExemption.None, Why(host, "changes"));
             Assert.Equal(LoopExemption.None, Why(host, "and"));
             Assert.Equal(LoopExemption.None, Why(host, "after"));
+            Assert.Equal(LoopExemption.None, Why(host, "nested")); // once per post: a join by key inside an outer loop
         }
 
         [Fact]

@@ -29,6 +29,13 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
+            // Once per pass of this loop is once per element of an outer one (foreach order, foreach customer, if (c.Id !=
+            // order.CustomerId) continue;): a join by key, still one round trip per outer element.
+            if (ef.Loops.FindEnclosingLoop(loop.Loop) is not null)
+            {
+                return false;
+            }
+
             var context = new Context(ef, loop, source);
 
             // foreach (var x in xs.Where(x => x.Id == id)): the source lets only the one key through.
