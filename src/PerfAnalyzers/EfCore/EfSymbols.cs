@@ -31,7 +31,37 @@ namespace PerfAnalyzers.EfCore
             Array = compilation.GetSpecialType(SpecialType.System_Array);
             Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
             DbUpdateConcurrencyException = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException");
+            SetTypes = ResolveAll(compilation, "System.Collections.Generic.ISet`1", "System.Collections.Generic.IReadOnlySet`1");
+            DictionaryTypes = ResolveAll(compilation, "System.Collections.Generic.IDictionary`2", "System.Collections.Generic.IReadOnlyDictionary`2");
+            KeyValuePair = compilation.GetTypeByMetadataName("System.Collections.Generic.KeyValuePair`2");
+            Grouping = compilation.GetTypeByMetadataName("System.Linq.IGrouping`2");
+            Lookup = compilation.GetTypeByMetadataName("System.Linq.ILookup`2");
         }
+
+        private static ImmutableArray<INamedTypeSymbol> ResolveAll(Compilation compilation, params string[] names)
+            => names.Select(compilation.GetTypeByMetadataName).OfType<INamedTypeSymbol>().ToImmutableArray();
+
+        /// <summary><c>ISet&lt;T&gt;</c>, <c>IReadOnlySet&lt;T&gt;</c>: collections that hold each element once.</summary>
+        private ImmutableArray<INamedTypeSymbol> SetTypes { get; }
+
+        /// <summary><c>IDictionary&lt;K,V&gt;</c>, <c>IReadOnlyDictionary&lt;K,V&gt;</c>: collections that hold each key once.</summary>
+        private ImmutableArray<INamedTypeSymbol> DictionaryTypes { get; }
+
+        public INamedTypeSymbol? KeyValuePair { get; }
+
+        /// <summary><c>IGrouping&lt;K,T&gt;</c>: a group of <c>GroupBy</c> (or of an <c>ILookup</c>), one per key.</summary>
+        public INamedTypeSymbol? Grouping { get; }
+
+        public INamedTypeSymbol? Lookup { get; }
+
+        /// <summary>A set (<c>ISet&lt;T&gt;</c>, <c>IReadOnlySet&lt;T&gt;</c> or a type implementing one): each element once.</summary>
+        public bool IsSet(ITypeSymbol? type) => type is not null && SetTypes.Any(t => IsOrImplements(type, t));
+
+        /// <summary>A dictionary (<c>IDictionary&lt;K,V&gt;</c>, <c>IReadOnlyDictionary&lt;K,V&gt;</c> or a type implementing one): each key once.</summary>
+        public bool IsDictionary(ITypeSymbol? type) => type is not null && DictionaryTypes.Any(t => IsOrImplements(type, t));
+
+        /// <summary>An <c>ILookup&lt;K,T&gt;</c> (or a type implementing it): one group per key.</summary>
+        public bool IsLookup(ITypeSymbol? type) => type is not null && Lookup is not null && IsOrImplements(type, Lookup);
 
         public Compilation Compilation { get; }
         public INamedTypeSymbol DbContext { get; }

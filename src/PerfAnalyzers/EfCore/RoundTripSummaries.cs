@@ -9,8 +9,9 @@ namespace PerfAnalyzers.EfCore
     {
         public static readonly RoundTripSummary None = new RoundTripSummary(ImmutableArray<string>.Empty, null);
 
-        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default, bool ownScope = false, bool inOwnLoop = false, ImmutableArray<int> identityKeys = default, bool ownLoopOnBranch = false)
+        public RoundTripSummary(ImmutableArray<string> chain, RoundTrip? roundTrip, bool onCacheMiss = false, ImmutableArray<int> guards = default, bool ownScope = false, bool inOwnLoop = false, ImmutableArray<int> identityKeys = default, bool ownLoopOnBranch = false, ImmutableArray<LoadedNavigation> explicitLoads = default)
         {
+            ExplicitLoads = explicitLoads;
             Chain = chain;
             RoundTrip = roundTrip;
             OnCacheMiss = onCacheMiss;
@@ -28,6 +29,14 @@ namespace PerfAnalyzers.EfCore
         /// such a look-up. A loop that passes the same values there on every iteration pays one round trip, not one per iteration.
         /// </summary>
         public ImmutableArray<int> IdentityKeys { get; }
+
+        /// <summary>
+        /// Every round trip the method can reach (none exempt) is an explicit load (<see cref="EfCore.ExplicitLoads"/>:
+        /// <c>Entry(e).Reference(..).Load()</c>, or a wrapper that tests <c>IsLoaded</c>/<c>CurrentValue</c> first) of a navigation
+        /// of an entity its caller passes, in these parameters. Default when some round trip is not such a load. A caller whose
+        /// query already loaded each of them (Include) makes no round trip through the call.
+        /// </summary>
+        public ImmutableArray<LoadedNavigation> ExplicitLoads { get; }
 
         /// <summary>
         /// Every round trip the method can reach runs through an application service it resolves from a DI scope it creates
@@ -57,17 +66,26 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>The same summary with another chain (and guards).</summary>
         public RoundTripSummary WithChain(ImmutableArray<string> chain, ImmutableArray<int> guards = default)
-            => new RoundTripSummary(chain, RoundTrip, OnCacheMiss, guards.IsDefault ? Guards : guards, OwnScope, InOwnLoop, IdentityKeys, OwnLoopOnBranch);
+            => new RoundTripSummary(chain, RoundTrip, OnCacheMiss, guards.IsDefault ? Guards : guards, OwnScope, InOwnLoop, IdentityKeys, OwnLoopOnBranch, ExplicitLoads);
 
         /// <summary>The same summary with other identity-look-up keys (<see cref="IdentityKeys"/>; default: not a look-up).</summary>
         public RoundTripSummary WithIdentityKeys(ImmutableArray<int> identityKeys)
             => IdentityKeys.IsDefault && identityKeys.IsDefault
                 ? this
-                : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, identityKeys, OwnLoopOnBranch);
+                : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, identityKeys, OwnLoopOnBranch, ExplicitLoads);
+
+        /// <summary>The same summary with other explicit loads (<see cref="ExplicitLoads"/>; default: some round trip is not one).</summary>
+        public RoundTripSummary WithExplicitLoads(ImmutableArray<LoadedNavigation> explicitLoads)
+            => ExplicitLoads.IsDefault && explicitLoads.IsDefault
+                ? this
+                : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, IdentityKeys, OwnLoopOnBranch, explicitLoads);
+
+        /// <summary>The same summary without the facts stated in the summarized method's parameters (a handler or delegate, whose parameters are not the call's).</summary>
+        public RoundTripSummary WithoutParameterFacts() => WithIdentityKeys(default).WithExplicitLoads(default);
 
         /// <summary>The same job with its loop on one branch of the method only (<see cref="OwnLoopOnBranch"/>).</summary>
         public RoundTripSummary OnBranch()
-            => OwnLoopOnBranch ? this : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, IdentityKeys, ownLoopOnBranch: true);
+            => OwnLoopOnBranch ? this : new RoundTripSummary(Chain, RoundTrip, OnCacheMiss, Guards, OwnScope, InOwnLoop, IdentityKeys, ownLoopOnBranch: true, ExplicitLoads);
 
         /// <summary>
         /// Ordinals of the summarized method's own <c>bool</c> parameters that must be <c>true</c> for any of its round
@@ -202,7 +220,7 @@ namespace PerfAnalyzers.EfCore
                     if (handled.PerformsRoundTrip && handled.Depth <= budget)
                     {
                         target = handler;
-                        return handled.WithIdentityKeys(default);
+                        return handled.WithoutParameterFacts();
                     }
                 }
 
@@ -231,7 +249,7 @@ namespace PerfAnalyzers.EfCore
 
                     if (summary.PerformsRoundTrip && summary.Depth <= budget)
                     {
-                        return summary.WithIdentityKeys(default);
+                        return summary.WithoutParameterFacts();
                     }
                 }
 
@@ -245,7 +263,7 @@ namespace PerfAnalyzers.EfCore
                 if (summary.PerformsRoundTrip && summary.Depth <= budget)
                 {
                     target = handler;
-                    return summary.WithIdentityKeys(default);
+                    return summary.WithoutParameterFacts();
                 }
             }
 
@@ -739,6 +757,9 @@ namespace PerfAnalyzers.EfCore
             // Identity-map look-ups (IdentityLookups): the owner's parameters the keys of every unexempt round trip come from,
             // or null once one is not such a look-up.
             var identityKeys = new HashSet<int>();
+
+            // Explicit loads of navigations of entities the caller passes (ExplicitLoads), or null once a round trip is not one.
+            List<LoadedNavigation>? loads = new List<LoadedNavigation>();
             trace.Reached(budget, cut: false);
             foreach (var op in body.DescendantsAndSelf())
             {
@@ -776,6 +797,7 @@ namespace PerfAnalyzers.EfCore
                             identityKeys = UnionKeys(identityKeys, IdentityLookups.KeysOf(_ef, op, roundTrip, body) is { IsDefault: false } keys
                                 ? IdentityLookups.ParametersOf(_ef.Symbols, keys, owner, body)
                                 : null);
+                            loads = UnionLoads(loads, loads is null ? null : ExplicitLoads.OfRoundTrip(_ef, roundTrip, body, owner));
                         }
                         else
                         {
@@ -833,6 +855,7 @@ namespace PerfAnalyzers.EfCore
                         unexempt.Add((call, candidate));
                         commonUnexempt = Intersect(commonUnexempt, guards, call);
                         identityKeys = UnionKeys(identityKeys, inner.IdentityKeys.IsDefault ? null : IdentityLookups.ParametersOf(_ef.Symbols, call, inner.IdentityKeys, owner, body));
+                        loads = UnionLoads(loads, loads is null || inner.ExplicitLoads.IsDefault ? null : ExplicitLoads.ThroughCall(_ef, call, inner.ExplicitLoads, body, owner));
                     }
 
                     if (candidate.InOwnLoop)
@@ -879,6 +902,11 @@ namespace PerfAnalyzers.EfCore
             if (result.PerformsRoundTrip && !result.IsExempt && identityKeys is not null)
             {
                 result = result.WithIdentityKeys(identityKeys.OrderBy(o => o).ToImmutableArray());
+            }
+
+            if (result.PerformsRoundTrip && !result.IsExempt && loads is { Count: > 0 })
+            {
+                result = result.WithExplicitLoads(loads.ToImmutableArray());
             }
 
             var settled = result.IsExempt ? common : commonUnexempt;
@@ -1090,6 +1118,17 @@ namespace PerfAnalyzers.EfCore
                 INegatedPatternOperation negated => IsNullPattern(negated.Pattern),
                 _ => false,
             };
+        }
+
+        private static List<LoadedNavigation>? UnionLoads(List<LoadedNavigation>? known, ImmutableArray<LoadedNavigation>? more)
+        {
+            if (known is null || more is null)
+            {
+                return null;
+            }
+
+            known.AddRange(more.Value);
+            return known;
         }
 
         private static HashSet<int>? UnionKeys(HashSet<int>? known, HashSet<int>? more)

@@ -24,6 +24,124 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void One_key_matched_in_a_collection_that_holds_each_key_once_runs_at_most_once()
+        {
+            // BTCPay Server's UIInvoiceController: over an invoice's payment prompts (a collection indexed by the prompt's one
+            // PaymentMethodId), only the prompt of the chosen payment method gets past the 'continue': at most one activation.
+            // A status or a foreign key lets many elements through; a value the loop changes is no one key.
+            var host = EfCoreTestHost.Create("""
+                public sealed class MethodId { }
+                public class Prompt
+                {
+                    public MethodId MethodId { get; set; }
+                    public string Currency { get; set; }
+                    public bool Active { get; set; }
+                }
+
+                public class Prompts : IEnumerable<Prompt>
+                {
+                    private readonly Dictionary<MethodId, Prompt> _inner = new();
+                    public Prompt this[MethodId id] => _inner[id];
+                    public IEnumerator<Prompt> GetEnumerator() => _inner.Values.GetEnumerator();
+                    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+                }
+
+                class C
+                {
+                    private readonly BlogContext _db;
+                    void Activate(Prompt p) => _db.SaveChanges();
+                    Blog Load(int id) => _db.Blogs.Find(id);
+
+                    void M(Prompts prompts, MethodId chosen, List<Blog> blogs, Dictionary<string, Blog> byName, HashSet<int> ids, int blogId, string name, List<Post> posts)
+                    {
+                        foreach (var pm in prompts)
+                        {
+                            var id = pm.MethodId;
+                            if (id != chosen || pm.Active)
+                                continue;
+                            Activate/*keyed*/(pm);
+                        }
+                        foreach (var b in blogs)
+                        {
+                            if (b.Id == blogId) { _db.Posts.Count/*entitykey*/(p => p.BlogId == b.Id); }
+                        }
+                        foreach (var b in blogs.Where(x => x.Id.Equals(blogId)))
+                        {
+                            _db.Posts.Count/*sourcefilter*/(p => p.BlogId == b.Id);
+                        }
+                        foreach (var kv in byName)
+                        {
+                            if (!string.Equals(kv.Key, name)) continue;
+                            _db.Posts.Count/*dictionary*/(p => p.BlogId == kv.Value.Id);
+                        }
+                        foreach (var id in ids)
+                        {
+                            if (id != blogId) continue;
+                            Load/*set*/(id);
+                        }
+                        foreach (var kv in byName)
+                        {
+                            if (!string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase)) continue;
+                            _db.Posts.Count/*ignorecase*/(p => p.BlogId == kv.Value.Id);
+                        }
+                        foreach (var pm in prompts)
+                        {
+                            if (pm.Currency != name) continue;
+                            Activate/*otherstring*/(pm);
+                        }
+                        foreach (var b in blogs)
+                        {
+                            if (b.IsArchived != true) continue;
+                            _db.Posts.Count/*status*/(p => p.BlogId == b.Id);
+                        }
+                        foreach (var p in posts)
+                        {
+                            if (p.BlogId != blogId) continue;
+                            Load/*foreignkey*/(p.BlogId);
+                        }
+                        foreach (var b in blogs)
+                        {
+                            if (b.Id != blogId) continue;
+                            blogId++;
+                            _db.Posts.Count/*changes*/(p => p.BlogId == b.Id);
+                        }
+                        foreach (var b in blogs)
+                        {
+                            if (b.Id != blogId && b.Rating > 3) continue;
+                            _db.Posts.Count/*and*/(p => p.BlogId == b.Id);
+                        }
+                        foreach (var pm in prompts)
+                        {
+                            if (pm.MethodId == chosen) { }
+                            Activate/*after*/(pm);
+                        }
+                        foreach (var post in posts)
+                        {
+                            foreach (var b in blogs)
+                            {
+                                if (b.Id != post.BlogId) continue;
+                                _db.Posts.Count/*nested*/(p => p.BlogId == b.Id);
+                            }
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.OneKeyOnly, Why(host, "keyed"));
+            Assert.Equal(LoopExemption.OneKeyOnly, Why(host, "entitykey"));
+            Assert.Equal(LoopExemption.OneKeyOnly, Why(host, "sourcefilter"));
+            Assert.Equal(LoopExemption.OneKeyOnly, Why(host, "dictionary"));
+            Assert.Equal(LoopExemption.OneKeyOnly, Why(host, "set"));
+            Assert.Equal(LoopExemption.None, Why(host, "otherstring"));
+            Assert.Equal(LoopExemption.None, Why(host, "ignorecase")); // "abc" and "ABC" are two keys of an ordinal dictionary
+            Assert.Equal(LoopExemption.None, Why(host, "status"));
+            Assert.Equal(LoopExemption.None, Why(host, "foreignkey"));
+            Assert.Equal(LoopExemption.None, Why(host, "changes"));
+            Assert.Equal(LoopExemption.None, Why(host, "and"));
+            Assert.Equal(LoopExemption.None, Why(host, "after"));
+            Assert.Equal(LoopExemption.None, Why(host, "nested")); // once per post: a join by key inside an outer loop
+        }
+
+        [Fact]
         public void Existing_reasons_in_order()
         {
             var host = EfCoreTestHost.Create("""

@@ -38,6 +38,12 @@ namespace PerfAnalyzers.EfCore
         /// <summary>The loop is left right after the operation (break/return/throw, or a flag the loop condition tests): a retry or a one-shot.</summary>
         LeavesLoop,
 
+        /// <summary>
+        /// It runs only on the iteration whose element's key equals one value from outside the loop (<see cref="KeyMatches"/>:
+        /// <c>if (pm.Id != paymentMethodId) continue;</c> over a collection that holds each key once): at most once.
+        /// </summary>
+        OneKeyOnly,
+
         /// <summary>Runs only when a counter reaches a threshold (<c>if (++n % 500 == 0)</c>): a periodic batch.</summary>
         PeriodicBatch,
 
@@ -77,6 +83,13 @@ namespace PerfAnalyzers.EfCore
         /// and tracks the entity, the others find it in the context.
         /// </summary>
         RepeatedIdentityLookup,
+
+        /// <summary>
+        /// An explicit load (<see cref="ExplicitLoads"/>: <c>Entry(e).Reference(..).Load()</c>, or a wrapper that tests
+        /// <c>IsLoaded</c> first), in the loop body or in a method it calls, of a navigation that the query the loop's entity came
+        /// from already includes: the load finds the navigation loaded and makes no round trip.
+        /// </summary>
+        AlreadyLoaded,
 
         /// <summary>The call receives a list the loop fills and then clears (<c>repo.AddRange(batch); batch.Clear();</c>): one call per batch.</summary>
         AccumulatedBatch,
@@ -183,6 +196,13 @@ namespace PerfAnalyzers.EfCore
                 return LoopExemption.RepeatedIdentityLookup;
             }
 
+            if (through is { ExplicitLoads.IsDefault: false } && operation is IInvocationOperation loading
+                    ? ExplicitLoads.LoadedByCallerQuery(ef, loading, through.ExplicitLoads, cancellationToken)
+                    : through is null && ef.TryGetRoundTrip(operation, out var load, cancellationToken) && ExplicitLoads.LoadedByQuery(ef, load, operation, cancellationToken))
+            {
+                return LoopExemption.AlreadyLoaded;
+            }
+
             if (operation is IInvocationOperation call && PassesAccumulatedBatch(ef, call, loop))
             {
                 return LoopExemption.AccumulatedBatch;
@@ -223,7 +243,7 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>
         /// Whether one of the leading reasons of <see cref="Why"/> exempts the operation: those read from the loop and the
-        /// operation's place in it alone (an error path, also a loop in a private method called only from catch clauses, a loop left after it, a periodic batch, the loop's condition, a message
+        /// operation's place in it alone (an error path, also a loop in a private method called only from catch clauses, a loop left after it, one key matched, a periodic batch, the loop's condition, a message
         /// or polling loop, a constant collection), never from what a call reaches or from another body. EFP104 asks them before
         /// it summarizes the called method (issue 14: the summary binds the callee's body, and a call in such a loop is exempt
         /// whatever it reaches).
@@ -243,6 +263,11 @@ namespace PerfAnalyzers.EfCore
             if (placement.ExitsLoopAfter)
             {
                 return LoopExemption.LeavesLoop;
+            }
+
+            if (KeyMatches.RunsForOneKey(ef, operation, loop))
+            {
+                return LoopExemption.OneKeyOnly;
             }
 
             if (placement.IsBatchGuarded)

@@ -1342,5 +1342,157 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("AdjustOne", "iteration of this 'foreach' loop", "AdjustOne -> FirstOrDefaultAsync"),
                 Verify.Diagnostic("EFP104").WithLocation(2).WithArguments("Adjust", "iteration of this 'foreach' loop", "Adjust -> FirstOrDefaultAsync"));
         }
+
+
+        [Fact]
+        public async Task A_call_for_the_one_element_whose_key_matches_runs_at_most_once()
+        {
+            // BTCPay Server's UIInvoiceController (session 12): over one invoice's payment prompts, a 'continue' lets only the
+            // prompt of the chosen payment method through, and the prompts are keyed by it (the collection's indexer takes a
+            // payment method id; a prompt has one). A filter on a status lets many prompts through and is still reported.
+            var source = """
+                public sealed class PaymentMethodId { }
+                public class PaymentPrompt
+                {
+                    public PaymentMethodId PaymentMethodId { get; set; }
+                    public bool Activated { get; set; }
+                }
+
+                public class PaymentPromptDictionary : IEnumerable<PaymentPrompt>
+                {
+                    private readonly Dictionary<PaymentMethodId, PaymentPrompt> _inner = new();
+                    public PaymentPrompt this[PaymentMethodId index] => _inner[index];
+                    public IEnumerator<PaymentPrompt> GetEnumerator() => _inner.Values.GetEnumerator();
+                    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+                }
+
+                public class Activator
+                {
+                    private readonly BlogContext _db;
+                    public Activator(BlogContext db) => _db = db;
+                    public Task<bool> Activate(int invoiceId, PaymentMethodId id) => _db.Blogs.AnyAsync(b => b.Id == invoiceId);
+                }
+
+                public class Checkout
+                {
+                    private readonly Activator _activator;
+                    public Checkout(Activator activator) => _activator = activator;
+
+                    public async Task Show(int invoiceId, PaymentPromptDictionary prompts, PaymentMethodId paymentMethodId)
+                    {
+                        foreach (var pm in prompts)
+                        {
+                            var pmi = pm.PaymentMethodId;
+                            if (pmi != paymentMethodId)
+                                continue;
+                            if (!pm.Activated)
+                                await _activator.Activate(invoiceId, pmi);
+                        }
+
+                        foreach (var pm in prompts)
+                        {
+                            if (pm.Activated)
+                                continue;
+                            await _activator.{|#0:Activate|}(invoiceId, pm.PaymentMethodId);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Activate", "iteration of this 'foreach' loop", "Activator.Activate -> AnyAsync"));
+        }
+
+
+        [Fact]
+        public async Task An_explicit_load_of_a_navigation_the_callers_query_included_is_no_round_trip()
+        {
+            // Smartstore's GiftCardService (judged false in session 8): the loop's gift cards come from a query that includes
+            // PurchasedWithOrderItem, and GetRemainingAmountCoreAsync(giftCard) loads it again through LoadReferenceAsync, which
+            // tests CurrentValue/IsLoaded first: no round trip. Without the Include, or with force: true, it is one per element.
+            var source = """
+                using System.Linq.Expressions;
+                using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+                public static class NavigationExtensions
+                {
+                    public static async Task<ReferenceEntry<TEntity, TProperty>> LoadReferenceAsync<TEntity, TProperty>(
+                        this DbContext ctx, TEntity entity, Expression<Func<TEntity, TProperty>> navigationProperty, bool force = false,
+                        Func<IQueryable<TProperty>, IQueryable<TProperty>> queryModifier = null)
+                        where TEntity : class where TProperty : class
+                    {
+                        var entry = ctx.Entry(entity);
+                        var reference = entry.Reference(navigationProperty);
+                        var isLoaded = reference.CurrentValue != null || reference.IsLoaded;
+                        if (force)
+                        {
+                            reference.IsLoaded = false;
+                            isLoaded = false;
+                        }
+
+                        if (!isLoaded)
+                        {
+                            if (queryModifier != null)
+                            {
+                                var query = queryModifier(reference.Query());
+                                reference.CurrentValue = await query.FirstOrDefaultAsync();
+                            }
+                            else
+                            {
+                                await reference.LoadAsync();
+                            }
+
+                            reference.IsLoaded = true;
+                        }
+
+                        return reference;
+                    }
+                }
+
+                public class PostService
+                {
+                    private readonly BlogContext _db;
+                    public PostService(BlogContext db) => _db = db;
+
+                    public async Task Show()
+                    {
+                        var posts = await _db.Posts.Include(p => p.Blog).ToListAsync();
+                        foreach (var post in posts)
+                        {
+                            await Describe(post);
+                        }
+
+                        var untracked = await _db.Posts.AsNoTracking().Include(p => p.Blog).ToListAsync();
+                        foreach (var post in untracked)
+                        {
+                            await Describe(post);
+                        }
+
+                        var bare = await _db.Posts.ToListAsync();
+                        foreach (var post in bare)
+                        {
+                            await {|#0:Describe|}(post);
+                        }
+
+                        foreach (var post in posts)
+                        {
+                            await {|#1:Reload|}(post);
+                        }
+                    }
+
+                    private async Task<string> Describe(Post post)
+                    {
+                        await _db.LoadReferenceAsync(post, x => x.Blog);
+                        return post.Blog.Name;
+                    }
+
+                    private async Task Reload(Post post) => await _db.LoadReferenceAsync(post, x => x.Blog, force: true);
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("EFP104").WithLocation(0).WithArguments("Describe", "iteration of this 'foreach' loop", "Describe -> NavigationExtensions.LoadReferenceAsync -> FirstOrDefaultAsync"),
+                Verify.Diagnostic("EFP104").WithLocation(1).WithArguments("Reload", "iteration of this 'foreach' loop", "Reload -> NavigationExtensions.LoadReferenceAsync -> FirstOrDefaultAsync"));
+        }
     }
 }

@@ -885,5 +885,41 @@ namespace PerfAnalyzers.Tests.Rules.Loading
                 """;
             await VerifyCS.VerifyCodeFixAsync(source, source, EfVersion.Ef10, VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("ToList", "query", "iteration of this 'foreach' loop"));
         }
+
+
+        [Fact]
+        public async Task Explicit_load_of_a_navigation_the_tracking_query_included_is_not_reported()
+        {
+            // EF Core's Load() returns at once when IsLoaded is set, and a tracking query's Include sets it. A no-tracking query
+            // sets no IsLoaded, and a query without the Include leaves the navigation to load: one round trip per element.
+            var source = """
+                class C
+                {
+                    void M(BlogContext db)
+                    {
+                        var posts = db.Posts.Include(p => p.Blog).ToList();
+                        foreach (var post in posts)
+                        {
+                            db.Entry(post).Reference(p => p.Blog).Load();
+                        }
+
+                        var untracked = db.Posts.AsNoTracking().Include(p => p.Blog).ToList();
+                        foreach (var post in untracked)
+                        {
+                            db.Entry(post).Reference(p => p.Blog).{|#0:Load|}();
+                        }
+
+                        foreach (var post in posts)
+                        {
+                            db.Entry(post).Collection(p => p.Comments).{|#1:Load|}();
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("Load", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(1).WithArguments("Load", "query", "iteration of this 'foreach' loop"));
+        }
     }
 }
