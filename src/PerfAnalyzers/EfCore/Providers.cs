@@ -66,6 +66,10 @@ namespace PerfAnalyzers.EfCore
         /// <summary>Only non-relational providers (InMemory, Cosmos): relational translation rules do not apply.</summary>
         public bool OnlyNonRelational => HasNonRelational && Known == EfProvider.None && !HasOtherRelational;
 
+        /// <summary>The assembly of EF Core's SQLite provider (its <c>UseSqlite</c>), by name.</summary>
+        public static bool IsSqliteAssembly(string? assemblyName)
+            => string.Equals(assemblyName, "Microsoft.EntityFrameworkCore.Sqlite", StringComparison.OrdinalIgnoreCase);
+
         public static ReferencedProviders Of(Compilation compilation)
         {
             var known = EfProvider.None;

@@ -28,6 +28,15 @@ namespace PerfAnalyzers.EfCore
         /// <summary>Text that every tree holding configuration contains (a builder parameter, a context type, a tracking setting, Set&lt;T&gt;).</summary>
         private static readonly string[] TreeKeywords = { "Builder", "DbContext", "QueryTrackingBehavior", "Set<" };
 
+        /// <summary>
+        /// The options methods that choose a database provider (which one is read from the method's assembly, see
+        /// <see cref="ReferencedProviders.IsSqliteAssembly"/>), so the scan knows which contexts can only run on SQLite.
+        /// </summary>
+        internal static readonly ImmutableHashSet<string> ProviderMethods = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "UseSqlite", "UseSqlServer", "UseAzureSql", "UseAzureSynapse", "UseNpgsql", "UseMySql", "UseMySQL", "UseOracle",
+            "UseFirebird", "UseJet", "UseDb2", "UseSpanner", "UseSnowflake", "UseSqlCe", "UseInMemoryDatabase", "UseCosmos", "UseMongoDB");
+
         /// <summary>The configuration APIs whose invocations are bound. Everything else is never bound by the scan.</summary>
         internal static readonly ImmutableHashSet<string> BoundNames = ImmutableHashSet.Create(
             StringComparer.Ordinal,
@@ -41,7 +50,8 @@ namespace PerfAnalyzers.EfCore
             // loading and context options
             "AutoInclude", "UseLazyLoadingProxies", "UseQuerySplittingBehavior", "UseQueryTrackingBehavior",
             // entity types and registrations
-            "Entity", "Set", "AddDbContext", "AddDbContextFactory", "AddDbContextPool", "AddPooledDbContextFactory");
+            "Entity", "Set", "AddDbContext", "AddDbContextFactory", "AddDbContextPool", "AddPooledDbContextFactory")
+            .Union(ProviderMethods);
 
         /// <summary>
         /// Fluent calls that name a member as mapped (<c>Property(x =&gt; x.P)</c>, <c>Property&lt;int&gt;("P")</c>, keys, owned and
@@ -137,6 +147,17 @@ namespace PerfAnalyzers.EfCore
         public List<(ITypeSymbol Context, string Method)> Registrations { get; } = new List<(ITypeSymbol, string)>();
 
         public HashSet<ITypeSymbol> LazyContexts { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>Contexts configured with <c>UseSqlite</c> (in OnConfiguring or a registration).</summary>
+        public HashSet<ITypeSymbol> SqliteContexts { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+
+        public bool SqliteUnattributed;
+
+        /// <summary>Contexts configured with a provider other than SQLite (SQL Server, PostgreSQL, MySQL, InMemory...).</summary>
+        public HashSet<ITypeSymbol> OtherProviderContexts { get; } = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>A provider other than SQLite is chosen where the scan cannot tell for which context (a helper method).</summary>
+        public bool OtherProviderUnattributed;
 
         public bool LazyUnattributed;
 
@@ -445,6 +466,25 @@ namespace PerfAnalyzers.EfCore
                 {
                     ConfiguredContexts.Add(context.OriginalDefinition);
                     Registrations.Add((context.OriginalDefinition, name));
+                }
+
+                return;
+            }
+
+            if (ProviderMethods.Contains(name))
+            {
+                // An extension of DbContextOptionsBuilder from a provider's assembly (UseSqlite lives in
+                // Microsoft.EntityFrameworkCore.Sqlite); another library's method of the same name is not a provider.
+                if (method.IsExtensionMethod && method.Parameters.Length > 0 && IsOptionsBuilder(method.Parameters[0].Type))
+                {
+                    if (ReferencedProviders.IsSqliteAssembly(method.ContainingAssembly?.Name))
+                    {
+                        AddForContext(invocation, model, SqliteContexts, ref SqliteUnattributed, cancellationToken);
+                    }
+                    else
+                    {
+                        AddForContext(invocation, model, OtherProviderContexts, ref OtherProviderUnattributed, cancellationToken);
+                    }
                 }
 
                 return;
@@ -945,6 +985,20 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>Attributes a configuration call to the context it configures: OnConfiguring's class, AddDbContext&lt;T&gt;'s T, DbContextOptionsBuilder&lt;T&gt;.</summary>
+        /// <summary><c>DbContextOptionsBuilder</c> or <c>DbContextOptionsBuilder&lt;T&gt;</c> (EF Core's options builder).</summary>
+        private static bool IsOptionsBuilder(ITypeSymbol type)
+        {
+            for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+            {
+                if (t.Name == "DbContextOptionsBuilder" && EfSymbols.IsInEfNamespace(t))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private void AddForContext(InvocationExpressionSyntax invocation, SemanticModel model, HashSet<ITypeSymbol> target, ref bool unattributed, CancellationToken cancellationToken)
         {
             var added = false;

@@ -61,6 +61,7 @@ namespace PerfAnalyzers.Rules.Async
         {
             if (TestCode.IsInTestClass(context.ContainingSymbol)
                 || !BlockingWait.TryGet(ef, context.Operation, out var wait, context.CancellationToken)
+                || RunsSynchronouslyAnyway(ef, wait.RoundTrip, context.CancellationToken)
                 || IsQuietSetupCode(context, ef, context.Operation)
                 || AuthorSuppressions.IsSuppressed(context.Operation.Syntax, context.ContainingSymbol, AuthorSuppressions.SyncOverAsync))
             {
@@ -117,6 +118,7 @@ namespace PerfAnalyzers.Rules.Async
 
             if (!counterparts.TryGetSyncRoundTrip(ef, invocation, out var counterpart, context.CancellationToken)
                 || AsyncCounterparts.IsSyncHalfOfPair(invocation, counterpart.Name)
+                || RunsSynchronouslyAnyway(ef, invocation, context.CancellationToken)
                 || IsQuietSetupCode(context, ef, invocation)
                 || AuthorSuppressions.IsSuppressed(invocation.Syntax, context.ContainingSymbol, AuthorSuppressions.SyncOverAsync))
             {
@@ -151,6 +153,7 @@ namespace PerfAnalyzers.Rules.Async
             var collection = forEach.Collection.WalkDownConversions();
             if (!ef.Symbols.IsQueryable(collection.Type) || ef.Symbols.GetElementType(collection.Type) is null
                 || !ef.TryGetRoundTrip(forEach, out var roundTrip, context.CancellationToken)
+                || RunsSynchronouslyAnyway(ef, roundTrip, context.CancellationToken)
                 || IsQuietSetupCode(context, ef, forEach)
                 || AuthorSuppressions.IsSuppressed(forEach.Syntax, context.ContainingSymbol, AuthorSuppressions.SyncOverAsync))
             {
@@ -172,6 +175,40 @@ namespace PerfAnalyzers.Rules.Async
                 properties,
                 "foreach",
                 "await foreach over AsAsyncEnumerable()"));
+        }
+
+        /// <summary>
+        /// The round trip's context runs on SQLite only (<see cref="EfModel.RunsOnSqliteOnly"/>): Microsoft.Data.Sqlite's async
+        /// methods run synchronously, so the Async form frees no thread and the change gains nothing (the rule's proof has
+        /// nothing to show on SQLite either).
+        /// </summary>
+        private static bool RunsSynchronouslyAnyway(EfCompilation ef, RoundTrip roundTrip, CancellationToken cancellationToken)
+        {
+            var context = roundTrip.Query.Context ?? (roundTrip.Operation as IInvocationOperation)?.GetReceiverOrThisArgument();
+            return ef.GetModel(cancellationToken).RunsOnSqliteOnly(ContextType(context), roundTrip.Query.EntityType);
+        }
+
+        /// <summary>The same for a sync call: its round trip when the layer knows one, else its receiver (a transaction, the database facade).</summary>
+        private static bool RunsSynchronouslyAnyway(EfCompilation ef, IInvocationOperation invocation, CancellationToken cancellationToken)
+        {
+            if (ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken))
+            {
+                return RunsSynchronouslyAnyway(ef, roundTrip, cancellationToken);
+            }
+
+            return ef.GetModel(cancellationToken).RunsOnSqliteOnly(ContextType(invocation.GetReceiverOrThisArgument()), entityType: null);
+        }
+
+        /// <summary>The context type behind an expression: the context itself, or the one whose <c>Database</c> facade it is.</summary>
+        private static ITypeSymbol? ContextType(IOperation? operation)
+        {
+            operation = operation?.WalkDownConversions();
+            if (operation is IPropertyReferenceOperation { Property.Name: "Database", Instance: { } owner })
+            {
+                return owner.WalkDownConversions().Type;
+            }
+
+            return operation?.Type;
         }
 
         /// <summary>Seeding, migration, installation and start-up code runs once: blocking there costs one thread once.</summary>

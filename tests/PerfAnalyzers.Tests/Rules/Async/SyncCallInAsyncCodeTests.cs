@@ -96,6 +96,108 @@ namespace PerfAnalyzers.Tests.Rules.Async
         }
 
         [Fact]
+        public async Task Is_silent_where_the_context_runs_on_SQLite_only()
+        {
+            // Microsoft.Data.Sqlite runs the async methods synchronously: an awaited ToListAsync holds its thread as ToList
+            // does, so the change gains nothing (TeslaSolarCharger: 10 of 11 findings). Through the context, an interface
+            // only that context implements and its Database facade. A transaction's Commit does not name its context: it is
+            // silent only when every source context runs on SQLite, and BlogContext (the base here) is configured nowhere.
+            var source = """
+                using Microsoft.Extensions.DependencyInjection;
+
+                public interface IPostData { DbSet<Post> Posts { get; } }
+                public class SqliteBlogContext : BlogContext, IPostData { }
+
+                static class Setup
+                {
+                    static void Configure(IServiceCollection services)
+                        => services.AddDbContext<SqliteBlogContext>(o => o.UseSqlite("Data Source=blog.db"));
+                }
+
+                class C
+                {
+                    async Task<int> M(SqliteBlogContext db, IPostData data)
+                    {
+                        await Task.Yield();
+                        var posts = db.Posts.ToList();
+                        var count = data.Posts.Count();
+                        using var tx = db.Database.BeginTransaction();
+                        foreach (var post in db.Posts.Where(p => p.IsPublished)) { post.Views++; }
+                        db.SaveChanges();
+                        tx.{|#0:Commit|}();
+                        return posts.Count + count;
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments("Commit", "CommitAsync"));
+        }
+
+        [Fact]
+        public async Task Reports_where_the_context_can_also_run_on_another_provider_or_its_provider_is_not_visible()
+        {
+            // The same context also registered for SQL Server (a switch on configuration): the async call frees a thread there.
+            var twoProviders = """
+                using Microsoft.Extensions.DependencyInjection;
+
+                public class AppContext2 : BlogContext { }
+                // A stand-in for Microsoft.EntityFrameworkCore.SqlServer's extension (not referenced by the tests).
+                static class SqlServerStandIn { public static DbContextOptionsBuilder UseSqlServer(this DbContextOptionsBuilder b, string c) => b; }
+
+                static class Setup
+                {
+                    static void Configure(IServiceCollection services, bool postgres)
+                    {
+                        if (postgres) { services.AddDbContext<AppContext2>(o => o.UseSqlServer("Server=db")); }
+                        else { services.AddDbContext<AppContext2>(o => o.UseSqlite("Data Source=app.db")); }
+                    }
+                }
+
+                class C
+                {
+                    async Task<int> M(AppContext2 db)
+                    {
+                        await Task.Yield();
+                        return db.Posts.{|#0:Count|}();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(twoProviders, VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments("Count", "CountAsync"));
+
+            // A SQLite context beside a SQL Server one: a query through the SQL Server context, and one through EF's DbContext
+            // base (either of them), still report.
+            var mixed = """
+                using Microsoft.Extensions.DependencyInjection;
+
+                public class LocalContext : BlogContext { }
+                public class RemoteContext : BlogContext { }
+                // A stand-in for Microsoft.EntityFrameworkCore.SqlServer's extension (not referenced by the tests).
+                static class SqlServerStandIn { public static DbContextOptionsBuilder UseSqlServer(this DbContextOptionsBuilder b, string c) => b; }
+
+                static class Setup
+                {
+                    static void Configure(IServiceCollection services)
+                    {
+                        services.AddDbContext<LocalContext>(o => o.UseSqlite("Data Source=app.db"));
+                        services.AddDbContext<RemoteContext>(o => o.UseSqlServer("Server=db"));
+                    }
+                }
+
+                class C
+                {
+                    async Task<int> M(LocalContext local, RemoteContext remote, DbContext any)
+                    {
+                        await Task.Yield();
+                        return local.Posts.Count() + remote.Posts.{|#0:Count|}() + any.Set<Post>().{|#1:Count|}();
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                mixed,
+                VerifyCS.Diagnostic("EFP401").WithLocation(0).WithArguments("Count", "CountAsync"),
+                VerifyCS.Diagnostic("EFP401").WithLocation(1).WithArguments("Count", "CountAsync"));
+        }
+
+        [Fact]
         public async Task Does_not_report_near_misses()
         {
             var source = """
