@@ -368,14 +368,7 @@ namespace PerfAnalyzers.EfCore
                 var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
                 foreach (var op in loop.Loop.Descendants())
                 {
-                    var target = op switch
-                    {
-                        IAssignmentOperation assignment => assignment.Target,
-                        IIncrementOrDecrementOperation increment => increment.Target,
-                        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
-                        _ => null,
-                    };
-                    foreach (var reference in target?.DescendantsAndSelf() ?? Enumerable.Empty<IOperation>())
+                    foreach (var reference in op.WrittenTarget()?.DescendantsAndSelf() ?? Enumerable.Empty<IOperation>())
                     {
                         switch (reference)
                         {
