@@ -185,7 +185,7 @@ namespace PerfAnalyzers.Rules.Async
         private static bool RunsSynchronouslyAnyway(EfCompilation ef, RoundTrip roundTrip, CancellationToken cancellationToken)
         {
             var context = roundTrip.Query.Context ?? (roundTrip.Operation as IInvocationOperation)?.GetReceiverOrThisArgument();
-            return ef.GetModel(cancellationToken).RunsOnSqliteOnly(ContextType(context), roundTrip.Query.EntityType);
+            return ef.GetModel(cancellationToken).RunsOnSqliteOnly(ContextType(ef, context), roundTrip.Query.EntityType);
         }
 
         /// <summary>The same for a sync call: its round trip when the layer knows one, else its receiver (a transaction, the database facade).</summary>
@@ -196,14 +196,26 @@ namespace PerfAnalyzers.Rules.Async
                 return RunsSynchronouslyAnyway(ef, roundTrip, cancellationToken);
             }
 
-            return ef.GetModel(cancellationToken).RunsOnSqliteOnly(ContextType(invocation.GetReceiverOrThisArgument()), entityType: null);
+            return ef.GetModel(cancellationToken).RunsOnSqliteOnly(ContextType(ef, invocation.GetReceiverOrThisArgument()), entityType: null);
         }
 
-        /// <summary>The context type behind an expression: the context itself, or the one whose <c>Database</c> facade it is.</summary>
-        private static ITypeSymbol? ContextType(IOperation? operation)
+        /// <summary>
+        /// The context type behind an expression: the context itself, the one whose <c>Database</c> facade it is, or for a
+        /// transaction held in a local declared once, the context whose facade began it (<c>var tx = db.Database.BeginTransaction()</c>).
+        /// </summary>
+        private static ITypeSymbol? ContextType(EfCompilation ef, IOperation? operation)
         {
             operation = operation?.WalkDownConversions();
-            if (operation is IPropertyReferenceOperation { Property.Name: "Database", Instance: { } owner })
+            if (operation is ILocalReferenceOperation local
+                && BodyIndex.Of(local).Writes(local.Local) is { Count: 1 } writes
+                && writes[0] is IVariableDeclaratorOperation { Initializer.Value: { } initial }
+                && initial.WalkDownConversions() is IInvocationOperation { } begun
+                && ef.Symbols.IsDatabaseFacade(begun.GetReceiverOrThisArgument()?.WalkDownConversions().Type))
+            {
+                operation = begun.GetReceiverOrThisArgument()!.WalkDownConversions();
+            }
+
+            if (operation is IPropertyReferenceOperation { Instance: { } owner } facade && ef.Symbols.IsDatabaseFacade(facade.Type))
             {
                 return owner.WalkDownConversions().Type;
             }

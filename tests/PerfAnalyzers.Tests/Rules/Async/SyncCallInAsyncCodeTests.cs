@@ -100,8 +100,9 @@ namespace PerfAnalyzers.Tests.Rules.Async
         {
             // Microsoft.Data.Sqlite runs the async methods synchronously: an awaited ToListAsync holds its thread as ToList
             // does, so the change gains nothing (TeslaSolarCharger: 10 of 11 findings). Through the context, an interface
-            // only that context implements and its Database facade. A transaction's Commit does not name its context: it is
-            // silent only when every source context runs on SQLite, and BlogContext (the base here) is configured nowhere.
+            // only that context implements, its Database facade, and a transaction the method began on that facade. A
+            // transaction that comes from elsewhere (a parameter) does not name its context: silent only when every source
+            // context runs on SQLite, and BlogContext (the base here) is configured nowhere.
             var source = """
                 using Microsoft.Extensions.DependencyInjection;
 
@@ -116,7 +117,7 @@ namespace PerfAnalyzers.Tests.Rules.Async
 
                 class C
                 {
-                    async Task<int> M(SqliteBlogContext db, IPostData data)
+                    async Task<int> M(SqliteBlogContext db, IPostData data, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction given)
                     {
                         await Task.Yield();
                         var posts = db.Posts.ToList();
@@ -124,7 +125,8 @@ namespace PerfAnalyzers.Tests.Rules.Async
                         using var tx = db.Database.BeginTransaction();
                         foreach (var post in db.Posts.Where(p => p.IsPublished)) { post.Views++; }
                         db.SaveChanges();
-                        tx.{|#0:Commit|}();
+                        tx.Commit();
+                        given.{|#0:Commit|}();
                         return posts.Count + count;
                     }
                 }
