@@ -64,11 +64,11 @@ namespace PerfAnalyzers.EfCore
             var index = BodyIndex.Of(body);
             var entryLocal = entryExpression.WalkDownConversions() is ILocalReferenceOperation l ? l.Local : null;
             var navigationEntry = Resolve(entryExpression, index);
-            if (navigationEntry is not IInvocationOperation { TargetMethod.Name: "Reference" or "Collection" or "Navigation", Instance: { } entityEntry } navigationCall
+            if (navigationEntry is not IInvocationOperation { TargetMethod.Name: "Reference" or "Collection" or "Navigation", Instance: { } entityEntry, Arguments.Length: 1 } navigationCall
                 || ef.Symbols.EntityEntry is not { } entryType || !EfSymbols.InheritsFrom(navigationCall.TargetMethod.ContainingType, entryType)
                 || Resolve(entityEntry, index) is not IInvocationOperation { TargetMethod.Name: "Entry" } entryCall
                 || !ef.Symbols.IsDbContextOrInterface(entryCall.TargetMethod.ContainingType)
-                || entryCall.Arguments.Length < 1 || navigationCall.Arguments.Length < 1)
+                || entryCall.Arguments.Length < 1)
             {
                 return null;
             }
@@ -77,11 +77,7 @@ namespace PerfAnalyzers.EfCore
             var navigation = navigationCall.Arguments[0].Value.WalkDownConversions();
             ImmutableArray<string> names;
             IParameterSymbol? navigationParameter = null;
-            if (navigation.ConstantValue is { HasValue: true, Value: string text } && text.Length > 0)
-            {
-                names = ImmutableArray.Create(text);
-            }
-            else if (NavigationAccess.LambdaPath(navigation.AsLambda()) is { Length: 1 } path)
+            if (NavigationAccess.EntryNavigationPath(ef.Symbols, navigationCall) is { Length: 1 } path)
             {
                 names = path;
             }

@@ -456,6 +456,28 @@ namespace PerfAnalyzers.EfCore
             return true;
         }
 
+        /// <summary>
+        /// The navigation an entity entry's <c>Reference</c>/<c>Collection</c>/<c>Navigation</c> call names (<c>entry.Collection("Posts")</c>,
+        /// <c>entry.Reference(p =&gt; p.Blog)</c>): its path (one name for a string or a one-member lambda), or null when the call is
+        /// not such a member of EF's <c>EntityEntry</c> or names nothing readable.
+        /// </summary>
+        internal static ImmutableArray<string>? EntryNavigationPath(EfSymbols symbols, IInvocationOperation call)
+        {
+            if (call.TargetMethod.Name is not ("Reference" or "Collection" or "Navigation") || symbols.EntityEntry is not { } entryType
+                || !EfSymbols.InheritsFrom(call.TargetMethod.ContainingType, entryType) || call.Arguments.Length != 1)
+            {
+                return null;
+            }
+
+            var argument = call.Arguments[0].Value.WalkDownConversions();
+            if (argument.ConstantValue is { HasValue: true, Value: string name })
+            {
+                return name.Length > 0 ? ImmutableArray.Create(name) : null;
+            }
+
+            return LambdaPath(argument.AsLambda());
+        }
+
         /// <summary><c>b => b.Posts</c>, <c>b => b.Author.Posts</c>, <c>b => b.Posts.Where(..).OrderBy(..)</c>, <c>b => ((Derived)b).Nav</c>.</summary>
         internal static ImmutableArray<string>? LambdaPath(IAnonymousFunctionOperation? lambda)
         {

@@ -145,7 +145,7 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            return keys.All(k => IsLoopInvariant(k, loop)) && !ClearsTracker(ef, loop);
+            return keys.All(k => LoopInvariance.IsInvariant(k, loop)) && !ClearsTracker(ef, loop);
         }
 
         /// <summary>
@@ -418,86 +418,6 @@ namespace PerfAnalyzers.EfCore
 
         private static bool DeclaredIn(ISymbol symbol, Microsoft.CodeAnalysis.Text.TextSpan span)
             => symbol.DeclaringSyntaxReferences.Length > 0 && symbol.DeclaringSyntaxReferences.All(r => span.Contains(r.Span));
-
-        /// <summary>
-        /// The key is the same on every iteration of <paramref name="loop"/> and of every loop around it (a key read per row of
-        /// an outer loop, looked up in an inner loop over a few key fields, is still one look-up per row): built from constants,
-        /// fields and members, and from locals and parameters declared outside the outermost loop and outside any lambda around
-        /// the key, that the outermost loop never assigns; no call (its result may differ).
-        /// </summary>
-        private static bool IsLoopInvariant(IOperation key, EnclosingLoop loop)
-        {
-            var loopSpan = loop.Loop.Syntax.Span;
-            var lambdas = new List<Microsoft.CodeAnalysis.Text.TextSpan>();
-            IOperation outermost = loop.Loop;
-            for (var current = key.Parent; current is not null; current = current.Parent)
-            {
-                if (current is ILoopOperation && current.Syntax.Span.Contains(loopSpan))
-                {
-                    outermost = current;
-                }
-                else if (current is IAnonymousFunctionOperation)
-                {
-                    lambdas.Add(current.Syntax.Span);
-                }
-            }
-
-            loopSpan = outermost.Syntax.Span;
-            var keySpan = key.Syntax.Span;
-            foreach (var op in key.DescendantsAndSelf())
-            {
-                ISymbol? symbol = op switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    _ => null,
-                };
-
-                if (symbol is not null)
-                {
-                    if (DeclaredIn(symbol, keySpan))
-                    {
-                        continue;
-                    }
-
-                    if (symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == key.Syntax.SyntaxTree
-                                                                      && (loopSpan.Contains(r.Span) || lambdas.Any(l => l.Contains(r.Span))))
-                        || IsWrittenIn(symbol, outermost))
-                    {
-                        return false;
-                    }
-
-                    continue;
-                }
-
-                if (op is IInvocationOperation or IAwaitOperation or IInvalidOperation or IAssignmentOperation or IIncrementOrDecrementOperation)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static bool IsWrittenIn(ISymbol symbol, IOperation loop)
-        {
-            foreach (var op in loop.Descendants())
-            {
-                var written = op.WrittenTarget() switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
-                    _ => null,
-                };
-
-                if (written is not null && SymbolEqualityComparer.Default.Equals(written, symbol))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary>The loop clears the change tracker (<c>ChangeTracker.Clear()</c>): what an iteration loaded is gone for the next one.</summary>
         private static bool ClearsTracker(EfCompilation ef, EnclosingLoop loop)

@@ -100,7 +100,6 @@ namespace PerfAnalyzers.EfCore
 
         private sealed class Context(EfCompilation ef, EnclosingLoop loop, IOperation source)
         {
-            private HashSet<ISymbol>? _written;
             private Dictionary<ISymbol, IOperation>? _aliases;
 
             /// <summary>The source, or what a chain of element-keeping operators over it starts from, with the Where filters on the way.</summary>
@@ -320,16 +319,14 @@ namespace PerfAnalyzers.EfCore
                 return current;
             }
 
+            /// <summary>A LINQ operator whose results are elements of its source (filtered, ordered, paged, streamed or collected).</summary>
             private bool KeepsElements(IInvocationOperation call)
                 => (ef.Symbols.IsEnumerableMethod(call.TargetMethod) || ef.Symbols.IsQueryableMethod(call.TargetMethod))
-                   && ef.Symbols.Operators.Kind(call.TargetMethod) is OperatorKind.Where or OperatorKind.OrderBy or OperatorKind.OrderByDescending
-                       or OperatorKind.ThenBy or OperatorKind.ThenByDescending or OperatorKind.Order or OperatorKind.OrderDescending
-                       or OperatorKind.Take or OperatorKind.Skip or OperatorKind.TakeWhile or OperatorKind.SkipWhile or OperatorKind.Reverse
-                       or OperatorKind.ToList or OperatorKind.ToArray or OperatorKind.AsEnumerable or OperatorKind.Distinct or OperatorKind.ToHashSet;
+                   && ef.Symbols.Operators.Is(call.TargetMethod, OperatorMeaning.ElementPreserving | OperatorMeaning.Streaming | OperatorMeaning.ToCollection);
 
             /// <summary>
-            /// A value that is the same on every iteration: a constant, or locals, parameters, fields and properties (of this
-            /// instance, static, or of such a value) that the loop does not assign; not the element, no call.
+            /// A value that is the same on every iteration (<see cref="LoopInvariance"/>), not the element, not a null constant,
+            /// and simple: a constant, a local, a parameter, or a field or property of this instance, static, or of such a value.
             /// </summary>
             private bool IsInvariant(IOperation value, ISymbol of)
             {
@@ -339,54 +336,16 @@ namespace PerfAnalyzers.EfCore
                     return value.ConstantValue.Value is not null;
                 }
 
-                switch (value)
-                {
-                    case ILocalReferenceOperation local:
-                        return !SymbolEqualityComparer.Default.Equals(local.Local, of) && DeclaredOutsideLoop(local.Local) && !Written().Contains(local.Local);
-                    case IParameterReferenceOperation parameter:
-                        return !SymbolEqualityComparer.Default.Equals(parameter.Parameter, of) && DeclaredOutsideLoop(parameter.Parameter) && !Written().Contains(parameter.Parameter);
-                    case IFieldReferenceOperation field:
-                        return !Written().Contains(field.Field) && (field.Instance is null or IInstanceReferenceOperation || IsInvariant(field.Instance, of));
-                    case IPropertyReferenceOperation { Property.Parameters.IsEmpty: true } property:
-                        return property.Instance is null or IInstanceReferenceOperation || IsInvariant(property.Instance, of);
-                    default:
-                        return false;
-                }
+                return IsSimpleReference(value) && !IsElement(value, of) && LoopInvariance.IsInvariant(value, loop);
             }
 
-            private bool DeclaredOutsideLoop(ISymbol symbol)
-                => symbol.DeclaringSyntaxReferences.All(r => r.SyntaxTree != loop.Loop.Syntax.SyntaxTree || !loop.Loop.Syntax.Span.Contains(r.Span));
-
-            /// <summary>The locals, parameters and fields the loop assigns (also as <c>ref</c>/<c>out</c> arguments), once per question.</summary>
-            private HashSet<ISymbol> Written()
+            private static bool IsSimpleReference(IOperation value) => value.WalkDownConversions() switch
             {
-                if (_written is not null)
-                {
-                    return _written;
-                }
-
-                var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-                foreach (var op in loop.Loop.Descendants())
-                {
-                    foreach (var reference in op.WrittenTarget()?.DescendantsAndSelf() ?? Enumerable.Empty<IOperation>())
-                    {
-                        switch (reference)
-                        {
-                            case ILocalReferenceOperation local:
-                                written.Add(local.Local);
-                                break;
-                            case IParameterReferenceOperation parameter:
-                                written.Add(parameter.Parameter);
-                                break;
-                            case IFieldReferenceOperation field:
-                                written.Add(field.Field);
-                                break;
-                        }
-                    }
-                }
-
-                return _written = written;
-            }
+                ILocalReferenceOperation or IParameterReferenceOperation => true,
+                IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation || IsSimpleReference(field.Instance),
+                IPropertyReferenceOperation { Property.Parameters.IsEmpty: true } property => property.Instance is null or IInstanceReferenceOperation || IsSimpleReference(property.Instance),
+                _ => false,
+            };
 
             /// <summary>Locals declared in the loop body with an initializer and never assigned again (<c>var pmi = pm.PaymentMethodId;</c>).</summary>
             private Dictionary<ISymbol, IOperation> Aliases()
@@ -397,9 +356,10 @@ namespace PerfAnalyzers.EfCore
                 }
 
                 var aliases = new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default);
+                var index = BodyIndex.Of(loop.Body);
                 foreach (var op in loop.Body.Descendants())
                 {
-                    if (op is IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator && !Written().Contains(declarator.Symbol))
+                    if (op is IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator && index.Writes(declarator.Symbol).Count == 1)
                     {
                         aliases[declarator.Symbol] = initial;
                     }

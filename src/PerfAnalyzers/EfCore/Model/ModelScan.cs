@@ -984,7 +984,6 @@ namespace PerfAnalyzers.EfCore
             }
         }
 
-        /// <summary>Attributes a configuration call to the context it configures: OnConfiguring's class, AddDbContext&lt;T&gt;'s T, DbContextOptionsBuilder&lt;T&gt;.</summary>
         /// <summary><c>DbContextOptionsBuilder</c> or <c>DbContextOptionsBuilder&lt;T&gt;</c> (EF Core's options builder).</summary>
         private static bool IsOptionsBuilder(ITypeSymbol type)
         {
@@ -999,6 +998,7 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
+        /// <summary>Attributes a configuration call to the context it configures: OnConfiguring's class, AddDbContext&lt;T&gt;'s T, DbContextOptionsBuilder&lt;T&gt;.</summary>
         private void AddForContext(InvocationExpressionSyntax invocation, SemanticModel model, HashSet<ITypeSymbol> target, ref bool unattributed, CancellationToken cancellationToken)
         {
             var added = false;

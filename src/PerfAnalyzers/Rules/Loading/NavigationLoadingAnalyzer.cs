@@ -306,18 +306,9 @@ namespace PerfAnalyzers.Rules.Loading
                                 names.Add(receiver.Property.Name);
                             }
 
-                            if ((method.Name is "Collection" or "Reference" or "Navigation") && ef.Symbols.EntityEntry is not null
-                                && EfSymbols.InheritsFrom(method.ContainingType, ef.Symbols.EntityEntry) && invocation.Arguments.Length == 1)
+                            if (NavigationAccess.EntryNavigationPath(ef.Symbols, invocation) is { Length: > 0 } loaded)
                             {
-                                var argument = invocation.Arguments[0].Value;
-                                if (argument.ConstantValue is { HasValue: true, Value: string loaded })
-                                {
-                                    names.Add(loaded);
-                                }
-                                else if (NavigationAccess.LambdaPath(argument.AsLambda()) is { Length: > 0 } path)
-                                {
-                                    names.Add(path[path.Length - 1]);
-                                }
+                                names.Add(loaded[loaded.Length - 1]);
                             }
 
                             if (!invocation.IsInsideExpressionTree() && ef.TryGetRoundTrip(invocation, out var roundTrip, cancellationToken)

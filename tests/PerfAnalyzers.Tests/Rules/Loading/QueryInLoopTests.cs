@@ -513,6 +513,33 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task Find_with_a_field_the_loop_assigns_is_a_round_trip_per_iteration()
+        {
+            // The key is a field, not a local: one the loop assigns changes per iteration (LoopInvariance reads the fields
+            // the loop writes too); one it only reads stays the same key.
+            var source = """
+                class C
+                {
+                    private int _current;
+                    private int _fixed;
+
+                    void M(BlogContext db, List<Post> posts)
+                    {
+                        foreach (var post in posts)
+                        {
+                            _current = post.BlogId;
+                            var moving = db.Blogs.{|#0:Find|}(_current);
+                            var same = db.Blogs.Find(_fixed);
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("Find", "query", "iteration of this 'foreach' loop"));
+        }
+
+        [Fact]
         public async Task Growing_literal_list_is_not_constant()
         {
             var source = """
