@@ -786,7 +786,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            private static bool MayTake(IMethodSymbol method, int arguments)
+            public static bool MayTake(IMethodSymbol method, int arguments)
             {
                 var parameters = method.Parameters;
                 var required = 0;
@@ -1063,8 +1063,16 @@ namespace PerfAnalyzers.EfCore
                     continue;
                 }
 
+                var named = byName[pair.Key];
                 foreach (var simple in pair.Value)
                 {
+                    // Binding an occurrence (GetSymbolInfo binds the whole member it is in) can only reject a candidate of
+                    // this name that is not rejected yet, and only if the call can take that many arguments.
+                    if (named.TrueForAll(rejected.Contains) || !MayCallAny(simple, named, rejected))
+                    {
+                        continue;
+                    }
+
                     if (!models.TryGetValue(simple.SyntaxTree, out var model))
                     {
                         models[simple.SyntaxTree] = model = compilation.GetSemanticModel(simple.SyntaxTree);
@@ -1087,6 +1095,23 @@ namespace PerfAnalyzers.EfCore
             }
 
             return candidates.Where(c => !rejected.Contains(c)).ToList();
+        }
+
+        /// <summary>
+        /// Whether the occurrence of a candidate's name may refer to one of <paramref name="named"/> not rejected yet: any use
+        /// that is not a call may (a method group, <c>nameof</c>); a call only if one of them can take its arguments
+        /// (<see cref="CallableNames.MayTake"/>, loose where a receiver may be passed as an argument).
+        /// </summary>
+        private static bool MayCallAny(SimpleNameSyntax simple, List<IMethodSymbol> named, HashSet<IMethodSymbol> rejected)
+        {
+            var callee = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access : (ExpressionSyntax)simple;
+            if (callee.Parent is not InvocationExpressionSyntax call || call.Expression != callee)
+            {
+                return true;
+            }
+
+            var arguments = call.ArgumentList.Arguments.Count;
+            return named.Exists(m => !rejected.Contains(m) && CallableNames.MayTake(m, arguments));
         }
 
         /// <summary>

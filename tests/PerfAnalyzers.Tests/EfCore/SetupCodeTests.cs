@@ -494,6 +494,61 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.Equal("optional=True, many=True, none=True, reduced=True, static=True, overload=True", answers);
         }
 
+        [Fact]
+        public void A_use_outside_setup_code_is_bound_unless_its_arity_rules_out_every_candidate_of_its_name()
+        {
+            // The other side of the look (issue 14): each use of a candidate's name outside setup code is bound (which binds
+            // the whole member it is in) only when a candidate of that name not ruled out yet can take its arguments. Every
+            // helper here is called from setup code and once more from a controller; those calls must still rule them out
+            // (optional parameters left out, a params array, an extension method called either way, a method group), and
+            // only the call to another overload, of an arity no candidate takes, leaves its candidate setup code.
+            var host = EfCoreTestHost.Create("""
+                public static class TagQueries
+                {
+                    public static int Reduced(this BlogContext db, string name) => db.Tags.Count/*reduced*/();
+                    public static int Static(this BlogContext db, string name) => db.Tags.Count/*static*/();
+                }
+
+                public class TagHelpers
+                {
+                    public void Optional(BlogContext db, int page = 0, int size = 10) => db.Tags.ToList/*optional*/();
+                    public void Many(BlogContext db, params string[] names) => db.Tags.ToList/*many*/();
+                    public void Group(BlogContext db) => db.Tags.ToList/*group*/();
+                    public void Overloaded(BlogContext db) { }
+                    public void Overloaded(BlogContext db, int page) => db.Tags.ToList/*overload*/();
+                }
+
+                public class Setup
+                {
+                    public void InstallSite(BlogContext db, TagHelpers helpers)
+                    {
+                        helpers.Optional(db, 1, 2);
+                        helpers.Many(db);
+                        helpers.Group(db);
+                        db.Reduced("x");
+                        TagQueries.Static(db, "y");
+                        helpers.Overloaded(db, 1);
+                    }
+                }
+
+                public class TagsController
+                {
+                    public void Index(BlogContext db, TagHelpers helpers)
+                    {
+                        helpers.Optional(db);
+                        helpers.Many(db, "a", "b", "c");
+                        Action<BlogContext> later = helpers.Group;
+                        TagQueries.Reduced(db, "x");
+                        db.Static("y");
+                        helpers.Overloaded(db);
+                    }
+                }
+                """);
+            bool IsSetup(string marker) => SetupCode.IsSetupCode(host.Ef!, host.Invocation(marker));
+            var answers = string.Join(", ", new[] { "optional", "many", "group", "reduced", "static", "overload" }.Select(m => m + "=" + IsSetup(m)));
+            Assert.Equal("optional=False, many=False, group=False, reduced=False, static=False, overload=True", answers);
+        }
+
         private static Task<ImmutableArray<Diagnostic>> RunAsync(string source, bool reportSetupCode)
             => RunAsync(source, reportSetupCode, new QueryInLoopAnalyzer(), new NPlusOneThroughCallAnalyzer(), new SaveChangesInLoopAnalyzer(), new AddInLoopAnalyzer(), new SyncCallInAsyncCodeAnalyzer());
 
