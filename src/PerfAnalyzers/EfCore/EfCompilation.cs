@@ -111,7 +111,7 @@ namespace PerfAnalyzers.EfCore
         private ContextLifetime? _lifetime;
 
         /// <summary>Does a loop do work outside the database that dwarfs a round trip per pass? (the loop exemptions' <see cref="LoopExemption.HeavyWorkPerItem"/>)</summary>
-        public HeavyWork HeavyWork => Volatile.Read(ref _heavyWork) ?? LazyInitializer.EnsureInitialized(ref _heavyWork, () => new HeavyWork(Symbols.Compilation))!;
+        public HeavyWork HeavyWork => Volatile.Read(ref _heavyWork) ?? LazyInitializer.EnsureInitialized(ref _heavyWork, () => new HeavyWork(this))!;
 
         private HeavyWork? _heavyWork;
 

@@ -1578,6 +1578,72 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Heavy_work_behind_an_injected_interface_with_one_implementation()
+        {
+            // TeslaSolarCharger: per car, `_teslaService.SetAmp(car)` (ITeslaService -> TeslaFleetApiService) reads the car's row
+            // and then sends the command through IBackendApiService's HttpClient, three calls down: the round trip beside a
+            // remote call per item is not what makes the loop slow. Followed through an interface only when one class
+            // implements it; the same work behind an interface two classes implement, or four calls down, is not seen.
+            var host = EfCoreTestHost.Create("""
+                public interface IBackend { Task<string> SendAsync(string url); }
+                public class Backend : IBackend
+                {
+                    private readonly System.Net.Http.HttpClient _http = new();
+                    public async Task<string> SendAsync(string url) => await (await _http.GetAsync(url)).Content.ReadAsStringAsync();
+                }
+
+                public interface ICarService { Task SetAmp(Blog car); Task Poll(Blog car); }
+                public class CarService : ICarService
+                {
+                    private readonly BlogContext _db;
+                    private readonly IBackend _backend;
+                    public CarService(BlogContext db, IBackend backend) { _db = db; _backend = backend; }
+                    public async Task SetAmp(Blog car) => await Send(car, "amp");
+                    public async Task Poll(Blog car) => await Deeper(car);
+                    private async Task Send(Blog car, string command)
+                    {
+                        var name = await _db.Blogs.Where(b => b.Id == car.Id).Select(b => b.Name).FirstAsync();
+                        await _backend.SendAsync(name + command);
+                    }
+                    private async Task Deeper(Blog car) => await Deepest(car);
+                    private async Task Deepest(Blog car) => await Send(car, "poll");
+                }
+
+                public interface INotifier { Task Notify(Blog blog); }
+                public class MailNotifier : INotifier
+                {
+                    private readonly BlogContext _db;
+                    private readonly System.Net.Http.HttpClient _http = new();
+                    public MailNotifier(BlogContext db) => _db = db;
+                    public async Task Notify(Blog blog) { await _db.Posts.CountAsync(p => p.BlogId == blog.Id); await _http.PostAsync("mail", null); }
+                }
+                public class NullNotifier : INotifier
+                {
+                    private readonly BlogContext _db;
+                    public NullNotifier(BlogContext db) => _db = db;
+                    public async Task Notify(Blog blog) => await _db.Posts.CountAsync(p => p.BlogId == blog.Id);
+                }
+
+                class Charger
+                {
+                    async Task Run(BlogContext db, List<Blog> cars, ICarService service, INotifier notifier)
+                    {
+                        foreach (var car in cars) await service.SetAmp/*remote*/(car);
+                        foreach (var car in cars) await service.Poll/*tooDeep*/(car);
+                        foreach (var car in cars)
+                        {
+                            await db.Posts.CountAsync/*twoImplementations*/(p => p.BlogId == car.Id);
+                            await notifier.Notify(car);
+                        }
+                    }
+                }
+                """);
+            Assert.Equal(LoopExemption.HeavyWorkPerItem, Why(host, "remote"));
+            Assert.Equal(LoopExemption.None, Why(host, "tooDeep"));
+            Assert.Equal(LoopExemption.None, Why(host, "twoImplementations"));
+        }
+
+        [Fact]
         public void A_local_the_loop_fills_once_is_a_cache_miss()
         {
             // Oqtane's SiteRepository.CreatePages: `if (pages == null) pages = _pageRepository.GetPages(siteId).ToList();`

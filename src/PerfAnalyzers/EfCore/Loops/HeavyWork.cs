@@ -10,16 +10,19 @@ namespace PerfAnalyzers.EfCore
     /// round trip costs and does not count). A loop that packages a game folder, re-encodes a picture or runs <c>ffmpeg</c> per item spends its time
     /// there; the round trip next to it is not what makes the loop slow, and batching it changes nothing a user measures
     /// ("accurate but not worth acting on"). Looked for in the loop body and in the source methods it calls, up to
-    /// <see cref="MaxDepth"/> calls deep, one cached answer per method.
+    /// <see cref="MaxDepth"/> calls deep (as deep as <see cref="RoundTripSummaries"/> follows a round trip), one cached answer
+    /// per method. A call is followed where the layer knows the body that runs (<see cref="RoundTripSummaries.ResolveTarget(IInvocationOperation)"/>):
+    /// an interface or abstract method with one implementation in source is followed into it, so an HTTP client or a
+    /// device API behind an injected <c>IXService</c> counts as it does when called directly.
     /// </summary>
     internal sealed class HeavyWork
     {
-        private const int MaxDepth = 2;
+        private const int MaxDepth = RoundTripSummaries.MaxFurtherCalls;
 
-        private readonly Compilation _compilation;
+        private readonly EfCompilation _ef;
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _methods = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
-        public HeavyWork(Compilation compilation) => _compilation = compilation;
+        public HeavyWork(EfCompilation ef) => _ef = ef;
 
         /// <summary>The loop body, or a source method it calls, does heavy non-database work on every pass.</summary>
         public bool InLoop(EnclosingLoop loop, CancellationToken cancellationToken)
@@ -40,7 +43,11 @@ namespace PerfAnalyzers.EfCore
                     return true;
                 }
 
-                if (depth > 0 && method.Locations.Any(l => l.IsInSource) && MethodDoesHeavyWork(method.OriginalDefinition, depth - 1, visiting, cancellationToken))
+                if (depth > 0
+                    && (method.Locations.Any(l => l.IsInSource) || method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
+                    && _ef.Summaries.ResolveTarget(invocation) is { } target
+                    && target.Locations.Any(l => l.IsInSource)
+                    && MethodDoesHeavyWork(target.OriginalDefinition, depth - 1, visiting, cancellationToken))
                 {
                     return true;
                 }
@@ -61,7 +68,7 @@ namespace PerfAnalyzers.EfCore
                 return false;
             }
 
-            var body = SourceBodies.GetBody(_compilation, method, cancellationToken);
+            var body = SourceBodies.GetBody(_ef.Symbols.Compilation, method, cancellationToken);
             var result = body is not null && InBody(body, depth, visiting, cancellationToken);
             visiting.Remove(method);
 
