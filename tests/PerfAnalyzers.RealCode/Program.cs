@@ -36,6 +36,7 @@ namespace PerfAnalyzers.RealCode
         {
             "Microsoft.EntityFrameworkCore", "Microsoft.Extensions.", "Microsoft.Data.Sqlite", "Microsoft.Data.SqlClient",
             "Npgsql", "Microsoft.AspNetCore.", "Castle.Core", "Ardalis.", "AutoMapper", "FluentValidation",
+            "Dapper", "CliWrap", "LanguageExt",
         };
 
         private static async Task<int> Main(string[] args)
