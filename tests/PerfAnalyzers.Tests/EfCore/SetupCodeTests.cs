@@ -452,6 +452,26 @@ namespace PerfAnalyzers.Tests.EfCore
             Assert.False(SetupCode.IsSetupCode(host.Ef!, host.Invocation("request")));
         }
 
+        /// <summary>Helpers of every arity shape the setup look must bind or may skip: optional and params parameters, an extension method, overloads.</summary>
+        private const string ArityHelpers = """
+            public static class TagQueries
+            {
+                public static int Reduced(this BlogContext db, string name) => db.Tags.Count/*reduced*/();
+                public static int Static(this BlogContext db, string name) => db.Tags.Count/*static*/();
+            }
+
+            public class TagHelpers
+            {
+                public void Optional(BlogContext db, int page = 0, int size = 10) => db.Tags.ToList/*optional*/();
+                public void Many(BlogContext db, params string[] names) => db.Tags.ToList/*many*/();
+                public void None(BlogContext db, params string[] names) => db.Tags.ToList/*none*/();
+                public void Group(BlogContext db) => db.Tags.ToList/*group*/();
+                public void Overloaded(BlogContext db) { }
+                public void Overloaded(BlogContext db, int page) => db.Tags.ToList/*overload*/();
+            }
+
+            """;
+
         [Fact]
         public void A_setup_call_is_bound_unless_its_arity_rules_out_every_new_candidate()
         {
@@ -459,22 +479,7 @@ namespace PerfAnalyzers.Tests.EfCore
             // (issue 14): optional parameters left out, a params array, an extension method called either way, an overload of
             // another arity, and a second call of a method already found must still find every helper. The helpers are public
             // methods of another type, found by the look forward from the setup method only.
-            var host = EfCoreTestHost.Create("""
-                public static class TagQueries
-                {
-                    public static int Reduced(this BlogContext db, string name) => db.Tags.Count/*reduced*/();
-                    public static int Static(this BlogContext db, string name) => db.Tags.Count/*static*/();
-                }
-
-                public class TagHelpers
-                {
-                    public void Optional(BlogContext db, int page = 0, int size = 10) => db.Tags.ToList/*optional*/();
-                    public void Many(BlogContext db, params string[] names) => db.Tags.ToList/*many*/();
-                    public void None(BlogContext db, params string[] names) => db.Tags.ToList/*none*/();
-                    public void Overloaded(BlogContext db) { }
-                    public void Overloaded(BlogContext db, int page) => db.Tags.ToList/*overload*/();
-                }
-
+            var host = EfCoreTestHost.Create(ArityHelpers + """
                 public class Setup
                 {
                     public void InstallSite(BlogContext db, TagHelpers helpers)
@@ -502,22 +507,7 @@ namespace PerfAnalyzers.Tests.EfCore
             // helper here is called from setup code and once more from a controller; those calls must still rule them out
             // (optional parameters left out, a params array, an extension method called either way, a method group), and
             // only the call to another overload, of an arity no candidate takes, leaves its candidate setup code.
-            var host = EfCoreTestHost.Create("""
-                public static class TagQueries
-                {
-                    public static int Reduced(this BlogContext db, string name) => db.Tags.Count/*reduced*/();
-                    public static int Static(this BlogContext db, string name) => db.Tags.Count/*static*/();
-                }
-
-                public class TagHelpers
-                {
-                    public void Optional(BlogContext db, int page = 0, int size = 10) => db.Tags.ToList/*optional*/();
-                    public void Many(BlogContext db, params string[] names) => db.Tags.ToList/*many*/();
-                    public void Group(BlogContext db) => db.Tags.ToList/*group*/();
-                    public void Overloaded(BlogContext db) { }
-                    public void Overloaded(BlogContext db, int page) => db.Tags.ToList/*overload*/();
-                }
-
+            var host = EfCoreTestHost.Create(ArityHelpers + """
                 public class Setup
                 {
                     public void InstallSite(BlogContext db, TagHelpers helpers)
