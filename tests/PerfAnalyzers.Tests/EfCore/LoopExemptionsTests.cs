@@ -1644,6 +1644,39 @@ namespace PerfAnalyzers.Tests.EfCore
         }
 
         [Fact]
+        public void Heavy_work_an_answer_found_deeper_does_not_reach_a_caller_that_may_look_less_deep()
+        {
+            // The look's answers are kept per method and depth: `Copy` is heavy one call below `Third`, so a loop that calls
+            // `Third` is exempt; a loop that reaches `Third` three calls down would need a fifth level, and stays reported
+            // whichever loop is asked first (before, the first answer for `Third` was kept for every depth, and Oqtane's
+            // findings depended on which rule asked first).
+            const string source = """
+                class Sync
+                {
+                    private readonly BlogContext _db;
+                    public Sync(BlogContext db) => _db = db;
+                    private void Copy(Blog blog) => System.IO.File.Copy(blog.Url, blog.Url + ".bak");
+                    private void Third(Blog blog) => Copy(blog);
+                    private void Second(Blog blog) => Third(blog);
+                    private void First(Blog blog) => Second(blog);
+
+                    void Run(List<Blog> blogs)
+                    {
+                        foreach (var blog in blogs) { First(blog); _db.Posts.Count/*deep*/(p => p.BlogId == blog.Id); }
+                        foreach (var blog in blogs) { Third(blog); _db.Posts.Count/*near*/(p => p.BlogId == blog.Id); }
+                    }
+                }
+                """;
+            var nearFirst = EfCoreTestHost.Create(source);
+            Assert.Equal(LoopExemption.HeavyWorkPerItem, Why(nearFirst, "near"));
+            Assert.Equal(LoopExemption.None, Why(nearFirst, "deep"));
+
+            var deepFirst = EfCoreTestHost.Create(source);
+            Assert.Equal(LoopExemption.None, Why(deepFirst, "deep"));
+            Assert.Equal(LoopExemption.HeavyWorkPerItem, Why(deepFirst, "near"));
+        }
+
+        [Fact]
         public void A_local_the_loop_fills_once_is_a_cache_miss()
         {
             // Oqtane's SiteRepository.CreatePages: `if (pages == null) pages = _pageRepository.GetPages(siteId).ToList();`

@@ -20,15 +20,23 @@ namespace PerfAnalyzers.EfCore
         private const int MaxDepth = RoundTripSummaries.MaxFurtherCalls;
 
         private readonly EfCompilation _ef;
-        private readonly ConcurrentDictionary<IMethodSymbol, bool> _methods = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Per method, the answer for each number of further calls the look may still follow (index = that number): a
+        /// function of the method and the depth alone, so an answer does not depend on which loop asked first (a "yes" found
+        /// three calls down is not a "yes" for a caller that may look only one call down).
+        /// </summary>
+        private readonly ConcurrentDictionary<IMethodSymbol, int[]> _methods = new ConcurrentDictionary<IMethodSymbol, int[]>(SymbolEqualityComparer.Default);
+
+        private const int Unknown = 0, No = 1, Yes = 2;
 
         public HeavyWork(EfCompilation ef) => _ef = ef;
 
         /// <summary>The loop body, or a source method it calls, does heavy non-database work on every pass.</summary>
         public bool InLoop(EnclosingLoop loop, CancellationToken cancellationToken)
-            => InBody(loop.Body, MaxDepth, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+            => InBody(loop.Body, MaxDepth, cancellationToken);
 
-        private bool InBody(IOperation body, int depth, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private bool InBody(IOperation body, int depth, CancellationToken cancellationToken)
         {
             foreach (var op in body.Descendants())
             {
@@ -47,7 +55,7 @@ namespace PerfAnalyzers.EfCore
                     && (method.Locations.Any(l => l.IsInSource) || method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
                     && _ef.Summaries.ResolveTarget(invocation) is { } target
                     && target.Locations.Any(l => l.IsInSource)
-                    && MethodDoesHeavyWork(target.OriginalDefinition, depth - 1, visiting, cancellationToken))
+                    && MethodDoesHeavyWork(target.OriginalDefinition, depth - 1, cancellationToken))
                 {
                     return true;
                 }
@@ -56,28 +64,19 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
-        private bool MethodDoesHeavyWork(IMethodSymbol method, int depth, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        /// <summary>Whether <paramref name="method"/>'s body, or a method it calls within <paramref name="depth"/> further calls, does heavy work (a cycle ends with the depth).</summary>
+        private bool MethodDoesHeavyWork(IMethodSymbol method, int depth, CancellationToken cancellationToken)
         {
-            if (_methods.TryGetValue(method, out var known))
+            var answers = _methods.GetOrAdd(method, _ => new int[MaxDepth]);
+            var known = Volatile.Read(ref answers[depth]);
+            if (known != Unknown)
             {
-                return known;
-            }
-
-            if (!visiting.Add(method))
-            {
-                return false;
+                return known == Yes;
             }
 
             var body = SourceBodies.GetBody(_ef.Symbols.Compilation, method, cancellationToken);
-            var result = body is not null && InBody(body, depth, visiting, cancellationToken);
-            visiting.Remove(method);
-
-            // A "no" found with less than the full depth may be a "yes" from a shallower caller: cache only what is final.
-            if (result || depth == MaxDepth - 1)
-            {
-                _methods.TryAdd(method, result);
-            }
-
+            var result = body is not null && InBody(body, depth, cancellationToken);
+            Volatile.Write(ref answers[depth], result ? Yes : No); // racing threads compute the same answer
             return result;
         }
 
