@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis.CSharp;
+
 namespace PerfAnalyzers.EfCore
 {
     internal enum LoopKind
@@ -100,10 +102,19 @@ namespace PerfAnalyzers.EfCore
                         break;
 
                     case ILoopOperation loop when IsRepeatedPart(loop, child):
-                        if (loop is IForEachLoopOperation { Collection: var collection } && collection.IsUnbound())
+                        if (loop is IForEachLoopOperation { Collection: var collection } forEach)
                         {
-                            // A loop over something that does not bind: what it iterates (a constant list, batches...) is unknown.
-                            return null;
+                            if (collection.IsUnbound())
+                            {
+                                // A loop over something that does not bind: what it iterates (a constant list, batches...) is unknown.
+                                return null;
+                            }
+
+                            if (IteratesAtMostOnce(forEach))
+                            {
+                                // `foreach (var playout in maybePlayout)` over an optional value: no repetition; an enclosing loop may still repeat it.
+                                break;
+                            }
                         }
 
                         var enclosing = new EnclosingLoop(KindOf(loop), loop, loop.Body, DisplayName(loop), null);
@@ -180,6 +191,45 @@ namespace PerfAnalyzers.EfCore
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// A <c>foreach</c> over a value that holds at most one element: an optional value (LanguageExt's <c>Option&lt;T&gt;</c>,
+        /// <c>Either&lt;L, R&gt;</c> and types of the same shape), iterated to run code only when it has a value
+        /// (<c>foreach (Playout playout in maybePlayout)</c>). Recognized by shape, not by name: the collection's type converts
+        /// implicitly from its own element type (a value becomes a container holding just that value) and is not a collection
+        /// (<c>ICollection&lt;T&gt;</c>/<c>IReadOnlyCollection&lt;T&gt;</c>, which a list-like type with such a conversion would implement).
+        /// </summary>
+        internal static bool IteratesAtMostOnce(IForEachLoopOperation loop)
+        {
+            if (loop.Collection.WalkDownConversions().Type is not INamedTypeSymbol type
+                || loop.Syntax is not CommonForEachStatementSyntax syntax
+                || loop.SemanticModel is not { } model
+                || model.GetForEachStatementInfo(syntax).ElementType is not { } element)
+            {
+                return false;
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                if (@interface.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_ICollection_T
+                    or SpecialType.System_Collections_Generic_IReadOnlyCollection_T)
+                {
+                    return false;
+                }
+            }
+
+            foreach (var member in type.GetMembers(WellKnownMemberNames.ImplicitConversionName))
+            {
+                if (member is IMethodSymbol { Parameters.Length: 1 } conversion
+                    && SymbolEqualityComparer.Default.Equals(conversion.Parameters[0].Type, element)
+                    && SymbolEqualityComparer.Default.Equals(conversion.ReturnType, type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>For a foreach, only the body repeats; for for/while/do, also the condition and the increment.</summary>

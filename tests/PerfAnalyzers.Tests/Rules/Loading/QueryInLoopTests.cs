@@ -46,6 +46,63 @@ namespace PerfAnalyzers.Tests.Rules.Loading
         }
 
         [Fact]
+        public async Task A_foreach_over_an_optional_value_is_no_repetition_but_a_loop_around_it_is()
+        {
+            // ErsatzTV (LanguageExt): `Option<Playout> maybePlayout = await ...SelectOneAsync(..); foreach (Playout playout in
+            // maybePlayout) { ... }` runs its body once or not at all. Recognized by shape: the type converts implicitly from
+            // its element type and is not a collection. A list-like type with the same conversion, or a loop around the
+            // optional one, still repeats.
+            var source = """
+                public readonly struct Option<T> : IEnumerable<T>
+                {
+                    private readonly T _value;
+                    private readonly bool _some;
+                    private Option(T value) { _value = value; _some = value is not null; }
+                    public static implicit operator Option<T>(T value) => new Option<T>(value);
+                    public IEnumerator<T> GetEnumerator() { if (_some) yield return _value; }
+                    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+                }
+
+                public class Bag<T> : List<T>
+                {
+                    public static implicit operator Bag<T>(T value) => new Bag<T> { value };
+                }
+
+                class C
+                {
+                    void M(BlogContext db, int id, List<int> ids)
+                    {
+                        Option<Blog> maybeBlog = db.Blogs.Find(id);
+                        foreach (var blog in maybeBlog)
+                        {
+                            var count = db.Posts.Count(p => p.BlogId == blog.Id);
+                        }
+
+                        foreach (var other in ids)
+                        {
+                            Option<Blog> maybe = db.Blogs.{|#0:Find|}(other);
+                            foreach (var blog in maybe)
+                            {
+                                var count = db.Posts.{|#1:Count|}(p => p.BlogId == blog.Id);
+                            }
+                        }
+
+                        Bag<Blog> bag = db.Blogs.Find(id);
+                        foreach (var blog in bag)
+                        {
+                            var count = db.Posts.{|#2:Count|}(p => p.BlogId == blog.Id);
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("EFP101").WithLocation(0).WithArguments("Find", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(1).WithArguments("Count", "query", "iteration of this 'foreach' loop"),
+                VerifyCS.Diagnostic("EFP101").WithLocation(2).WithArguments("Count", "query", "iteration of this 'foreach' loop"));
+        }
+
+        [Fact]
         public async Task Reports_enumeration_bulk_commands_load_and_per_element_lambdas()
         {
             var source = """
