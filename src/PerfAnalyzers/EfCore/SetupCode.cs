@@ -547,7 +547,7 @@ namespace PerfAnalyzers.EfCore
             var compilation = _ef.Symbols.Compilation;
             var creatorFunctions = new List<LocalFunctionStatementSyntax>();
             var creators = DatabaseCreators(compilation, creatorFunctions, cancellationToken);
-            var look = new Look(new CallableNames(_ef.Summaries.ResolveTarget));
+            var look = new Look(compilation, _ef.Summaries.ResolveTarget, cancellationToken);
             var frontier = new List<IMethodSymbol>();
             var namedRoots = new List<IMethodSymbol>();
             foreach (var method in SourceBodies.DeclaredMethods(compilation))
@@ -651,10 +651,19 @@ namespace PerfAnalyzers.EfCore
             return result.ToImmutable();
         }
 
-        /// <summary>The state of the bounded look: what is setup so far, the names it may bind, and the level's candidates.</summary>
+        /// <summary>The state of the bounded look: what is setup so far, the names it may bind, the level's candidates, and the names' occurrences.</summary>
         private sealed class Look
         {
-            public Look(CallableNames callable) => Callable = callable;
+            private readonly Compilation _compilation;
+            private readonly CancellationToken _cancellationToken;
+            private readonly Dictionary<string, List<SimpleNameSyntax>> _occurrences = new Dictionary<string, List<SimpleNameSyntax>>(StringComparer.Ordinal);
+
+            public Look(Compilation compilation, Func<IMethodSymbol, IMethodSymbol?> implementationOf, CancellationToken cancellationToken)
+            {
+                _compilation = compilation;
+                _cancellationToken = cancellationToken;
+                Callable = new CallableNames(implementationOf, HasFewReferences);
+            }
 
             /// <summary>The setup methods: the roots (all of them, not only those the look reads) and the methods accepted so far.</summary>
             public HashSet<IMethodSymbol> Setup { get; } = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
@@ -678,6 +687,47 @@ namespace PerfAnalyzers.EfCore
 
             /// <summary>The name its references are found by: an implementation found through an interface or abstract method is called by that method's name.</summary>
             public string ReferenceName(IMethodSymbol candidate) => Through.TryGetValue(candidate, out var through) ? through.Name : candidate.Name;
+
+            /// <summary>
+            /// The simple names in source that spell <paramref name="name"/> (not in <c>nameof</c>, which runs nothing), in the
+            /// order of the trees, up to one more than <see cref="MaxReferencesPerCandidate"/>; from the text of each tree
+            /// (<see cref="TreeText.SimpleNames"/>), not a walk of its nodes; once per name for the look.
+            /// </summary>
+            public List<SimpleNameSyntax> Occurrences(string name)
+            {
+                if (_occurrences.TryGetValue(name, out var list))
+                {
+                    return list;
+                }
+
+                list = new List<SimpleNameSyntax>();
+                foreach (var tree in _compilation.SyntaxTrees)
+                {
+                    foreach (var simple in TreeText.SimpleNames(tree, name, _cancellationToken))
+                    {
+                        if (!IsNameOfArgument(simple))
+                        {
+                            list.Add(simple);
+                        }
+
+                        if (list.Count > MaxReferencesPerCandidate)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (list.Count > MaxReferencesPerCandidate)
+                    {
+                        break;
+                    }
+                }
+
+                _occurrences[name] = list;
+                return list;
+            }
+
+            /// <summary>The name occurs at most <see cref="MaxReferencesPerCandidate"/> times: a method called by it may be setup code.</summary>
+            public bool HasFewReferences(string name) => Occurrences(name).Count <= MaxReferencesPerCandidate;
         }
 
         /// <summary>
@@ -781,7 +831,7 @@ namespace PerfAnalyzers.EfCore
 
         private void AddCandidate(IMethodSymbol target, Look look)
         {
-            if (CandidateOf(target, look.Setup, out var through) is { } candidate && look.Candidates.Add(candidate) && through is not null)
+            if (CandidateOf(target, look, out var through) is { } candidate && look.Candidates.Add(candidate) && through is not null)
             {
                 look.Through[candidate] = through;
             }
@@ -792,12 +842,15 @@ namespace PerfAnalyzers.EfCore
         /// direct call reaches it (<see cref="CanOnlyBeCalledDirectly"/>), or, for a source interface or abstract method
         /// (<paramref name="through"/>), its one implementation in source (<see cref="RoundTripSummaries.ResolveTarget(IMethodSymbol)"/>),
         /// when nothing overrides that (<c>GetRequiredService&lt;IConfigJsonService&gt;().ConvertOldCarsToNewCar()</c> runs
-        /// <c>ConfigJsonService.ConvertOldCarsToNewCar</c>). A virtual method with a body is not followed: its body or an
-        /// override's may run.
+        /// <c>ConfigJsonService.ConvertOldCarsToNewCar</c>) and the method's name occurs at most
+        /// <see cref="MaxReferencesPerCandidate"/> times (a repository's <c>GetSite</c> would be rejected for it anyway: it
+        /// does not use the budget, and its calls are not bound). A virtual method with a body is not followed: its body or
+        /// an override's may run.
         /// </summary>
-        private IMethodSymbol? CandidateOf(IMethodSymbol target, HashSet<IMethodSymbol> setup, out IMethodSymbol? through)
+        private IMethodSymbol? CandidateOf(IMethodSymbol target, Look look, out IMethodSymbol? through)
         {
             through = null;
+            var setup = look.Setup;
             var called = target.OriginalDefinition;
             if (called.MethodKind != MethodKind.Ordinary || setup.Contains(called) || !called.Locations.Any(l => l.IsInSource))
             {
@@ -809,7 +862,8 @@ namespace PerfAnalyzers.EfCore
                 return CanOnlyBeCalledDirectly(called) ? called : null;
             }
 
-            if (_ef.Summaries.ResolveTarget(called) is not { } implementation || setup.Contains(implementation) || !IsOnlyImplementation(implementation))
+            if (_ef.Summaries.ResolveTarget(called) is not { } implementation || setup.Contains(implementation) || !IsOnlyImplementation(implementation)
+                || !look.HasFewReferences(called.Name))
             {
                 return null;
             }
@@ -898,9 +952,15 @@ namespace PerfAnalyzers.EfCore
             private readonly Dictionary<string, List<IMethodSymbol>> _direct = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
             private readonly Dictionary<string, List<IMethodSymbol>> _dispatched = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
             private readonly Func<IMethodSymbol, IMethodSymbol?> _implementationOf;
+            private readonly Func<string, bool> _hasFewReferences;
 
             /// <param name="implementationOf">The one implementation in source of an interface or abstract method, or null.</param>
-            public CallableNames(Func<IMethodSymbol, IMethodSymbol?> implementationOf) => _implementationOf = implementationOf;
+            /// <param name="hasFewReferences">Whether a name occurs few enough times for a method it calls to be setup code.</param>
+            public CallableNames(Func<IMethodSymbol, IMethodSymbol?> implementationOf, Func<string, bool> hasFewReferences)
+            {
+                _implementationOf = implementationOf;
+                _hasFewReferences = hasFewReferences;
+            }
 
             public void Add(IMethodSymbol method) => AddTo(_methods, method);
 
@@ -914,7 +974,8 @@ namespace PerfAnalyzers.EfCore
             /// <summary>
             /// Whether a call of <paramref name="name"/> with <paramref name="arguments"/> arguments can be bound to a method
             /// <see cref="CandidateOf"/> would add that is neither setup nor a candidate already (the method, or an interface
-            /// or abstract method's one implementation): a call that cannot is not bound (binding it could add nothing new).
+            /// or abstract method's one implementation, when the name occurs few enough times): a call that cannot is not
+            /// bound (binding it could add nothing new).
             /// The arity test is loose where the call may pass a receiver as an argument (an extension method called as a
             /// static method, a member of an extension block) and open with <c>params</c>.
             /// </summary>
@@ -929,7 +990,7 @@ namespace PerfAnalyzers.EfCore
                     }
                 }
 
-                if (_dispatched.TryGetValue(name, out var dispatched))
+                if (_dispatched.TryGetValue(name, out var dispatched) && _hasFewReferences(name))
                 {
                     foreach (var method in dispatched)
                     {
@@ -1193,69 +1254,40 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>
         /// The candidates every source reference of which is a direct call from setup code (a method in the look's setup set
-        /// or a local function it reads as a root). One syntax pass over the trees; a name found more than
+        /// or a local function it reads as a root). Each name's occurrences come from the text of the trees, once per name
+        /// for the look (<see cref="Look.Occurrences"/>); a name found more than
         /// <see cref="MaxReferencesPerCandidate"/> times rules its methods out without binding anything; a direct call written
         /// in setup code needs no binding either (the candidate was found there); only the other occurrences of the name are
         /// bound, to see whether they may run the candidate: a reference to it, or, for an implementation found through an
         /// interface or abstract method (whose references are that method's name), to any interface or abstract method it
-        /// implements or overrides (the same method called from a controller is not setup code). A name in <c>nameof</c> runs nothing.
+        /// implements or overrides (the same method called from a controller is not setup code). Once every candidate of a
+        /// name is out, its other occurrences are not bound. A name in <c>nameof</c> runs nothing.
         /// </summary>
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
-            Justification = "See ComputeReachable: one syntax pass per level, bounded binding.")]
+            Justification = "See ComputeReachable: occurrences from the text, bounded binding.")]
         private List<IMethodSymbol> OnlyCalledFromSetup(Compilation compilation, Look look, CancellationToken cancellationToken)
         {
             var candidates = look.Candidates;
             var byName = candidates.GroupBy(look.ReferenceName).ToDictionary(g => g.Key, g => g.ToList());
-            var occurrences = new Dictionary<string, List<SimpleNameSyntax>>();
-            foreach (var tree in compilation.SyntaxTrees)
-            {
-                // Only the trees whose text has one of the names are walked (see DatabaseCreators).
-                if (!TreeText.MentionsAny(tree, byName.Keys, cancellationToken))
-                {
-                    continue;
-                }
-
-                // Each name's occurrences from the text (TreeText.SimpleNames), not a walk of every node of the tree.
-                foreach (var name in byName.Keys)
-                {
-                    if (occurrences.TryGetValue(name, out var list) && list.Count > MaxReferencesPerCandidate)
-                    {
-                        continue;
-                    }
-
-                    foreach (var simple in TreeText.SimpleNames(tree, name, cancellationToken))
-                    {
-                        if (IsNameOfArgument(simple))
-                        {
-                            continue;
-                        }
-
-                        if (list is null)
-                        {
-                            occurrences[name] = list = new List<SimpleNameSyntax>();
-                        }
-
-                        list.Add(simple);
-                        if (list.Count > MaxReferencesPerCandidate)
-                        {
-                            break;
-                        }
-                    }
-                }
-            }
-
             var rejected = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var models = new Dictionary<SyntaxTree, SemanticModel>();
-            foreach (var pair in occurrences)
+            foreach (var pair in byName)
             {
-                if (pair.Value.Count > MaxReferencesPerCandidate)
+                var occurrences = look.Occurrences(pair.Key);
+                if (occurrences.Count > MaxReferencesPerCandidate)
                 {
-                    rejected.UnionWith(byName[pair.Key]);
+                    rejected.UnionWith(pair.Value);
                     continue;
                 }
 
-                foreach (var simple in pair.Value)
+                foreach (var simple in occurrences)
                 {
+                    // Once every candidate of the name is out, its other occurrences are not bound.
+                    if (pair.Value.All(rejected.Contains))
+                    {
+                        break;
+                    }
+
                     if (!models.TryGetValue(simple.SyntaxTree, out var model))
                     {
                         models[simple.SyntaxTree] = model = compilation.GetSemanticModel(simple.SyntaxTree);
@@ -1271,7 +1303,7 @@ namespace PerfAnalyzers.EfCore
                     {
                         if (symbol is IMethodSymbol method)
                         {
-                            RejectWhatMayRun((method.ReducedFrom ?? method).OriginalDefinition, byName[pair.Key], look, rejected);
+                            RejectWhatMayRun((method.ReducedFrom ?? method).OriginalDefinition, pair.Value, look, rejected);
                         }
                     }
                 }
