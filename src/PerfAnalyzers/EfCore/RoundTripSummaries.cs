@@ -173,12 +173,18 @@ namespace PerfAnalyzers.EfCore
             method = method.OriginalDefinition;
             if (method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract)
             {
-                var implementations = _implementations.Value.Get(method);
+                var implementations = Implementations(method);
                 return implementations.Length == 1 ? implementations[0] : null;
             }
 
             return method;
         }
+
+        /// <summary>
+        /// The methods in source that may run instead of <paramref name="method"/> when it is called: an interface method's
+        /// implementations, an abstract or virtual method's overrides (its original definition; one level of overrides).
+        /// </summary>
+        public ImmutableArray<IMethodSymbol> Implementations(IMethodSymbol method) => _implementations.Value.Get(method);
 
         /// <summary>"AuthorRepository.Get", or "Repository&lt;Order, Guid&gt;.GetByIdAsync" for a method inherited from a generic base.</summary>
         public string DisplayName(IMethodSymbol method)

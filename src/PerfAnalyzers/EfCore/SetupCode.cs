@@ -27,7 +27,15 @@ namespace PerfAnalyzers.EfCore
     /// <c>PostInitialize(IApplicationBuilder)</c>): not lambdas or local
     /// functions inside them, which are request handlers and callbacks (<c>app.MapGet("/", () => ...)</c>);</item>
     /// <item>a source method reachable only from setup code: every reference to it is in setup code, followed up to
-    /// <see cref="MaxLevels"/> calls down from the methods above. One bounded look per compilation, on first need.</item>
+    /// <see cref="MaxLevels"/> calls down from the methods above (and from a local function that creates or migrates the
+    /// database: TeslaSolarCharger's <c>DoStartupStuff</c> in its top-level statements). A call is followed when it is direct,
+    /// or when it calls a source interface or abstract method whose implementations in source are exactly one method that
+    /// nothing overrides (<see cref="RoundTripSummaries.ResolveTarget(IMethodSymbol)"/>, the answer the round-trip summaries use:
+    /// <c>GetRequiredService&lt;IConfigJsonService&gt;().ConvertOldCarsToNewCar()</c> runs <c>ConfigJsonService.ConvertOldCarsToNewCar</c>);
+    /// that implementation is accepted as a direct callee is, when every reference is a direct call in setup code: every
+    /// occurrence of the method's name, so a call of the interface method from a controller rules it out. Two
+    /// implementations are not followed (which one runs is not known), nor a virtual method with a body. A name in
+    /// <c>nameof</c> is no reference. One bounded look per compilation, on first need.</item>
     /// </list>
     /// </summary>
     internal sealed class SetupCode
@@ -530,25 +538,37 @@ namespace PerfAnalyzers.EfCore
 
         /// <summary>
         /// One bounded look per compilation: the setup roots among the source methods (declared symbols, plus one syntax
-        /// pass for EnsureCreated/Migrate calls), then up to <see cref="MaxLevels"/> levels of the source methods they call,
-        /// each level accepted when one syntax pass over the trees finds every reference to it inside setup code.
+        /// pass for EnsureCreated/Migrate calls, which also finds the local functions that make them), then up to
+        /// <see cref="MaxLevels"/> levels of the source methods they call, each level accepted when one syntax pass over the
+        /// trees finds every reference to it inside setup code.
         /// </summary>
         private ImmutableHashSet<IMethodSymbol> ComputeReachable(CancellationToken cancellationToken)
         {
             var compilation = _ef.Symbols.Compilation;
-            var creators = DatabaseCreators(compilation, cancellationToken);
-            var setup = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var creatorFunctions = new List<LocalFunctionStatementSyntax>();
+            var creators = DatabaseCreators(compilation, creatorFunctions, cancellationToken);
+            var look = new Look(compilation, _ef.Summaries.ResolveTarget, cancellationToken);
             var frontier = new List<IMethodSymbol>();
             var namedRoots = new List<IMethodSymbol>();
-            var callable = new CallableNames();
-            foreach (var method in SourceMethods(compilation))
+            foreach (var method in SourceBodies.DeclaredMethods(compilation))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                callable.Add(method);
+                if (method.MethodKind != MethodKind.Ordinary || !method.Locations.Any(l => l.IsInSource))
+                {
+                    continue;
+                }
+
+                if (method.IsAbstract)
+                {
+                    look.Callable.AddDispatched(method);
+                    continue;
+                }
+
+                look.Callable.Add(method);
                 var isRoot = IsSetupRootBySymbol(method) || creators.Contains(method);
                 if (isRoot)
                 {
-                    setup.Add(method);
+                    look.Setup.Add(method);
 
                     // The strongest roots first: a method that creates or migrates the database (an install wizard's
                     // step, whatever its name), then the named and start-up ones, in source order.
@@ -563,43 +583,65 @@ namespace PerfAnalyzers.EfCore
                 }
             }
 
-            frontier.AddRange(namedRoots);
-            if (frontier.Count > MaxRootBodies)
+            // A local function that creates or migrates the database (rule 2 for callbacks: TeslaSolarCharger's
+            // DoStartupStuff in its top-level statements) is a root too, read before the methods; its direct calls are setup calls.
+            if (creatorFunctions.Count > MaxRootBodies)
             {
-                frontier.RemoveRange(MaxRootBodies, frontier.Count - MaxRootBodies);
+                creatorFunctions.RemoveRange(MaxRootBodies, creatorFunctions.Count - MaxRootBodies);
+            }
+
+            look.SetupFunctions.UnionWith(creatorFunctions);
+            frontier.AddRange(namedRoots);
+            var methodRoots = MaxRootBodies - creatorFunctions.Count;
+            if (frontier.Count > methodRoots)
+            {
+                frontier.RemoveRange(methodRoots, frontier.Count - methodRoots);
             }
 
             var result = ImmutableHashSet.CreateBuilder<IMethodSymbol>(SymbolEqualityComparer.Default);
             var budget = MaxCandidates;
-            for (var level = 0; level < MaxLevels && frontier.Count > 0 && budget > 0; level++)
+            for (var level = 0; level < MaxLevels && (frontier.Count > 0 || level == 0 && creatorFunctions.Count > 0) && budget > 0; level++)
             {
                 // Source methods the frontier calls in code that runs when it runs, not setup already. A large application
                 // has more than the look reads: the frontier's methods are read in order until the candidates fill what is
                 // left of the budget, and those are judged (before, the whole level was dropped, so an application with
                 // many start-up roots lost even its database creators' helpers).
-                var candidates = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                look.StartLevel();
+                if (level == 0)
+                {
+                    foreach (var function in creatorFunctions)
+                    {
+                        if (look.Candidates.Count >= budget)
+                        {
+                            break;
+                        }
+
+                        AddCalledCandidates(compilation, function, look, cancellationToken);
+                    }
+                }
+
                 foreach (var method in frontier)
                 {
-                    if (candidates.Count >= budget)
+                    if (look.Candidates.Count >= budget)
                     {
                         break;
                     }
 
-                    AddCalledCandidates(compilation, method, setup, callable, candidates, cancellationToken);
+                    AddCalledCandidates(compilation, method, look, cancellationToken);
                 }
 
-                if (candidates.Count == 0)
+                if (look.Candidates.Count == 0)
                 {
                     break;
                 }
 
-                budget -= candidates.Count;
+                budget -= look.Candidates.Count;
 
-                var accepted = OnlyCalledFromSetup(compilation, candidates, setup, cancellationToken);
+                var accepted = OnlyCalledFromSetup(compilation, look, cancellationToken);
 
                 foreach (var method in accepted)
                 {
-                    setup.Add(method);
+                    look.Setup.Add(method);
                     result.Add(method);
                 }
 
@@ -609,18 +651,97 @@ namespace PerfAnalyzers.EfCore
             return result.ToImmutable();
         }
 
+        /// <summary>The state of the bounded look: what is setup so far, the names it may bind, the level's candidates, and the names' occurrences.</summary>
+        private sealed class Look
+        {
+            private readonly Compilation _compilation;
+            private readonly CancellationToken _cancellationToken;
+            private readonly Dictionary<string, List<SimpleNameSyntax>> _occurrences = new Dictionary<string, List<SimpleNameSyntax>>(StringComparer.Ordinal);
+
+            public Look(Compilation compilation, Func<IMethodSymbol, IMethodSymbol?> implementationOf, CancellationToken cancellationToken)
+            {
+                _compilation = compilation;
+                _cancellationToken = cancellationToken;
+                Callable = new CallableNames(implementationOf, HasFewReferences);
+            }
+
+            /// <summary>The setup methods: the roots (all of them, not only those the look reads) and the methods accepted so far.</summary>
+            public HashSet<IMethodSymbol> Setup { get; } = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+            /// <summary>The local functions read as roots (their declarations: a local function's symbol is not the same object in two semantic models).</summary>
+            public HashSet<SyntaxNode> SetupFunctions { get; } = new HashSet<SyntaxNode>();
+
+            public CallableNames Callable { get; }
+
+            /// <summary>The level's candidates.</summary>
+            public HashSet<IMethodSymbol> Candidates { get; } = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+            /// <summary>A candidate found as the one implementation of an interface or abstract method -> that method (the call's target).</summary>
+            public Dictionary<IMethodSymbol, IMethodSymbol> Through { get; } = new Dictionary<IMethodSymbol, IMethodSymbol>(SymbolEqualityComparer.Default);
+
+            public void StartLevel()
+            {
+                Candidates.Clear();
+                Through.Clear();
+            }
+
+            /// <summary>The name its references are found by: an implementation found through an interface or abstract method is called by that method's name.</summary>
+            public string ReferenceName(IMethodSymbol candidate) => Through.TryGetValue(candidate, out var through) ? through.Name : candidate.Name;
+
+            /// <summary>
+            /// The simple names in source that spell <paramref name="name"/> (not in <c>nameof</c>, which runs nothing), in the
+            /// order of the trees, up to one more than <see cref="MaxReferencesPerCandidate"/>; from the text of each tree
+            /// (<see cref="TreeText.SimpleNames"/>), not a walk of its nodes; once per name for the look.
+            /// </summary>
+            public List<SimpleNameSyntax> Occurrences(string name)
+            {
+                if (_occurrences.TryGetValue(name, out var list))
+                {
+                    return list;
+                }
+
+                list = new List<SimpleNameSyntax>();
+                foreach (var tree in _compilation.SyntaxTrees)
+                {
+                    foreach (var simple in TreeText.SimpleNames(tree, name, _cancellationToken))
+                    {
+                        if (!IsNameOfArgument(simple))
+                        {
+                            list.Add(simple);
+                        }
+
+                        if (list.Count > MaxReferencesPerCandidate)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (list.Count > MaxReferencesPerCandidate)
+                    {
+                        break;
+                    }
+                }
+
+                _occurrences[name] = list;
+                return list;
+            }
+
+            /// <summary>The name occurs at most <see cref="MaxReferencesPerCandidate"/> times: a method called by it may be setup code.</summary>
+            public bool HasFewReferences(string name) => Occurrences(name).Count <= MaxReferencesPerCandidate;
+        }
+
         /// <summary>
-        /// Adds to <paramref name="candidates"/> the source methods <paramref name="method"/> calls in code that runs when it
+        /// Adds to the level's candidates the source methods <paramref name="method"/> calls in code that runs when it
         /// runs (not in a local function, nor in a lambda other than a per-element one), not setup already, that only a
-        /// direct call can reach. From syntax first (issue 14: binding the bodies of Oqtane's installation and upgrade
+        /// direct call can reach, or that are the one implementation of the interface or abstract method called
+        /// (<see cref="CandidateOf"/>). From syntax first (issue 14: binding the bodies of Oqtane's installation and upgrade
         /// managers was most of the look): only a call whose name is that of such a source method is bound, on its own
         /// (<c>GetSymbolInfo</c> binds the statement, not the body), and only one inside a lambda needs the body's
         /// operations to tell a per-element lambda. A body with calls that syntax does not show by name (a query
         /// expression's clauses, a collection initializer's <c>Add</c>, an interpolated string handler's <c>Append*</c>, when
         /// a source method has that name) is read from its operations as before.
         /// </summary>
-        private void AddCalledCandidates(Compilation compilation, IMethodSymbol method, HashSet<IMethodSymbol> setup, CallableNames callable,
-            HashSet<IMethodSymbol> candidates, CancellationToken cancellationToken)
+        private void AddCalledCandidates(Compilation compilation, IMethodSymbol method, Look look, CancellationToken cancellationToken)
         {
             if (method.DeclaringSyntaxReferences.Length != 1 || method.IsAbstract)
             {
@@ -628,54 +749,79 @@ namespace PerfAnalyzers.EfCore
             }
 
             var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-            if (syntax is not BaseMethodDeclarationSyntax declaration || !compilation.ContainsSyntaxTree(syntax.SyntaxTree) || HasImplicitCalls(declaration, callable))
+            if (syntax is BaseMethodDeclarationSyntax declaration && compilation.ContainsSyntaxTree(syntax.SyntaxTree)
+                && !HasImplicitCalls(BodyNodes(declaration.Body, declaration.ExpressionBody), look.Callable))
             {
-                var body = SourceBodies.GetBody(compilation, method, cancellationToken);
-                if (body is null)
-                {
-                    return;
-                }
-
-                foreach (var op in body.Descendants())
-                {
-                    if (op is IInvocationOperation invocation && IsCandidate(invocation.TargetMethod, setup) && RunsWithBody(invocation))
-                    {
-                        candidates.Add(invocation.TargetMethod.OriginalDefinition);
-                    }
-                }
-
+                AddCalledCandidatesFromSyntax(compilation, declaration, BodyNodes(declaration.Body, declaration.ExpressionBody), look, cancellationToken);
                 return;
             }
 
-            SemanticModel? model = null;
-            foreach (var node in BodyNodes(declaration))
+            if (SourceBodies.GetBody(compilation, method, cancellationToken) is { } body)
             {
-                if (node is not InvocationExpressionSyntax call || call.InvokedName() is not { } name || !callable.Contains(name)
-                    || !callable.MayAddCandidate(name, call.ArgumentList.Arguments.Count, setup, candidates))
+                AddCalledCandidatesFromOperations(body, root: null, look);
+            }
+        }
+
+        /// <summary>As for a method, for a local function read as a root: the calls in its own body.</summary>
+        [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
+            Justification = "See ComputeReachable: the few local functions that create the database, once per compilation.")]
+        private void AddCalledCandidates(Compilation compilation, LocalFunctionStatementSyntax function, Look look, CancellationToken cancellationToken)
+        {
+            if (!compilation.ContainsSyntaxTree(function.SyntaxTree))
+            {
+                return;
+            }
+
+            if (!HasImplicitCalls(BodyNodes(function.Body, function.ExpressionBody), look.Callable))
+            {
+                AddCalledCandidatesFromSyntax(compilation, function, BodyNodes(function.Body, function.ExpressionBody), look, cancellationToken);
+                return;
+            }
+
+            if (compilation.GetSemanticModel(function.SyntaxTree).GetOperation(function, cancellationToken) is ILocalFunctionOperation operation)
+            {
+                AddCalledCandidatesFromOperations(operation, function, look);
+            }
+        }
+
+        /// <summary>The calls of a body's operations (<paramref name="root"/>: the local function whose body it is, else null).</summary>
+        private void AddCalledCandidatesFromOperations(IOperation body, SyntaxNode? root, Look look)
+        {
+            foreach (var op in body.Descendants())
+            {
+                if (op is IInvocationOperation invocation && RunsWithBody(invocation, root))
+                {
+                    AddCandidate(invocation.TargetMethod, look);
+                }
+            }
+        }
+
+        private void AddCalledCandidatesFromSyntax(Compilation compilation, SyntaxNode declaration, IEnumerable<SyntaxNode> bodyNodes, Look look, CancellationToken cancellationToken)
+        {
+            SemanticModel? model = null;
+            foreach (var node in bodyNodes)
+            {
+                if (node is not InvocationExpressionSyntax call || call.InvokedName() is not { } name || !look.Callable.Contains(name)
+                    || !look.Callable.MayAddCandidate(name, call.ArgumentList.Arguments.Count, look.Setup, look.Candidates))
                 {
                     continue;
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                model ??= compilation.GetSemanticModel(syntax.SyntaxTree);
+                model ??= compilation.GetSemanticModel(declaration.SyntaxTree);
                 switch (Context(call, declaration))
                 {
                     case CallContext.Body:
                         if (model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol target)
                         {
-                            target = target.ReducedFrom ?? target;
-                            if (IsCandidate(target, setup))
-                            {
-                                candidates.Add(target.OriginalDefinition);
-                            }
+                            AddCandidate(target.ReducedFrom ?? target, look);
                         }
 
                         break;
                     case CallContext.Lambda:
-                        if (model.GetOperation(call, cancellationToken) is IInvocationOperation invocation
-                            && IsCandidate(invocation.TargetMethod, setup) && RunsWithBody(invocation))
+                        if (model.GetOperation(call, cancellationToken) is IInvocationOperation invocation && RunsWithBody(invocation, declaration))
                         {
-                            candidates.Add(invocation.TargetMethod.OriginalDefinition);
+                            AddCandidate(invocation.TargetMethod, look);
                         }
 
                         break;
@@ -683,21 +829,69 @@ namespace PerfAnalyzers.EfCore
             }
         }
 
-        private static bool IsCandidate(IMethodSymbol method, HashSet<IMethodSymbol> setup)
-            => method.OriginalDefinition is { MethodKind: MethodKind.Ordinary } target
-               && !setup.Contains(target)
-               && CanOnlyBeCalledDirectly(target)
-               && target.Locations.Any(l => l.IsInSource);
+        private void AddCandidate(IMethodSymbol target, Look look)
+        {
+            if (CandidateOf(target, look, out var through) is { } candidate && look.Candidates.Add(candidate) && through is not null)
+            {
+                look.Through[candidate] = through;
+            }
+        }
 
-        private static IEnumerable<SyntaxNode> BodyNodes(BaseMethodDeclarationSyntax declaration)
+        /// <summary>
+        /// The source method a call of <paramref name="target"/> makes a candidate of the look: the target itself when only a
+        /// direct call reaches it (<see cref="CanOnlyBeCalledDirectly"/>), or, for a source interface or abstract method
+        /// (<paramref name="through"/>), its one implementation in source (<see cref="RoundTripSummaries.ResolveTarget(IMethodSymbol)"/>),
+        /// when nothing overrides that (<c>GetRequiredService&lt;IConfigJsonService&gt;().ConvertOldCarsToNewCar()</c> runs
+        /// <c>ConfigJsonService.ConvertOldCarsToNewCar</c>) and the method's name occurs at most
+        /// <see cref="MaxReferencesPerCandidate"/> times (a repository's <c>GetSite</c> would be rejected for it anyway: it
+        /// does not use the budget, and its calls are not bound). A virtual method with a body is not followed: its body or
+        /// an override's may run.
+        /// </summary>
+        private IMethodSymbol? CandidateOf(IMethodSymbol target, Look look, out IMethodSymbol? through)
+        {
+            through = null;
+            var setup = look.Setup;
+            var called = target.OriginalDefinition;
+            if (called.MethodKind != MethodKind.Ordinary || setup.Contains(called) || !called.Locations.Any(l => l.IsInSource))
+            {
+                return null;
+            }
+
+            if (!called.IsAbstract)
+            {
+                return CanOnlyBeCalledDirectly(called) ? called : null;
+            }
+
+            if (_ef.Summaries.ResolveTarget(called) is not { } implementation || setup.Contains(implementation) || !IsOnlyImplementation(implementation)
+                || !look.HasFewReferences(called.Name))
+            {
+                return null;
+            }
+
+            through = called;
+            return implementation;
+        }
+
+        /// <summary>
+        /// An implementation (or override) in source with one body that nothing overrides: no method but it runs when its
+        /// interface or abstract method is called on an object of its type.
+        /// </summary>
+        private bool IsOnlyImplementation(IMethodSymbol implementation)
+            => implementation.MethodKind is MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation
+               && implementation.DeclaringSyntaxReferences.Length == 1
+               && implementation.Locations.Any(l => l.IsInSource)
+               && !implementation.IsAbstract && !implementation.IsVirtual
+               && (!implementation.IsOverride || implementation.IsSealed || _ef.Summaries.Implementations(implementation).IsEmpty);
+
+        private static IEnumerable<SyntaxNode> BodyNodes(BlockSyntax? block, ArrowExpressionClauseSyntax? arrow)
         {
             var nodes = Enumerable.Empty<SyntaxNode>();
-            if (declaration.Body is { } block)
+            if (block is not null)
             {
                 nodes = nodes.Concat(block.DescendantNodes());
             }
 
-            if (declaration.ExpressionBody is { } arrow)
+            if (arrow is not null)
             {
                 nodes = nodes.Concat(arrow.DescendantNodes());
             }
@@ -706,11 +900,11 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>The body has invocation operations that no invocation expression names, of a name a source method has.</summary>
-        private static bool HasImplicitCalls(BaseMethodDeclarationSyntax declaration, CallableNames callable)
+        private static bool HasImplicitCalls(IEnumerable<SyntaxNode> bodyNodes, CallableNames callable)
         {
-            var add = callable.Contains("Add");
-            var append = callable.Contains("AppendLiteral") || callable.Contains("AppendFormatted");
-            foreach (var node in BodyNodes(declaration))
+            var add = callable.ContainsDirect("Add");
+            var append = callable.ContainsDirect("AppendLiteral") || callable.ContainsDirect("AppendFormatted");
+            foreach (var node in bodyNodes)
             {
                 switch (node)
                 {
@@ -748,29 +942,42 @@ namespace PerfAnalyzers.EfCore
             return CallContext.Body;
         }
 
-        /// <summary>The names of the source methods that only a direct call reaches (<see cref="CanOnlyBeCalledDirectly"/>), decided per name on first need.</summary>
+        /// <summary>
+        /// The names of the source methods that only a direct call reaches (<see cref="CanOnlyBeCalledDirectly"/>), decided per
+        /// name on first need, and of the source interface and abstract methods (a call of one may run its one implementation).
+        /// </summary>
         private sealed class CallableNames
         {
             private readonly Dictionary<string, List<IMethodSymbol>> _methods = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
             private readonly Dictionary<string, List<IMethodSymbol>> _direct = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<IMethodSymbol>> _dispatched = new Dictionary<string, List<IMethodSymbol>>(StringComparer.Ordinal);
+            private readonly Func<IMethodSymbol, IMethodSymbol?> _implementationOf;
+            private readonly Func<string, bool> _hasFewReferences;
 
-            public void Add(IMethodSymbol method)
+            /// <param name="implementationOf">The one implementation in source of an interface or abstract method, or null.</param>
+            /// <param name="hasFewReferences">Whether a name occurs few enough times for a method it calls to be setup code.</param>
+            public CallableNames(Func<IMethodSymbol, IMethodSymbol?> implementationOf, Func<string, bool> hasFewReferences)
             {
-                if (!_methods.TryGetValue(method.Name, out var list))
-                {
-                    _methods[method.Name] = list = new List<IMethodSymbol>();
-                }
-
-                list.Add(method);
+                _implementationOf = implementationOf;
+                _hasFewReferences = hasFewReferences;
             }
 
-            public bool Contains(string name) => Direct(name).Count > 0;
+            public void Add(IMethodSymbol method) => AddTo(_methods, method);
+
+            /// <summary>A source interface or abstract method.</summary>
+            public void AddDispatched(IMethodSymbol method) => AddTo(_dispatched, method);
+
+            public bool Contains(string name) => ContainsDirect(name) || _dispatched.ContainsKey(name);
+
+            public bool ContainsDirect(string name) => Direct(name).Count > 0;
 
             /// <summary>
             /// Whether a call of <paramref name="name"/> with <paramref name="arguments"/> arguments can be bound to a method
-            /// <see cref="IsCandidate"/> would add that is neither setup nor a candidate already: a call that cannot is not bound
-            /// (binding it could add nothing new). The arity test is loose where the call may pass a receiver as an argument
-            /// (an extension method called as a static method, a member of an extension block) and open with <c>params</c>.
+            /// <see cref="CandidateOf"/> would add that is neither setup nor a candidate already (the method, or an interface
+            /// or abstract method's one implementation, when the name occurs few enough times): a call that cannot is not
+            /// bound (binding it could add nothing new).
+            /// The arity test is loose where the call may pass a receiver as an argument (an extension method called as a
+            /// static method, a member of an extension block) and open with <c>params</c>.
             /// </summary>
             public bool MayAddCandidate(string name, int arguments, HashSet<IMethodSymbol> setup, HashSet<IMethodSymbol> candidates)
             {
@@ -783,7 +990,29 @@ namespace PerfAnalyzers.EfCore
                     }
                 }
 
+                if (_dispatched.TryGetValue(name, out var dispatched) && _hasFewReferences(name))
+                {
+                    foreach (var method in dispatched)
+                    {
+                        if (!setup.Contains(method) && MayTake(method, arguments) && _implementationOf(method) is { } implementation
+                            && !setup.Contains(implementation) && !candidates.Contains(implementation))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
                 return false;
+            }
+
+            private static void AddTo(Dictionary<string, List<IMethodSymbol>> byName, IMethodSymbol method)
+            {
+                if (!byName.TryGetValue(method.Name, out var list))
+                {
+                    byName[method.Name] = list = new List<IMethodSymbol>();
+                }
+
+                list.Add(method);
             }
 
             public static bool MayTake(IMethodSymbol method, int arguments)
@@ -837,13 +1066,18 @@ namespace PerfAnalyzers.EfCore
             return false;
         }
 
-        /// <summary>The code runs when its method runs: not inside a lambda other than a per-element one, nor a local function.</summary>
-        private bool RunsWithBody(IOperation operation)
+        /// <summary>
+        /// The code runs when its method runs: not inside a lambda other than a per-element one, nor a local function (other
+        /// than <paramref name="root"/>, the local function whose body is read).
+        /// </summary>
+        private bool RunsWithBody(IOperation operation, SyntaxNode? root = null)
         {
             for (var current = operation.Parent; current is not null; current = current.Parent)
             {
                 switch (current)
                 {
+                    case ILocalFunctionOperation when root is not null && current.Syntax == root:
+                        return true;
                     case IAnonymousFunctionOperation lambda when _ef.Loops.GetPerElementInvocation(lambda) is null:
                     case ILocalFunctionOperation:
                         return false;
@@ -951,10 +1185,13 @@ namespace PerfAnalyzers.EfCore
 
         private static readonly string[] DatabaseCreationWords = { "EnsureCreated", "Migrate" };
 
-        /// <summary>The source methods that call EnsureCreated(Async)/Migrate(Async) on a DatabaseFacade: one syntax pass, binding only those calls.</summary>
+        /// <summary>
+        /// The source methods that call EnsureCreated(Async)/Migrate(Async) on a DatabaseFacade, and (into
+        /// <paramref name="functions"/>) the local functions whose own body makes such a call: one syntax pass, binding only those calls.
+        /// </summary>
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
             Justification = "One syntax pass per compilation (cached by the caller); binds only calls named EnsureCreated/Migrate.")]
-        private HashSet<IMethodSymbol> DatabaseCreators(Compilation compilation, CancellationToken cancellationToken)
+        private HashSet<IMethodSymbol> DatabaseCreators(Compilation compilation, List<LocalFunctionStatementSyntax> functions, CancellationToken cancellationToken)
         {
             var creators = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             foreach (var tree in compilation.SyntaxTrees)
@@ -972,6 +1209,12 @@ namespace PerfAnalyzers.EfCore
                     model ??= compilation.GetSemanticModel(tree);
                     if (IsDatabaseCreation(model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol))
                     {
+                        if (invocation.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax) is LocalFunctionStatementSyntax function
+                            && !functions.Contains(function))
+                        {
+                            functions.Add(function);
+                        }
+
                         var caller = model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
                         while (caller is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
                         {
@@ -1010,65 +1253,43 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
-        /// The candidates every source reference of which is a direct call from a method in <paramref name="setup"/>. One
-        /// syntax pass over the trees; a name found more than <see cref="MaxReferencesPerCandidate"/> times rules its
-        /// methods out without binding anything; a direct call written in a setup method needs no binding either (the
-        /// candidate was found there); only the other occurrences of the name are bound, to see whether they are the candidate.
+        /// The candidates every source reference of which is a direct call from setup code (a method in the look's setup set
+        /// or a local function it reads as a root). Each name's occurrences come from the text of the trees, once per name
+        /// for the look (<see cref="Look.Occurrences"/>); a name found more than
+        /// <see cref="MaxReferencesPerCandidate"/> times rules its methods out without binding anything; a direct call written
+        /// in setup code needs no binding either (the candidate was found there); only the other occurrences of the name are
+        /// bound, to see whether they may run the candidate: a reference to it, or, for an implementation found through an
+        /// interface or abstract method (whose references are that method's name), to any interface or abstract method it
+        /// implements or overrides (the same method called from a controller is not setup code). Once every candidate of a
+        /// name is out, its other occurrences are not bound. A name in <c>nameof</c> runs nothing.
         /// </summary>
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
-            Justification = "See ComputeReachable: one syntax pass per level, bounded binding.")]
-        private static List<IMethodSymbol> OnlyCalledFromSetup(Compilation compilation, HashSet<IMethodSymbol> candidates, HashSet<IMethodSymbol> setup, CancellationToken cancellationToken)
+            Justification = "See ComputeReachable: occurrences from the text, bounded binding.")]
+        private List<IMethodSymbol> OnlyCalledFromSetup(Compilation compilation, Look look, CancellationToken cancellationToken)
         {
-            var byName = candidates.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.ToList());
-            var occurrences = new Dictionary<string, List<SimpleNameSyntax>>();
-            foreach (var tree in compilation.SyntaxTrees)
-            {
-                // Only the trees whose text has one of the names are walked (see DatabaseCreators).
-                if (!TreeText.MentionsAny(tree, byName.Keys, cancellationToken))
-                {
-                    continue;
-                }
-
-                // Each name's occurrences from the text (TreeText.SimpleNames), not a walk of every node of the tree.
-                foreach (var name in byName.Keys)
-                {
-                    if (occurrences.TryGetValue(name, out var list) && list.Count > MaxReferencesPerCandidate)
-                    {
-                        continue;
-                    }
-
-                    foreach (var simple in TreeText.SimpleNames(tree, name, cancellationToken))
-                    {
-                        if (list is null)
-                        {
-                            occurrences[name] = list = new List<SimpleNameSyntax>();
-                        }
-
-                        list.Add(simple);
-                        if (list.Count > MaxReferencesPerCandidate)
-                        {
-                            break;
-                        }
-                    }
-                }
-            }
-
+            var candidates = look.Candidates;
+            var byName = candidates.GroupBy(look.ReferenceName).ToDictionary(g => g.Key, g => g.ToList());
             var rejected = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var models = new Dictionary<SyntaxTree, SemanticModel>();
-            foreach (var pair in occurrences)
+            foreach (var pair in byName)
             {
-                if (pair.Value.Count > MaxReferencesPerCandidate)
+                var occurrences = look.Occurrences(pair.Key);
+                if (occurrences.Count > MaxReferencesPerCandidate)
                 {
-                    rejected.UnionWith(byName[pair.Key]);
+                    rejected.UnionWith(pair.Value);
                     continue;
                 }
 
-                var named = byName[pair.Key];
-                foreach (var simple in pair.Value)
+                foreach (var simple in occurrences)
                 {
-                    // Binding an occurrence (GetSymbolInfo binds the whole member it is in) can only reject a candidate of
-                    // this name that is not rejected yet, and only if the call can take that many arguments.
-                    if (named.TrueForAll(rejected.Contains) || !MayCallAny(simple, named, rejected))
+                    // Once every candidate of the name is out, its other occurrences are not bound; nor is a call that no
+                    // candidate left can take (binding an occurrence binds the whole member it is in).
+                    if (pair.Value.All(rejected.Contains))
+                    {
+                        break;
+                    }
+
+                    if (!MayCallAny(simple, pair.Value, rejected))
                     {
                         continue;
                     }
@@ -1078,7 +1299,7 @@ namespace PerfAnalyzers.EfCore
                         models[simple.SyntaxTree] = model = compilation.GetSemanticModel(simple.SyntaxTree);
                     }
 
-                    if (IsDirectCallFromSetup(model, simple, setup, cancellationToken))
+                    if (IsDirectCallFromSetup(model, simple, look, cancellationToken))
                     {
                         continue;
                     }
@@ -1086,9 +1307,9 @@ namespace PerfAnalyzers.EfCore
                     var info = model.GetSymbolInfo(simple, cancellationToken);
                     foreach (var symbol in info.Symbol is null ? info.CandidateSymbols : ImmutableArray.Create(info.Symbol))
                     {
-                        if (symbol is IMethodSymbol method && candidates.Contains((method.ReducedFrom ?? method).OriginalDefinition))
+                        if (symbol is IMethodSymbol method)
                         {
-                            rejected.Add((method.ReducedFrom ?? method).OriginalDefinition);
+                            RejectWhatMayRun((method.ReducedFrom ?? method).OriginalDefinition, pair.Value, look, rejected);
                         }
                     }
                 }
@@ -1115,10 +1336,54 @@ namespace PerfAnalyzers.EfCore
         }
 
         /// <summary>
-        /// The name is called directly (not a method group, not in a lambda or local function) in the body of a method in
-        /// <paramref name="setup"/>: decided from syntax and declared symbols, without binding the body.
+        /// Rejects the candidates (of one reference name) that a reference to <paramref name="referenced"/> may run: the method
+        /// itself, and a candidate found through an interface or abstract method when <paramref name="referenced"/> is an
+        /// interface, abstract or virtual method whose implementations in source include it
+        /// (<see cref="RoundTripSummaries.Implementations"/>: any interface it implements, also in a derived type, and the
+        /// method it overrides).
         /// </summary>
-        private static bool IsDirectCallFromSetup(SemanticModel model, SimpleNameSyntax simple, HashSet<IMethodSymbol> setup, CancellationToken cancellationToken)
+        private void RejectWhatMayRun(IMethodSymbol referenced, List<IMethodSymbol> named, Look look, HashSet<IMethodSymbol> rejected)
+        {
+            ImmutableArray<IMethodSymbol>? implementations = null;
+            foreach (var candidate in named)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate, referenced))
+                {
+                    rejected.Add(candidate);
+                    continue;
+                }
+
+                if (!look.Through.ContainsKey(candidate) || !(referenced.IsAbstract || referenced.IsVirtual || referenced.IsOverride))
+                {
+                    continue;
+                }
+
+                implementations ??= _ef.Summaries.Implementations(referenced);
+                if (implementations.Value.Contains(candidate, SymbolEqualityComparer.Default))
+                {
+                    rejected.Add(candidate);
+                }
+            }
+        }
+
+        /// <summary>The name is the argument of <c>nameof</c> (<c>nameof(Install)</c>, <c>nameof(Service.Install)</c>): a name that runs nothing.</summary>
+        private static bool IsNameOfArgument(SimpleNameSyntax simple)
+        {
+            SyntaxNode node = simple;
+            while (node.Parent is MemberAccessExpressionSyntax access && access.Name == node || node.Parent is QualifiedNameSyntax qualified && qualified.Right == node)
+            {
+                node = node.Parent;
+            }
+
+            return node.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } } };
+        }
+
+        /// <summary>
+        /// The name is called directly (not a method group, not in a lambda or local function other than a root of the
+        /// look) in the body of setup code: a method in the look's setup set or a local function it reads as a root. Decided
+        /// from syntax and declared symbols, without binding the body.
+        /// </summary>
+        private static bool IsDirectCallFromSetup(SemanticModel model, SimpleNameSyntax simple, Look look, CancellationToken cancellationToken)
         {
             var call = simple.Parent is MemberAccessExpressionSyntax access && access.Name == simple ? access.Parent : simple.Parent;
             if (call is not InvocationExpressionSyntax invocation || invocation.Expression != (simple.Parent is MemberAccessExpressionSyntax ? simple.Parent : simple))
@@ -1131,12 +1396,13 @@ namespace PerfAnalyzers.EfCore
                 switch (ancestor)
                 {
                     case AnonymousFunctionExpressionSyntax:
-                    case LocalFunctionStatementSyntax:
                         return false;
+                    case LocalFunctionStatementSyntax:
+                        return look.SetupFunctions.Contains(ancestor);
                     case BaseMethodDeclarationSyntax or AccessorDeclarationSyntax:
-                        return model.GetDeclaredSymbol(ancestor, cancellationToken) is IMethodSymbol method && setup.Contains(method.OriginalDefinition);
+                        return model.GetDeclaredSymbol(ancestor, cancellationToken) is IMethodSymbol method && look.Setup.Contains(method.OriginalDefinition);
                     case GlobalStatementSyntax:
-                        return model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken) is IMethodSymbol main && setup.Contains(main.OriginalDefinition);
+                        return model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken) is IMethodSymbol main && look.Setup.Contains(main.OriginalDefinition);
                     case MemberDeclarationSyntax:
                         return false;
                 }
@@ -1149,9 +1415,5 @@ namespace PerfAnalyzers.EfCore
             => target is not null
                && (_ef.Symbols.IsDatabaseFacade(target.ContainingType)
                    || target.IsExtensionMethod && EfSymbols.IsInEfNamespace(target) && _ef.Symbols.IsDatabaseFacade((target.ReducedFrom ?? target).Parameters.FirstOrDefault()?.Type));
-
-        private static IEnumerable<IMethodSymbol> SourceMethods(Compilation compilation)
-            => SourceBodies.DeclaredMethods(compilation)
-                .Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsAbstract && m.Locations.Any(l => l.IsInSource));
     }
 }
