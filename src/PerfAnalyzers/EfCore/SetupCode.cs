@@ -1261,7 +1261,8 @@ namespace PerfAnalyzers.EfCore
         /// bound, to see whether they may run the candidate: a reference to it, or, for an implementation found through an
         /// interface or abstract method (whose references are that method's name), to any interface or abstract method it
         /// implements or overrides (the same method called from a controller is not setup code). Once every candidate of a
-        /// name is out, its other occurrences are not bound. A name in <c>nameof</c> runs nothing.
+        /// name is out, its other occurrences are not bound, nor is a call that no candidate left can take (by its number of
+        /// arguments: <see cref="MayCallAny"/>). A name in <c>nameof</c> runs nothing.
         /// </summary>
         [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",
             Justification = "See ComputeReachable: occurrences from the text, bounded binding.")]

@@ -11,7 +11,7 @@ namespace PerfAnalyzers.EfCore
     /// there; the round trip next to it is not what makes the loop slow, and batching it changes nothing a user measures
     /// ("accurate but not worth acting on"). Looked for in the loop body and in the source methods it calls, up to
     /// <see cref="MaxDepth"/> calls deep (as deep as <see cref="RoundTripSummaries"/> follows a round trip), one cached answer
-    /// per method. A call is followed where the layer knows the body that runs (<see cref="RoundTripSummaries.ResolveTarget(IInvocationOperation)"/>):
+    /// per method and depth. A call is followed where the layer knows the body that runs (<see cref="RoundTripSummaries.ResolveTarget(IInvocationOperation)"/>):
     /// an interface or abstract method with one implementation in source is followed into it, so an HTTP client or a
     /// device API behind an injected <c>IXService</c> counts as it does when called directly.
     /// </summary>
